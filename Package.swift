@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Salon: no Swift packages, only the toolchain and Debian's C libraries, each behind one wrapper.
+let package = Package(
+  name: "Salon",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "salon", targets: ["salon"])
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+    .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+    // Wrapper modules: the only places that import a C library.
+    .target(name: "Zip", dependencies: ["CArchive"]),
+    .target(name: "SQLite", dependencies: ["CSQLite"]),
+    .target(name: "Hashing", dependencies: ["COpenSSL"]),
+
+    // Pipeline stages.
+    .target(name: "Catalog", dependencies: ["SQLite", "Hashing"]),
+    .target(name: "Ingest", dependencies: ["Catalog", "Zip", "Hashing"]),
+
+    // Real media made in code: the demo, the benchmarks and the tests use it.
+    .target(name: "SampleContent", dependencies: ["Zip"]),
+
+    // Command line.
+    .target(name: "SalonCLI", dependencies: ["Catalog", "Ingest"]),
+    .executableTarget(name: "salon", dependencies: ["SalonCLI"]),
+
+    .testTarget(
+      name: "SalonTests",
+      dependencies: ["Catalog", "Ingest", "SalonCLI", "SampleContent", "Zip", "Hashing", "SQLite"]),
+  ],
+  swiftLanguageModes: [.v5]
+)

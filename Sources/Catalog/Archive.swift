@@ -1,0 +1,92 @@
+import Foundation
+import Hashing
+import SQLite
+
+/// An archive folder: the SQLite catalog plus the content-addressed store of every file received.
+///
+/// Layout: `salon.sqlite` (catalog), `store/sha256/ab/abcdef…` (files by SHA-256, never
+/// overwritten), `tmp/` (files being written; emptied whenever the archive is opened for writing).
+public final class SalonArchive {
+  public let root: URL
+  public let database: Database
+  public static let catalogName = "salon.sqlite"
+
+  public var storeRoot: URL { root.appendingPathComponent("store/sha256", isDirectory: true) }
+  public var temporaryRoot: URL { root.appendingPathComponent("tmp", isDirectory: true) }
+
+  private init(root: URL, database: Database) {
+    self.root = root
+    self.database = database
+  }
+
+  /// Opens the archive at `path`, creating the folder and catalog if `create` is set.
+  public static func open(at path: String, create: Bool = false) throws -> SalonArchive {
+    let root = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
+    let catalog = root.appendingPathComponent(catalogName)
+    let fileManager = FileManager.default
+    if !fileManager.fileExists(atPath: catalog.path) {
+      guard create else { throw CatalogError.noArchive(path: root.path) }
+      try fileManager.createDirectory(at: root, withIntermediateDirectories: true)
+    }
+    let database: Database
+    do {
+      database = try Database(path: catalog.path)
+      try database.migrate()
+    } catch let error as DatabaseError where error.kind == .notADatabase || error.kind == .corrupt {
+      throw CatalogError.notAnArchive(path: catalog.path)
+    }
+    let archive = SalonArchive(root: root, database: database)
+    try fileManager.createDirectory(at: archive.storeRoot, withIntermediateDirectories: true)
+    try fileManager.createDirectory(at: archive.temporaryRoot, withIntermediateDirectories: true)
+    try archive.ensureSecret()
+    return archive
+  }
+
+  // MARK: Settings
+
+  public func setting(_ key: String) throws -> String? {
+    try database.queryOne("SELECT value FROM setting WHERE key = ?", [key])?.string("value")
+  }
+
+  /// A per-archive secret (for authentication codes on jurors' sheets), made once.
+  private func ensureSecret() throws {
+    try database.run(
+      "INSERT OR IGNORE INTO setting (key, value) VALUES ('secret', ?)",
+      [hexString(secureRandomBytes(32))])
+  }
+
+  // MARK: Events
+
+  /// Appends to the event log; the catalog refuses any later change to it.
+  public func record(
+    _ kind: String, exhibition: Int?, submission: Int? = nil, actor: String = Actor.current,
+    detail: [String: Any] = [:]
+  ) throws {
+    let json = try JSONSerialization.data(withJSONObject: detail, options: [.sortedKeys])
+    try database.run(
+      "INSERT INTO event (time, actor, kind, exhibition_id, submission_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
+      [Clock.now(), actor, kind, exhibition, submission, String(decoding: json, as: UTF8.self)])
+  }
+}
+
+/// Who is running Salon, for the event log.
+public enum Actor {
+  public static var current: String {
+    ProcessInfo.processInfo.environment["SALON_ACTOR"] ?? ProcessInfo.processInfo.environment["USER"]
+      ?? "organiser"
+  }
+}
+
+/// Timestamps as ISO 8601 in UTC; `SALON_NOW` fixes the clock for reproducible runs.
+public enum Clock {
+  public static func now() -> String {
+    if let fixed = ProcessInfo.processInfo.environment["SALON_NOW"] { return fixed }
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter.string(from: Date())
+  }
+}
+
+func hexString(_ bytes: [UInt8]) -> String {
+  bytes.map { String(format: "%02x", $0) }.joined()
+}

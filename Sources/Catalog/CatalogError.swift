@@ -1,0 +1,37 @@
+import Foundation
+
+/// Failures an organiser can act on, each one plain sentence.
+public enum CatalogError: Error, Equatable, CustomStringConvertible {
+  case noArchive(path: String)
+  case notAnArchive(path: String)
+  case newerSchema(found: Int, supported: Int)
+  case noExhibition
+  case unknownExhibition(slug: String)
+  case exhibitionExists(slug: String)
+  case unknownSubmission(id: String)
+  case invalidSetting(String)
+  case storage(String)
+
+  public var description: String {
+    switch self {
+    case .noArchive(let path):
+      return "There is no Salon archive at \(path); create one with `salon init --title TITLE`."
+    case .notAnArchive(let path):
+      return "\(path) holds a catalog file Salon cannot read; it may be damaged or not Salon's."
+    case .newerSchema(let found, let supported):
+      return "This archive was written by a newer Salon (schema \(found), this one knows \(supported)); upgrade Salon."
+    case .noExhibition:
+      return "The archive has no exhibition yet; create one with `salon init --title TITLE`."
+    case .unknownExhibition(let slug):
+      return "There is no exhibition called \"\(slug)\" in this archive."
+    case .exhibitionExists(let slug):
+      return "An exhibition called \"\(slug)\" already exists; choose another --slug."
+    case .unknownSubmission(let id):
+      return "There is no submission \"\(id)\" in this exhibition."
+    case .invalidSetting(let message):
+      return message
+    case .storage(let message):
+      return message
+    }
+  }
+}

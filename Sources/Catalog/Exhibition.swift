@@ -1,0 +1,169 @@
+import Foundation
+import SQLite
+
+/// One edition of a call: its rules are settings, not constants.
+public struct Exhibition: Equatable, Codable, Sendable {
+  public var id: Int
+  public var slug: String
+  public var title: String
+  public var year: Int
+  public var description: String
+  public var limits: Limits
+  public var prizeAmount: Double
+  public var prizeCurrency: String
+}
+
+/// The call's limits that ingest enforces.
+public struct Limits: Equatable, Codable, Sendable {
+  public var maxZipBytes: Int = 100 * 1024 * 1024
+  public var maxVideoSeconds: Double = 60
+  public var maxDescriptionPages: Int = 2
+  public var maxPixels: Int = 100_000_000
+  public var maxEntries: Int = 200
+  public var maxUnpackedBytes: Int = 1024 * 1024 * 1024
+  public init() {}
+}
+
+/// A scoring criterion of the exhibition's rubric.
+public struct Criterion: Equatable, Codable, Sendable {
+  public var key: String
+  public var label: String
+  public var weight: Double
+  public var scaleMin: Int
+  public var scaleMax: Int
+  public init(key: String, label: String, weight: Double = 1, scaleMin: Int = 1, scaleMax: Int = 10) {
+    self.key = key
+    self.label = label
+    self.weight = weight
+    self.scaleMin = scaleMin
+    self.scaleMax = scaleMax
+  }
+
+  /// The call's defaults: artistic merit and thematic relevance, 1 to 10, equal weights.
+  public static let defaults = [
+    Criterion(key: "merit", label: "Artistic merit"),
+    Criterion(key: "relevance", label: "Thematic relevance"),
+  ]
+}
+
+/// What `salon init` asks for.
+public struct NewExhibition: Sendable {
+  public var title: String
+  public var year: Int
+  public var slug: String?
+  public var description = ""
+  public var limits = Limits()
+  public var criteria = Criterion.defaults
+  public var prizeAmount: Double = 200
+  public var prizeCurrency = "USD"
+  public init(title: String, year: Int) {
+    self.title = title
+    self.year = year
+  }
+}
+
+extension SalonArchive {
+  @discardableResult
+  public func createExhibition(_ new: NewExhibition) throws -> Exhibition {
+    let slug = new.slug ?? Self.slug(for: new.title, year: new.year)
+    guard !slug.isEmpty, slug.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+      throw CatalogError.invalidSetting(
+        "The slug \"\(slug)\" can only hold letters, digits and hyphens, as it names folders of the gallery.")
+    }
+    guard !new.title.trimmingCharacters(in: .whitespaces).isEmpty else {
+      throw CatalogError.invalidSetting("The exhibition needs a title.")
+    }
+    let limits = new.limits
+    guard limits.maxZipBytes > 0, limits.maxVideoSeconds > 0, limits.maxDescriptionPages > 0,
+      limits.maxPixels > 0, limits.maxEntries > 0, limits.maxUnpackedBytes > 0, new.prizeAmount >= 0
+    else { throw CatalogError.invalidSetting("Every limit must be a positive number.") }
+    return try database.transaction {
+      if try database.queryOne("SELECT id FROM exhibition WHERE slug = ?", [slug]) != nil {
+        throw CatalogError.exhibitionExists(slug: slug)
+      }
+      try database.run(
+        """
+        INSERT INTO exhibition (slug, title, year, description, created_at, max_zip_bytes,
+          max_video_seconds, max_description_pages, max_pixels, max_entries, max_unpacked_bytes,
+          prize_amount, prize_currency)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [
+          slug, new.title, new.year, new.description, Clock.now(), limits.maxZipBytes,
+          limits.maxVideoSeconds, limits.maxDescriptionPages, limits.maxPixels, limits.maxEntries,
+          limits.maxUnpackedBytes, new.prizeAmount, new.prizeCurrency,
+        ])
+      let id = database.lastInsertRowID
+      for (position, criterion) in new.criteria.enumerated() {
+        try database.run(
+          "INSERT INTO criterion (exhibition_id, key, label, weight, scale_min, scale_max, position) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          [id, criterion.key, criterion.label, criterion.weight, criterion.scaleMin, criterion.scaleMax, position])
+      }
+      try record("exhibition-created", exhibition: id, detail: ["slug": slug, "title": new.title])
+      return try exhibition(id: id)
+    }
+  }
+
+  /// A slug from the title and year, e.g. "Creative AI Salon", 2026 → "creative-ai-salon-2026".
+  public static func slug(for title: String, year: Int) -> String {
+    let folded = title.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+    var slug = ""
+    for character in folded {
+      if character.isASCII && (character.isLetter || character.isNumber) {
+        slug.append(character)
+      } else if !slug.isEmpty && !slug.hasSuffix("-") {
+        slug.append("-")
+      }
+    }
+    while slug.hasSuffix("-") { slug.removeLast() }
+    let yearText = String(year)
+    if !slug.hasSuffix(yearText) { slug += slug.isEmpty ? yearText : "-" + yearText }
+    return slug
+  }
+
+  public func exhibition(id: Int) throws -> Exhibition {
+    guard let row = try database.queryOne("SELECT * FROM exhibition WHERE id = ?", [id]) else {
+      throw CatalogError.noExhibition
+    }
+    return Self.exhibition(from: row)
+  }
+
+  /// The exhibition named by `slug`, or the newest when none is named.
+  public func exhibition(slug: String?) throws -> Exhibition {
+    if let slug {
+      guard let row = try database.queryOne("SELECT * FROM exhibition WHERE slug = ?", [slug]) else {
+        throw CatalogError.unknownExhibition(slug: slug)
+      }
+      return Self.exhibition(from: row)
+    }
+    guard let row = try database.queryOne("SELECT * FROM exhibition ORDER BY year DESC, id DESC LIMIT 1")
+    else { throw CatalogError.noExhibition }
+    return Self.exhibition(from: row)
+  }
+
+  public func exhibitions() throws -> [Exhibition] {
+    try database.query("SELECT * FROM exhibition ORDER BY year DESC, id DESC").map(Self.exhibition(from:))
+  }
+
+  public func criteria(exhibition: Int) throws -> [Criterion] {
+    try database.query("SELECT * FROM criterion WHERE exhibition_id = ? ORDER BY position", [exhibition]).map {
+      Criterion(
+        key: $0.string("key") ?? "", label: $0.string("label") ?? "", weight: $0.double("weight") ?? 1,
+        scaleMin: $0.int("scale_min") ?? 1, scaleMax: $0.int("scale_max") ?? 10)
+    }
+  }
+
+  static func exhibition(from row: Row) -> Exhibition {
+    var limits = Limits()
+    limits.maxZipBytes = row.int("max_zip_bytes") ?? limits.maxZipBytes
+    limits.maxVideoSeconds = row.double("max_video_seconds") ?? limits.maxVideoSeconds
+    limits.maxDescriptionPages = row.int("max_description_pages") ?? limits.maxDescriptionPages
+    limits.maxPixels = row.int("max_pixels") ?? limits.maxPixels
+    limits.maxEntries = row.int("max_entries") ?? limits.maxEntries
+    limits.maxUnpackedBytes = row.int("max_unpacked_bytes") ?? limits.maxUnpackedBytes
+    return Exhibition(
+      id: row.int("id") ?? 0, slug: row.string("slug") ?? "", title: row.string("title") ?? "",
+      year: row.int("year") ?? 0, description: row.string("description") ?? "", limits: limits,
+      prizeAmount: row.double("prize_amount") ?? 0, prizeCurrency: row.string("prize_currency") ?? "USD")
+  }
+}

@@ -1,0 +1,138 @@
+import SQLite
+
+/// Versioned schema migrations, applied in order; `PRAGMA user_version` records the last one.
+/// A migration is never edited once released: a change is a new migration.
+let migrations: [String] = [
+  // 1: exhibitions, the content-addressed store, submissions with versions, the event log.
+  """
+  CREATE TABLE exhibition (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    max_zip_bytes INTEGER NOT NULL,
+    max_video_seconds REAL NOT NULL,
+    max_description_pages INTEGER NOT NULL,
+    max_pixels INTEGER NOT NULL,
+    max_entries INTEGER NOT NULL,
+    max_unpacked_bytes INTEGER NOT NULL,
+    prize_amount REAL NOT NULL,
+    prize_currency TEXT NOT NULL
+  );
+  CREATE TABLE criterion (
+    exhibition_id INTEGER NOT NULL REFERENCES exhibition(id),
+    key TEXT NOT NULL,
+    label TEXT NOT NULL,
+    weight REAL NOT NULL CHECK (weight > 0),
+    scale_min INTEGER NOT NULL,
+    scale_max INTEGER NOT NULL CHECK (scale_max > scale_min),
+    position INTEGER NOT NULL,
+    PRIMARY KEY (exhibition_id, key)
+  );
+  CREATE TABLE blob (
+    sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+    size INTEGER NOT NULL,
+    stored_at TEXT NOT NULL
+  );
+  CREATE TABLE submission (
+    id INTEGER PRIMARY KEY,
+    exhibition_id INTEGER NOT NULL REFERENCES exhibition(id),
+    key TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (exhibition_id, key)
+  );
+  CREATE TABLE version (
+    id INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL REFERENCES submission(id),
+    number INTEGER NOT NULL,
+    zip_name TEXT NOT NULL,
+    zip_sha256 TEXT NOT NULL REFERENCES blob(sha256),
+    zip_size INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected')),
+    received_at TEXT NOT NULL,
+    has_declarations INTEGER NOT NULL,
+    title TEXT, artists TEXT, email TEXT, medium TEXT, statement TEXT, alt_text TEXT, link TEXT,
+    previously_published TEXT NOT NULL DEFAULT 'unknown',
+    prior_venue TEXT,
+    under_review TEXT NOT NULL DEFAULT 'unknown',
+    rights_granted TEXT NOT NULL DEFAULT 'unknown',
+    authorship_affirmed TEXT NOT NULL DEFAULT 'unknown',
+    ai_use TEXT NOT NULL DEFAULT 'unknown',
+    ai_statement TEXT,
+    UNIQUE (submission_id, number)
+  );
+  CREATE TABLE version_file (
+    version_id INTEGER NOT NULL REFERENCES version(id),
+    position INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    role TEXT NOT NULL,
+    number INTEGER,
+    type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    stored INTEGER NOT NULL,
+    width INTEGER, height INTEGER, duration REAL, pages INTEGER,
+    PRIMARY KEY (version_id, position)
+  );
+  CREATE TABLE finding (
+    version_id INTEGER NOT NULL REFERENCES version(id),
+    position INTEGER NOT NULL,
+    severity TEXT NOT NULL CHECK (severity IN ('problem', 'warning')),
+    code TEXT NOT NULL,
+    message TEXT NOT NULL,
+    file TEXT,
+    PRIMARY KEY (version_id, position)
+  );
+  CREATE TABLE decision (
+    id INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL REFERENCES submission(id),
+    decision TEXT NOT NULL CHECK (decision IN ('selected', 'declined')),
+    note TEXT,
+    decided_at TEXT NOT NULL
+  );
+  CREATE TABLE event (
+    id INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    exhibition_id INTEGER REFERENCES exhibition(id),
+    submission_id INTEGER REFERENCES submission(id),
+    detail TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX event_submission ON event(submission_id);
+  CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  -- The record of what was received and decided is append-only, enforced here, not only in Swift.
+  CREATE TRIGGER event_no_update BEFORE UPDATE ON event
+    BEGIN SELECT RAISE(ABORT, 'the event log cannot be changed'); END;
+  CREATE TRIGGER event_no_delete BEFORE DELETE ON event
+    BEGIN SELECT RAISE(ABORT, 'the event log cannot be changed'); END;
+  CREATE TRIGGER version_no_update BEFORE UPDATE ON version
+    BEGIN SELECT RAISE(ABORT, 'a received version cannot be changed'); END;
+  CREATE TRIGGER version_no_delete BEFORE DELETE ON version
+    BEGIN SELECT RAISE(ABORT, 'a received version cannot be changed'); END;
+  CREATE TRIGGER blob_no_update BEFORE UPDATE ON blob
+    BEGIN SELECT RAISE(ABORT, 'a stored file cannot be changed'); END;
+  CREATE TRIGGER blob_no_delete BEFORE DELETE ON blob
+    BEGIN SELECT RAISE(ABORT, 'a stored file cannot be changed'); END;
+  CREATE TRIGGER decision_no_update BEFORE UPDATE ON decision
+    BEGIN SELECT RAISE(ABORT, 'a decision is superseded by a new one, never changed'); END;
+  """
+]
+
+extension Database {
+  /// Brings the catalog to the newest schema, each migration in its own transaction.
+  func migrate() throws {
+    let current = try queryOne("PRAGMA user_version")?.int("user_version") ?? 0
+    guard current <= migrations.count else {
+      throw CatalogError.newerSchema(found: current, supported: migrations.count)
+    }
+    for index in current..<migrations.count {
+      try transaction {
+        try execute(migrations[index])
+        try execute("PRAGMA user_version = \(index + 1)")
+      }
+    }
+  }
+}

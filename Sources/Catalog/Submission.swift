@@ -1,0 +1,313 @@
+import Foundation
+import SQLite
+
+/// A reason a submission was rejected, or a warning about it: a stable code and one sentence.
+public struct Finding: Codable, Equatable, Sendable {
+  public var code: String
+  public var message: String
+  public var file: String?
+  public init(code: String, message: String, file: String? = nil) {
+    self.code = code
+    self.message = message
+    self.file = file
+  }
+}
+
+/// What a file in a submission is for.
+public enum FileRole: String, Codable, Sendable {
+  case main, video, description, supplementary, other
+}
+
+/// A file found in a submission's zip, with its technical properties.
+public struct ReceivedFile: Codable, Equatable, Sendable {
+  public var path: String
+  public var role: FileRole
+  /// The N of `_supplementary_N`.
+  public var number: Int?
+  /// The detected format, as a media type (from the content, not the name).
+  public var type: String
+  public var size: Int
+  public var sha256: String
+  public var width: Int?
+  public var height: Int?
+  /// Duration in seconds, for audio and video.
+  public var duration: Double?
+  public var pages: Int?
+  public init(path: String, role: FileRole, type: String, size: Int, sha256: String) {
+    self.path = path
+    self.role = role
+    self.type = type
+    self.size = size
+    self.sha256 = sha256
+  }
+}
+
+/// A yes/no answer on the form; a missing answer is `unknown`, never `no`.
+public enum Answer: String, Codable, Sendable { case yes, no, unknown }
+
+/// How the artist declared AI was used.
+public enum AIUse: String, Codable, Sendable { case none, assisted, generated, unknown }
+
+/// The artist's declarations from the submission form.
+public struct Declarations: Codable, Equatable, Sendable {
+  public var title: String?
+  public var artists: String?
+  /// Private: never published.
+  public var email: String?
+  public var medium: String?
+  public var statement: String?
+  public var altText: String?
+  public var link: String?
+  public var previouslyPublished: Answer = .unknown
+  public var priorVenue: String?
+  public var underReview: Answer = .unknown
+  public var rightsGranted: Answer = .unknown
+  public var authorshipAffirmed: Answer = .unknown
+  public var aiUse: AIUse = .unknown
+  public var aiStatement: String?
+  public init() {}
+}
+
+public enum SubmissionStatus: String, Codable, Sendable { case accepted, rejected }
+
+/// What ingest concluded for one zip, before it is recorded.
+public struct Verdict: Sendable {
+  public var status: SubmissionStatus { problems.isEmpty ? .accepted : .rejected }
+  public var problems: [Finding] = []
+  public var warnings: [Finding] = []
+  public var files: [ReceivedFile] = []
+  public init() {}
+}
+
+/// One received zip of a submission. A resubmission is a new version; none is ever replaced.
+public struct VersionSummary: Codable, Equatable, Sendable {
+  public var number: Int
+  public var zip: String
+  public var sha256: String
+  public var size: Int
+  public var status: SubmissionStatus
+  public var receivedAt: String
+}
+
+/// A submission as `submissions show --json` prints it (and `ingest --json`, without the last two).
+public struct SubmissionReport: Codable, Equatable, Sendable {
+  public var id: String
+  public var zip: String
+  public var status: SubmissionStatus
+  public var problems: [Finding]
+  public var warnings: [Finding]
+  public var files: [ReceivedFile]
+  /// `new`, `new-version` or `unchanged` (ingest only).
+  public var change: String?
+  public var version: Int?
+  public var decision: String?
+  public var decisionNote: String?
+  public var hasDeclarations: Bool?
+  public var declarations: Declarations?
+  public var versions: [VersionSummary]?
+
+  public init(
+    id: String, zip: String, status: SubmissionStatus, problems: [Finding], warnings: [Finding],
+    files: [ReceivedFile], change: String? = nil, version: Int? = nil, decision: String? = nil,
+    decisionNote: String? = nil, hasDeclarations: Bool? = nil, declarations: Declarations? = nil,
+    versions: [VersionSummary]? = nil
+  ) {
+    self.id = id
+    self.zip = zip
+    self.status = status
+    self.problems = problems
+    self.warnings = warnings
+    self.files = files
+    self.change = change
+    self.version = version
+    self.decision = decision
+    self.decisionNote = decisionNote
+    self.hasDeclarations = hasDeclarations
+    self.declarations = declarations
+    self.versions = versions
+  }
+}
+
+/// Whether recording a zip changed the archive.
+public enum RecordOutcome: String, Sendable {
+  case new, newVersion = "new-version", unchanged
+}
+
+extension SalonArchive {
+  /// Records a received zip as a version of submission `key`, in one transaction, after its files
+  /// are in the store. The same zip with the same declarations again changes nothing.
+  public func recordVersion(
+    exhibition: Exhibition, key: String, zipName: String, zip: (sha256: String, size: Int),
+    verdict: Verdict, declarations: Declarations?
+  ) throws -> (outcome: RecordOutcome, version: Int) {
+    try database.transaction {
+      let existing = try database.queryOne(
+        "SELECT id FROM submission WHERE exhibition_id = ? AND key = ?", [exhibition.id, key])
+      let submissionID: Int
+      if let existing, let id = existing.int("id") {
+        submissionID = id
+        let latest = try database.queryOne(
+          "SELECT * FROM version WHERE submission_id = ? ORDER BY number DESC LIMIT 1", [id])
+        if let latest, latest.string("zip_sha256") == zip.sha256,
+          Self.declarations(from: latest) == (declarations ?? Declarations()),
+          latest.bool("has_declarations") == (declarations != nil)
+        {
+          return (.unchanged, latest.int("number") ?? 1)
+        }
+      } else {
+        try database.run(
+          "INSERT INTO submission (exhibition_id, key, created_at) VALUES (?, ?, ?)",
+          [exhibition.id, key, Clock.now()])
+        submissionID = database.lastInsertRowID
+      }
+      let number =
+        (try database.queryOne("SELECT max(number) AS n FROM version WHERE submission_id = ?", [submissionID])?
+          .int("n") ?? 0) + 1
+      try registerBlob(sha256: zip.sha256, size: zip.size)
+      for file in verdict.files where verdict.status == .accepted {
+        try registerBlob(sha256: file.sha256, size: file.size)
+      }
+      let d = declarations ?? Declarations()
+      try database.run(
+        """
+        INSERT INTO version (submission_id, number, zip_name, zip_sha256, zip_size, status, received_at,
+          has_declarations, title, artists, email, medium, statement, alt_text, link,
+          previously_published, prior_venue, under_review, rights_granted, authorship_affirmed,
+          ai_use, ai_statement)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [
+          submissionID, number, zipName, zip.sha256, zip.size, verdict.status.rawValue, Clock.now(),
+          declarations != nil, d.title, d.artists, d.email, d.medium, d.statement, d.altText, d.link,
+          d.previouslyPublished.rawValue, d.priorVenue, d.underReview.rawValue, d.rightsGranted.rawValue,
+          d.authorshipAffirmed.rawValue, d.aiUse.rawValue, d.aiStatement,
+        ])
+      let versionID = database.lastInsertRowID
+      for (position, file) in verdict.files.enumerated() {
+        try database.run(
+          """
+          INSERT INTO version_file (version_id, position, path, role, number, type, size, sha256, stored,
+            width, height, duration, pages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """,
+          [
+            versionID, position, file.path, file.role.rawValue, file.number, file.type, file.size,
+            file.sha256, verdict.status == .accepted, file.width, file.height, file.duration, file.pages,
+          ])
+      }
+      let findings =
+        verdict.problems.map { ("problem", $0) } + verdict.warnings.map { ("warning", $0) }
+      for (position, (severity, finding)) in findings.enumerated() {
+        try database.run(
+          "INSERT INTO finding (version_id, position, severity, code, message, file) VALUES (?, ?, ?, ?, ?, ?)",
+          [versionID, position, severity, finding.code, finding.message, finding.file])
+      }
+      try record(
+        "ingest", exhibition: exhibition.id, submission: submissionID,
+        detail: [
+          "zip": zipName, "sha256": zip.sha256, "version": number, "status": verdict.status.rawValue,
+          "problems": verdict.problems.map(\.code), "warnings": verdict.warnings.map(\.code),
+        ])
+      return (number == 1 ? .new : .newVersion, number)
+    }
+  }
+
+  /// Every submission of the exhibition, latest version first by id.
+  public func submissionReports(exhibition: Exhibition) throws -> [SubmissionReport] {
+    try database.query(
+      "SELECT key FROM submission WHERE exhibition_id = ? ORDER BY key COLLATE NOCASE", [exhibition.id]
+    ).compactMap { $0.string("key") }.map { try submissionReport(exhibition: exhibition, id: $0) }
+  }
+
+  /// The submission's latest version in full, with its declarations and every version.
+  public func submissionReport(exhibition: Exhibition, id key: String) throws -> SubmissionReport {
+    guard
+      let submission = try database.queryOne(
+        "SELECT id FROM submission WHERE exhibition_id = ? AND key = ?", [exhibition.id, key]),
+      let submissionID = submission.int("id"),
+      let latest = try database.queryOne(
+        "SELECT * FROM version WHERE submission_id = ? ORDER BY number DESC LIMIT 1", [submissionID]),
+      let versionID = latest.int("id")
+    else { throw CatalogError.unknownSubmission(id: key) }
+    let files = try database.query(
+      "SELECT * FROM version_file WHERE version_id = ? ORDER BY position", [versionID]
+    ).map { row -> ReceivedFile in
+      var file = ReceivedFile(
+        path: row.string("path") ?? "", role: FileRole(rawValue: row.string("role") ?? "") ?? .other,
+        type: row.string("type") ?? "", size: row.int("size") ?? 0, sha256: row.string("sha256") ?? "")
+      file.number = row.int("number")
+      file.width = row.int("width")
+      file.height = row.int("height")
+      file.duration = row.double("duration")
+      file.pages = row.int("pages")
+      return file
+    }
+    var problems: [Finding] = []
+    var warnings: [Finding] = []
+    for row in try database.query("SELECT * FROM finding WHERE version_id = ? ORDER BY position", [versionID]) {
+      let finding = Finding(
+        code: row.string("code") ?? "", message: row.string("message") ?? "", file: row.string("file"))
+      if row.string("severity") == "problem" { problems.append(finding) } else { warnings.append(finding) }
+    }
+    let versions = try database.query(
+      "SELECT * FROM version WHERE submission_id = ? ORDER BY number", [submissionID]
+    ).map {
+      VersionSummary(
+        number: $0.int("number") ?? 0, zip: $0.string("zip_name") ?? "", sha256: $0.string("zip_sha256") ?? "",
+        size: $0.int("zip_size") ?? 0, status: SubmissionStatus(rawValue: $0.string("status") ?? "") ?? .rejected,
+        receivedAt: $0.string("received_at") ?? "")
+    }
+    let decision = try database.queryOne(
+      "SELECT decision, note FROM decision WHERE submission_id = ? ORDER BY id DESC LIMIT 1", [submissionID])
+    return SubmissionReport(
+      id: key, zip: latest.string("zip_name") ?? "",
+      status: SubmissionStatus(rawValue: latest.string("status") ?? "") ?? .rejected,
+      problems: problems, warnings: warnings, files: files, change: nil, version: latest.int("number"),
+      decision: decision?.string("decision"), decisionNote: decision?.string("note"),
+      hasDeclarations: latest.bool("has_declarations"), declarations: Self.declarations(from: latest),
+      versions: versions)
+  }
+
+  /// Records the programme decision for a submission; an earlier decision stays in the history.
+  public func decide(exhibition: Exhibition, id key: String, selected: Bool, note: String?) throws {
+    try database.transaction {
+      guard
+        let row = try database.queryOne(
+          "SELECT id FROM submission WHERE exhibition_id = ? AND key = ?", [exhibition.id, key]),
+        let submissionID = row.int("id")
+      else { throw CatalogError.unknownSubmission(id: key) }
+      let status = try database.queryOne(
+        "SELECT status FROM version WHERE submission_id = ? ORDER BY number DESC LIMIT 1", [submissionID])?
+        .string("status")
+      if selected && status != SubmissionStatus.accepted.rawValue {
+        throw CatalogError.invalidSetting(
+          "Submission \"\(key)\" was rejected at ingest, so it cannot be selected; ask the artist to resubmit.")
+      }
+      let decision = selected ? "selected" : "declined"
+      try database.run(
+        "INSERT INTO decision (submission_id, decision, note, decided_at) VALUES (?, ?, ?, ?)",
+        [submissionID, decision, note, Clock.now()])
+      var detail: [String: Any] = ["decision": decision]
+      if let note { detail["note"] = note }
+      try record("decision", exhibition: exhibition.id, submission: submissionID, detail: detail)
+    }
+  }
+
+  static func declarations(from row: Row) -> Declarations {
+    var d = Declarations()
+    d.title = row.string("title")
+    d.artists = row.string("artists")
+    d.email = row.string("email")
+    d.medium = row.string("medium")
+    d.statement = row.string("statement")
+    d.altText = row.string("alt_text")
+    d.link = row.string("link")
+    d.previouslyPublished = Answer(rawValue: row.string("previously_published") ?? "") ?? .unknown
+    d.priorVenue = row.string("prior_venue")
+    d.underReview = Answer(rawValue: row.string("under_review") ?? "") ?? .unknown
+    d.rightsGranted = Answer(rawValue: row.string("rights_granted") ?? "") ?? .unknown
+    d.authorshipAffirmed = Answer(rawValue: row.string("authorship_affirmed") ?? "") ?? .unknown
+    d.aiUse = AIUse(rawValue: row.string("ai_use") ?? "") ?? .unknown
+    d.aiStatement = row.string("ai_statement")
+    return d
+  }
+}

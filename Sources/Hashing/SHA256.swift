@@ -1,0 +1,81 @@
+import COpenSSL
+import Foundation
+
+/// A streaming SHA-256, fed in chunks so that large files are never held in memory.
+public final class SHA256Hasher {
+  private let context: OpaquePointer
+
+  public init() {
+    guard let context = EVP_MD_CTX_new() else { fatalError("OpenSSL could not allocate a digest") }
+    self.context = context
+    EVP_DigestInit_ex(context, EVP_sha256(), nil)
+  }
+
+  deinit { EVP_MD_CTX_free(context) }
+
+  public func update(_ bytes: UnsafeRawBufferPointer) {
+    guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+    EVP_DigestUpdate(context, base, bytes.count)
+  }
+
+  public func update<Bytes: ContiguousBytes>(_ bytes: Bytes) {
+    bytes.withUnsafeBytes { update($0) }
+  }
+
+  /// The digest as 64 lowercase hex characters. The hasher cannot be fed afterwards.
+  public func finalize() -> String {
+    var digest = [UInt8](repeating: 0, count: 32)
+    var length: UInt32 = 0
+    EVP_DigestFinal_ex(context, &digest, &length)
+    return hex(digest)
+  }
+
+  public static func hash<Bytes: ContiguousBytes>(_ bytes: Bytes) -> String {
+    let hasher = SHA256Hasher()
+    hasher.update(bytes)
+    return hasher.finalize()
+  }
+}
+
+/// HMAC-SHA256 of `message` under `key`, as hex.
+public func hmacSHA256(key: [UInt8], message: [UInt8]) -> String {
+  var digest = [UInt8](repeating: 0, count: 32)
+  var length: UInt32 = 0
+  key.withUnsafeBytes { keyBytes in
+    message.withUnsafeBytes { messageBytes in
+      _ = HMAC(
+        EVP_sha256(), keyBytes.baseAddress, Int32(keyBytes.count),
+        messageBytes.baseAddress?.assumingMemoryBound(to: UInt8.self), messageBytes.count,
+        &digest, &length)
+    }
+  }
+  return hex(digest)
+}
+
+/// Compares two strings in time independent of where they differ, for authentication codes.
+public func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+  let x = Array(a.utf8)
+  let y = Array(b.utf8)
+  guard x.count == y.count else { return false }
+  var difference: UInt8 = 0
+  for i in 0..<x.count { difference |= x[i] ^ y[i] }
+  return difference == 0
+}
+
+/// Cryptographically secure random bytes, for per-archive secrets.
+public func secureRandomBytes(_ count: Int) -> [UInt8] {
+  var bytes = [UInt8](repeating: 0, count: count)
+  guard RAND_bytes(&bytes, Int32(count)) == 1 else { fatalError("OpenSSL could not produce random bytes") }
+  return bytes
+}
+
+func hex(_ bytes: [UInt8]) -> String {
+  let digits = Array("0123456789abcdef".utf8)
+  var out = [UInt8]()
+  out.reserveCapacity(bytes.count * 2)
+  for byte in bytes {
+    out.append(digits[Int(byte >> 4)])
+    out.append(digits[Int(byte & 0xF)])
+  }
+  return String(decoding: out, as: UTF8.self)
+}

@@ -1,0 +1,263 @@
+import Catalog
+import Foundation
+
+/// The submission portal's form export (CMT, OpenReview, Google Forms…): one row per submission,
+/// with header names that differ per portal.
+public struct FormExport: Sendable {
+  /// The fields Salon reads, by the names `--column` takes.
+  public enum Field: String, CaseIterable, Sendable {
+    case id, file, title, artists, email, medium, statement, altText, link, previouslyPublished, priorVenue,
+      underReview, rightsGranted, authorshipAffirmed, aiUse, aiStatement
+  }
+
+  public struct Row: Sendable {
+    public var line: Int
+    public var values: [Field: String]
+  }
+
+  public enum Problem: Error, Equatable, CustomStringConvertible {
+    case malformed(CSVReader.Malformed)
+    case empty
+    case tooManyFields(line: Int, found: Int, expected: Int)
+    case unknownField(String)
+    case unknownHeader(field: String, header: String, available: [String])
+    case unreadable(String)
+
+    public var description: String {
+      switch self {
+      case .malformed(let error): return error.description
+      case .empty: return "The form export is empty: it needs a header row and one row per submission."
+      case .tooManyFields(let line, let found, let expected):
+        return
+          "Line \(line) of the form export has \(found) fields but the header has \(expected); a comma may be missing its quotes."
+      case .unknownField(let name):
+        return
+          "--column names an unknown field \"\(name)\"; fields are: \(Field.allCases.map(\.rawValue).joined(separator: ", "))."
+      case .unknownHeader(let field, let header, let available):
+        return
+          "--column \(field)=\(header): the form export has no column \"\(header)\"; its columns are: \(available.joined(separator: ", "))."
+      case .unreadable(let path): return "Salon cannot read the form export \(path)."
+      }
+    }
+  }
+
+  public var headers: [String]
+  /// Which header each field was read from.
+  public var mapping: [Field: String]
+  public var rows: [Row]
+
+  public static func load(path: String, explicitColumns: [String: String] = [:]) throws -> FormExport {
+    guard let data = FileManager.default.contents(atPath: path) else { throw Problem.unreadable(path) }
+    return try parse(data, explicitColumns: explicitColumns)
+  }
+
+  public static func parse(_ data: Data, explicitColumns: [String: String] = [:]) throws -> FormExport {
+    let records: [CSVReader.Record]
+    do { records = try CSVReader.records(from: data) } catch let error as CSVReader.Malformed {
+      throw Problem.malformed(error)
+    }
+    guard let header = records.first else { throw Problem.empty }
+    let headers = header.fields.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    var columns = matchHeaders(headers)
+    for (name, wanted) in explicitColumns {
+      guard let field = Field.allCases.first(where: { normalized($0.rawValue) == normalized(name) }) else {
+        throw Problem.unknownField(name)
+      }
+      guard
+        let index = headers.firstIndex(where: { $0 == wanted })
+          ?? headers.firstIndex(where: { normalized($0) == normalized(wanted) })
+      else { throw Problem.unknownHeader(field: name, header: wanted, available: headers) }
+      for (other, otherIndex) in columns where otherIndex == index { columns[other] = nil }
+      columns[field] = index
+    }
+    var rows: [Row] = []
+    for record in records.dropFirst() {
+      guard record.fields.count <= headers.count else {
+        throw Problem.tooManyFields(line: record.line, found: record.fields.count, expected: headers.count)
+      }
+      var values: [Field: String] = [:]
+      for (field, index) in columns where index < record.fields.count {
+        let value = record.fields[index].trimmingCharacters(in: .whitespacesAndNewlines)
+        if !value.isEmpty { values[field] = value }
+      }
+      rows.append(Row(line: record.line, values: values))
+    }
+    return FormExport(headers: headers, mapping: columns.mapValues { headers[$0] }, rows: rows)
+  }
+
+  /// Lowercase letters and digits only: "Submission ID" and "submission_id" compare equal.
+  static func normalized(_ header: String) -> String {
+    String(header.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) && $0.isASCII })
+  }
+
+  /// The wordings portals use for each field, normalised.
+  static let synonyms: [Field: Set<String>] = [
+    .id: [
+      "id", "submissionid", "paperid", "submission", "submissionnumber", "papernumber", "number", "no", "entryid",
+      "responseid",
+    ],
+    .file: [
+      "file", "filename", "files", "zip", "zipfile", "zipname", "upload", "attachment", "submissionfile",
+      "uploadedfile",
+    ],
+    .title: [
+      "title", "worktitle", "titleofwork", "artworktitle", "papertitle", "titleoftheartwork", "titleofthework",
+      "piecetitle",
+    ],
+    .artists: [
+      "artists", "artist", "authors", "author", "authornames", "artistnames", "artistname", "creators", "creator",
+      "names",
+    ],
+    .email: [
+      "email", "emails", "contactemail", "emailaddress", "authoremails", "authoremail", "correspondingemail", "contact",
+    ],
+    .medium: [
+      "medium", "media", "category", "worktype", "typeofwork", "discipline", "primarysubjectarea", "artform", "form",
+    ],
+    .statement: ["statement", "artiststatement", "abstract", "shortdescription", "description", "summary"],
+    .altText: ["alttext", "alt", "imagedescription", "alternativetext", "alttextforimages"],
+    .link: ["link", "url", "website", "hostedlink", "worklink", "linktowork", "onlinelink"],
+    .previouslyPublished: [
+      "previouslypublished", "previouslyappeared", "publishedelsewhere", "priorpublication", "appearedelsewhere",
+    ],
+    .priorVenue: ["priorvenue", "previousvenue", "wherepublished", "whereappeared", "publicationvenue", "venue"],
+    .underReview: ["underreview", "underreviewelsewhere", "currentlyunderreview", "submittedelsewhere"],
+    .rightsGranted: [
+      "rights", "rightsgranted", "grantrights", "license", "licence", "permission", "consenttopublish",
+      "publicationrights",
+    ],
+    .authorshipAffirmed: ["authorship", "authorshipaffirmed", "authorshipconfirmed", "iamtheauthor", "originality"],
+    .aiUse: ["aiuse", "useofai", "aiusage", "ai", "generativeai", "aiused"],
+    .aiStatement: ["aistatement", "aiusestatement", "aidescription", "describeaiuse", "aiusedescription"],
+  ]
+
+  /// Matches each field to a header: exact wordings first, then the words of longer questions
+  /// (Google Forms uses the question text as the header). A field takes the first header it matches.
+  static func matchHeaders(_ headers: [String]) -> [Field: Int] {
+    var columns: [Field: Int] = [:]
+    var taken = Set<Int>()
+    for (index, header) in headers.enumerated() {
+      let key = normalized(header)
+      if let field = Field.allCases.first(where: { synonyms[$0]?.contains(key) == true }), columns[field] == nil {
+        columns[field] = index
+        taken.insert(index)
+      }
+    }
+    for (index, header) in headers.enumerated() where !taken.contains(index) {
+      let key = normalized(header)
+      let words = Set(
+        header.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init))
+      let mentionsAI = words.contains("ai") || key.contains("artificialintelligence")
+      let field: Field?
+      if mentionsAI && (words.contains("statement") || words.contains("describe") || words.contains("explain")) {
+        field = .aiStatement
+      } else if mentionsAI && (key.contains("how") || key.contains("use") || key.contains("generat")) {
+        field = columns[.aiUse] == nil ? .aiUse : .aiStatement
+      } else if key.contains("underreview") || key.contains("reviewelsewhere") || key.contains("submittedelsewhere") {
+        field = .underReview
+      } else if (words.contains("where") || key.contains("venue"))
+        && (key.contains("appear") || key.contains("publish"))
+      {
+        field = .priorVenue
+      } else if key.contains("previously") || key.contains("appearedelsewhere") || key.contains("publishedelsewhere")
+        || key.contains("priorpublication")
+      {
+        field = .previouslyPublished
+      } else if key.contains("rights") || key.contains("reproduce") || key.contains("licen") {
+        field = .rightsGranted
+      } else if key.contains("author")
+        && (key.contains("confirm") || key.contains("affirm") || key.contains("iam") || key.contains("declare"))
+      {
+        field = .authorshipAffirmed
+      } else if key.contains("alttext") || key.contains("alternativetext") {
+        field = .altText
+      } else if key.contains("email") {
+        field = .email
+      } else if key.contains("title") {
+        field = .title
+      } else if key.contains("artist") || key.contains("author") {
+        field = .artists
+      } else if key.contains("statement") {
+        field = .statement
+      } else {
+        field = nil
+      }
+      if let field, columns[field] == nil { columns[field] = index }
+    }
+    return columns
+  }
+
+  /// The row for a zip: by file name first, then by submission id (the whole name, then a number
+  /// in it). Nil when no row matches, or more than one does (never a guess).
+  public func row(forZipNamed zipName: String) -> Row? {
+    let lower = zipName.lowercased()
+    let stem = lower.hasSuffix(".zip") ? String(lower.dropLast(4)) : lower
+    let byFile = rows.filter { row in
+      guard let file = row.values[.file]?.lowercased() else { return false }
+      let base = file.split(separator: "/").last.map(String.init) ?? file
+      return base == lower || base == stem || base + ".zip" == lower
+    }
+    if byFile.count == 1 { return byFile[0] }
+    let byID = rows.filter { $0.values[.id]?.lowercased() == stem }
+    if byID.count == 1 { return byID[0] }
+    let numbers = Set(stem.split(whereSeparator: { !$0.isNumber }).map { String($0.drop(while: { $0 == "0" })) })
+    let byNumber = rows.filter { row in
+      guard let id = row.values[.id], id.allSatisfy(\.isNumber) else { return false }
+      return numbers.contains(String(id.drop(while: { $0 == "0" })))
+    }
+    return byNumber.count == 1 ? byNumber[0] : nil
+  }
+
+  /// The artist's declarations from a row; an answer left blank stays `unknown`.
+  public static func declarations(from row: Row) -> Declarations {
+    var d = Declarations()
+    let v = row.values
+    d.title = v[.title]
+    d.artists = v[.artists]
+    d.email = v[.email]
+    d.medium = v[.medium]
+    d.statement = v[.statement]
+    d.altText = v[.altText]
+    d.link = v[.link]
+    d.previouslyPublished = answer(v[.previouslyPublished])
+    d.priorVenue = v[.priorVenue]
+    d.underReview = answer(v[.underReview])
+    d.rightsGranted = answer(v[.rightsGranted])
+    d.authorshipAffirmed = answer(v[.authorshipAffirmed])
+    d.aiUse = aiUse(v[.aiUse])
+    d.aiStatement = v[.aiStatement]
+    // A free-text answer to "How was AI used?" is the statement too, when there is no other.
+    if d.aiStatement == nil, let text = v[.aiUse], text.split(separator: " ").count > 2 { d.aiStatement = text }
+    return d
+  }
+
+  /// Yes/no answers in the forms portals produce: "Yes", "yes, at ISEA 2024", "I agree", "TRUE", "x".
+  static func answer(_ text: String?) -> Answer {
+    guard let text else { return .unknown }
+    let words = text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+    guard let first = words.first else { return text.trimmingCharacters(in: .whitespaces) == "✓" ? .yes : .unknown }
+    if [
+      "yes", "y", "true", "1", "x", "agree", "agreed", "checked", "confirm", "confirmed", "accept", "accepted",
+      "granted", "grant", "ok",
+    ].contains(first) {
+      return .yes
+    }
+    if first == "i", words.count > 1,
+      ["agree", "confirm", "grant", "accept", "am", "affirm", "do", "declare"].contains(words[1])
+    {
+      return words.count > 2 && words[2] == "not" ? .no : .yes
+    }
+    if ["no", "n", "false", "0", "none", "never", "nope", "disagree", "declined"].contains(first) { return .no }
+    return .unknown
+  }
+
+  static func aiUse(_ text: String?) -> AIUse {
+    guard let text else { return .unknown }
+    let lower = text.lowercased()
+    if lower.contains("generat") { return .generated }
+    if lower.contains("assist") || lower.contains("partial") || lower.contains("some") { return .assisted }
+    let first = lower.split(whereSeparator: { !$0.isLetter }).first.map(String.init) ?? ""
+    if ["no", "none", "not", "without", "never"].contains(first) { return .none }
+    return .unknown
+  }
+}

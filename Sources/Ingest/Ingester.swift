@@ -1,0 +1,199 @@
+import Catalog
+import Foundation
+
+/// Ingests zips into an exhibition: inspects each, stores what it keeps, records a version.
+public final class Ingester {
+  let archive: SalonArchive
+  let exhibition: Exhibition
+  let form: FormExport?
+
+  public init(archive: SalonArchive, exhibition: Exhibition, form: FormExport?) {
+    self.archive = archive
+    self.exhibition = exhibition
+    self.form = form
+  }
+
+  /// The zips named: files as given, folders by their `.zip` files (sorted, not recursive).
+  public static func zipPaths(_ paths: [String]) throws -> [String] {
+    var zips: [String] = []
+    for path in paths {
+      var isFolder: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+        throw CatalogError.storage("There is no file or folder at \(path).")
+      }
+      if isFolder.boolValue {
+        let names = try FileManager.default.contentsOfDirectory(atPath: path)
+          .filter { $0.lowercased().hasSuffix(".zip") && !$0.hasPrefix(".") }
+          .sorted()
+        zips += names.map { URL(fileURLWithPath: path).appendingPathComponent($0).path }
+      } else {
+        zips.append(path)
+      }
+    }
+    return zips
+  }
+
+  /// Ingests one zip. Errors thrown are the archive's own (disk full, interrupted); anything
+  /// wrong with the zip becomes a rejection in the report.
+  public func ingest(zipAt path: String) throws -> SubmissionReport {
+    let zipName = URL(fileURLWithPath: path).lastPathComponent
+    let row = form?.row(forZipNamed: zipName)
+    let declarations = row.map(FormExport.declarations(from:))
+    let key = submissionKey(zipName: zipName, row: row)
+
+    let inspection = try ZipInspection(archive: archive, limits: exhibition.limits)
+    defer {
+      inspection.zipCopy.discard()
+      for file in inspection.temporaryFiles { file.discard() }
+    }
+    try inspection.run(path: path, archive: archive)
+    var verdict = Verdict()
+    verdict.problems = inspection.problems
+    verdict.warnings = inspection.warnings
+    verdict.files = assignRoles(inspection, verdict: &verdict)
+    // Every reason is reported; only a zip that could not be read whole says nothing of contents.
+    let unreadable: Set<String> = [
+      ProblemCode.notAZip, .zipTooLarge, .zipTruncated, .zipCorrupt, .centralDirectoryMissing,
+      .centralDirectoryMismatch, .overlappingEntries, .tooManyEntries, .tooMuchData,
+    ].reduce(into: []) { $0.insert($1.rawValue) }
+    if !verdict.problems.contains(where: { unreadable.contains($0.code) }) { checkContents(&verdict) }
+    if declarations == nil {
+      verdict.warnings.append(
+        Finding(
+          code: WarningCode.noDeclarations.rawValue,
+          message: form == nil
+            ? "No form export was given, so this submission has no declarations yet."
+            : "No row of the form export matches \(zipName), so this submission has no declarations."))
+    } else if let d = declarations {
+      for (label, answer) in [
+        ("granting rights to publish", d.rightsGranted), ("affirming authorship", d.authorshipAffirmed),
+      ]
+      where answer == .unknown {
+        verdict.warnings.append(
+          Finding(
+            code: WarningCode.declarationUnknown.rawValue,
+            message: "The form does not answer \(label); it counts as unknown, not as no."))
+      }
+    }
+
+    // Files reach the store, flushed, before the catalog row that points at them commits.
+    let zip = try archive.keep(inspection.zipCopy)
+    if verdict.status == .accepted {
+      for entry in inspection.entries { _ = try archive.keep(entry.file) }
+    }
+    let (outcome, version) = try archive.recordVersion(
+      exhibition: exhibition, key: key, zipName: zipName, zip: zip, verdict: verdict, declarations: declarations)
+    return SubmissionReport(
+      id: key, zip: zipName, status: verdict.status, problems: verdict.problems, warnings: verdict.warnings,
+      files: verdict.files, change: outcome.rawValue, version: version)
+  }
+
+  /// The submission's id: the form's id when a row matches, else the zip's name without `.zip`.
+  func submissionKey(zipName: String, row: FormExport.Row?) -> String {
+    if let id = row?.values[.id] { return id }
+    let trimmed = zipName.trimmingCharacters(in: .whitespaces)
+    return trimmed.lowercased().hasSuffix(".zip") ? String(trimmed.dropLast(4)) : trimmed
+  }
+
+  private func assignRoles(_ inspection: ZipInspection, verdict: inout Verdict) -> [ReceivedFile] {
+    let candidates = inspection.entries.map { RoleInference.Candidate(path: $0.path, family: $0.type.family) }
+    let assignments = RoleInference.assign(candidates)
+    var files: [ReceivedFile] = []
+    for (entry, assignment) in zip(inspection.entries, assignments) {
+      var file = ReceivedFile(
+        path: entry.path, role: assignment.role, type: entry.type.mediaType, size: entry.file.size,
+        sha256: (try? entry.file.finish()) ?? "")
+      file.number = assignment.number
+      file.width = entry.properties.width
+      file.height = entry.properties.height
+      file.duration = entry.properties.duration.map { ($0 * 1000).rounded() / 1000 }
+      file.pages = entry.properties.pages
+      files.append(file)
+      if let note = assignment.note {
+        verdict.warnings.append(Finding(code: WarningCode.roleInferred.rawValue, message: note, file: entry.path))
+      }
+      if assignment.role == .other {
+        verdict.warnings.append(
+          Finding(
+            code: WarningCode.unknownRole.rawValue,
+            message: "Salon could not tell what \"\(entry.path)\" is for; it is kept as \"other\".", file: entry.path))
+      }
+    }
+    return files
+  }
+
+  /// The call's rules on what a submission holds.
+  private func checkContents(_ verdict: inout Verdict) {
+    let limits = exhibition.limits
+    let mains = verdict.files.filter { $0.role == .main }
+    let videos = verdict.files.filter { $0.role == .video }
+    if mains.isEmpty && videos.isEmpty {
+      verdict.problems.append(
+        Finding(
+          code: ProblemCode.noMainWork.rawValue,
+          message: "The zip has neither a main work (<name>_main.<ext>) nor a video (<name>_video.mp4)."))
+    }
+    if mains.count > 1 {
+      verdict.warnings.append(
+        Finding(
+          code: WarningCode.severalMainWorks.rawValue,
+          message: "\(mains.count) files are named as the main work: \(mains.map(\.path).joined(separator: ", "))."))
+    }
+    let descriptions = verdict.files.filter { $0.role == .description }
+    if descriptions.isEmpty {
+      verdict.problems.append(
+        Finding(
+          code: ProblemCode.noDescription.rawValue,
+          message:
+            "The zip has no description PDF (<name>_description.pdf with the title, artist bios and how AI was used)."))
+    }
+    for description in descriptions {
+      if description.type != "application/pdf" {
+        verdict.problems.append(
+          Finding(
+            code: ProblemCode.descriptionNotPDF.rawValue,
+            message: "The description \"\(description.path)\" is not a PDF; please send it as a PDF.",
+            file: description.path))
+      } else if let pages = description.pages {
+        if pages > limits.maxDescriptionPages {
+          verdict.problems.append(
+            Finding(
+              code: ProblemCode.descriptionTooLong.rawValue,
+              message:
+                "The description \"\(description.path)\" has \(pages) pages; the call allows at most \(limits.maxDescriptionPages).",
+              file: description.path))
+        }
+      } else {
+        verdict.warnings.append(
+          Finding(
+            code: WarningCode.pagesUnknown.rawValue,
+            message:
+              "Salon could not count the pages of \"\(description.path)\"; please check it is at most \(limits.maxDescriptionPages) pages.",
+            file: description.path))
+      }
+    }
+    for video in videos {
+      if let duration = video.duration {
+        if duration > limits.maxVideoSeconds + 0.0005 {
+          verdict.problems.append(
+            Finding(
+              code: ProblemCode.videoTooLong.rawValue,
+              message:
+                "The video \"\(video.path)\" lasts \(seconds(duration)); the call allows at most \(seconds(limits.maxVideoSeconds)).",
+              file: video.path))
+        }
+      } else {
+        verdict.warnings.append(
+          Finding(
+            code: WarningCode.durationUnknown.rawValue,
+            message:
+              "Salon could not read how long \"\(video.path)\" lasts; please check it is at most \(seconds(limits.maxVideoSeconds)).",
+            file: video.path))
+      }
+    }
+  }
+}
+
+func seconds(_ value: Double) -> String {
+  value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
+}

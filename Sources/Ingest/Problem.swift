@@ -1,0 +1,122 @@
+import Catalog
+import Foundation
+
+/// Every reason ingest rejects a zip or warns about it. The raw values are stable codes that
+/// scripts and the README rely on; the messages are for artists and organisers.
+public enum ProblemCode: String, CaseIterable, Sendable {
+  // The zip itself.
+  case notAZip = "not-a-zip"
+  case zipTooLarge = "zip-too-large"
+  case zipCorrupt = "zip-corrupt"
+  case zipTruncated = "zip-truncated"
+  case centralDirectoryMissing = "central-directory-missing"
+  case centralDirectoryMismatch = "central-directory-mismatch"
+  case overlappingEntries = "overlapping-entries"
+  case tooManyEntries = "too-many-entries"
+  case tooMuchData = "too-much-data"
+  case sizeMismatch = "size-mismatch"
+  case encryptedEntry = "encrypted-entry"
+  // Entries.
+  case unsafeName = "unsafe-name"
+  case linkEntry = "link-entry"
+  case specialEntry = "special-entry"
+  case duplicateName = "duplicate-name"
+  case nestedArchive = "nested-archive"
+  case executable = "executable"
+  case typeMismatch = "type-mismatch"
+  case formatNotAllowed = "format-not-allowed"
+  case svgNotAllowed = "svg-not-allowed"
+  case htmlNotAllowed = "html-not-allowed"
+  case imageTooLarge = "image-too-large"
+  // The submission's contents.
+  case noMainWork = "no-main-work"
+  case noDescription = "no-description"
+  case descriptionNotPDF = "description-not-pdf"
+  case descriptionTooLong = "description-too-long"
+  case videoTooLong = "video-too-long"
+
+  /// The one-line summary used in the README's table.
+  public var summary: String {
+    switch self {
+    case .notAZip: return "The file is not a zip, or has data before the zip begins."
+    case .zipTooLarge: return "The zip is over the call's size limit."
+    case .zipCorrupt: return "The zip is damaged and cannot be read."
+    case .zipTruncated: return "The zip ends early (an incomplete upload or download)."
+    case .centralDirectoryMissing: return "The zip's table of contents (central directory) is missing."
+    case .centralDirectoryMismatch: return "The zip's table of contents does not match its contents."
+    case .overlappingEntries: return "Entries share bytes (a zip bomb technique)."
+    case .tooManyEntries: return "The zip holds more files than the call allows."
+    case .tooMuchData: return "The files unpack to more data than the call allows."
+    case .sizeMismatch: return "A file unpacks to a different size than the zip declares."
+    case .encryptedEntry: return "A file is password-protected."
+    case .unsafeName: return "A file name could write outside its folder or hide its real name."
+    case .linkEntry: return "The zip holds a link instead of a file."
+    case .specialEntry: return "The zip holds a device, pipe or other non-file entry."
+    case .duplicateName: return "Two files have the same name once case and accents are ignored."
+    case .nestedArchive: return "The zip holds another archive."
+    case .executable: return "The zip holds a program or script."
+    case .typeMismatch: return "A file's content does not match its extension."
+    case .formatNotAllowed: return "A file is in a format the call does not accept."
+    case .svgNotAllowed: return "An SVG image (may hold scripts); send PNG or PDF instead."
+    case .htmlNotAllowed: return "An HTML page (may hold scripts); send PDF or a cleared link instead."
+    case .imageTooLarge: return "An image has more pixels than the call allows."
+    case .noMainWork: return "There is neither a main work nor a video."
+    case .noDescription: return "There is no description PDF."
+    case .descriptionNotPDF: return "The description is not a PDF."
+    case .descriptionTooLong: return "The description has more pages than the call allows."
+    case .videoTooLong: return "The video is longer than the call allows."
+    }
+  }
+}
+
+/// Warnings: the submission is accepted, but someone should look.
+public enum WarningCode: String, CaseIterable, Sendable {
+  case junkIgnored = "junk-ignored"
+  case roleInferred = "role-inferred"
+  case unknownRole = "unknown-role"
+  case severalMainWorks = "several-main-works"
+  case noDeclarations = "no-declarations"
+  case declarationUnknown = "declaration-unknown"
+  case pagesUnknown = "pages-unknown"
+  case durationUnknown = "duration-unknown"
+  case pixelSizeUnknown = "pixel-size-unknown"
+  case emptyFile = "empty-file"
+
+  public var summary: String {
+    switch self {
+    case .junkIgnored: return "System junk (__MACOSX/, .DS_Store, Thumbs.db) was ignored."
+    case .roleInferred: return "A file's role was inferred from a name that drifts from the convention."
+    case .unknownRole: return "A file has no recognisable role; it is kept as `other`."
+    case .severalMainWorks: return "More than one file is named as the main work."
+    case .noDeclarations: return "No row of the form export matches this zip."
+    case .declarationUnknown: return "A required declaration (rights, authorship) was not answered."
+    case .pagesUnknown: return "Salon could not count the description's pages."
+    case .durationUnknown: return "Salon could not read the video's duration."
+    case .pixelSizeUnknown: return "Salon could not read an image's pixel size."
+    case .emptyFile: return "A file is empty."
+    }
+  }
+}
+
+extension Finding {
+  init(_ code: ProblemCode, _ message: String, file: String? = nil) {
+    self.init(code: code.rawValue, message: message, file: file)
+  }
+  init(_ code: WarningCode, _ message: String, file: String? = nil) {
+    self.init(code: code.rawValue, message: message, file: file)
+  }
+}
+
+/// "104.9 MB": sizes as people read them (MB = 1024 × 1024 bytes, as the limits are).
+func readableSize(_ bytes: Int) -> String {
+  let units = ["bytes", "KB", "MB", "GB", "TB"]
+  var value = Double(bytes)
+  var unit = 0
+  while value >= 1024 && unit < units.count - 1 {
+    value /= 1024
+    unit += 1
+  }
+  if unit == 0 { return "\(bytes) bytes" }
+  let rounded = (value * 10).rounded() / 10
+  return rounded == rounded.rounded() ? "\(Int(rounded)) \(units[unit])" : "\(rounded) \(units[unit])"
+}

@@ -1,0 +1,109 @@
+import Catalog
+import Foundation
+import Ingest
+
+enum IngestCommand: Command {
+  static let usage = """
+    Usage: salon ingest PATH... [--form FORM.csv] [--column FIELD=HEADER]... [--json]
+                        [--archive DIR] [--exhibition SLUG]
+
+    Checks and archives each zip (PATH is a zip or a folder of zips). Every zip is kept as
+    received; a zip that breaks the call's rules is rejected with every reason.
+      --form FORM.csv               The submission portal's form export (declarations)
+      --column FIELD=HEADER         Read FIELD from the column HEADER (repeatable). Fields:
+                                    \(FormExport.Field.allCases.map(\.rawValue).joined(separator: ", "))
+      --json                        Print {"submissions": [...]} as JSON
+    """
+
+  struct Output: Encodable {
+    var submissions: [SubmissionReport]
+  }
+
+  static func run(_ arguments: [String]) throws {
+    let args = try Arguments(arguments, valued: archiveOptions.union(["--form", "--column"]), flags: ["--json"])
+    guard !args.positional.isEmpty else { throw UsageError("ingest needs at least one zip or folder.") }
+    var columns: [String: String] = [:]
+    for mapping in args.values["--column"] ?? [] {
+      guard let equals = mapping.firstIndex(of: "="), equals != mapping.startIndex else {
+        throw UsageError("--column takes FIELD=HEADER, as in --column title=\"Work title\".")
+      }
+      columns[String(mapping[..<equals])] = String(mapping[mapping.index(after: equals)...])
+    }
+    // The form is read, and refused if malformed, before anything is ingested.
+    var form: FormExport?
+    if let formPath = args.value("--form") {
+      do {
+        form = try FormExport.load(path: formPath, explicitColumns: columns)
+      } catch let problem as FormExport.Problem {
+        switch problem {
+        case .unknownField, .unknownHeader: throw UsageError(problem.description)
+        default: throw problem
+        }
+      }
+    } else if !columns.isEmpty {
+      throw UsageError("--column needs --form.")
+    }
+    let zips = try Ingester.zipPaths(args.positional)
+    let archive = try openArchive(args)
+    archive.clearTemporaryFiles()
+    let exhibition = try archive.exhibition(slug: args.value("--exhibition"))
+    let json = args.has("--json")
+    if let form, !json {
+      let mapped = FormExport.Field.allCases.compactMap { field in
+        form.mapping[field].map { "\(field.rawValue) ← \"\($0)\"" }
+      }
+      print("Form columns: \(mapped.joined(separator: ", ")).")
+      let ignored = form.headers.filter { header in !form.mapping.values.contains(header) && !header.isEmpty }
+      if !ignored.isEmpty {
+        print("Not used: \(ignored.map { "\"\($0)\"" }.joined(separator: ", ")) (map one with --column FIELD=HEADER).")
+      }
+    }
+    if zips.isEmpty {
+      print("No zip files found in \(args.positional.joined(separator: ", ")).")
+      if json { try writeJSON(Output(submissions: [])) }
+      return
+    }
+
+    let ingester = Ingester(archive: archive, exhibition: exhibition, form: form)
+    let showProgress = standardErrorIsTerminal && zips.count > 1
+    var reports: [SubmissionReport] = []
+    for (index, zip) in zips.enumerated() {
+      if showProgress {
+        let name = URL(fileURLWithPath: zip).lastPathComponent
+        FileHandle.standardError.write(Data("\r\u{1B}[K[\(index + 1)/\(zips.count)] \(name.prefix(60))".utf8))
+      }
+      let report = try ingester.ingest(zipAt: zip)
+      reports.append(report)
+      if !json {
+        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        printSummary(report)
+      }
+    }
+    if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    if json {
+      try writeJSON(Output(submissions: reports))
+      return
+    }
+    let accepted = reports.filter { $0.status == .accepted && $0.warnings.isEmpty }.count
+    let warned = reports.filter { $0.status == .accepted && !$0.warnings.isEmpty }.count
+    let rejected = reports.filter { $0.status == .rejected }.count
+    let unchanged = reports.filter { $0.change == RecordOutcome.unchanged.rawValue }.count
+    var line =
+      "\(reports.count) zip\(reports.count == 1 ? "" : "s"): \(accepted) accepted, \(warned) accepted with warnings, \(rejected) rejected"
+    if unchanged > 0 { line += " (\(unchanged) already in the archive, unchanged)" }
+    print(line + ".")
+  }
+
+  static func printSummary(_ report: SubmissionReport) {
+    let change: String
+    switch report.change {
+    case RecordOutcome.unchanged.rawValue: change = " (already in the archive; nothing changed)"
+    case RecordOutcome.newVersion.rawValue: change = " (new version \(report.version ?? 0))"
+    default: change = ""
+    }
+    let mark = report.status == .accepted ? "accepted" : "REJECTED"
+    print("\(report.id) [\(report.zip)]: \(mark)\(change)")
+    for problem in report.problems { print("  ✗ \(problem.code): \(problem.message)") }
+    for warning in report.warnings { print("  ! \(warning.code): \(warning.message)") }
+  }
+}

@@ -1,0 +1,55 @@
+import Catalog
+import Foundation
+
+enum InitCommand: Command {
+  static let usage = """
+    Usage: salon init --title TITLE [--year YEAR] [--slug SLUG] [--archive DIR] [options]
+
+    Creates the archive in DIR (default: the current folder) with a new exhibition, or adds the
+    next edition to an existing archive. The call's rules are settings:
+      --description TEXT            About the exhibition (for the gallery's about page)
+      --max-zip-mb N                Largest zip accepted, in MB (default 100)
+      --max-video-seconds N         Longest video (default 60)
+      --max-description-pages N     Longest description PDF (default 2)
+      --max-megapixels N            Largest image, in megapixels (default 100)
+      --max-files N                 Most files in one zip (default 200)
+      --max-unpacked-mb N           Most data one zip may unpack to, in MB (default 1024)
+      --prize AMOUNT                The prize (default 200)
+      --currency CODE               The prize's currency (default USD)
+      --json                        Print the exhibition as JSON
+    """
+
+  static func run(_ arguments: [String]) throws {
+    let args = try Arguments(
+      arguments,
+      valued: archiveOptions.union([
+        "--title", "--year", "--slug", "--description", "--max-zip-mb", "--max-video-seconds",
+        "--max-description-pages", "--max-megapixels", "--max-files", "--max-unpacked-mb", "--prize", "--currency",
+      ]),
+      flags: ["--json"])
+    guard args.positional.isEmpty else { throw UsageError("init takes no arguments besides options.") }
+    guard let title = args.value("--title") else { throw UsageError("init needs --title.") }
+    let year = try args.int("--year") ?? Calendar(identifier: .gregorian).component(.year, from: Date())
+    var new = NewExhibition(title: title, year: year)
+    new.slug = args.value("--slug")
+    new.description = args.value("--description") ?? ""
+    let megabyte = 1024 * 1024
+    if let mb = try args.double("--max-zip-mb") { new.limits.maxZipBytes = Int(mb * Double(megabyte)) }
+    if let s = try args.double("--max-video-seconds") { new.limits.maxVideoSeconds = s }
+    if let p = try args.int("--max-description-pages") { new.limits.maxDescriptionPages = p }
+    if let mp = try args.double("--max-megapixels") { new.limits.maxPixels = Int(mp * 1_000_000) }
+    if let n = try args.int("--max-files") { new.limits.maxEntries = n }
+    if let mb = try args.double("--max-unpacked-mb") { new.limits.maxUnpackedBytes = Int(mb * Double(megabyte)) }
+    if let prize = try args.double("--prize") { new.prizeAmount = prize }
+    if let currency = args.value("--currency") { new.prizeCurrency = currency }
+    let archive = try openArchive(args, create: true)
+    let exhibition = try archive.createExhibition(new)
+    if args.has("--json") {
+      try writeJSON(exhibition)
+    } else {
+      print(
+        "Created exhibition \"\(exhibition.title)\" (\(exhibition.slug), \(exhibition.year)) in \(archive.root.path).")
+      print("Next: salon ingest ZIPS_FOLDER --form FORM.csv")
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import Catalog
+import Foundation
+import Ingest
+
+/// The `salon` command line: dispatches to one subcommand, maps errors to exit statuses
+/// (0 success, 1 failure, 64 bad usage).
+public enum SalonCommand {
+  public static func exitAfterRunning(_ commandLine: [String]) -> Never {
+    signal(SIGINT) { _ in interruptRequested = 1 }
+    signal(SIGTERM) { _ in interruptRequested = 1 }
+    setvbuf(stdout, nil, _IOFBF, 1 << 16)
+    let status = run(Array(commandLine.dropFirst()))
+    fflush(stdout)
+    exit(status)
+  }
+
+  static let overview = """
+    salon: runs a call for creative work, from submitted zips to a judged, archived exhibition.
+
+    Usage: salon COMMAND [OPTIONS]
+
+    Commands:
+      init                          Create the archive, or add the next edition of the exhibition
+      ingest PATH...                Check and archive submission zips (files or folders of zips)
+      submissions list              List the submissions and their status
+      submissions show ID           Show one submission: files, problems, declarations, versions
+      submissions decide ID selected|declined
+                                    Record the programme decision
+
+    Every command works on the archive in the current folder or in --archive DIR, on the newest
+    exhibition or the one named by --exhibition SLUG. Commands that report take --json.
+    Run `salon COMMAND --help` for a command's options.
+    """
+
+  public static func run(_ arguments: [String]) -> Int32 {
+    guard let command = arguments.first else {
+      print(overview)
+      return 64
+    }
+    let rest = Array(arguments.dropFirst())
+    let handler: Command.Type
+    switch command {
+    case "--help", "-h", "help":
+      print(overview)
+      return 0
+    case "init": handler = InitCommand.self
+    case "ingest": handler = IngestCommand.self
+    case "submissions": handler = SubmissionsCommand.self
+    default:
+      printError("Unknown command \"\(command)\".\n\n\(overview)")
+      return 64
+    }
+    if rest.contains("--help") || rest.contains("-h") {
+      print(handler.usage)
+      return 0
+    }
+    do {
+      try handler.run(rest)
+      return 0
+    } catch let error as UsageError {
+      printError("\(error.message)\n\n\(handler.usage)")
+      return 64
+    } catch is Interrupted {
+      printError("Interrupted; nothing half-done was recorded.")
+      return 130
+    } catch {
+      printError(String(describing: error))
+      return 1
+    }
+  }
+}
+
+/// One subcommand: its usage text and what it does.
+protocol Command {
+  static var usage: String { get }
+  static func run(_ arguments: [String]) throws
+}
+
+func printError(_ message: String) {
+  fflush(stdout)
+  FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Options every archive command takes.
+let archiveOptions: Set<String> = ["--archive", "--exhibition"]
+
+func openArchive(_ arguments: Arguments, create: Bool = false) throws -> SalonArchive {
+  let archive = try SalonArchive.open(at: arguments.value("--archive") ?? ".", create: create)
+  return archive
+}
+
+func writeJSON<T: Encodable>(_ value: T) throws {
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+  let data = try encoder.encode(value)
+  print(String(decoding: data, as: UTF8.self))
+}
+
+/// True when standard error is a terminal, where progress lines belong.
+var standardErrorIsTerminal: Bool { isatty(2) == 1 }

@@ -1,0 +1,113 @@
+import Catalog
+import Foundation
+
+enum SubmissionsCommand: Command {
+  static let usage = """
+    Usage: salon submissions list [--json]
+           salon submissions show ID [--json]
+           salon submissions decide ID selected|declined [--note TEXT]
+    (each also takes --archive DIR and --exhibition SLUG)
+
+      list      Every submission with its status, latest version and decision
+      show      One submission: status, problems, warnings, files, declarations, versions
+      decide    Record the programme decision; earlier decisions stay in the history
+    """
+
+  static func run(_ arguments: [String]) throws {
+    let args = try Arguments(arguments, valued: archiveOptions.union(["--note"]), flags: ["--json"])
+    guard let action = args.positional.first else { throw UsageError("submissions needs list, show or decide.") }
+    let archive = try openArchive(args)
+    let exhibition = try archive.exhibition(slug: args.value("--exhibition"))
+    switch action {
+    case "list":
+      guard args.positional.count == 1 else { throw UsageError("submissions list takes no arguments.") }
+      let reports = try archive.submissionReports(exhibition: exhibition)
+      if args.has("--json") {
+        try writeJSON(reports)
+        return
+      }
+      if reports.isEmpty {
+        print("No submissions yet in \(exhibition.title). Add some with `salon ingest`.")
+        return
+      }
+      let width = min(24, reports.map(\.id.count).max() ?? 2)
+      print("\("ID".padding(toLength: width, withPad: " ", startingAt: 0))  STATUS    WARN  VER  DECISION  TITLE")
+      for r in reports {
+        let columns = [
+          r.id.padding(toLength: width, withPad: " ", startingAt: 0),
+          r.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0),
+          String(r.warnings.count).padding(toLength: 4, withPad: " ", startingAt: 0),
+          String(r.version ?? 1).padding(toLength: 3, withPad: " ", startingAt: 0),
+          (r.decision ?? "-").padding(toLength: 8, withPad: " ", startingAt: 0),
+          r.declarations?.title ?? "(no title declared)",
+        ]
+        print(columns.joined(separator: "  "))
+      }
+      let accepted = reports.filter { $0.status == .accepted }.count
+      print("\(reports.count) submissions: \(accepted) accepted, \(reports.count - accepted) rejected.")
+    case "show":
+      guard args.positional.count == 2 else { throw UsageError("submissions show needs one submission ID.") }
+      let report = try archive.submissionReport(exhibition: exhibition, id: args.positional[1])
+      if args.has("--json") {
+        try writeJSON(report)
+      } else {
+        printReport(report)
+      }
+    case "decide":
+      guard args.positional.count == 3, ["selected", "declined"].contains(args.positional[2]) else {
+        throw UsageError("submissions decide needs an ID and either selected or declined.")
+      }
+      let id = args.positional[1]
+      try archive.decide(
+        exhibition: exhibition, id: id, selected: args.positional[2] == "selected", note: args.value("--note"))
+      print("Recorded: submission \(id) is \(args.positional[2]).")
+    default:
+      throw UsageError("Unknown action \"\(action)\"; use list, show or decide.")
+    }
+  }
+
+  static func printReport(_ r: SubmissionReport) {
+    print("Submission \(r.id): \(r.status.rawValue), version \(r.version ?? 1) from \(r.zip)")
+    if let decision = r.decision { print("Decision: \(decision)\(r.decisionNote.map { " (\($0))" } ?? "")") }
+    if !r.problems.isEmpty {
+      print("\nProblems:")
+      for p in r.problems { print("  ✗ \(p.code): \(p.message)") }
+    }
+    if !r.warnings.isEmpty {
+      print("\nWarnings:")
+      for w in r.warnings { print("  ! \(w.code): \(w.message)") }
+    }
+    if !r.files.isEmpty {
+      print("\nFiles:")
+      for f in r.files {
+        var properties: [String] = []
+        if let w = f.width, let h = f.height { properties.append("\(w)×\(h)") }
+        if let d = f.duration { properties.append(String(format: "%.1f s", d)) }
+        if let p = f.pages { properties.append("\(p) page\(p == 1 ? "" : "s")") }
+        let role = f.role == .supplementary ? "supplementary \(f.number ?? 0)" : f.role.rawValue
+        print(
+          "  \(f.path)\n    \(role), \(f.type), \(f.size) bytes\(properties.isEmpty ? "" : ", " + properties.joined(separator: ", "))\n    sha256 \(f.sha256)"
+        )
+      }
+    }
+    print("\nDeclarations:")
+    if r.hasDeclarations != true { print("  (none: no row of the form export matched)") }
+    if let d = r.declarations {
+      let lines: [(String, String?)] = [
+        ("Title", d.title), ("Artists", d.artists), ("Contact (private)", d.email), ("Medium", d.medium),
+        ("Statement", d.statement), ("Alt text", d.altText), ("Link", d.link),
+        ("Previously published", d.previouslyPublished.rawValue), ("Where", d.priorVenue),
+        ("Under review elsewhere", d.underReview.rawValue), ("Rights granted", d.rightsGranted.rawValue),
+        ("Authorship affirmed", d.authorshipAffirmed.rawValue), ("AI use", d.aiUse.rawValue),
+        ("AI statement", d.aiStatement),
+      ]
+      for (label, value) in lines { if let value { print("  \(label): \(value)") } }
+    }
+    if let versions = r.versions {
+      print("\nVersions:")
+      for v in versions {
+        print("  \(v.number). \(v.zip), \(v.status.rawValue), received \(v.receivedAt), sha256 \(v.sha256)")
+      }
+    }
+  }
+}

@@ -1,0 +1,6 @@
+import SalonCLI
+
+@main
+enum Salon {
+  static func main() { SalonCommand.exitAfterRunning(CommandLine.arguments) }
+}

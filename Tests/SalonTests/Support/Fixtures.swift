@@ -1,0 +1,147 @@
+import Catalog
+import Foundation
+import Ingest
+import SampleContent
+import Zip
+
+/// A fresh folder under the system's temporary folder, removed when the value is released.
+final class Scratch {
+  let url: URL
+  init() {
+    url = FileManager.default.temporaryDirectory.appendingPathComponent("salon-test-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  }
+  deinit { try? FileManager.default.removeItem(at: url) }
+
+  func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+  @discardableResult
+  func write(_ name: String, _ bytes: [UInt8]) -> String {
+    let path = self.path(name)
+    try! FileManager.default.createDirectory(
+      at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    return path
+  }
+
+  @discardableResult
+  func write(_ name: String, _ text: String) -> String { write(name, Array(text.utf8)) }
+
+  /// A zip written by libarchive, as real tools write them.
+  @discardableResult
+  func zip(_ name: String, _ files: [(String, [UInt8])], compress: Bool = true) -> String {
+    let path = self.path(name)
+    let writer = try! ZipWriter(path: path, compress: compress)
+    for (entry, bytes) in files { try! writer.add(entry, bytes: bytes) }
+    try! writer.close()
+    return path
+  }
+}
+
+/// The parts of a valid submission, by the call's convention.
+enum Parts {
+  static let image = SampleMedia.png(width: 32, height: 24)
+  static let description = SampleMedia.pdf(pages: 2)
+  static func valid(_ name: String = "work") -> [(String, [UInt8])] {
+    [("\(name)_main.png", image), ("\(name)_description.pdf", description)]
+  }
+}
+
+/// An archive with one exhibition, for library-level tests.
+struct TestArchive {
+  let scratch = Scratch()
+  let archive: SalonArchive
+  let exhibition: Exhibition
+
+  init(limits: Limits = Limits()) {
+    archive = try! SalonArchive.open(at: scratch.path("archive"), create: true)
+    var new = NewExhibition(title: "Test Salon", year: 2026)
+    new.limits = limits
+    exhibition = try! archive.createExhibition(new)
+  }
+
+  func ingest(_ path: String, form: FormExport? = nil) throws -> SubmissionReport {
+    try Ingester(archive: archive, exhibition: exhibition, form: form).ingest(zipAt: path)
+  }
+
+  func ingest(raw zip: RawZip, name: String = "raw.zip") throws -> SubmissionReport {
+    try ingest(scratch.write(name, zip.bytes()))
+  }
+
+  /// Files in the archive's tmp/ (must be none after any ingest).
+  var temporaryFiles: [String] {
+    (try? FileManager.default.contentsOfDirectory(atPath: archive.temporaryRoot.path)) ?? []
+  }
+
+  /// Every file in the content-addressed store.
+  var storedFiles: [String] {
+    let enumerator = FileManager.default.enumerator(atPath: archive.storeRoot.path)
+    var names: [String] = []
+    while let next = enumerator?.nextObject() as? String {
+      if next.count > 3 { names.append(next) }
+    }
+    return names
+  }
+}
+
+extension SubmissionReport {
+  var problemCodes: [String] { problems.map(\.code) }
+  var warningCodes: [String] { warnings.map(\.code) }
+}
+
+/// Runs the built `salon` binary, as an organiser would.
+struct SalonRun {
+  var status: Int32
+  var stdout: String
+  var stderr: String
+}
+
+enum Binary {
+  /// `salon` sits beside the test bundle in the build folder.
+  static var url: URL {
+    if let explicit = ProcessInfo.processInfo.environment["SALON_BINARY"] { return URL(fileURLWithPath: explicit) }
+    var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    if folder.lastPathComponent.hasSuffix(".xctest") { folder = folder.deletingLastPathComponent() }
+    for candidate in [folder, folder.deletingLastPathComponent()] {
+      let url = candidate.appendingPathComponent("salon")
+      if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+    }
+    return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug/salon")
+  }
+
+  @discardableResult
+  static func run(_ arguments: [String], in folder: URL? = nil, environment: [String: String] = [:]) throws -> SalonRun
+  {
+    let process = Process()
+    process.executableURL = url
+    process.arguments = arguments
+    if let folder { process.currentDirectoryURL = folder }
+    var env = ProcessInfo.processInfo.environment
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    // Read both pipes to the end before waiting, so a large output cannot block the child.
+    final class Collected: @unchecked Sendable { var data = Data() }
+    let errData = Collected()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+      errData.data = err.fileHandleForReading.readDataToEndOfFile()
+      group.leave()
+    }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return SalonRun(
+      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData.data, as: UTF8.self))
+  }
+
+  static func json(_ run: SalonRun) throws -> Any {
+    try JSONSerialization.jsonObject(with: Data(run.stdout.utf8))
+  }
+}
