@@ -31,6 +31,8 @@ final class Scratch {
   @discardableResult
   func zip(_ name: String, _ files: [(String, [UInt8])], compress: Bool = true) -> String {
     let path = self.path(name)
+    try! FileManager.default.createDirectory(
+      at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
     let writer = try! ZipWriter(path: path, compress: compress)
     for (entry, bytes) in files { try! writer.add(entry, bytes: bytes) }
     try! writer.close()
