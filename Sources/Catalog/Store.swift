@@ -8,6 +8,8 @@ public final class TemporaryFile {
   private var descriptor: Int32
   private let hasher = SHA256Hasher()
   public private(set) var size = 0
+  private var writebackStart = 0
+  private let writebackChunk = 8 << 20
   public private(set) var sha256: String?
 
   init(directory: URL) throws {
@@ -38,20 +40,31 @@ public final class TemporaryFile {
       offset += written
     }
     size += bytes.count
+    // Start writing back every few megabytes, so the final fsync has little left to wait for.
+    if size - writebackStart >= writebackChunk {
+      startWriteback(descriptor, offset: writebackStart, length: size - writebackStart)
+      writebackStart = size
+    }
   }
 
-  /// Flushes to disk and returns the SHA-256 of everything written.
+  /// The SHA-256 of everything written; nothing more may be written after.
   @discardableResult
-  public func finish() throws -> String {
+  public func finish() -> String {
     if let sha256 { return sha256 }
+    let digest = hasher.finalize()
+    sha256 = digest
+    return digest
+  }
+
+  /// Flushes the file to disk and closes it (once).
+  public func flushToDisk() throws {
+    finish()
+    guard descriptor >= 0 else { return }
     if fsync(descriptor) != 0 {
       throw CatalogError.storage("Salon could not flush a file to disk: \(String(cString: strerror(errno))).")
     }
     Glibc.close(descriptor)
     descriptor = -1
-    let digest = hasher.finalize()
-    sha256 = digest
-    return digest
   }
 
   /// Removes the file; called for everything a rejected submission unpacked.
@@ -74,26 +87,39 @@ extension SalonArchive {
     return storeRoot.appendingPathComponent(prefix).appendingPathComponent(sha256)
   }
 
-  /// Moves a finished temporary file into the store under its hash, and flushes the folder,
-  /// before any catalog row points at it. A file already stored under that hash is kept as it
-  /// is: stored content is never overwritten.
-  public func keep(_ file: TemporaryFile) throws -> (sha256: String, size: Int) {
-    let sha256 = try file.finish()
-    let target = storedFileURL(sha256: sha256)
-    let folder = target.deletingLastPathComponent()
-    if FileManager.default.fileExists(atPath: target.path) {
-      file.discard()
-      return (sha256, file.size)
+  /// Moves finished temporary files into the store under their hashes, each flushed (in
+  /// parallel: the disk does the waiting) and its folder flushed, before any catalog row points
+  /// at them. A file already stored under that hash is kept as it is: stored content is never
+  /// overwritten.
+  @discardableResult
+  public func keep(_ files: [TemporaryFile]) throws -> [(sha256: String, size: Int)] {
+    let failures = FlushFailures()
+    DispatchQueue.concurrentPerform(iterations: files.count) { index in
+      do { try files[index].flushToDisk() } catch { failures.record(error) }
     }
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    // link() fails rather than replace an existing file, unlike rename().
-    if link(file.url.path, target.path) != 0 && errno != EEXIST {
-      throw CatalogError.storage("Salon could not store a file: \(String(cString: strerror(errno))).")
+    if let error = failures.first { throw error }
+    var kept: [(sha256: String, size: Int)] = []
+    var folders = Set<URL>()
+    for file in files {
+      let sha256 = file.finish()
+      let target = storedFileURL(sha256: sha256)
+      let folder = target.deletingLastPathComponent()
+      kept.append((sha256, file.size))
+      if FileManager.default.fileExists(atPath: target.path) {
+        file.discard()
+        continue
+      }
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      // link() fails rather than replace an existing file, unlike rename().
+      if link(file.url.path, target.path) != 0 && errno != EEXIST {
+        throw CatalogError.storage("Salon could not store a file: \(String(cString: strerror(errno))).")
+      }
+      unlink(file.url.path)
+      chmod(target.path, 0o444)
+      folders.insert(folder)
     }
-    unlink(file.url.path)
-    chmod(target.path, 0o444)
-    try syncDirectory(folder)
-    return (sha256, file.size)
+    for folder in folders { try syncDirectory(folder) }
+    return kept
   }
 
   /// Records a stored file in the catalog (inside the caller's transaction).
@@ -120,4 +146,78 @@ extension SalonArchive {
     defer { Glibc.close(descriptor) }
     _ = fsync(descriptor)
   }
+}
+
+/// Errors from parallel flushes, collected under a lock.
+private final class FlushFailures: @unchecked Sendable {
+  private let lock = NSLock()
+  private var errors: [Error] = []
+  func record(_ error: Error) { lock.withLock { errors.append(error) } }
+  var first: Error? { lock.withLock { errors.first } }
+}
+
+/// Writes a temporary file on a background thread, so that hashing and writing the zip as
+/// received overlaps with unpacking it (the machines have two cores). Memory stays bounded and
+/// allocation-free: blocks are copied into a fixed ring of reusable buffers.
+public final class BackgroundWriter: @unchecked Sendable {
+  private let file: TemporaryFile
+  private let queue = DispatchQueue(label: "salon.background-writer")
+  private let free: DispatchSemaphore
+  private let lock = NSLock()
+  private var failure: Error?
+  private var buffers: [UnsafeMutableRawBufferPointer]
+  private var available: [Int]
+
+  public init(_ file: TemporaryFile, depth: Int = 8, blockSize: Int = 1 << 20) {
+    self.file = file
+    self.free = DispatchSemaphore(value: depth)
+    self.buffers = (0..<depth).map { _ in .allocate(byteCount: blockSize, alignment: 64) }
+    self.available = Array(0..<depth)
+  }
+
+  deinit {
+    queue.sync {}
+    for buffer in buffers { buffer.deallocate() }
+  }
+
+  public func write(_ bytes: UnsafeRawBufferPointer) throws {
+    var offset = 0
+    while offset < bytes.count {
+      if let failure = lock.withLock({ failure }) { throw failure }
+      free.wait()
+      let index = lock.withLock { available.removeLast() }
+      let buffer = buffers[index]
+      let length = min(buffer.count, bytes.count - offset)
+      buffer.baseAddress!.copyMemory(from: bytes.baseAddress! + offset, byteCount: length)
+      offset += length
+      queue.async { [self] in
+        do {
+          try file.write(UnsafeRawBufferPointer(rebasing: buffers[index][0..<length]))
+        } catch {
+          lock.withLock { failure = error }
+        }
+        lock.withLock { available.append(index) }
+        free.signal()
+      }
+    }
+  }
+
+  /// Waits for every queued block, and throws the first write error.
+  public func finish() throws {
+    queue.sync {}
+    if let failure = lock.withLock({ failure }) { throw failure }
+  }
+}
+
+// sync_file_range is Linux-only and hidden behind _GNU_SOURCE, which Swift's Glibc module does not
+// set; it is looked up once at run time instead.
+private typealias SyncFileRange = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
+private let syncFileRange: SyncFileRange? = {
+  guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sync_file_range") else { return nil }
+  return unsafeBitCast(symbol, to: SyncFileRange.self)
+}()
+
+/// Asks the kernel to start writing a range to disk now, without waiting (SYNC_FILE_RANGE_WRITE).
+private func startWriteback(_ descriptor: Int32, offset: Int, length: Int) {
+  _ = syncFileRange?(descriptor, Int64(offset), Int64(length), 2)
 }

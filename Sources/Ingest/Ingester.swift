@@ -77,10 +77,8 @@ public final class Ingester {
     }
 
     // Files reach the store, flushed, before the catalog row that points at them commits.
-    let zip = try archive.keep(inspection.zipCopy)
-    if verdict.status == .accepted {
-      for entry in inspection.entries { _ = try archive.keep(entry.file) }
-    }
+    let kept = try archive.keep([inspection.zipCopy] + (verdict.status == .accepted ? inspection.temporaryFiles : []))
+    let zip = kept[0]
     let (outcome, version) = try archive.recordVersion(
       exhibition: exhibition, key: key, zipName: zipName, zip: zip, verdict: verdict, declarations: declarations)
     return SubmissionReport(
@@ -102,7 +100,7 @@ public final class Ingester {
     for (entry, assignment) in zip(inspection.entries, assignments) {
       var file = ReceivedFile(
         path: entry.path, role: assignment.role, type: entry.type.mediaType, size: entry.file.size,
-        sha256: (try? entry.file.finish()) ?? "")
+        sha256: entry.file.finish())
       file.number = assignment.number
       file.width = entry.properties.width
       file.height = entry.properties.height

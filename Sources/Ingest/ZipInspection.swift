@@ -23,6 +23,7 @@ final class ZipInspection {
 
   let limits: Limits
   let zipCopy: TemporaryFile
+  private let zipCopyWriter: BackgroundWriter
   var entries: [Entry] = []
   var problems: [Finding] = []
   var warnings: [Finding] = []
@@ -33,6 +34,7 @@ final class ZipInspection {
   init(archive: SalonArchive, limits: Limits) throws {
     self.limits = limits
     self.zipCopy = try archive.makeTemporaryFile()
+    self.zipCopyWriter = BackgroundWriter(zipCopy)
   }
 
   /// Files the stream wrote, to be discarded when the submission is rejected.
@@ -58,6 +60,7 @@ final class ZipInspection {
             ? "This file is not a zip, or has other data before the zip starts (a self-extracting archive?); please send a plain .zip."
             : "This file is not a zip; please send a .zip file."))
       try drain(descriptor)
+      try zipCopyWriter.finish()
       return
     }
     if size > limits.maxZipBytes {
@@ -66,12 +69,13 @@ final class ZipInspection {
           .zipTooLarge,
           "The zip is \(readableSize(size)); the call allows at most \(readableSize(limits.maxZipBytes))."))
       try drain(descriptor)
+      try zipCopyWriter.finish()
       return
     }
 
     try streamEntries(descriptor, archive: archive)
     try drain(descriptor)
-    try zipCopy.finish()
+    try zipCopyWriter.finish()
     checkCentralDirectory()
     classifyEntries()
     if !junk.isEmpty {
@@ -89,12 +93,12 @@ final class ZipInspection {
       let n = read(descriptor, buffer.baseAddress, buffer.count)
       if n < 0 && errno == EINTR { continue }
       if n <= 0 { break }
-      try zipCopy.write(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+      try zipCopyWriter.write(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
     }
   }
 
   private func streamEntries(_ descriptor: Int32, archive: SalonArchive) throws {
-    let copy = zipCopy
+    let copy = zipCopyWriter
     let reader = try ZipStreamReader { buffer in
       if interruptRequested != 0 { throw Interrupted() }
       while true {

@@ -38,7 +38,10 @@ import Testing
   @Test func theEventLogAndReceivedVersionsCannotBeChangedEvenWithSQL() throws {
     let t = TestArchive()
     _ = try t.ingest(t.scratch.zip("5.zip", Parts.valid()))
-    for sql in ["UPDATE event SET actor = 'x'", "DELETE FROM event", "UPDATE version SET status = 'rejected'", "DELETE FROM version"] {
+    for sql in [
+      "UPDATE event SET actor = 'x'", "DELETE FROM event", "UPDATE version SET status = 'rejected'",
+      "DELETE FROM version",
+    ] {
       #expect(throws: DatabaseError.self) { try t.archive.database.execute(sql) }
     }
   }
@@ -91,7 +94,9 @@ import Testing
     _ = try t.ingest(t.scratch.zip("bad.zip", [("a_description.pdf", Parts.description)]))
     try t.archive.decide(exhibition: t.exhibition, id: "good", selected: true, note: "Strong")
     #expect(try t.archive.submissionReport(exhibition: t.exhibition, id: "good").decision == "selected")
-    #expect(throws: CatalogError.self) { try t.archive.decide(exhibition: t.exhibition, id: "bad", selected: true, note: nil) }
+    #expect(throws: CatalogError.self) {
+      try t.archive.decide(exhibition: t.exhibition, id: "bad", selected: true, note: nil)
+    }
     try t.archive.decide(exhibition: t.exhibition, id: "good", selected: false, note: nil)
     #expect(try t.archive.submissionReport(exhibition: t.exhibition, id: "good").decision == "declined")
     #expect(try t.archive.database.query("SELECT * FROM decision").count == 2, "the earlier decision stays")
@@ -99,7 +104,10 @@ import Testing
 
   @Test func junkIsIgnoredAndReported() throws {
     let t = TestArchive()
-    let report = try t.ingest(t.scratch.zip("j.zip", Parts.valid() + [("__MACOSX/._work_main.png", [0, 5, 22]), (".DS_Store", [0, 0, 0, 1]), ("Thumbs.db", [1])]))
+    let report = try t.ingest(
+      t.scratch.zip(
+        "j.zip",
+        Parts.valid() + [("__MACOSX/._work_main.png", [0, 5, 22]), (".DS_Store", [0, 0, 0, 1]), ("Thumbs.db", [1])]))
     #expect(report.status == .accepted)
     #expect(report.files.count == 2)
     #expect(report.warningCodes == ["junk-ignored", "no-declarations"])

@@ -8,7 +8,10 @@ import Testing
   @Test func readsQuotedFieldsWithCommasQuotesAndNewlines() throws {
     let text = "id,title\r\n1,\"Rain, again\"\r\n2,\"She said \"\"hi\"\"\"\r\n3,\"two\nlines\"\r\n"
     let records = try CSVReader.records(from: text)
-    #expect(records.map(\.fields) == [["id", "title"], ["1", "Rain, again"], ["2", "She said \"hi\""], ["3", "two\nlines"]])
+    #expect(
+      records.map(\.fields) == [
+        ["id", "title"], ["1", "Rain, again"], ["2", "She said \"hi\""], ["3", "two\nlines"],
+      ])
     #expect(records.map(\.line) == [1, 2, 3, 4])
   }
 
