@@ -208,7 +208,7 @@ final class ZipInspection {
       case .encrypted:
         problems.append(
           Finding(.encryptedEntry, "The zip holds password-protected files; please send it without a password."))
-      case .corrupt, .source:
+      case .corrupt:
         problems.append(
           Finding(.zipCorrupt, "The zip is damaged and cannot be read (\(error.message)); please create it again."))
       }

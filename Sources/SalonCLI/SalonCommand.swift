@@ -8,6 +8,12 @@ public enum SalonCommand {
   public static func exitAfterRunning(_ commandLine: [String]) -> Never {
     signal(SIGINT) { _ in interruptRequested = 1 }
     signal(SIGTERM) { _ in interruptRequested = 1 }
+    // A parent may have blocked these (the mask survives exec); Ctrl-C must still reach us.
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    sigaddset(&unblock, SIGINT)
+    sigaddset(&unblock, SIGTERM)
+    sigprocmask(SIG_UNBLOCK, &unblock, nil)
     setvbuf(stdout, nil, _IOFBF, 1 << 16)
     let status = run(Array(commandLine.dropFirst()))
     fflush(stdout)

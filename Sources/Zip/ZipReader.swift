@@ -18,7 +18,7 @@ public struct ZipEntryHeader: Equatable, Sendable {
 
 /// Why libarchive could not go on reading, with its own message.
 public struct ZipReadError: Error, Equatable, CustomStringConvertible {
-  public enum Kind: Equatable, Sendable { case truncated, corrupt, encrypted, source }
+  public enum Kind: Equatable, Sendable { case truncated, corrupt, encrypted }
   public let kind: Kind
   public let message: String
   public var description: String { message }
@@ -72,6 +72,7 @@ public final class ZipStreamReader {
     var entry: OpaquePointer?
     let rc = archive_read_next_header(archive, &entry)
     if rc == ARCHIVE_EOF { return nil }
+    if let sourceError { throw sourceError }
     if rc < ARCHIVE_WARN || entry == nil { throw error(rc) }
     self.entry = entry
     let path: String
@@ -98,6 +99,7 @@ public final class ZipStreamReader {
     return ZipEntryHeader(path: path, kind: kind, declaredSize: declared, isEncrypted: encrypted)
   }
 
+  /// An error thrown by `source` is rethrown as it is, never disguised as a damaged zip.
   /// Streams the current entry's data to `consume` in blocks, without copying. `consume`
   /// returns false to stop early (the rest of the entry is then skipped).
   public func readData(_ consume: (UnsafeRawBufferPointer) throws -> Bool) throws {
@@ -107,6 +109,7 @@ public final class ZipStreamReader {
     while true {
       let rc = archive_read_data_block(archive, &block, &size, &offset)
       if rc == ARCHIVE_EOF { return }
+      if let sourceError { throw sourceError }
       if rc < ARCHIVE_WARN { throw error(rc) }
       if size > 0, let block {
         if try !consume(UnsafeRawBufferPointer(start: block, count: size)) { return }
@@ -114,10 +117,8 @@ public final class ZipStreamReader {
     }
   }
 
-  private func error(_ rc: Int32) -> ZipReadError {
-    if let sourceError {
-      return ZipReadError(kind: .source, message: String(describing: sourceError))
-    }
+  private func error(_ rc: Int32) -> Error {
+    if let sourceError { return sourceError }
     let message = archive_error_string(archive).map { String(cString: $0) } ?? "unreadable zip"
     let lower = message.lowercased()
     if lower.contains("truncat") || lower.contains("premature") || lower.contains("unexpected end") {
