@@ -22,17 +22,18 @@ let package = Package(
     // Pipeline stages.
     .target(name: "Catalog", dependencies: ["SQLite", "Hashing"]),
     .target(name: "Ingest", dependencies: ["Catalog", "Zip", "Hashing"]),
+    .target(name: "Jury", dependencies: ["Catalog", "Hashing"]),
 
     // Real media made in code: the demo, the benchmarks and the tests use it.
     .target(name: "SampleContent", dependencies: ["Zip"]),
 
     // Command line.
-    .target(name: "SalonCLI", dependencies: ["Catalog", "Ingest"]),
+    .target(name: "SalonCLI", dependencies: ["Catalog", "Ingest", "Jury"]),
     .executableTarget(name: "salon", dependencies: ["SalonCLI"]),
 
     .testTarget(
       name: "SalonTests",
-      dependencies: ["Catalog", "Ingest", "SalonCLI", "SampleContent", "Zip", "Hashing", "SQLite"]),
+      dependencies: ["Catalog", "Ingest", "Jury", "SalonCLI", "SampleContent", "Zip", "Hashing", "SQLite"]),
   ],
   swiftLanguageModes: [.v5]
 )

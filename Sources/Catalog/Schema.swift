@@ -118,7 +118,91 @@ let migrations: [String] = [
     BEGIN SELECT RAISE(ABORT, 'a stored file cannot be changed'); END;
   CREATE TRIGGER decision_no_update BEFORE UPDATE ON decision
     BEGIN SELECT RAISE(ABORT, 'a decision is superseded by a new one, never changed'); END;
+  """,
+  // 2: the jury: jurors, conflicts, assignments, the history of every score, the prize.
   """
+  CREATE TABLE juror (
+    id INTEGER PRIMARY KEY,
+    exhibition_id INTEGER NOT NULL REFERENCES exhibition(id),
+    key TEXT NOT NULL,
+    name TEXT NOT NULL,
+    email TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (exhibition_id, key)
+  );
+  CREATE TABLE conflict (
+    juror_id INTEGER NOT NULL REFERENCES juror(id),
+    submission_id INTEGER NOT NULL REFERENCES submission(id),
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (juror_id, submission_id)
+  );
+  CREATE TABLE assignment (
+    juror_id INTEGER NOT NULL REFERENCES juror(id),
+    submission_id INTEGER NOT NULL REFERENCES submission(id),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (juror_id, submission_id)
+  );
+  -- Every change of a score is a new row; the latest row for a juror, work and criterion counts.
+  CREATE TABLE score_change (
+    id INTEGER PRIMARY KEY,
+    juror_id INTEGER NOT NULL REFERENCES juror(id),
+    submission_id INTEGER NOT NULL REFERENCES submission(id),
+    criterion TEXT NOT NULL,
+    value INTEGER,
+    previous INTEGER,
+    source TEXT NOT NULL,
+    time TEXT NOT NULL,
+    actor TEXT NOT NULL
+  );
+  CREATE INDEX score_change_work ON score_change(submission_id, juror_id, criterion);
+  CREATE TABLE comment_change (
+    id INTEGER PRIMARY KEY,
+    juror_id INTEGER NOT NULL REFERENCES juror(id),
+    submission_id INTEGER NOT NULL REFERENCES submission(id),
+    comment TEXT NOT NULL,
+    previous TEXT,
+    source TEXT NOT NULL,
+    time TEXT NOT NULL
+  );
+  -- The prize is a sequence of awards and reopenings; the latest says whether scoring is locked.
+  CREATE TABLE prize_round (
+    id INTEGER PRIMARY KEY,
+    exhibition_id INTEGER NOT NULL REFERENCES exhibition(id),
+    kind TEXT NOT NULL CHECK (kind IN ('award', 'reopen')),
+    note TEXT,
+    forced INTEGER NOT NULL DEFAULT 0,
+    time TEXT NOT NULL,
+    actor TEXT NOT NULL
+  );
+  CREATE TABLE prize_winner (
+    round_id INTEGER NOT NULL REFERENCES prize_round(id),
+    submission_id INTEGER NOT NULL REFERENCES submission(id),
+    amount REAL NOT NULL CHECK (amount >= 0),
+    PRIMARY KEY (round_id, submission_id)
+  );
+  CREATE TABLE mention (
+    id INTEGER PRIMARY KEY,
+    exhibition_id INTEGER NOT NULL REFERENCES exhibition(id),
+    submission_id INTEGER NOT NULL REFERENCES submission(id),
+    note TEXT,
+    time TEXT NOT NULL
+  );
+  CREATE TRIGGER score_change_append_only BEFORE UPDATE ON score_change
+    BEGIN SELECT RAISE(ABORT, 'score history cannot be changed'); END;
+  CREATE TRIGGER score_change_no_delete BEFORE DELETE ON score_change
+    BEGIN SELECT RAISE(ABORT, 'score history cannot be changed'); END;
+  CREATE TRIGGER comment_change_append_only BEFORE UPDATE ON comment_change
+    BEGIN SELECT RAISE(ABORT, 'comment history cannot be changed'); END;
+  CREATE TRIGGER comment_change_no_delete BEFORE DELETE ON comment_change
+    BEGIN SELECT RAISE(ABORT, 'comment history cannot be changed'); END;
+  CREATE TRIGGER prize_round_append_only BEFORE UPDATE ON prize_round
+    BEGIN SELECT RAISE(ABORT, 'the prize record cannot be changed'); END;
+  CREATE TRIGGER prize_round_no_delete BEFORE DELETE ON prize_round
+    BEGIN SELECT RAISE(ABORT, 'the prize record cannot be changed'); END;
+  CREATE TRIGGER prize_winner_append_only BEFORE UPDATE ON prize_winner
+    BEGIN SELECT RAISE(ABORT, 'the prize record cannot be changed'); END;
+  """,
 ]
 
 extension Database {
@@ -130,6 +214,9 @@ extension Database {
     }
     for index in current..<migrations.count {
       try transaction {
+        // Re-read inside the write lock: another process may have migrated meanwhile.
+        let now = try queryOne("PRAGMA user_version")?.int("user_version") ?? 0
+        guard now == index else { return }
         try execute(migrations[index])
         try execute("PRAGMA user_version = \(index + 1)")
       }

@@ -230,17 +230,7 @@ extension SalonArchive {
     else { throw CatalogError.unknownSubmission(id: key) }
     let files = try database.query(
       "SELECT * FROM version_file WHERE version_id = ? ORDER BY position", [versionID]
-    ).map { row -> ReceivedFile in
-      var file = ReceivedFile(
-        path: row.string("path") ?? "", role: FileRole(rawValue: row.string("role") ?? "") ?? .other,
-        type: row.string("type") ?? "", size: row.int("size") ?? 0, sha256: row.string("sha256") ?? "")
-      file.number = row.int("number")
-      file.width = row.int("width")
-      file.height = row.int("height")
-      file.duration = row.double("duration")
-      file.pages = row.int("pages")
-      return file
-    }
+    ).map(Self.receivedFile(from:))
     var problems: [Finding] = []
     var warnings: [Finding] = []
     for row in try database.query("SELECT * FROM finding WHERE version_id = ? ORDER BY position", [versionID]) {

@@ -79,3 +79,12 @@ func hex(_ bytes: [UInt8]) -> String {
   }
   return String(decoding: out, as: UTF8.self)
 }
+
+/// The SHA-256 of `text` in base64, as Content-Security-Policy hashes are written.
+public func sha256Base64(_ text: String) -> String {
+  var digest = [UInt8](repeating: 0, count: 32)
+  var length: UInt32 = 0
+  let bytes = Array(text.utf8)
+  _ = EVP_Digest(bytes, bytes.count, &digest, &length, EVP_sha256(), nil)
+  return Data(digest).base64EncodedString()
+}

@@ -32,6 +32,10 @@ public enum SalonCommand {
       submissions show ID           Show one submission: files, problems, declarations, versions
       submissions decide ID selected|declined
                                     Record the programme decision
+      jury rubric|add|list|conflict|assign|score|sheet|import|progress
+                                    Set up the jury and collect scores
+      prize standings|award|reopen|mention|announce|export-scores
+                                    Standings, the award and its announcement
 
     Every command works on the archive in the current folder or in --archive DIR, on the newest
     exhibition or the one named by --exhibition SLUG. Commands that report take --json.
@@ -52,6 +56,8 @@ public enum SalonCommand {
     case "init": handler = InitCommand.self
     case "ingest": handler = IngestCommand.self
     case "submissions": handler = SubmissionsCommand.self
+    case "jury": handler = JuryCommand.self
+    case "prize": handler = PrizeCommand.self
     default:
       printError("Unknown command \"\(command)\".\n\n\(overview)")
       return 64

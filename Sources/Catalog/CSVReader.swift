@@ -12,6 +12,10 @@ public enum CSVReader {
   public struct Malformed: Error, Equatable, CustomStringConvertible {
     public var line: Int
     public var reason: String
+    public init(line: Int, reason: String) {
+      self.line = line
+      self.reason = reason
+    }
     public var description: String { "Line \(line) of the form export is malformed: \(reason)." }
   }
 

@@ -1,0 +1,72 @@
+import Foundation
+import SQLite
+
+/// A submission as the later stages see it: its latest version's status, declarations and files.
+public struct Work: Equatable, Sendable {
+  /// The catalog's row id (internal).
+  public var rowID: Int
+  /// The submission's id as organisers and artists know it.
+  public var id: String
+  public var status: SubmissionStatus
+  public var decision: String?
+  public var declarations: Declarations
+  public var hasDeclarations: Bool
+  public var files: [ReceivedFile]
+
+  public var title: String { declarations.title ?? "Untitled (\(id))" }
+  public var isSelected: Bool { decision == "selected" }
+}
+
+extension SalonArchive {
+  /// Every submission of the exhibition by its latest version, ordered by id.
+  public func works(exhibition: Exhibition) throws -> [Work] {
+    let rows = try database.query(
+      """
+      SELECT s.id AS submission_row, s.key AS submission_key, v.*, v.id AS version_row,
+        (SELECT decision FROM decision d WHERE d.submission_id = s.id ORDER BY d.id DESC LIMIT 1) AS decision
+      FROM submission s
+      JOIN version v ON v.submission_id = s.id
+        AND v.number = (SELECT max(number) FROM version WHERE submission_id = s.id)
+      WHERE s.exhibition_id = ?
+      ORDER BY s.key COLLATE NOCASE
+      """, [exhibition.id])
+    var filesByVersion: [Int: [ReceivedFile]] = [:]
+    for row in try database.query(
+      """
+      SELECT f.* FROM version_file f JOIN version v ON v.id = f.version_id JOIN submission s ON s.id = v.submission_id
+      WHERE s.exhibition_id = ? ORDER BY f.version_id, f.position
+      """, [exhibition.id])
+    {
+      filesByVersion[row.int("version_id") ?? 0, default: []].append(Self.receivedFile(from: row))
+    }
+    return rows.map { row in
+      Work(
+        rowID: row.int("submission_row") ?? 0, id: row.string("submission_key") ?? "",
+        status: SubmissionStatus(rawValue: row.string("status") ?? "") ?? .rejected, decision: row.string("decision"),
+        declarations: Self.declarations(from: row), hasDeclarations: row.bool("has_declarations") ?? false,
+        files: filesByVersion[row.int("version_row") ?? 0] ?? [])
+    }
+  }
+
+  /// The catalog row of submission `key`, or an error naming it.
+  public func submissionRowID(exhibition: Exhibition, key: String) throws -> Int {
+    guard
+      let row = try database.queryOne(
+        "SELECT id FROM submission WHERE exhibition_id = ? AND key = ?", [exhibition.id, key]),
+      let id = row.int("id")
+    else { throw CatalogError.unknownSubmission(id: key) }
+    return id
+  }
+
+  static func receivedFile(from row: Row) -> ReceivedFile {
+    var file = ReceivedFile(
+      path: row.string("path") ?? "", role: FileRole(rawValue: row.string("role") ?? "") ?? .other,
+      type: row.string("type") ?? "", size: row.int("size") ?? 0, sha256: row.string("sha256") ?? "")
+    file.number = row.int("number")
+    file.width = row.int("width")
+    file.height = row.int("height")
+    file.duration = row.double("duration")
+    file.pages = row.int("pages")
+    return file
+  }
+}

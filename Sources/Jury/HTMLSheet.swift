@@ -1,0 +1,147 @@
+import Catalog
+import Foundation
+import Hashing
+
+extension Jury {
+  /// A self-contained offline page: no network, works from a file. The juror fills it in, range
+  /// checks run as they type, and "Save" downloads the filled page, which `jury import` reads.
+  /// - Parameter preview: a `data:` URI with a small preview of a work, if it has one.
+  public func htmlSheet(for juror: Juror, showArtists: Bool, preview: (Work) -> String?) throws -> String {
+    let criteria = try rubric()
+    let scores = Dictionary(
+      try currentScores().filter { $0.jurorRow == juror.rowID }.map { ($0.workRow, $0) },
+      uniquingKeysWith: { a, _ in a })
+    let works = try assignedWorks(juror).map { work -> HTMLSheetData.WorkData in
+      let d = work.declarations
+      let current = scores[work.rowID]
+      return HTMLSheetData.WorkData(
+        id: work.id, title: work.title, medium: d.medium, artists: showArtists ? d.artists : nil,
+        statement: d.statement,
+        aiUse: d.aiUse.rawValue, aiStatement: d.aiStatement, preview: preview(work).flatMap(Self.safeDataURI),
+        scores: current.map { $0.values.mapValues { HTMLSheetData.Cell.integer($0) } }, comment: current?.comment)
+    }
+    let data = HTMLSheetData(
+      format: Self.sheetFormat, version: 1, exhibition: exhibition.slug, exhibitionTitle: exhibition.title,
+      juror: juror.id, jurorName: juror.name, code: try sheetCode(for: juror),
+      criteria: criteria.map { .init(key: $0.key, label: $0.label, min: $0.scaleMin, max: $0.scaleMax) }, works: works)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let json = HTMLText.scriptSafeJSON(String(decoding: try encoder.encode(data), as: UTF8.self))
+    let csp =
+      "default-src 'none'; img-src data:; style-src 'sha256-\(sha256Base64(Self.sheetStyle))'; script-src 'sha256-\(sha256Base64(Self.sheetScript))'; base-uri 'none'; form-action 'none'"
+    let title = HTMLText.escape("Scoring sheet — \(exhibition.title) — \(juror.name)")
+    return """
+      <!DOCTYPE html>
+      <html lang="en">
+      <head>
+      <meta charset="utf-8">
+      <meta name="viewport" content="width=device-width, initial-scale=1">
+      <meta http-equiv="Content-Security-Policy" content="\(csp)">
+      <meta name="referrer" content="no-referrer">
+      <title>\(title)</title>
+      <style>\(Self.sheetStyle)</style>
+      </head>
+      <body>
+      <header>
+      <h1>\(title)</h1>
+      <p>Score each work on every criterion with a whole number, add a comment if you wish, then press
+      <strong>Save filled sheet</strong> and send the saved file back to the organisers. Nothing is sent
+      anywhere from this page; it works offline.</p>
+      <p id="status" role="status" aria-live="polite"></p>
+      </header>
+      <main id="works"></main>
+      <footer><button type="button" id="save">Save filled sheet</button></footer>
+      <script type="application/json" id="salon-sheet-data">\(json)</script>
+      <script>\(Self.sheetScript)</script>
+      </body>
+      </html>
+
+      """
+  }
+
+  /// Only image data URIs reach the page.
+  static func safeDataURI(_ uri: String) -> String? {
+    let allowed = ["data:image/jpeg;base64,", "data:image/png;base64,", "data:image/webp;base64,"]
+    return allowed.contains(where: uri.hasPrefix) ? uri : nil
+  }
+
+  static let sheetStyle = """
+    :root{color-scheme:light dark;font-family:system-ui,sans-serif;line-height:1.5}
+    body{max-width:60rem;margin:0 auto;padding:1rem}
+    article{border:1px solid #8888;border-radius:.5rem;padding:1rem;margin:1rem 0;display:grid;gap:.5rem}
+    article img{max-width:16rem;height:auto;border-radius:.25rem}
+    label{display:block;font-weight:600}
+    input{font-size:1.1rem;width:5rem}
+    textarea{width:100%;min-height:4rem;font:inherit}
+    input:focus,textarea:focus,button:focus{outline:3px solid #1a5fb4;outline-offset:2px}
+    .invalid{outline:3px solid #c01c28}
+    .error{color:#c01c28;font-weight:600;min-height:1.5em}
+    button{font-size:1.1rem;padding:.5rem 1rem}
+    .meta{color:inherit;opacity:.85}
+    """
+
+  static let sheetScript = """
+    (function(){
+    "use strict";
+    var node=document.getElementById("salon-sheet-data");
+    var data=JSON.parse(node.textContent);
+    var main=document.getElementById("works");
+    function el(tag,text,cls){var e=document.createElement(tag);if(text!=null)e.textContent=text;if(cls)e.className=cls;return e;}
+    function check(input,c,msg){
+      var v=input.value.trim();
+      var ok=v===""||(/^-?[0-9]+$/.test(v)&&+v>=c.min&&+v<=c.max);
+      input.classList.toggle("invalid",!ok);
+      input.setAttribute("aria-invalid",ok?"false":"true");
+      msg.textContent=ok?"":"Enter a whole number from "+c.min+" to "+c.max+".";
+      return ok;
+    }
+    function status(){
+      var done=0;
+      data.works.forEach(function(w){var s=w.scores||{};if(data.criteria.every(function(c){return s[c.key]!==undefined&&s[c.key]!==""}))done++;});
+      document.getElementById("status").textContent=done+" of "+data.works.length+" works scored.";
+    }
+    data.works.forEach(function(w,i){
+      w.scores=w.scores||{};
+      var a=el("article");a.id="work-"+i;
+      a.appendChild(el("h2",w.title));
+      if(w.artists)a.appendChild(el("p","By "+w.artists,"meta"));
+      if(w.medium)a.appendChild(el("p","Medium: "+w.medium,"meta"));
+      if(w.preview&&/^data:image\\/(jpeg|png|webp);base64,/.test(w.preview)){var img=el("img");img.src=w.preview;img.alt="Preview of "+w.title;a.appendChild(img);}
+      if(w.statement)a.appendChild(el("p",w.statement));
+      if(w.aiStatement||w.aiUse)a.appendChild(el("p","AI use ("+(w.aiUse||"unknown")+"): "+(w.aiStatement||""),"meta"));
+      data.criteria.forEach(function(c){
+        var id="w"+i+"-"+c.key;
+        var l=el("label",c.label+" ("+c.min+"–"+c.max+")");l.htmlFor=id;
+        var input=el("input");input.type="number";input.id=id;input.min=c.min;input.max=c.max;input.step=1;
+        input.inputMode="numeric";input.dataset.work=i;input.dataset.criterion=c.key;
+        var v=w.scores[c.key];if(v!==undefined&&v!==null)input.value=v;
+        var msg=el("p",null,"error");msg.id=id+"-error";input.setAttribute("aria-describedby",msg.id);
+        input.addEventListener("input",function(){if(check(input,c,msg)){var t=input.value.trim();if(t==="")delete w.scores[c.key];else w.scores[c.key]=parseInt(t,10);}status();});
+        a.appendChild(l);a.appendChild(input);a.appendChild(msg);
+      });
+      var cl=el("label","Comment (optional)");cl.htmlFor="w"+i+"-comment";
+      var ta=el("textarea");ta.id="w"+i+"-comment";ta.value=w.comment||"";
+      ta.addEventListener("input",function(){w.comment=ta.value;});
+      a.appendChild(cl);a.appendChild(ta);
+      main.appendChild(a);
+    });
+    status();
+    document.getElementById("save").addEventListener("click",function(){
+      var bad=document.querySelectorAll(".invalid");
+      if(bad.length){bad[0].focus();document.getElementById("status").textContent="Some scores are out of range; please fix them before saving.";return;}
+      var json=JSON.stringify(data).replace(/</g,"\\\\u003c").replace(/>/g,"\\\\u003e").replace(/&/g,"\\\\u0026");
+      node.textContent=json;
+      var clone=document.documentElement.cloneNode(true);
+      clone.querySelector("#works").textContent="";
+      clone.querySelector("#status").textContent="";
+      var html="<!DOCTYPE html>\\n"+clone.outerHTML;
+      var blob=new Blob([html],{type:"text/html"});
+      var link=document.createElement("a");
+      link.href=URL.createObjectURL(blob);
+      link.download="salon-sheet-"+data.juror+"-filled.html";
+      document.body.appendChild(link);link.click();link.remove();
+      document.getElementById("status").textContent="Saved as "+link.download+". Send that file to the organisers.";
+    });
+    })();
+    """
+}

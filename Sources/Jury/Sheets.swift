@@ -1,0 +1,266 @@
+import Catalog
+import Foundation
+import Hashing
+
+/// Scoring sheets for jurors who install nothing: a CSV for any spreadsheet and a self-contained
+/// offline HTML page. Each carries its juror and an authentication code (HMAC-SHA256 with the
+/// archive's secret), so a sheet edited to speak for another juror is refused on import.
+extension Jury {
+  static let sheetFormat = "salon-sheet"
+
+  /// The code that proves a sheet was issued for this juror by this archive.
+  public func sheetCode(for juror: Juror) throws -> String {
+    guard let secret = try archive.setting("secret") else {
+      throw JuryError.sheetUnreadable("The archive has no secret.")
+    }
+    let message = "\(Self.sheetFormat)-v1\n\(exhibition.slug)\n\(juror.id)"
+    return hmacSHA256(key: Array(secret.utf8), message: Array(message.utf8))
+  }
+
+  /// The works assigned to a juror, in id order.
+  public func assignedWorks(_ juror: Juror) throws -> [Work] {
+    let rows = Set(try assignmentPairs().filter { $0.juror == juror.rowID }.map(\.work))
+    return try archive.works(exhibition: exhibition).filter { rows.contains($0.rowID) }
+      .sorted { $0.id.localizedStandardCompare($1.id) == .orderedAscending }
+  }
+
+  // MARK: CSV
+
+  public func csvSheet(for juror: Juror) throws -> String {
+    let criteria = try rubric()
+    let code = try sheetCode(for: juror)
+    let scores = Dictionary(
+      try currentScores().filter { $0.jurorRow == juror.rowID }.map { ($0.workRow, $0) },
+      uniquingKeysWith: { a, _ in a })
+    var lines = [
+      (["juror", "code", "submission", "title", "medium"] + criteria.map { "\($0.key) (\($0.scaleMin)-\($0.scaleMax))" }
+        + ["comment"]).map(csvField).joined(separator: ",")
+    ]
+    for work in try assignedWorks(juror) {
+      let current = scores[work.rowID]
+      let cells =
+        [juror.id, code, work.id, work.title, work.declarations.medium ?? ""]
+        + criteria.map { current?.values[$0.key].map(String.init) ?? "" } + [current?.comment ?? ""]
+      lines.append(cells.map(csvField).joined(separator: ","))
+    }
+    return lines.joined(separator: "\r\n") + "\r\n"
+  }
+
+  func csvField(_ text: String) -> String {
+    // A leading = + - @ would run as a formula in a spreadsheet; a quote mark defuses it.
+    var value = text
+    if let first = value.first, "=+-@\t\r".contains(first) { value = "'" + value }
+    if value.contains(where: { ",\"\r\n".contains($0) }) {
+      return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+    return value
+  }
+
+  // MARK: Import
+
+  public struct ImportResult: Equatable, Sendable {
+    public var juror: String
+    public var rows: Int
+    public var scored: Int
+    public var changes: Int
+  }
+
+  /// Imports a filled sheet (CSV or the saved HTML page), whole or not at all.
+  public func importSheet(_ data: Data, name: String) throws -> ImportResult {
+    let text = String(decoding: data, as: UTF8.self)
+    if text.range(of: "id=\"salon-sheet-data\"") != nil { return try importHTMLSheet(text, name: name) }
+    return try importCSVSheet(data, name: name)
+  }
+
+  func importCSVSheet(_ data: Data, name: String) throws -> ImportResult {
+    let records: [CSVReader.Record]
+    do { records = try CSVReader.records(from: data) } catch let error as CSVReader.Malformed {
+      throw JuryError.sheetRefused(["\(name) line \(error.line): \(error.reason)."])
+    }
+    guard let header = records.first else {
+      throw JuryError.sheetUnreadable("\(name) is empty; it is not a scoring sheet.")
+    }
+    let columns = header.fields.map { field -> String in
+      let key = field.trimmingCharacters(in: .whitespaces)
+      return key.split(separator: " ").first.map(String.init)?.lowercased() ?? ""
+    }
+    func index(_ column: String) -> Int? { columns.firstIndex(of: column) }
+    guard let jurorColumn = index("juror"), let codeColumn = index("code"), let workColumn = index("submission") else {
+      throw JuryError.sheetUnreadable(
+        "\(name) is not a Salon scoring sheet: it needs the columns juror, code and submission (make one with `salon jury sheet`)."
+      )
+    }
+    let criteria = try rubric()
+    var problems: [String] = []
+    let criterionColumns = criteria.map { c -> (Criterion, Int?) in (c, index(c.key)) }
+    for (c, column) in criterionColumns where column == nil {
+      problems.append("\(name) line 1: the column for \(c.key) is missing.")
+    }
+    let commentColumn = index("comment")
+    var entries: [(place: String, entry: ScoreEntry)] = []
+    var jurorIDs = Set<String>()
+    var codes = Set<String>()
+    for record in records.dropFirst() {
+      func cell(_ i: Int?) -> String {
+        guard let i, i < record.fields.count else { return "" }
+        return record.fields[i].trimmingCharacters(in: .whitespacesAndNewlines)
+      }
+      let place = "\(name) line \(record.line)"
+      jurorIDs.insert(cell(jurorColumn))
+      codes.insert(cell(codeColumn))
+      var values: [String: Int] = [:]
+      var rowOK = true
+      for (c, column) in criterionColumns {
+        let text = cell(column)
+        if text.isEmpty { continue }
+        guard let value = Int(text) else {
+          problems.append("\(place): \(c.key) is \"\(text)\", not a whole number.")
+          rowOK = false
+          continue
+        }
+        values[c.key] = value
+      }
+      let comment = cell(commentColumn)
+      // A row with nothing filled in is a work not scored yet.
+      if values.isEmpty && comment.isEmpty && rowOK { continue }
+      if rowOK {
+        entries.append(
+          (place, ScoreEntry(juror: cell(jurorColumn), submission: cell(workColumn), values: values, comment: comment)))
+      }
+    }
+    return try finishImport(
+      name: name, jurorIDs: jurorIDs, codes: codes, entries: entries, problems: problems, rows: records.count - 1,
+      source: .csvSheet)
+  }
+
+  func importHTMLSheet(_ text: String, name: String) throws -> ImportResult {
+    guard let start = text.range(of: "id=\"salon-sheet-data\">"),
+      let end = text.range(of: "</script>", range: start.upperBound..<text.endIndex)
+    else {
+      throw JuryError.sheetUnreadable("\(name) is an HTML page without Salon's sheet data; it is not a scoring sheet.")
+    }
+    let json = String(text[start.upperBound..<end.lowerBound])
+    let sheet: HTMLSheetData
+    do { sheet = try JSONDecoder().decode(HTMLSheetData.self, from: Data(json.utf8)) } catch {
+      throw JuryError.sheetUnreadable("\(name) holds damaged sheet data; ask the juror to save it again from the page.")
+    }
+    guard sheet.format == Self.sheetFormat else {
+      throw JuryError.sheetUnreadable("\(name) is not a Salon scoring sheet.")
+    }
+    var entries: [(place: String, entry: ScoreEntry)] = []
+    var problems: [String] = []
+    for (index, work) in sheet.works.enumerated() {
+      let place = "\(name) row \(index + 1) (work \(work.id))"
+      var values: [String: Int] = [:]
+      for (key, value) in work.scores ?? [:] {
+        switch value {
+        case .integer(let v): values[key] = v
+        case .text(let t) where t.trimmingCharacters(in: .whitespaces).isEmpty: continue
+        case .text(let t):
+          if let v = Int(t.trimmingCharacters(in: .whitespaces)) {
+            values[key] = v
+          } else {
+            problems.append("\(place): \(key) is \"\(t)\", not a whole number.")
+          }
+        case .number(let d): problems.append("\(place): \(key) is \(d), not a whole number.")
+        }
+      }
+      let comment = work.comment?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+      if values.isEmpty && comment.isEmpty { continue }
+      entries.append((place, ScoreEntry(juror: sheet.juror, submission: work.id, values: values, comment: comment)))
+    }
+    return try finishImport(
+      name: name, jurorIDs: [sheet.juror], codes: [sheet.code], entries: entries, problems: problems,
+      rows: sheet.works.count, source: .htmlSheet, exhibitionSlug: sheet.exhibition)
+  }
+
+  private func finishImport(
+    name: String, jurorIDs: Set<String>, codes: Set<String>, entries: [(place: String, entry: ScoreEntry)],
+    problems: [String], rows: Int, source: ScoreSource, exhibitionSlug: String? = nil
+  ) throws -> ImportResult {
+    if let exhibitionSlug, exhibitionSlug != exhibition.slug {
+      throw JuryError.sheetRefused([
+        "\(name) is a sheet for the exhibition \"\(exhibitionSlug)\", not \"\(exhibition.slug)\"."
+      ])
+    }
+    guard jurorIDs.count == 1, let jurorID = jurorIDs.first, !jurorID.isEmpty, codes.count == 1, let code = codes.first
+    else {
+      throw JuryError.sheetRefused(["\(name) names more than one juror or code; a sheet speaks for one juror only."])
+    }
+    let juror: Juror
+    do { juror = try self.juror(jurorID) } catch {
+      throw JuryError.sheetRefused(["\(name) names an unknown juror \"\(jurorID)\"."])
+    }
+    guard constantTimeEqual(code, try sheetCode(for: juror)) else {
+      throw JuryError.sheetRefused([
+        "\(name): the authentication code does not match juror \(juror.id); the sheet was edited to speak for another juror, or comes from another archive."
+      ])
+    }
+    if !problems.isEmpty {
+      // Report row problems together with whatever else the rows break.
+      do { try apply(entries, source: source, validateOnly: true) } catch JuryError.sheetRefused(let more) {
+        throw JuryError.sheetRefused(problems + more)
+      }
+      throw JuryError.sheetRefused(problems)
+    }
+    let changes = try apply(entries, source: source)
+    try archive.record(
+      "sheet-import", exhibition: exhibition.id,
+      detail: ["juror": juror.id, "file": name, "rows": entries.count, "changes": changes])
+    return ImportResult(juror: juror.id, rows: rows, scored: entries.count, changes: changes)
+  }
+}
+
+/// The data block of the HTML sheet, as the page saves it.
+struct HTMLSheetData: Codable {
+  enum Cell: Codable, Equatable {
+    case integer(Int), number(Double), text(String)
+    init(from decoder: Decoder) throws {
+      let container = try decoder.singleValueContainer()
+      if let i = try? container.decode(Int.self) {
+        self = .integer(i)
+      } else if let d = try? container.decode(Double.self) {
+        self = .number(d)
+      } else if container.decodeNil() {
+        self = .text("")
+      } else {
+        self = .text(try container.decode(String.self))
+      }
+    }
+    func encode(to encoder: Encoder) throws {
+      var container = encoder.singleValueContainer()
+      switch self {
+      case .integer(let i): try container.encode(i)
+      case .number(let d): try container.encode(d)
+      case .text(let t): try container.encode(t)
+      }
+    }
+  }
+  struct WorkData: Codable {
+    var id: String
+    var title: String
+    var medium: String?
+    var artists: String?
+    var statement: String?
+    var aiUse: String?
+    var aiStatement: String?
+    var preview: String?
+    var scores: [String: Cell]?
+    var comment: String?
+  }
+  struct CriterionData: Codable {
+    var key: String
+    var label: String
+    var min: Int
+    var max: Int
+  }
+  var format: String
+  var version: Int
+  var exhibition: String
+  var exhibitionTitle: String
+  var juror: String
+  var jurorName: String
+  var code: String
+  var criteria: [CriterionData]
+  var works: [WorkData]
+}

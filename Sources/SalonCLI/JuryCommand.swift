@@ -1,0 +1,258 @@
+import Catalog
+import Foundation
+import Jury
+
+enum JuryCommand: Command {
+  static let usage = """
+    Usage: salon jury rubric [--criterion KEY:LABEL:WEIGHT:MIN-MAX]... [--json]
+           salon jury add NAME [--email EMAIL]
+           salon jury list [--json]
+           salon jury conflict JUROR SUBMISSION [--reason TEXT]
+           salon jury assign [--per-work K] [--seed N] [--json]
+           salon jury score JUROR SUBMISSION --CRITERION N... [--comment TEXT]
+           salon jury sheet JUROR [--format csv|html] [-o FILE] [--show-artists]
+           salon jury import FILE... [--json]
+           salon jury progress [--json]
+    (each also takes --archive DIR and --exhibition SLUG)
+
+      rubric     Show the criteria; with --criterion, replace them (until the first score)
+      add        Add a juror; a juror whose name or email matches an artist is in conflict
+      conflict   Declare a conflict of interest
+      assign     Give each accepted work to K jurors without a conflict (default: all of them)
+      score      Score one work from the command line, one flag per criterion (e.g. --merit 7)
+      sheet      Write a juror's scoring sheet: CSV, or an offline HTML page
+      import     Read filled sheets back; a sheet with any bad row is refused whole
+      progress   Scored of assigned, per juror and per work
+    JUROR is a juror's id, name or email.
+    """
+
+  static func run(_ arguments: [String]) throws {
+    guard let action = arguments.first(where: { !$0.hasPrefix("-") }) else {
+      throw UsageError("jury needs an action: rubric, add, list, conflict, assign, score, sheet, import or progress.")
+    }
+    var rest = arguments
+    rest.remove(at: rest.firstIndex(of: action)!)
+    switch action {
+    case "rubric": try rubric(rest)
+    case "add":
+      let args = try Arguments(rest, valued: archiveOptions.union(["--email"]), flags: ["--json"])
+      guard args.positional.count == 1 else { throw UsageError("jury add needs one NAME (quote names with spaces).") }
+      let jury = try openJury(args)
+      let juror = try jury.addJuror(name: args.positional[0], email: args.value("--email"))
+      let conflicts = try jury.conflicts().filter { $0.juror == juror.id && $0.automatic }
+      if args.has("--json") {
+        try writeJSON(juror)
+      } else {
+        print("Added juror \(juror.name) (id \(juror.id)).")
+        for c in conflicts { print("  Conflict with work \(c.submission): \(c.reason).") }
+      }
+    case "list":
+      let args = try Arguments(rest, valued: archiveOptions, flags: ["--json"])
+      let jury = try openJury(args)
+      let jurors = try jury.jurors()
+      let conflicts = try jury.conflicts()
+      let progress = try jury.progress()
+      if args.has("--json") {
+        struct Line: Encodable {
+          var id, name: String
+          var email: String?
+          var assigned, scored: Int
+          var conflicts: [Conflict]
+        }
+        try writeJSON(
+          jurors.map { j in
+            let p = progress.jurors.first { $0.id == j.id }
+            return Line(
+              id: j.id, name: j.name, email: j.email, assigned: p?.assigned ?? 0, scored: p?.scored ?? 0,
+              conflicts: conflicts.filter { $0.juror == j.id })
+          })
+        return
+      }
+      if jurors.isEmpty { print("No jurors yet; add them with `salon jury add NAME --email EMAIL`.") }
+      for j in jurors {
+        let p = progress.jurors.first { $0.id == j.id }
+        print("\(j.id): \(j.name)\(j.email.map { " <\($0)>" } ?? ""), \(p?.scored ?? 0) of \(p?.assigned ?? 0) scored")
+        for c in conflicts where c.juror == j.id {
+          print("  conflict with \(c.submission): \(c.reason)\(c.automatic ? " (found automatically)" : "")")
+        }
+      }
+    case "conflict":
+      let args = try Arguments(rest, valued: archiveOptions.union(["--reason"]), flags: [])
+      guard args.positional.count == 2 else { throw UsageError("jury conflict needs a JUROR and a SUBMISSION.") }
+      let jury = try openJury(args)
+      try jury.declareConflict(
+        juror: args.positional[0], submission: args.positional[1], reason: args.value("--reason"))
+      print("Recorded: \(args.positional[0]) has a conflict with work \(args.positional[1]).")
+    case "assign":
+      let args = try Arguments(rest, valued: archiveOptions.union(["--per-work", "--seed"]), flags: ["--json"])
+      guard args.positional.isEmpty else { throw UsageError("jury assign takes only options.") }
+      let jury = try openJury(args)
+      let report = try jury.assign(perWork: try args.int("--per-work"), seed: try args.int("--seed") ?? 1)
+      if args.has("--json") {
+        try writeJSON(report)
+        return
+      }
+      print("Assigned: \(report.added) new, \(report.kept) kept, \(report.removed) withdrawn (seed \(report.seed)).")
+      for (juror, load) in report.loads.sorted(by: { $0.key < $1.key }) { print("  \(juror): \(load) works") }
+      for shortfall in report.shortfalls { print("  ! \(shortfall)") }
+    case "score": try score(rest)
+    case "sheet":
+      let args = try Arguments(rest, valued: archiveOptions.union(["--format", "-o"]), flags: ["--show-artists"])
+      guard args.positional.count == 1 else { throw UsageError("jury sheet needs one JUROR.") }
+      let format = args.value("--format") ?? "csv"
+      guard ["csv", "html"].contains(format) else { throw UsageError("--format is csv or html.") }
+      let jury = try openJury(args)
+      let juror = try jury.juror(args.positional[0])
+      let text =
+        format == "csv"
+        ? try jury.csvSheet(for: juror)
+        : try jury.htmlSheet(
+          for: juror, showArtists: args.has("--show-artists"),
+          preview: { SheetPreview.dataURI(for: $0, archive: jury.archive) })
+      try writeOutput(text, to: args.value("-o"))
+    case "import":
+      let args = try Arguments(rest, valued: archiveOptions, flags: ["--json"])
+      guard !args.positional.isEmpty else { throw UsageError("jury import needs at least one sheet file.") }
+      let jury = try openJury(args)
+      var results: [Jury.ImportResult] = []
+      for path in args.positional {
+        guard let data = FileManager.default.contents(atPath: path) else {
+          throw CatalogError.storage("Salon cannot read the sheet \(path).")
+        }
+        let result = try jury.importSheet(data, name: URL(fileURLWithPath: path).lastPathComponent)
+        results.append(result)
+        if !args.has("--json") {
+          print(
+            "Imported \(path) for \(result.juror): \(result.scored) of \(result.rows) works scored, \(result.changes) values changed."
+          )
+        }
+      }
+      if args.has("--json") {
+        struct Line: Encodable { var juror: String; var rows, scored, changes: Int }
+        try writeJSON(results.map { Line(juror: $0.juror, rows: $0.rows, scored: $0.scored, changes: $0.changes) })
+      }
+    case "progress":
+      let args = try Arguments(rest, valued: archiveOptions, flags: ["--json"])
+      let progress = try openJury(args).progress()
+      if args.has("--json") {
+        try writeJSON(progress)
+        return
+      }
+      if progress.locked { print("Scoring is locked: the prize has been awarded.") }
+      print("Jurors:")
+      for j in progress.jurors { print("  \(j.id): \(j.scored) of \(j.assigned) scored") }
+      print("Works:")
+      for w in progress.works {
+        print("  \(w.id) \(w.title): \(w.scores) of \(w.assigned) scores\(w.scores < w.assigned ? "  (missing)" : "")")
+      }
+    default:
+      throw UsageError("Unknown jury action \"\(action)\".")
+    }
+  }
+
+  static func openJury(_ args: Arguments) throws -> Jury {
+    let archive = try openArchive(args)
+    return Jury(archive: archive, exhibition: try archive.exhibition(slug: args.value("--exhibition")))
+  }
+
+  static func rubric(_ rest: [String]) throws {
+    let args = try Arguments(rest, valued: archiveOptions.union(["--criterion"]), flags: ["--json"])
+    guard args.positional.isEmpty else { throw UsageError("jury rubric takes only options.") }
+    let jury = try openJury(args)
+    if let specs = args.values["--criterion"] {
+      let criteria = try specs.map(parseCriterion)
+      try jury.setRubric(criteria)
+    }
+    let criteria = try jury.rubric()
+    if args.has("--json") {
+      try writeJSON(criteria)
+      return
+    }
+    let locked = try jury.scoringHasBegun()
+    print("Rubric of \(jury.exhibition.title)\(locked ? " (fixed: scoring has begun)" : ""):")
+    let total = criteria.map(\.weight).reduce(0, +)
+    for c in criteria {
+      print(
+        "  \(c.key): \(c.label), \(c.scaleMin) to \(c.scaleMax), weight \(money(c.weight)) (\(Int((c.weight / total * 100).rounded()))%)"
+      )
+    }
+  }
+
+  /// "merit:Artistic merit:2:1-10" → a criterion; weight and scale may be left out.
+  static func parseCriterion(_ spec: String) throws -> Criterion {
+    let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+    guard (2...4).contains(parts.count), !parts[0].isEmpty, !parts[1].isEmpty else {
+      throw UsageError("--criterion takes KEY:LABEL[:WEIGHT[:MIN-MAX]], as in merit:Artistic merit:1:1-10.")
+    }
+    var criterion = Criterion(key: parts[0], label: parts[1])
+    if parts.count > 2 {
+      guard let weight = Double(parts[2]) else { throw UsageError("The weight in \"\(spec)\" is not a number.") }
+      criterion.weight = weight
+    }
+    if parts.count > 3 {
+      let range = parts[3].split(separator: "-").map { Int($0) }
+      guard range.count == 2, let low = range[0], let high = range[1] else {
+        throw UsageError("The scale in \"\(spec)\" is MIN-MAX with whole numbers, as in 1-10.")
+      }
+      criterion.scaleMin = low
+      criterion.scaleMax = high
+    }
+    return criterion
+  }
+
+  static func score(_ rest: [String]) throws {
+    // The rubric decides which flags exist, so read --archive/--exhibition first.
+    let pre = try Arguments(
+      rest.enumerated().filter { i, a in
+        archiveOptions.contains(a) || (i > 0 && archiveOptions.contains(rest[i - 1]))
+          || archiveOptions.contains(where: { a.hasPrefix($0 + "=") })
+      }.map(\.element), valued: archiveOptions, flags: [])
+    let jury = try openJury(pre)
+    let criteria = try jury.rubric()
+    let args = try Arguments(
+      rest, valued: archiveOptions.union(["--comment"]).union(criteria.map { "--\($0.key)" }), flags: [])
+    guard args.positional.count == 2 else { throw UsageError("jury score needs a JUROR and a SUBMISSION.") }
+    var values: [String: Int] = [:]
+    for c in criteria {
+      if let v = args.value("--\(c.key)") {
+        guard let n = Int(v) else { throw UsageError("--\(c.key) takes a whole number, not \"\(v)\".") }
+        values[c.key] = n
+      }
+    }
+    guard !values.isEmpty || args.value("--comment") != nil else {
+      throw UsageError("Give a score for each criterion: \(criteria.map { "--\($0.key) N" }.joined(separator: " ")).")
+    }
+    let juror = try jury.juror(args.positional[0])
+    let entry = ScoreEntry(
+      juror: juror.id, submission: args.positional[1], values: values, comment: args.value("--comment"))
+    do {
+      let changes = try jury.apply([("Score", entry)], source: .commandLine)
+      print(
+        changes == 0
+          ? "Nothing changed: these are already the scores."
+          : "Recorded \(juror.name)'s scores for work \(args.positional[1]).")
+    } catch JuryError.sheetRefused(let problems) {
+      throw JuryError.invalidScore(
+        problems.map { $0.replacingOccurrences(of: "Score: ", with: "") }.joined(separator: " "))
+    }
+  }
+}
+
+/// Writes command output to a file (atomically) or standard output.
+func writeOutput(_ text: String, to path: String?) throws {
+  guard let path, path != "-" else {
+    print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+    return
+  }
+  do {
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+  } catch {
+    throw CatalogError.storage("Salon cannot write \(path): \(error.localizedDescription)")
+  }
+  printError("Wrote \(path).")
+}
+
+/// The small preview image a sheet shows for a work (filled in once the gallery's imaging exists).
+enum SheetPreview {
+  static func dataURI(for work: Work, archive: SalonArchive) -> String? { nil }
+}
