@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""A minimal Chrome DevTools Protocol client over --remote-debugging-pipe (standard library only).
+
+The Swift tests call this to check pages as a visitor or a juror would, in Debian's real
+headless Chromium:
+
+  cdp.py sheet SHEET.html DOWNLOAD_DIR     fill a juror's sheet by typing, save it, print JSON
+  cdp.py visit PAGE.html [PAGE.html...]    load pages, report images, links, scripts that ran
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+
+class Browser:
+    def __init__(self):
+        self.profile = tempfile.mkdtemp(prefix="salon-chromium-")
+        to_child_r, self.to_child = os.pipe()
+        self.from_child, from_child_w = os.pipe()
+
+        def wire():
+            os.dup2(to_child_r, 3)
+            os.dup2(from_child_w, 4)
+
+        binary = shutil.which("chromium") or shutil.which("chromium-browser") or "chromium"
+        self.process = subprocess.Popen(
+            [binary, "--headless=new", "--remote-debugging-pipe", "--no-sandbox", "--disable-gpu",
+             "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+             "--disable-background-networking", "--user-data-dir=" + self.profile,
+             "--allow-file-access-from-files", "about:blank"],
+            pass_fds=(3, 4), preexec_fn=wire, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self.buffer = b""
+        self.next_id = 0
+        self.events = []
+        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        self.call("Page.enable", session=True)
+        self.call("Runtime.enable", session=True)
+        self.call("Network.enable", session=True)
+
+    def send(self, method, params=None, session=False):
+        self.next_id += 1
+        message = {"id": self.next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = self.session
+        os.write(self.to_child, json.dumps(message).encode() + b"\0")
+        return self.next_id
+
+    def read(self, timeout=30):
+        deadline = time.time() + timeout
+        while b"\0" not in self.buffer:
+            if time.time() > deadline:
+                raise TimeoutError("Chromium did not answer")
+            chunk = os.read(self.from_child, 1 << 16)
+            if not chunk:
+                raise RuntimeError("Chromium closed the pipe")
+            self.buffer += chunk
+        raw, self.buffer = self.buffer.split(b"\0", 1)
+        return json.loads(raw)
+
+    def call(self, method, params=None, session=False, timeout=30):
+        wanted = self.send(method, params, session)
+        while True:
+            message = self.read(timeout)
+            if message.get("id") == wanted:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+            self.events.append(message)
+
+    def wait_for(self, method, timeout=30, predicate=lambda p: True):
+        for index, event in enumerate(self.events):
+            if event.get("method") == method and predicate(event.get("params", {})):
+                return self.events.pop(index)["params"]
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            message = self.read(max(0.1, deadline - time.time()))
+            if message.get("method") == method and predicate(message.get("params", {})):
+                return message["params"]
+            self.events.append(message)
+        raise TimeoutError(f"no {method}")
+
+    def open(self, url):
+        self.events.clear()
+        self.call("Page.navigate", {"url": url}, session=True)
+        self.wait_for("Page.loadEventFired")
+
+    def evaluate(self, expression):
+        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True}, session=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(json.dumps(result["exceptionDetails"]))
+        return result["result"].get("value")
+
+    def type_into(self, selector, text):
+        """Focus a field, clear it and type as a person would (trusted input events)."""
+        self.evaluate(f"(function(){{var e=document.querySelector({json.dumps(selector)});e.focus();e.select&&e.select();}})()")
+        self.call("Input.dispatchKeyEvent", {"type": "keyDown", "key": "Backspace", "code": "Backspace", "windowsVirtualKeyCode": 8}, session=True)
+        self.call("Input.dispatchKeyEvent", {"type": "keyUp", "key": "Backspace", "code": "Backspace", "windowsVirtualKeyCode": 8}, session=True)
+        self.call("Input.insertText", {"text": text}, session=True)
+
+    def click(self, selector):
+        box = self.evaluate(
+            f"(function(){{var r=document.querySelector({json.dumps(selector)}).getBoundingClientRect();return [r.x+r.width/2,r.y+r.height/2];}})()")
+        self.evaluate(f"document.querySelector({json.dumps(selector)}).scrollIntoView()")
+        box = self.evaluate(
+            f"(function(){{var r=document.querySelector({json.dumps(selector)}).getBoundingClientRect();return [r.x+r.width/2,r.y+r.height/2];}})()")
+        for kind in ("mousePressed", "mouseReleased"):
+            self.call("Input.dispatchMouseEvent", {"type": kind, "x": box[0], "y": box[1], "button": "left", "clickCount": 1}, session=True)
+
+    def close(self):
+        try:
+            self.call("Browser.close", timeout=5)
+        except Exception:
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except Exception:
+            self.process.kill()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def fill_sheet(sheet, downloads):
+    """Types scores into every work of a juror's sheet (one out of range first), saves it."""
+    browser = Browser()
+    try:
+        browser.call("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads, "eventsEnabled": True})
+        browser.open("file://" + os.path.abspath(sheet))
+        criteria = browser.evaluate("JSON.parse(document.getElementById('salon-sheet-data').textContent).criteria.map(function(c){return c.key})")
+        works = browser.evaluate("document.querySelectorAll('article').length")
+        first = f"#w0-{criteria[0]}"
+        browser.type_into(first, "42")
+        error_shown = browser.evaluate(f"document.getElementById('w0-{criteria[0]}-error').textContent")
+        invalid = browser.evaluate(f"document.querySelector('{first}').classList.contains('invalid')")
+        typed = {}
+        for i in range(works):
+            for n, key in enumerate(criteria):
+                value = str(3 + (i + n) % 6)
+                browser.type_into(f"#w{i}-{key}", value)
+                typed.setdefault(str(i), {})[key] = int(value)
+        browser.type_into("#w0-comment", "Typed in the browser <b>bold?</b>")
+        status = browser.evaluate("document.getElementById('status').textContent")
+        browser.click("#save")
+        done = browser.wait_for("Browser.downloadProgress", timeout=20, predicate=lambda p: p.get("state") == "completed")
+        guid = done.get("guid")
+        path = None
+        for _ in range(50):
+            names = [n for n in os.listdir(downloads) if not n.endswith(".crdownload")]
+            if names:
+                path = os.path.join(downloads, names[0])
+                break
+            time.sleep(0.1)
+        print(json.dumps({"errorShown": error_shown, "invalidMarked": invalid, "status": status,
+                          "works": works, "typed": typed, "saved": path, "guid": guid}))
+    finally:
+        browser.close()
+
+
+def visit(pages):
+    """Loads each page as a visitor; reports what loaded, what links point at, and any script
+    that ran or was blocked."""
+    browser = Browser()
+    report = []
+    try:
+        for page in pages:
+            browser.open("file://" + os.path.abspath(page))
+            time.sleep(0.2)
+            info = browser.evaluate("""(function(){
+              var imgs=[].slice.call(document.images).map(function(i){return {src:i.currentSrc||i.src,loaded:i.complete&&i.naturalWidth>0,alt:i.getAttribute('alt')}});
+              var links=[].slice.call(document.querySelectorAll('a[href]')).map(function(a){return a.href});
+              var media=[].slice.call(document.querySelectorAll('audio,video')).map(function(m){return {src:m.currentSrc||(m.querySelector('source')||{}).src||'',error:m.error?m.error.code:null}});
+              return {title:document.title,h1:document.querySelectorAll('h1').length,lang:document.documentElement.lang,
+                images:imgs,links:links,media:media,planted:typeof window.__salonPlanted!=='undefined',
+                text:document.body.innerText.slice(0,20000)};
+            })()""")
+            dialogs = [e for e in browser.events if e.get("method") == "Page.javascriptDialogOpening"]
+            requests = [e["params"]["request"]["url"] for e in browser.events if e.get("method") == "Network.requestWillBeSent"]
+            info["dialogs"] = len(dialogs)
+            info["requests"] = requests
+            info["page"] = page
+            report.append(info)
+        print(json.dumps(report))
+    finally:
+        browser.close()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 4 and sys.argv[1] == "sheet":
+        fill_sheet(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) >= 3 and sys.argv[1] == "visit":
+        visit(sys.argv[2:])
+    else:
+        print(__doc__, file=sys.stderr)
+        sys.exit(64)
