@@ -13,27 +13,32 @@ let package = Package(
       name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
     .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+    .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
 
     // Wrapper modules: the only places that import a C library.
     .target(name: "Zip", dependencies: ["CArchive"]),
     .target(name: "SQLite", dependencies: ["CSQLite"]),
     .target(name: "Hashing", dependencies: ["COpenSSL"]),
+    .target(name: "Imaging", dependencies: ["CVips"]),
 
     // Pipeline stages.
     .target(name: "Catalog", dependencies: ["SQLite", "Hashing"]),
     .target(name: "Ingest", dependencies: ["Catalog", "Zip", "Hashing"]),
     .target(name: "Jury", dependencies: ["Catalog", "Hashing"]),
+    .target(name: "Export", dependencies: ["Catalog", "Jury", "Imaging", "Hashing"]),
 
     // Real media made in code: the demo, the benchmarks and the tests use it.
     .target(name: "SampleContent", dependencies: ["Zip"]),
 
     // Command line.
-    .target(name: "SalonCLI", dependencies: ["Catalog", "Ingest", "Jury"]),
+    .target(name: "SalonCLI", dependencies: ["Catalog", "Ingest", "Jury", "Export", "Imaging"]),
     .executableTarget(name: "salon", dependencies: ["SalonCLI"]),
 
     .testTarget(
       name: "SalonTests",
-      dependencies: ["Catalog", "Ingest", "Jury", "SalonCLI", "SampleContent", "Zip", "Hashing", "SQLite"]),
+      dependencies: [
+        "Catalog", "Ingest", "Jury", "Export", "Imaging", "SalonCLI", "SampleContent", "Zip", "Hashing", "SQLite",
+      ]),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -36,6 +36,7 @@ public enum SalonCommand {
                                     Set up the jury and collect scores
       prize standings|award|reopen|mention|announce|export-scores
                                     Standings, the award and its announcement
+      export [-o DIR]               Write the static gallery of every exhibition
 
     Every command works on the archive in the current folder or in --archive DIR, on the newest
     exhibition or the one named by --exhibition SLUG. Commands that report take --json.
@@ -58,6 +59,7 @@ public enum SalonCommand {
     case "submissions": handler = SubmissionsCommand.self
     case "jury": handler = JuryCommand.self
     case "prize": handler = PrizeCommand.self
+    case "export": handler = ExportCommand.self
     default:
       printError("Unknown command \"\(command)\".\n\n\(overview)")
       return 64

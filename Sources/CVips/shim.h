@@ -1,0 +1,60 @@
+#include <stdlib.h>
+#include <vips/vips.h>
+
+// libvips's API is variadic (NULL-terminated option lists), which Swift cannot call; these
+// fixed-argument wrappers are the only calls Salon makes.
+
+static inline int salon_vips_start(void) {
+  // Failures are reported per work by Salon; libvips' own warnings would only repeat them.
+  setenv("VIPS_WARNING", "0", 0);
+  if (VIPS_INIT("salon")) return -1;
+  // Loaders marked untrusted (fuzzed less, or wrapping large parsers) are refused.
+  vips_block_untrusted_set(TRUE);
+  return 0;
+}
+
+static inline void salon_vips_allow_pdf(void) {
+  // PDF previews need poppler, which libvips marks untrusted; Salon allows exactly this loader.
+  vips_operation_block_set("VipsForeignLoadPdf", FALSE);
+}
+
+static inline int salon_vips_header(const char *path, int *width, int *height) {
+  VipsImage *image = vips_image_new_from_file(path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+  if (!image) return -1;
+  *width = vips_image_get_width(image);
+  *height = vips_image_get_height(image);
+  g_object_unref(image);
+  return 0;
+}
+
+static inline int salon_vips_thumbnail(const char *path, VipsImage **out, int width, int height) {
+  return vips_thumbnail(path, out, width, "height", height, "size", VIPS_SIZE_DOWN, NULL);
+}
+
+static inline int salon_vips_thumbnail_image(VipsImage *in, VipsImage **out, int width, int height) {
+  return vips_thumbnail_image(in, out, width, "height", height, "size", VIPS_SIZE_DOWN, NULL);
+}
+
+static inline int salon_vips_srgb(VipsImage *in, VipsImage **out) {
+  return vips_colourspace(in, out, VIPS_INTERPRETATION_sRGB, NULL);
+}
+
+static inline int salon_vips_flatten_white(VipsImage *in, VipsImage **out) {
+  double white[3] = {255, 255, 255};
+  VipsArrayDouble *background = vips_array_double_new(white, 3);
+  int result = vips_flatten(in, out, "background", background, NULL);
+  vips_area_unref(VIPS_AREA(background));
+  return result;
+}
+
+static inline int salon_vips_webpsave(VipsImage *in, const char *path, int quality) {
+  return vips_webpsave(in, path, "Q", quality, "strip", TRUE, NULL);
+}
+
+static inline int salon_vips_jpegsave(VipsImage *in, const char *path, int quality) {
+  return vips_jpegsave(in, path, "Q", quality, "strip", TRUE, "optimize_coding", TRUE, "interlace", TRUE, NULL);
+}
+
+static inline int salon_vips_jpegsave_buffer(VipsImage *in, void **buffer, size_t *length, int quality) {
+  return vips_jpegsave_buffer(in, buffer, length, "Q", quality, "strip", TRUE, NULL);
+}

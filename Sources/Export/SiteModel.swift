@@ -1,0 +1,100 @@
+import Catalog
+import Foundation
+import Jury
+
+/// What the gallery shows, decided once: exhibitions newest first, and for each the works that
+/// may be published, with stable page names.
+struct SiteModel {
+  struct ExhibitedWork {
+    var work: Work
+    var page: String
+    var medium: Medium
+  }
+  struct Medium: Hashable {
+    var slug: String
+    var label: String
+  }
+  struct ExhibitionModel {
+    var exhibition: Exhibition
+    var works: [ExhibitedWork]
+    var mediums: [Medium]
+    var prize: PrizeState
+  }
+
+  var exhibitions: [ExhibitionModel] = []
+  var leftOut: [ExportReport.LeftOut] = []
+
+  init(archive: SalonArchive) throws {
+    for exhibition in try archive.exhibitions() {
+      let prize = try Jury(archive: archive, exhibition: exhibition).prizeState()
+      var shown: [ExhibitedWork] = []
+      var usedPages = Set<String>()
+      var mediums: [String: Medium] = [:]
+      for work in try archive.works(exhibition: exhibition) {
+        let reasons = Self.reasonsToLeaveOut(work)
+        guard reasons.isEmpty else {
+          leftOut.append(.init(exhibition: exhibition.slug, id: work.id, title: work.title, reasons: reasons))
+          continue
+        }
+        var page = slug(work.id, fallback: "work")
+        var n = 2
+        while usedPages.contains(page) {
+          page = slug(work.id, fallback: "work") + "-\(n)"
+          n += 1
+        }
+        usedPages.insert(page)
+        let label = work.declarations.medium?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty ?? "Other"
+        let mediumSlug = slug(label, fallback: "other")
+        let medium = mediums[mediumSlug] ?? Medium(slug: mediumSlug, label: label)
+        mediums[mediumSlug] = medium
+        shown.append(ExhibitedWork(work: work, page: page, medium: medium))
+      }
+      shown.sort { $0.work.id.localizedStandardCompare($1.work.id) == .orderedAscending }
+      exhibitions.append(
+        ExhibitionModel(
+          exhibition: exhibition, works: shown,
+          mediums: mediums.values.sorted { $0.label.lowercased() < $1.label.lowercased() },
+          prize: prize))
+    }
+  }
+
+  /// Why a work may not be published; empty when it may.
+  static func reasonsToLeaveOut(_ work: Work) -> [String] {
+    var reasons: [String] = []
+    if work.status != .accepted { reasons.append("it was rejected at ingest") }
+    if !work.isSelected {
+      reasons.append(work.decision == "declined" ? "it was declined for the programme" : "it has not been selected")
+    }
+    switch work.declarations.rightsGranted {
+    case .yes: break
+    case .no: reasons.append("the artist did not grant the rights to publish it")
+    case .unknown: reasons.append("the artist's grant of rights to publish is unknown")
+    }
+    switch work.declarations.authorshipAffirmed {
+    case .yes: break
+    case .no: reasons.append("the artist did not affirm authorship")
+    case .unknown: reasons.append("the artist's affirmation of authorship is unknown")
+    }
+    return reasons
+  }
+}
+
+/// A name safe in a URL and a file name: lowercase ASCII letters, digits and hyphens.
+func slug(_ text: String, fallback: String) -> String {
+  let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+  var out = ""
+  for c in folded {
+    if c.isASCII && (c.isLetter || c.isNumber) {
+      out.append(c)
+    } else if !out.isEmpty && !out.hasSuffix("-") {
+      out.append("-")
+    }
+    if out.count >= 60 { break }
+  }
+  while out.hasSuffix("-") { out.removeLast() }
+  return out.isEmpty ? fallback : out
+}
+
+extension String {
+  var nonEmpty: String? { isEmpty ? nil : self }
+}
