@@ -47,6 +47,14 @@ static inline int salon_vips_flatten_white(VipsImage *in, VipsImage **out) {
   return result;
 }
 
+// Removes every metadata item (EXIF with GPS, XMP, IPTC, ICC, comments) from an image Salon
+// owns, so no saver can write any back, whatever its "strip" handling in this libvips version.
+static inline void salon_vips_remove_metadata(VipsImage *image) {
+  gchar **fields = vips_image_get_fields(image);
+  for (int i = 0; fields[i]; i++) vips_image_remove(image, fields[i]);
+  g_strfreev(fields);
+}
+
 static inline int salon_vips_webpsave(VipsImage *in, const char *path, int quality) {
   return vips_webpsave(in, path, "Q", quality, "strip", TRUE, NULL);
 }

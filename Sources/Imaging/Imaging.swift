@@ -81,6 +81,7 @@ public enum Imaging {
     // The loader reads its source once, in order; every size and format is made from this copy.
     guard let inMemory = vips_image_copy_memory(image) else { throw lastError() }
     image = swap(image, inMemory)
+    salon_vips_remove_metadata(image)
     var results: [Derivative] = []
     for width in sorted {
       var resized: UnsafeMutablePointer<VipsImage>?
@@ -121,6 +122,9 @@ public enum Imaging {
     else { throw lastError() }
     defer { g_object_unref(image) }
     image = try normalise(image)
+    guard let inMemory = vips_image_copy_memory(image) else { throw lastError() }
+    image = swap(image, inMemory)
+    salon_vips_remove_metadata(image)
     if vips_image_hasalpha(image) != 0 {
       var flat: UnsafeMutablePointer<VipsImage>?
       guard salon_vips_flatten_white(image, &flat) == 0, let flat else { throw lastError() }
@@ -161,6 +165,14 @@ public enum Imaging {
     guard saver(image, temporary) == 0 else {
       unlink(temporary)
       throw lastError()
+    }
+    if ext == "webp" {
+      guard let data = FileManager.default.contents(atPath: temporary), let clean = WebPMetadata.stripped(Array(data)),
+        (try? Data(clean).write(to: URL(fileURLWithPath: temporary))) != nil
+      else {
+        unlink(temporary)
+        throw ImagingError(message: "cannot remove the metadata of \(path)")
+      }
     }
     guard rename(temporary, path) == 0 else {
       unlink(temporary)

@@ -120,7 +120,10 @@ public struct FormExport: Sendable {
     .previouslyPublished: [
       "previouslypublished", "previouslyappeared", "publishedelsewhere", "priorpublication", "appearedelsewhere",
     ],
-    .priorVenue: ["priorvenue", "previousvenue", "wherepublished", "whereappeared", "publicationvenue", "venue"],
+    .priorVenue: [
+      "priorvenue", "where", "ifyeswhere", "ifsowhere", "previousvenue", "wherepublished", "whereappeared",
+      "publicationvenue", "venue",
+    ],
     .underReview: ["underreview", "underreviewelsewhere", "currentlyunderreview", "submittedelsewhere"],
     .rightsGranted: [
       "rights", "rightsgranted", "grantrights", "license", "licence", "permission", "consenttopublish",

