@@ -39,6 +39,8 @@ public final class SalonArchive {
     try fileManager.createDirectory(at: archive.storeRoot, withIntermediateDirectories: true)
     try fileManager.createDirectory(at: archive.temporaryRoot, withIntermediateDirectories: true)
     try archive.ensureSecret()
+    archive.clearTemporaryFiles()
+    if try database.queryOne("SELECT 1 AS x FROM pending_file LIMIT 1") != nil { try archive.recoverInterruptedRuns() }
     return archive
   }
 
@@ -62,7 +64,7 @@ public final class SalonArchive {
     _ kind: String, exhibition: Int?, submission: Int? = nil, actor: String = Actor.current,
     detail: [String: Any] = [:]
   ) throws {
-    let json = try JSONSerialization.data(withJSONObject: detail, options: [.sortedKeys])
+    let json = try JSONSerialization.data(withJSONObject: detail, options: [.sortedKeys, .withoutEscapingSlashes])
     try database.run(
       "INSERT INTO event (time, actor, kind, exhibition_id, submission_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
       [Clock.now(), actor, kind, exhibition, submission, String(decoding: json, as: UTF8.self)])

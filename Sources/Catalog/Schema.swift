@@ -203,6 +203,15 @@ let migrations: [String] = [
   CREATE TRIGGER prize_winner_append_only BEFORE UPDATE ON prize_winner
     BEGIN SELECT RAISE(ABORT, 'the prize record cannot be changed'); END;
   """,
+  // 3: files being moved into the store, so a run killed midway can be recovered.
+  """
+  CREATE TABLE pending_file (
+    sha256 TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    started_at TEXT NOT NULL,
+    PRIMARY KEY (sha256, pid)
+  );
+  """,
 ]
 
 extension Database {

@@ -93,6 +93,15 @@ extension SalonArchive {
   /// overwritten.
   @discardableResult
   public func keep(_ files: [TemporaryFile]) throws -> [(sha256: String, size: Int)] {
+    // Announce the files first: if this process dies before the catalog refers to them, the
+    // next run finds them in pending_file and removes what nothing refers to.
+    try database.transaction {
+      for file in files {
+        try database.run(
+          "INSERT OR IGNORE INTO pending_file (sha256, pid, started_at) VALUES (?, ?, ?)",
+          [file.finish(), Int(getpid()), Clock.now()])
+      }
+    }
     let failures = FlushFailures()
     DispatchQueue.concurrentPerform(iterations: files.count) { index in
       do { try files[index].flushToDisk() } catch { failures.record(error) }
@@ -126,6 +135,31 @@ extension SalonArchive {
   public func registerBlob(sha256: String, size: Int) throws {
     try database.run(
       "INSERT OR IGNORE INTO blob (sha256, size, stored_at) VALUES (?, ?, ?)", [sha256, size, Clock.now()])
+  }
+
+  /// Clears this process's pending files once the catalog refers to them (call inside the
+  /// transaction that records them).
+  public func settlePendingFiles() throws {
+    try database.run("DELETE FROM pending_file WHERE pid = ?", [Int(getpid())])
+  }
+
+  /// Finishes what a killed run left: files moved into the store for a catalog row that never
+  /// committed are removed, unless something else refers to them; `tmp/` is emptied.
+  public func recoverInterruptedRuns() throws {
+    clearTemporaryFiles()
+    try database.transaction {
+      let pending = try database.query("SELECT sha256, pid FROM pending_file")
+      for row in pending {
+        guard let sha = row.string("sha256"), let pid = row.int("pid") else { continue }
+        if pid != Int(getpid()) && kill(pid_t(pid), 0) == 0 { continue }
+        if try database.queryOne("SELECT 1 AS x FROM blob WHERE sha256 = ?", [sha]) == nil {
+          let url = storedFileURL(sha256: sha)
+          chmod(url.path, 0o644)
+          unlink(url.path)
+        }
+        try database.run("DELETE FROM pending_file WHERE sha256 = ? AND pid = ?", [sha, pid])
+      }
+    }
   }
 
   /// Empties `tmp/`: whatever is there was left by an interrupted run and was never referenced.

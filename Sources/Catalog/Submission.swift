@@ -141,6 +141,7 @@ extension SalonArchive {
     verdict: Verdict, declarations: Declarations?
   ) throws -> (outcome: RecordOutcome, version: Int) {
     try database.transaction {
+      try settlePendingFiles()
       let existing = try database.queryOne(
         "SELECT id FROM submission WHERE exhibition_id = ? AND key = ?", [exhibition.id, key])
       let submissionID: Int

@@ -76,6 +76,12 @@ public final class Exporter {
       previous = Manifest()
     }
     try fileManager.createDirectory(at: output, withIntermediateDirectories: true)
+    // Mark the folder as an export before anything else goes in, so a run killed midway can be
+    // resumed; and sweep the partial files such a run left.
+    if !fileManager.fileExists(atPath: manifestURL.path) {
+      try SiteWriter(output: output, previous: previous).writeManifest(to: manifestURL)
+    }
+    Self.removePartialFiles(in: output)
 
     var site = SiteWriter(output: output, previous: previous)
     let model = try SiteModel(archive: archive)
@@ -115,6 +121,18 @@ public final class Exporter {
       "export", exhibition: nil,
       detail: ["output": output.path, "works": report.works, "pages": report.pages, "written": report.written])
     return report
+  }
+
+  /// Files named `.partial-…` are being written, or were when a run was killed.
+  static func isPartial(_ name: String) -> Bool { name.hasPrefix(".partial-") || name.contains(".partial-") }
+
+  static func removePartialFiles(in root: URL) {
+    guard let enumerator = FileManager.default.enumerator(atPath: root.path) else { return }
+    while let path = enumerator.nextObject() as? String {
+      if isPartial((path as NSString).lastPathComponent) {
+        try? FileManager.default.removeItem(at: root.appendingPathComponent(path))
+      }
+    }
   }
 
   private func removeEmptyFolders(_ root: URL) {
@@ -160,9 +178,7 @@ struct SiteWriter {
       try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
       createdFolders.insert(folder.path)
     }
-    do { try data.write(to: url, options: .atomic) } catch {
-      throw ExportError.output("Salon cannot write \(url.path): \(error.localizedDescription)")
-    }
+    try Self.atomicWrite(data, to: url)
     written += 1
   }
 
@@ -178,6 +194,25 @@ struct SiteWriter {
   func writeManifest(to url: URL) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-    try encoder.encode(manifest).write(to: url, options: .atomic)
+    try Self.atomicWrite(try encoder.encode(manifest), to: url)
+  }
+
+  /// Writes to `.partial-PID-name` beside the target, then renames: a reader never sees half a
+  /// file, and a killed run leaves only `.partial-` files, which the next run sweeps.
+  static func atomicWrite(_ data: Data, to url: URL) throws {
+    let temporary = url.deletingLastPathComponent().appendingPathComponent(
+      ".partial-\(getpid())-\(url.lastPathComponent)")
+    do {
+      try data.write(to: temporary)
+      guard rename(temporary.path, url.path) == 0 else {
+        throw ExportError.output("Salon cannot write \(url.path): \(String(cString: strerror(errno))).")
+      }
+    } catch let error as ExportError {
+      try? FileManager.default.removeItem(at: temporary)
+      throw error
+    } catch {
+      try? FileManager.default.removeItem(at: temporary)
+      throw ExportError.output("Salon cannot write \(url.path): \(error.localizedDescription)")
+    }
   }
 }

@@ -45,7 +45,6 @@ enum IngestCommand: Command {
     }
     let zips = try Ingester.zipPaths(args.positional)
     let archive = try openArchive(args)
-    archive.clearTemporaryFiles()
     let exhibition = try archive.exhibition(slug: args.value("--exhibition"))
     let json = args.has("--json")
     if let form, !json {

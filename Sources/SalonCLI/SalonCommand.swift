@@ -37,6 +37,8 @@ public enum SalonCommand {
       prize standings|award|reopen|mention|announce|export-scores
                                     Standings, the award and its announcement
       export [-o DIR]               Write the static gallery of every exhibition
+      verify [--quick]              Check every stored file against the catalog
+      log [--submission ID]         The event log (append-only)
 
     Every command works on the archive in the current folder or in --archive DIR, on the newest
     exhibition or the one named by --exhibition SLUG. Commands that report take --json.
@@ -60,6 +62,8 @@ public enum SalonCommand {
     case "jury": handler = JuryCommand.self
     case "prize": handler = PrizeCommand.self
     case "export": handler = ExportCommand.self
+    case "verify": handler = VerifyCommand.self
+    case "log": handler = LogCommand.self
     default:
       printError("Unknown command \"\(command)\".\n\n\(overview)")
       return 64
@@ -74,6 +78,8 @@ public enum SalonCommand {
     } catch let error as UsageError {
       printError("\(error.message)\n\n\(handler.usage)")
       return 64
+    } catch is Failed {
+      return 1
     } catch is Interrupted {
       printError("Interrupted; nothing half-done was recorded.")
       return 130

@@ -1,0 +1,44 @@
+import Foundation
+import SQLite
+
+/// One entry of the append-only event log.
+public struct LoggedEvent: Codable, Equatable, Sendable {
+  public var id: Int
+  public var time: String
+  public var actor: String
+  public var kind: String
+  public var exhibition: String?
+  public var submission: String?
+  /// The event's details as recorded (JSON object).
+  public var detail: String
+}
+
+extension SalonArchive {
+  /// The event log, oldest first; optionally only one submission's events.
+  public func events(exhibition: Exhibition? = nil, submission: String? = nil) throws -> [LoggedEvent] {
+    var sql = """
+      SELECT ev.*, e.slug AS exhibition_slug, s.key AS submission_key FROM event ev
+        LEFT JOIN exhibition e ON e.id = ev.exhibition_id LEFT JOIN submission s ON s.id = ev.submission_id
+      """
+    var arguments: [any SQLBindable] = []
+    var conditions: [String] = []
+    if let exhibition {
+      conditions.append("(ev.exhibition_id = ? OR ev.exhibition_id IS NULL)")
+      arguments.append(exhibition.id)
+    }
+    if let submission {
+      guard let exhibition else { throw CatalogError.noExhibition }
+      conditions.append("ev.submission_id = ?")
+      arguments.append(try submissionRowID(exhibition: exhibition, key: submission))
+    }
+    if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+    sql += " ORDER BY ev.id"
+    return try database.query(sql, arguments).map {
+      LoggedEvent(
+        id: $0.int("id") ?? 0, time: $0.string("time") ?? "", actor: $0.string("actor") ?? "",
+        kind: $0.string("kind") ?? "",
+        exhibition: $0.string("exhibition_slug"), submission: $0.string("submission_key"),
+        detail: $0.string("detail") ?? "{}")
+    }
+  }
+}

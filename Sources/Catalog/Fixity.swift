@@ -1,0 +1,114 @@
+import Foundation
+import Hashing
+
+/// What `salon verify` found: every stored file against the catalog, and the catalog against
+/// the store.
+public struct FixityReport: Codable, Equatable, Sendable {
+  public struct Item: Codable, Equatable, Sendable {
+    public var sha256: String
+    public var problem: String
+    /// The submissions whose versions refer to the file ("exhibition/id").
+    public var submissions: [String]
+  }
+  public var ok: Bool
+  public var quick: Bool
+  public var checked: Int
+  public var missing: [Item]
+  public var corrupt: [Item]
+  public var orphans: [Item]
+  public var catalog: [String]
+}
+
+extension SalonArchive {
+  /// Re-hashes every stored file (or, `quick`, checks sizes), checks that every reference in the
+  /// catalog resolves and that nothing unknown sits in the store.
+  public func verify(quick: Bool) throws -> FixityReport {
+    var catalogProblems: [String] = []
+    let integrity = try database.query("PRAGMA quick_check").compactMap { $0.string("quick_check") }
+    if integrity != ["ok"] { catalogProblems += integrity.map { "The catalog database is damaged: \($0)." } }
+    let dangling = try database.query(
+      """
+      SELECT DISTINCT f.sha256 FROM version_file f WHERE f.stored = 1
+        AND NOT EXISTS (SELECT 1 FROM blob b WHERE b.sha256 = f.sha256)
+      """)
+    catalogProblems += dangling.compactMap { $0.string("sha256") }.map {
+      "The catalog refers to a file \($0) it has no record of."
+    }
+
+    var owners: [String: Set<String>] = [:]
+    for row in try database.query(
+      """
+      SELECT v.zip_sha256 AS sha256, e.slug || '/' || s.key AS owner FROM version v
+        JOIN submission s ON s.id = v.submission_id JOIN exhibition e ON e.id = s.exhibition_id
+      UNION SELECT f.sha256, e.slug || '/' || s.key FROM version_file f JOIN version v ON v.id = f.version_id
+        JOIN submission s ON s.id = v.submission_id JOIN exhibition e ON e.id = s.exhibition_id WHERE f.stored = 1
+      """)
+    {
+      if let sha = row.string("sha256"), let owner = row.string("owner") { owners[sha, default: []].insert(owner) }
+    }
+    let blobs = try database.query("SELECT sha256, size FROM blob ORDER BY sha256").compactMap {
+      row -> (String, Int)? in
+      guard let sha = row.string("sha256"), let size = row.int("size") else { return nil }
+      return (sha, size)
+    }
+    let results = VerifyResults(count: blobs.count)
+    DispatchQueue.concurrentPerform(iterations: blobs.count) { index in
+      let (sha, size) = blobs[index]
+      let url = storedFileURL(sha256: sha)
+      guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
+        let actual = (attributes[.size] as? NSNumber)?.intValue
+      else {
+        results.set(index, "missing")
+        return
+      }
+      if actual != size {
+        results.set(index, "corrupt: \(actual) bytes where \(size) were stored")
+      } else if !quick, let digest = Self.hashFile(url), digest != sha {
+        results.set(index, "corrupt: its content no longer matches its SHA-256")
+      }
+    }
+    var missing: [FixityReport.Item] = []
+    var corrupt: [FixityReport.Item] = []
+    for (index, (sha, _)) in blobs.enumerated() {
+      guard let problem = results.problems[index] else { continue }
+      let item = FixityReport.Item(sha256: sha, problem: problem, submissions: (owners[sha] ?? []).sorted())
+      if problem == "missing" { missing.append(item) } else { corrupt.append(item) }
+    }
+    // Files of a salon still running are on their way in, not orphans.
+    let inFlight = Set(
+      try database.query("SELECT sha256, pid FROM pending_file").compactMap { row -> String? in
+        guard let pid = row.int("pid"), kill(pid_t(pid), 0) == 0 else { return nil }
+        return row.string("sha256")
+      })
+    let known = Set(blobs.map(\.0))
+    var orphans: [FixityReport.Item] = []
+    if let enumerator = FileManager.default.enumerator(atPath: storeRoot.path) {
+      while let path = enumerator.nextObject() as? String {
+        let name = (path as NSString).lastPathComponent
+        var isFolder: ObjCBool = false
+        FileManager.default.fileExists(atPath: storeRoot.appendingPathComponent(path).path, isDirectory: &isFolder)
+        if isFolder.boolValue || known.contains(name) || inFlight.contains(name) { continue }
+        orphans.append(.init(sha256: name, problem: "not in the catalog", submissions: []))
+      }
+    }
+    orphans.sort { $0.sha256 < $1.sha256 }
+    return FixityReport(
+      ok: missing.isEmpty && corrupt.isEmpty && orphans.isEmpty && catalogProblems.isEmpty, quick: quick,
+      checked: blobs.count, missing: missing, corrupt: corrupt, orphans: orphans, catalog: catalogProblems)
+  }
+
+  static func hashFile(_ url: URL) -> String? {
+    guard let handle = FileHandle(forReadingAtPath: url.path) else { return nil }
+    defer { try? handle.close() }
+    let hasher = SHA256Hasher()
+    while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(chunk) }
+    return hasher.finalize()
+  }
+}
+
+private final class VerifyResults: @unchecked Sendable {
+  private let lock = NSLock()
+  private(set) var problems: [String?]
+  init(count: Int) { problems = Array(repeating: nil, count: count) }
+  func set(_ index: Int, _ problem: String) { lock.withLock { problems[index] = problem } }
+}

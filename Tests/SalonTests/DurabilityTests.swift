@@ -1,0 +1,198 @@
+import Foundation
+import SampleContent
+import Testing
+
+/// Crash safety, fixity and concurrency, with real processes killed and raced.
+@Suite(.serialized) struct DurabilityTests {
+  let scratch = Scratch()
+
+  func salon(_ arguments: [String], archive: String) throws -> SalonRun {
+    try Binary.run(arguments + ["--archive", archive])
+  }
+
+  func start(_ arguments: [String]) throws -> Process {
+    let process = Process()
+    process.executableURL = Binary.url
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+  }
+
+  func killed(after delay: Double, _ arguments: [String]) throws {
+    let process = try start(arguments)
+    Thread.sleep(forTimeInterval: delay)
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+  }
+
+  /// An archive with `works` accepted, selected, publishable image works and a jury of two.
+  func preparedArchive(_ name: String, works: Int) throws -> String {
+    let archive = scratch.path(name)
+    _ = try salon(["init", "--title", "Salon", "--year", "2026"], archive: archive)
+    if !FileManager.default.fileExists(atPath: scratch.path("in")) {
+      var csv = "id,title,rights,authorship\n"
+      for n in 1...works {
+        scratch.zip(
+          "in/\(n).zip",
+          [
+            ("\(n)_main.png", SampleMedia.png(width: 900, height: 700, seed: n)),
+            ("\(n)_description.pdf", Parts.description),
+          ])
+        csv += "\(n),Work \(n),yes,yes\n"
+      }
+      scratch.write("form.csv", csv)
+    }
+    _ = try salon(["ingest", scratch.path("in"), "--form", scratch.path("form.csv")], archive: archive)
+    for n in 1...works { _ = try salon(["submissions", "decide", "\(n)", "selected"], archive: archive) }
+    _ = try salon(["jury", "add", "Ann"], archive: archive)
+    _ = try salon(["jury", "add", "Ben"], archive: archive)
+    _ = try salon(["jury", "assign", "--seed", "3"], archive: archive)
+    return archive
+  }
+
+  func filledSheet(_ archive: String, juror: String) throws -> String {
+    let sheet = try salon(["jury", "sheet", juror], archive: archive).stdout
+    var lines = sheet.split(whereSeparator: \.isNewline).map(String.init)
+    for i in lines.indices.dropFirst() {
+      var cells = lines[i].components(separatedBy: ",")
+      guard cells.count == 8 else { fatalError("unexpected sheet line: \(lines[i])") }
+      cells[5] = String(3 + i % 7)
+      cells[6] = String(2 + i % 8)
+      lines[i] = cells.joined(separator: ",")
+    }
+    return scratch.write("\(juror)-\(UUID().uuidString).csv", lines.joined(separator: "\r\n"))
+  }
+
+  @Test func verifyFindsMissingCorruptAndOrphanFilesBySubmission() throws {
+    let archive = try preparedArchive("a", works: 2)
+    #expect(try salon(["verify"], archive: archive).status == 0)
+    let store = URL(fileURLWithPath: archive + "/store/sha256")
+    let files = (FileManager.default.enumerator(at: store, includingPropertiesForKeys: nil)!.allObjects as! [URL])
+      .filter { $0.lastPathComponent.count == 64 }.sorted { $0.path < $1.path }
+    chmod(files[0].path, 0o644)
+    try Data("tampered".utf8).write(to: files[0])
+    chmod(files[1].path, 0o644)
+    try FileManager.default.removeItem(at: files[1])
+    try FileManager.default.createDirectory(at: store.appendingPathComponent("00"), withIntermediateDirectories: true)
+    try Data("stray".utf8).write(to: store.appendingPathComponent("00/" + String(repeating: "0", count: 64)))
+    let run = try salon(["verify", "--json"], archive: archive)
+    #expect(run.status == 1)
+    let report = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+    #expect((report["corrupt"] as! [[String: Any]]).map { $0["sha256"] as! String } == [files[0].lastPathComponent])
+    let missing = report["missing"] as! [[String: Any]]
+    #expect(missing.map { $0["sha256"] as! String } == [files[1].lastPathComponent])
+    #expect(!(missing[0]["submissions"] as! [String]).isEmpty, "reported by submission")
+    #expect((report["orphans"] as! [[String: Any]]).count == 1)
+    // Same size, other content: only a full check sees it.
+    chmod(files[2].path, 0o644)
+    var bytes = try Data(contentsOf: files[2])
+    bytes[bytes.count / 2] ^= 0xFF
+    try bytes.write(to: files[2])
+    let quick =
+      try JSONSerialization.jsonObject(
+        with: Data(try salon(["verify", "--quick", "--json"], archive: archive).stdout.utf8)) as! [String: Any]
+    #expect(!(quick["corrupt"] as! [[String: Any]]).contains { $0["sha256"] as? String == files[2].lastPathComponent })
+  }
+
+  @Test func killingIngestAtAnyPointLeavesAVerifiableArchive() throws {
+    let reference = try preparedArchive("reference", works: 6)
+    let expected = try salon(["submissions", "list", "--json"], archive: reference).stdout
+    for (n, delay) in [0.03, 0.08, 0.15, 0.25, 0.4].enumerated() {
+      let archive = scratch.path("k\(n)")
+      _ = try salon(["init", "--title", "Salon", "--year", "2026"], archive: archive)
+      try killed(
+        after: delay, ["ingest", scratch.path("in"), "--form", scratch.path("form.csv"), "--archive", archive])
+      let verify = try salon(["verify"], archive: archive)
+      #expect(verify.status == 0, "after a kill at \(delay) s: \(verify.stdout)")
+      _ = try salon(["ingest", scratch.path("in"), "--form", scratch.path("form.csv")], archive: archive)
+      for i in 1...6 { _ = try salon(["submissions", "decide", "\(i)", "selected"], archive: archive) }
+      let list = try salon(["submissions", "list", "--json"], archive: archive).stdout
+      #expect(stripTimes(list) == stripTimes(expected))
+      #expect(try salon(["verify"], archive: archive).status == 0)
+    }
+  }
+
+  @Test func killingASheetImportAppliesAllOrNothing() throws {
+    let archive = try preparedArchive("s", works: 30)
+    let sheet = try filledSheet(archive, juror: "ann")
+    for delay in [0.005, 0.02, 0.04, 0.08] {
+      try killed(after: delay, ["jury", "import", sheet, "--archive", archive])
+      let progress =
+        try JSONSerialization.jsonObject(
+          with: Data(try salon(["jury", "progress", "--json"], archive: archive).stdout.utf8)) as! [String: Any]
+      let scored = (progress["jurors"] as! [[String: Any]]).first { $0["id"] as? String == "ann" }!["scored"] as! Int
+      #expect(scored == 0 || scored == 30, "all or nothing, not \(scored)")
+      #expect(try salon(["verify"], archive: archive).status == 0)
+    }
+    #expect(try salon(["jury", "import", sheet], archive: archive).status == 0)
+    let standings = try salon(["prize", "standings", "--json", "--by", "raw"], archive: archive).stdout
+    #expect(standings.contains("\"scores\" : 1"))
+  }
+
+  @Test func killingAnExportAndRunningItAgainGivesTheSameSite() throws {
+    let archive = try preparedArchive("e", works: 12)
+    _ = try salon(["export", "-o", scratch.path("reference-site")], archive: archive)
+    let expected = GalleryFixture.files(in: scratch.path("reference-site"))
+    for (n, delay) in [0.05, 0.15, 0.3, 0.5].enumerated() {
+      let site = scratch.path("site\(n)")
+      try killed(after: delay, ["export", "-o", site, "--archive", archive])
+      #expect(try salon(["verify"], archive: archive).status == 0)
+      let again = try salon(["export", "-o", site], archive: archive)
+      #expect(again.status == 0, "\(again.stderr)")
+      #expect(GalleryFixture.files(in: site) == expected, "after a kill at \(delay) s")
+    }
+  }
+
+  @Test func twoProcessesWritingAtOnceBothSucceedAndNoScoreIsLost() throws {
+    let archive = try preparedArchive("c", works: 20)
+    let annSheet = try filledSheet(archive, juror: "ann")
+    let benSheet = try filledSheet(archive, juror: "ben")
+    // More zips arrive while the jurors' sheets are imported.
+    for n in 21...26 { scratch.zip("more/\(n).zip", Parts.valid("m\(n)")) }
+    let processes = try [
+      start(["jury", "import", annSheet, "--archive", archive]),
+      start(["jury", "import", benSheet, "--archive", archive]),
+      start(["ingest", scratch.path("more"), "--archive", archive]),
+    ]
+    for p in processes { p.waitUntilExit() }
+    #expect(processes.map(\.terminationStatus) == [0, 0, 0])
+    let progress =
+      try JSONSerialization.jsonObject(
+        with: Data(try salon(["jury", "progress", "--json"], archive: archive).stdout.utf8)) as! [String: Any]
+    for juror in progress["jurors"] as! [[String: Any]] {
+      #expect(juror["scored"] as? Int == 20, "\(juror["id"] ?? "") lost no score")
+    }
+    let list =
+      try JSONSerialization.jsonObject(
+        with: Data(try salon(["submissions", "list", "--json"], archive: archive).stdout.utf8)) as! [Any]
+    #expect(list.count == 26)
+    #expect(try salon(["verify"], archive: archive).status == 0)
+  }
+
+  @Test func theEventLogRecordsEveryKindOfEventWithTimeAndActor() throws {
+    let archive = try preparedArchive("l", works: 2)
+    _ = try salon(["jury", "conflict", "ann", "1"], archive: archive)
+    _ = try salon(["jury", "score", "ben", "1", "--merit", "5", "--relevance", "5"], archive: archive)
+    _ = try salon(["prize", "award", "1", "--force"], archive: archive)
+    _ = try salon(["prize", "reopen"], archive: archive)
+    _ = try salon(["export", "-o", scratch.path("site")], archive: archive)
+    let events =
+      try JSONSerialization.jsonObject(with: Data(try salon(["log", "--json"], archive: archive).stdout.utf8))
+      as! [[String: Any]]
+    let kinds = Set(events.map { $0["kind"] as! String })
+    #expect(
+      kinds.isSuperset(of: ["ingest", "decision", "conflict", "score", "award", "reopen", "export", "assignment"]))
+    #expect(events.allSatisfy { !($0["time"] as! String).isEmpty && !($0["actor"] as! String).isEmpty })
+    let one =
+      try JSONSerialization.jsonObject(
+        with: Data(try salon(["log", "--json", "--submission", "1"], archive: archive).stdout.utf8)) as! [[String: Any]]
+    #expect(one.allSatisfy { $0["submission"] as? String == "1" })
+    #expect(Set(one.map { $0["kind"] as! String }).isSuperset(of: ["ingest", "decision", "conflict", "score"]))
+  }
+
+  func stripTimes(_ json: String) -> String {
+    json.split(separator: "\n").filter { !$0.contains("\"receivedAt\"") }.joined(separator: "\n")
+  }
+}
