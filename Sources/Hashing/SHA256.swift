@@ -88,3 +88,39 @@ public func sha256Base64(_ text: String) -> String {
   _ = EVP_Digest(bytes, bytes.count, &digest, &length, EVP_sha256(), nil)
   return Data(digest).base64EncodedString()
 }
+
+/// SHA-256 and SHA-512 of one stream at once, for BagIt manifests.
+public final class BagDigests {
+  private let sha256: OpaquePointer
+  private let sha512: OpaquePointer
+
+  public init() {
+    guard let a = EVP_MD_CTX_new(), let b = EVP_MD_CTX_new() else { fatalError("OpenSSL could not allocate a digest") }
+    sha256 = a
+    sha512 = b
+    EVP_DigestInit_ex(sha256, EVP_sha256(), nil)
+    EVP_DigestInit_ex(sha512, EVP_sha512(), nil)
+  }
+
+  deinit {
+    EVP_MD_CTX_free(sha256)
+    EVP_MD_CTX_free(sha512)
+  }
+
+  public func update<Bytes: ContiguousBytes>(_ bytes: Bytes) {
+    bytes.withUnsafeBytes { buffer in
+      guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+      EVP_DigestUpdate(sha256, base, buffer.count)
+      EVP_DigestUpdate(sha512, base, buffer.count)
+    }
+  }
+
+  public func finalize() -> (sha256: String, sha512: String) {
+    var a = [UInt8](repeating: 0, count: 32)
+    var b = [UInt8](repeating: 0, count: 64)
+    var length: UInt32 = 0
+    EVP_DigestFinal_ex(sha256, &a, &length)
+    EVP_DigestFinal_ex(sha512, &b, &length)
+    return (hex(a), hex(b))
+  }
+}

@@ -39,6 +39,7 @@ public enum SalonCommand {
       export [-o DIR]               Write the static gallery of every exhibition
       verify [--quick]              Check every stored file against the catalog
       log [--submission ID]         The event log (append-only)
+      bag -o DIR [--site]           A BagIt package for preservation
 
     Every command works on the archive in the current folder or in --archive DIR, on the newest
     exhibition or the one named by --exhibition SLUG. Commands that report take --json.
@@ -64,6 +65,7 @@ public enum SalonCommand {
     case "export": handler = ExportCommand.self
     case "verify": handler = VerifyCommand.self
     case "log": handler = LogCommand.self
+    case "bag": handler = BagCommand.self
     default:
       printError("Unknown command \"\(command)\".\n\n\(overview)")
       return 64
