@@ -6,7 +6,7 @@ DEBIAN_PACKAGES = libarchive-dev libarchive-tools libsqlite3-dev libssl-dev libv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DIR ?= demo-out
 
-.PHONY: setup build release test demo bench format lint clean
+.PHONY: setup build release test demo bench fuzz check-sanitizers format lint clean
 
 ## Install the Debian packages Salon links against (only those missing).
 setup:
@@ -47,3 +47,25 @@ lint:
 
 clean:
 	rm -rf .build $(DEMO_DIR)
+
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = FuzzZipStructure FuzzCSV FuzzSheet FuzzTemplate
+
+## libFuzzer on the parsers of untrusted input, each for FUZZ_SECONDS, from the seed corpora.
+## Leak detection is off: Swift globals initialised on first use read as leaks to LeakSanitizer.
+fuzz: setup
+	$(SWIFT) build --package-path Fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address
+	@for t in $(FUZZ_TARGETS); do \
+	  corpus=.build-fuzz/corpus/$$t; mkdir -p $$corpus Fuzz/Regressions; \
+	  case $$t in FuzzZipStructure) seeds=zip;; FuzzCSV) seeds=csv;; FuzzSheet) seeds=sheet;; FuzzTemplate) seeds=template;; esac; \
+	  echo "== $$t ($(FUZZ_SECONDS) s)"; \
+	  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 .build-fuzz/debug/$$t $$corpus Fuzz/Corpus/$$seeds -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    -rss_limit_mb=2048 -detect_leaks=0 -artifact_prefix=Fuzz/Regressions/$$t- -print_final_stats=1 || exit 1; \
+	done
+
+## The test suite under AddressSanitizer, then ThreadSanitizer.
+check-sanitizers: setup
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	$(SWIFT) test --sanitize=address --scratch-path .build-asan
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	TSAN_OPTIONS=suppressions=$(CURDIR)/Tests/tsan-suppressions.txt $(SWIFT) test --sanitize=thread --scratch-path .build-tsan

@@ -6,7 +6,9 @@ let package = Package(
   name: "Salon",
   platforms: [.macOS(.v13)],
   products: [
-    .executable(name: "salon", targets: ["salon"])
+    .executable(name: "salon", targets: ["salon"]),
+    // The pipeline stages as libraries, for the fuzzers in Fuzz/.
+    .library(name: "SalonLibraries", targets: ["Catalog", "Ingest", "Jury", "Export"]),
   ],
   targets: [
     .systemLibrary(

@@ -70,7 +70,17 @@ public struct Template {
       index = close.upperBound
       guard let sigil = tag.first else { throw TemplateError(file: file, line: tagLine, message: "an empty tag {{}}") }
       let name = tag.dropFirst().trimmingCharacters(in: .whitespaces)
+      func checkName(_ name: String) throws {
+        let valid =
+          name == "."
+          || (!name.isEmpty
+            && name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { part in
+              !part.isEmpty && part.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+            })
+        if !valid { throw TemplateError(file: file, line: tagLine, message: "\"\(name)\" is not a value name") }
+      }
       if triple {
+        try checkName(tag)
         append(.variable(name: tag, raw: true, line: tagLine))
         continue
       }
@@ -78,6 +88,7 @@ public struct Template {
       case "!": continue
       case "#", "^":
         guard !name.isEmpty else { throw TemplateError(file: file, line: tagLine, message: "a section needs a name") }
+        try checkName(name)
         stack.append((name, sigil == "^", [], tagLine))
       case "/":
         guard stack.count > 1, let top = stack.last, top.name == name else {
@@ -91,7 +102,9 @@ public struct Template {
       case "&", "{", "=":
         throw TemplateError(
           file: file, line: tagLine, message: "{{\(sigil)…}} is not supported; use {{{name}}} for Salon's own markup")
-      default: append(.variable(name: tag, raw: false, line: tagLine))
+      default:
+        try checkName(tag)
+        append(.variable(name: tag, raw: false, line: tagLine))
       }
     }
     if stack.count > 1, let open = stack.last {
@@ -103,7 +116,8 @@ public struct Template {
   /// Renders with `context`; `partials` resolves `{{> name}}`.
   public func render(_ context: [String: TemplateValue], partials: (String) throws -> Template?) throws -> String {
     var out = ""
-    try render(nodes, stack: [.object(context)], into: &out, partials: partials, depth: 0)
+    var budget = Self.renderBudget
+    try render(nodes, stack: [.object(context)], into: &out, partials: partials, depth: 0, budget: &budget)
     return out
   }
 
@@ -123,10 +137,18 @@ public struct Template {
     throw TemplateError(file: file, line: line, message: "no value named \"\(name)\"")
   }
 
+  /// Nodes one page may render: partials that include each other cannot run away.
+  static let renderBudget = 2_000_000
+
   private func render(
-    _ nodes: [Node], stack: [TemplateValue], into out: inout String, partials: (String) throws -> Template?, depth: Int
+    _ nodes: [Node], stack: [TemplateValue], into out: inout String, partials: (String) throws -> Template?, depth: Int,
+    budget: inout Int
   ) throws {
     for node in nodes {
+      budget -= 1
+      if budget < 0 {
+        throw TemplateError(file: file, line: 1, message: "the page grows without end; a partial may include itself")
+      }
       switch node {
       case .text(let text): out += text
       case .variable(let name, let raw, let line):
@@ -150,30 +172,35 @@ public struct Template {
       case .section(let name, let inverted, let children, let line):
         let value = try lookup(name, in: stack, line: line)
         if inverted {
-          if !value.isTruthy { try render(children, stack: stack, into: &out, partials: partials, depth: depth) }
+          if !value.isTruthy {
+            try render(children, stack: stack, into: &out, partials: partials, depth: depth, budget: &budget)
+          }
           continue
         }
         switch value {
         case .list(let items):
           for item in items {
-            try render(children, stack: stack + [item], into: &out, partials: partials, depth: depth)
+            try render(children, stack: stack + [item], into: &out, partials: partials, depth: depth, budget: &budget)
           }
         case .object:
-          try render(children, stack: stack + [value], into: &out, partials: partials, depth: depth)
+          try render(children, stack: stack + [value], into: &out, partials: partials, depth: depth, budget: &budget)
         case .text, .html:
           // A non-empty value is the context inside, so {{.}} shows it.
           if value.isTruthy {
-            try render(children, stack: stack + [value], into: &out, partials: partials, depth: depth)
+            try render(children, stack: stack + [value], into: &out, partials: partials, depth: depth, budget: &budget)
           }
         default:
-          if value.isTruthy { try render(children, stack: stack, into: &out, partials: partials, depth: depth) }
+          if value.isTruthy {
+            try render(children, stack: stack, into: &out, partials: partials, depth: depth, budget: &budget)
+          }
         }
       case .partial(let name, let line):
         guard depth < 10 else { throw TemplateError(file: file, line: line, message: "partials nest too deeply") }
         guard let partial = try partials(name) else {
           throw TemplateError(file: file, line: line, message: "no partial template \"\(name)\"")
         }
-        try partial.render(partial.nodes, stack: stack, into: &out, partials: partials, depth: depth + 1)
+        try partial.render(
+          partial.nodes, stack: stack, into: &out, partials: partials, depth: depth + 1, budget: &budget)
       }
     }
   }

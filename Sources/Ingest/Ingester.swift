@@ -86,6 +86,23 @@ public final class Ingester {
       files: verdict.files, change: outcome.rawValue, version: version)
   }
 
+  /// Checks a zip without recording anything: what ingest would conclude. Nothing is stored
+  /// (the fuzzers drive ingest's checks through this).
+  public func check(zipAt path: String) throws -> Verdict {
+    let inspection = try ZipInspection(archive: archive, limits: exhibition.limits)
+    defer {
+      inspection.zipCopy.discard()
+      for file in inspection.temporaryFiles { file.discard() }
+    }
+    try inspection.run(path: path, archive: archive)
+    var verdict = Verdict()
+    verdict.problems = inspection.problems
+    verdict.warnings = inspection.warnings
+    verdict.files = assignRoles(inspection, verdict: &verdict)
+    checkContents(&verdict)
+    return verdict
+  }
+
   /// The submission's id: the form's id when a row matches, else the zip's name without `.zip`.
   func submissionKey(zipName: String, row: FormExport.Row?) -> String {
     if let id = row?.values[.id] { return id }

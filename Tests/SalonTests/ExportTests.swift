@@ -329,3 +329,33 @@ struct GalleryFixture {
     #expect(process.terminationStatus == 0, "\(text)")
   }
 }
+
+/// Inputs that crashed a fuzzer (Fuzz/Regressions/), each now refused cleanly.
+@Suite struct FuzzRegressionTests {
+  static var regressions: URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("Fuzz/Regressions")
+  }
+
+  /// `{{..}}}}t` once indexed an empty list of name parts.
+  @Test func aTagNameOfOnlyDotsIsRefusedNotACrash() throws {
+    let source = try String(
+      contentsOf: Self.regressions.appendingPathComponent("template-dotted-empty-name.html"), encoding: .utf8)
+    #expect(throws: TemplateError(file: "fuzz.html", line: 1, message: "\"..\" is not a value name")) {
+      try Template(source: source, file: "fuzz.html")
+    }
+  }
+
+  @Test func everyRegressionTemplateParsesOrFailsCleanly() throws {
+    let names = try FileManager.default.contentsOfDirectory(atPath: Self.regressions.path).filter {
+      $0.hasPrefix("template-")
+    }
+    #expect(!names.isEmpty)
+    for name in names {
+      let source = try String(contentsOf: Self.regressions.appendingPathComponent(name), encoding: .utf8)
+      if let template = try? Template(source: source, file: name) {
+        _ = try? template.render(["a": .text("x")]) { _ in nil }
+      }
+    }
+  }
+}

@@ -1,0 +1,6 @@
+#include <stddef.h>
+#include <stdint.h>
+
+// libFuzzer's entry point for programs that have their own main (SwiftPM gives every
+// executable one), from clang's fuzzer runtime.
+int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*callback)(const uint8_t *data, size_t size));

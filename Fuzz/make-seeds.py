@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora in Fuzz/Corpus/ (committed; rerun to regenerate)."""
+import io
+import os
+import struct
+import zipfile
+import zlib
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "Corpus")
+
+
+def write(kind, name, data):
+    os.makedirs(os.path.join(ROOT, kind), exist_ok=True)
+    with open(os.path.join(ROOT, kind, name), "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode())
+
+
+def png(w, h):
+    raw = b"".join(b"\x00" + b"\x80\x40\x20" * w for _ in range(h))
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def zip_of(entries, method=zipfile.ZIP_DEFLATED):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as z:
+        for name, data in entries:
+            z.writestr(name, data)
+    return buffer.getvalue()
+
+
+valid = zip_of([("a_main.png", png(8, 6)), ("a_description.pdf", PDF)])
+write("zip", "valid.zip", valid)
+write("zip", "stored.zip", zip_of([("x_main.png", png(4, 4)), ("x_description.pdf", PDF)], zipfile.ZIP_STORED))
+write("zip", "drift.zip", zip_of([("Work/24_main .png", png(3, 3)), ("Work/GoGo Musebots.pdf", PDF), ("__MACOSX/._x", b"j")]))
+write("zip", "svg.zip", zip_of([("a_main.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>"), ("a_description.pdf", PDF)]))
+write("zip", "nested.zip", zip_of([("a_main.png", png(2, 2)), ("inner.zip", valid), ("a_description.pdf", PDF)]))
+write("zip", "names.zip", zip_of([("../evil.txt", b"x"), ("dir/\u202egnp.txt", b"y"), ("CAF\u00c9.txt", b"1"), ("cafe\u0301.txt", b"2")]))
+write("zip", "junk-prefix.zip", b"MZ\x90\x00" + valid)
+write("zip", "no-central-directory.zip", valid[: valid.rfind(b"PK\x01\x02")])
+write("zip", "truncated.zip", valid[: len(valid) // 2])
+encrypted = bytearray(valid)
+encrypted[6] |= 1
+write("zip", "encrypted-flag.zip", bytes(encrypted))
+write("zip", "empty.zip", b"PK\x05\x06" + b"\x00" * 18)
+
+write("csv", "portal.csv", "Submission ID,Title,Authors,Email,Rights,AI use\r\n24,\"Rain, again\",Ann,a@x.org,Yes,None\r\n")
+write("csv", "google.csv", "\ufeffTimestamp,Has this work previously appeared elsewhere (including online)?,If so, where?,How was AI used?\n1,\"Yes, at \"\"ISEA\"\"\",ISEA,\"multi\nline\"\n")
+write("csv", "broken.csv", "id,title\n1,\"never closed\n")
+
+code = "0" * 64
+write("sheet", "sheet.csv", f"juror,code,submission,title,medium,merit (1-10),relevance (1-10),comment\r\nann,{code},1,One,,7,8,fine\r\nann,{code},2,Two,,,,\r\n")
+write("sheet", "sheet.html", '<!DOCTYPE html><script type="application/json" id="salon-sheet-data">{"format":"salon-sheet","version":1,"exhibition":"fuzz-2026","exhibitionTitle":"F","juror":"ann","jurorName":"Ann","code":"' + code + '","criteria":[],"works":[{"id":"1","title":"One","scores":{"merit":7,"relevance":"8"},"comment":"x"}]}</script>')
+
+templates = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Templates")
+for name in sorted(os.listdir(templates)):
+    with open(os.path.join(templates, name), "rb") as f:
+        write("template", name, f.read())
+write("template", "sections.html", "{{#items}}<li>{{name}}</li>{{/items}}{{^none}}none{{/none}}{{#work}}{{title}}{{/work}}{{{markup}}}{{> self}}")
