@@ -32,8 +32,11 @@ let package = Package(
     // Real media made in code: the demo, the benchmarks and the tests use it.
     .target(name: "SampleContent", dependencies: ["Zip"]),
 
+    // `salon demo`: a whole call from generated content.
+    .target(name: "Demo", dependencies: ["Catalog", "Ingest", "Jury", "Export", "Imaging", "SampleContent", "Zip"]),
+
     // Command line.
-    .target(name: "SalonCLI", dependencies: ["Catalog", "Ingest", "Jury", "Export", "Imaging"]),
+    .target(name: "SalonCLI", dependencies: ["Catalog", "Ingest", "Jury", "Export", "Imaging", "Demo"]),
     .executableTarget(name: "salon", dependencies: ["SalonCLI"]),
 
     .testTarget(

@@ -56,7 +56,9 @@ public final class Ingester {
       ProblemCode.notAZip, .zipTooLarge, .zipTruncated, .zipCorrupt, .centralDirectoryMissing,
       .centralDirectoryMismatch, .overlappingEntries, .tooManyEntries, .tooMuchData,
     ].reduce(into: []) { $0.insert($1.rawValue) }
-    if !verdict.problems.contains(where: { unreadable.contains($0.code) }) { checkContents(&verdict) }
+    if !verdict.problems.contains(where: { unreadable.contains($0.code) }) {
+      checkContents(&verdict, link: declarations?.link)
+    }
     if declarations == nil {
       verdict.warnings.append(
         Finding(
@@ -138,11 +140,17 @@ public final class Ingester {
   }
 
   /// The call's rules on what a submission holds.
-  private func checkContents(_ verdict: inout Verdict) {
+  private func checkContents(_ verdict: inout Verdict, link: String? = nil) {
     let limits = exhibition.limits
     let mains = verdict.files.filter { $0.role == .main }
     let videos = verdict.files.filter { $0.role == .video }
-    if mains.isEmpty && videos.isEmpty {
+    if mains.isEmpty && videos.isEmpty, let link = link.flatMap(HTMLText.safeLink) {
+      // A work that cannot be a file (a hosted interactive piece) may be a link the organisers cleared.
+      verdict.warnings.append(
+        Finding(
+          code: WarningCode.linkWork.rawValue,
+          message: "The work is the link \(link); make sure the organisers have cleared it before selecting it."))
+    } else if mains.isEmpty && videos.isEmpty {
       verdict.problems.append(
         Finding(
           code: ProblemCode.noMainWork.rawValue,

@@ -81,6 +81,7 @@ public enum WarningCode: String, CaseIterable, Sendable {
   case durationUnknown = "duration-unknown"
   case pixelSizeUnknown = "pixel-size-unknown"
   case emptyFile = "empty-file"
+  case linkWork = "link-work"
 
   public var summary: String {
     switch self {
@@ -94,6 +95,7 @@ public enum WarningCode: String, CaseIterable, Sendable {
     case .durationUnknown: return "Salon could not read the video's duration."
     case .pixelSizeUnknown: return "Salon could not read an image's pixel size."
     case .emptyFile: return "A file is empty."
+    case .linkWork: return "The work is a link (a hosted piece); the organisers must have cleared it."
     }
   }
 }

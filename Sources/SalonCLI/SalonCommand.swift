@@ -40,6 +40,7 @@ public enum SalonCommand {
       verify [--quick]              Check every stored file against the catalog
       log [--submission ID]         The event log (append-only)
       bag -o DIR [--site]           A BagIt package for preservation
+      demo [-o DIR]                 A complete sample call, from zips to the gallery
 
     Every command works on the archive in the current folder or in --archive DIR, on the newest
     exhibition or the one named by --exhibition SLUG. Commands that report take --json.
@@ -66,6 +67,7 @@ public enum SalonCommand {
     case "verify": handler = VerifyCommand.self
     case "log": handler = LogCommand.self
     case "bag": handler = BagCommand.self
+    case "demo": handler = DemoCommand.self
     default:
       printError("Unknown command \"\(command)\".\n\n\(overview)")
       return 64

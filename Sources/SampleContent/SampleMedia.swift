@@ -207,3 +207,32 @@ public enum SampleMedia {
 
   public static func littleEndian32(_ v: Int) -> [UInt8] { bigEndian32(v).reversed() }
 }
+
+extension SampleMedia {
+  /// Inserts an EXIF block with a GPS position (latitude reference "N") after a JPEG's start
+  /// marker, as phones write them: the metadata the gallery must strip.
+  public static func withGPSMetadata(_ jpeg: [UInt8]) -> [UInt8] {
+    var tiff: [UInt8] = Array("MM".utf8) + [0, 42, 0, 0, 0, 8]
+    tiff += [0, 1, 0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 26, 0, 0, 0, 0]
+    tiff += [0, 1, 0, 1, 0, 2, 0, 0, 0, 2, 0x4E, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    let exif = Array("Exif".utf8) + [0, 0] + tiff
+    let segment: [UInt8] = [0xFF, 0xE1, UInt8((exif.count + 2) >> 8), UInt8((exif.count + 2) & 0xFF)] + exif
+    var out = jpeg
+    out.insert(contentsOf: segment, at: min(2, out.count))
+    return out
+  }
+
+  /// A short poem, for the demo's text piece.
+  public static let poem = """
+    Seven Small Hours
+
+    At one, the kettle learns my name.
+    At two, the window keeps the rain.
+    At three, a model dreams in grey
+    of seas it never saw by day.
+    At four, the cursor blinks, then stays.
+    At five, the birds rehearse their praise.
+    At six, I sign what we have made
+    and let the morning grade the shade.
+    """
+}

@@ -16,15 +16,7 @@ struct GalleryFixture {
   static func jpegWithGPS() throws -> [UInt8] {
     let scratch = Scratch()
     let png = scratch.write("p.png", SampleMedia.png(width: 640, height: 480, seed: 3))
-    var jpeg = try Imaging.jpegPreview(of: png, width: 640, maxPixels: 10_000_000)
-    // TIFF header, IFD0 with one entry pointing at a GPS IFD that holds a latitude reference.
-    var tiff: [UInt8] = Array("MM".utf8) + [0, 42, 0, 0, 0, 8]
-    tiff += [0, 1, 0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 26, 0, 0, 0, 0]
-    tiff += [0, 1, 0, 1, 0, 2, 0, 0, 0, 2, 0x4E, 0, 0, 0, 0, 0, 0, 0, 0, 0]
-    let exif = Array("Exif".utf8) + [0, 0] + tiff
-    let segment: [UInt8] = [0xFF, 0xE1, UInt8((exif.count + 2) >> 8), UInt8((exif.count + 2) & 0xFF)] + exif
-    jpeg.insert(contentsOf: segment, at: 2)
-    return jpeg
+    return SampleMedia.withGPSMetadata(try Imaging.jpegPreview(of: png, width: 640, maxPixels: 10_000_000))
   }
 
   func setUp() throws {
