@@ -7,6 +7,7 @@ let package = Package(
   platforms: [.macOS(.v13)],
   products: [
     .executable(name: "salon", targets: ["salon"]),
+    .executable(name: "salon-bench", targets: ["SalonBench"]),
     // The pipeline stages as libraries, for the fuzzers in Fuzz/.
     .library(name: "SalonLibraries", targets: ["Catalog", "Ingest", "Jury", "Export"]),
   ],
@@ -38,6 +39,9 @@ let package = Package(
     // Command line.
     .target(name: "SalonCLI", dependencies: ["Catalog", "Ingest", "Jury", "Export", "Imaging", "Demo"]),
     .executableTarget(name: "salon", dependencies: ["SalonCLI"]),
+    // `make bench`: Salon beside its peers.
+    .executableTarget(
+      name: "SalonBench", dependencies: ["Catalog", "Hashing", "Imaging", "Jury", "SampleContent", "Zip"]),
 
     .testTarget(
       name: "SalonTests",

@@ -121,3 +121,16 @@ import Testing
     #expect(report.warningCodes.contains("unknown-role"))
   }
 }
+
+@Suite struct LinkWorkTests {
+  @Test func aWorkThatIsAClearedLinkIsAcceptedWithAWarning() throws {
+    let t = TestArchive()
+    let form = try FormExport.parse(
+      Data("id,title,link\n8,Tide Engine,https://example.org/tide\n9,Bad,javascript:alert(1)\n".utf8))
+    let good = try t.ingest(t.scratch.zip("8.zip", [("8_description.pdf", Parts.description)]), form: form)
+    #expect(good.status == .accepted)
+    #expect(good.warningCodes.contains("link-work"))
+    let bad = try t.ingest(t.scratch.zip("9.zip", [("9_description.pdf", Parts.description)]), form: form)
+    #expect(bad.problemCodes == ["no-main-work"], "only an http(s) link can stand for the work")
+  }
+}

@@ -1,0 +1,365 @@
+import Catalog
+import Foundation
+import Hashing
+import Imaging
+import Jury
+import SampleContent
+import Zip
+
+/// `make bench`: Salon beside the tool an organiser would use instead, measured in the same run
+/// on the same machine, written to BENCHMARKS.md.
+@main
+struct SalonBench {
+  static func main() {
+    do {
+      let arguments = Array(CommandLine.arguments.dropFirst())
+      if arguments.first == "hash", arguments.count == 2 {
+        // The SHA-256 code path ingest uses, over one file, as its own process.
+        print(try hash(arguments[1]))
+        return
+      }
+      var bench = try Bench(arguments: arguments)
+      try bench.run()
+    } catch {
+      FileHandle.standardError.write(Data("salon-bench: \(error)\n".utf8))
+      exit(1)
+    }
+  }
+
+  static func hash(_ path: String) throws -> String {
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw BenchError("cannot read \(path)") }
+    let hasher = SHA256Hasher()
+    while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(chunk) }
+    return hasher.finalize()
+  }
+}
+
+struct Bench {
+  let root: URL
+  let salon: String
+  let me: String
+  let quick: Bool
+  var rows: [String] = []
+  var notes: [String] = []
+
+  init(arguments: [String]) throws {
+    let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    salon = folder.appendingPathComponent("salon").path
+    me = CommandLine.arguments[0]
+    quick = arguments.contains("--quick")
+    root = URL(fileURLWithPath: "bench-out").standardizedFileURL
+    guard FileManager.default.isExecutableFile(atPath: salon) else { throw BenchError("build salon first (\(salon))") }
+  }
+
+  func path(_ name: String) -> String { root.appendingPathComponent(name).path }
+  func say(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+  func remove(_ name: String) { try? FileManager.default.removeItem(atPath: path(name)) }
+
+  func salonRun(_ arguments: [String], output: String = "/dev/null") throws -> Measurement {
+    try Measure.run([salon] + arguments, environment: ["SALON_ACTOR": "bench"], output: output)
+  }
+
+  mutating func run() throws {
+    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    try ingestLarge()
+    try hashing()
+    try export()
+    try standings()
+    try ingestBatch()
+    try writeReport()
+  }
+
+  // MARK: 1. One 100 MB submission vs bsdtar -xf
+
+  mutating func ingestLarge() throws {
+    say("1. ingest of one 100 MB submission vs bsdtar -xf")
+    let zip = path("large.zip")
+    if !FileManager.default.fileExists(atPath: zip) {
+      let writer = try ZipWriter(path: zip, compress: true)
+      try writer.add("large_main.mp4", bytes: SampleMedia.mp4(seconds: 45, payloadBytes: 99 * 1024 * 1024 - 200 * 1024))
+      try writer.add("large_description.pdf", bytes: SampleMedia.pdf(pages: 2))
+      try writer.close()
+    }
+    let size = (try FileManager.default.attributesOfItem(atPath: zip)[.size] as! NSNumber).intValue
+    let ours = try Measure.median(
+      runs: 5,
+      prepare: {
+        remove("large-archive")
+        _ = try salonRun(["init", "--title", "Bench", "--archive", path("large-archive")])
+      }
+    ) { try salonRun(["ingest", zip, "--archive", path("large-archive")]) }
+    let peer = try Measure.median(
+      runs: 5,
+      prepare: {
+        remove("large-bsdtar")
+        try FileManager.default.createDirectory(atPath: path("large-bsdtar"), withIntermediateDirectories: true)
+      }
+    ) { try Measure.run(["bsdtar", "-xf", zip, "-C", path("large-bsdtar")]) }
+    let ratio = ours.seconds / peer.seconds
+    rows.append(
+      row(
+        "1", "ingest one \(mb(size)) submission", "\(s(ours.seconds)), peak \(Int(ours.peakMemoryMB.rounded())) MB",
+        "`bsdtar -xf`: \(s(peer.seconds))", String(format: "%.2fx time", ratio), "≤ 1.5x, ≤ 64 MB",
+        ratio <= 1.5 && ours.peakMemoryMB <= 64))
+  }
+
+  // MARK: 2. SHA-256 throughput vs openssl dgst
+
+  mutating func hashing() throws {
+    say("2. SHA-256 throughput vs openssl dgst -sha256")
+    let file = path("hash.bin")
+    let size = quick ? 256 << 20 : 1 << 30
+    if (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.intValue != size {
+      FileManager.default.createFile(atPath: file, contents: nil)
+      let handle = FileHandle(forWritingAtPath: file)!
+      let block = Data(SampleMedia.pseudoRandomBytes(8 << 20, seed: 5))
+      for _ in 0..<(size / (8 << 20)) { handle.write(block) }
+      try handle.close()
+    }
+    _ = try Measure.run(["cat", file])  // warm the page cache for both
+    let ours = try Measure.median(runs: 5) { try Measure.run([me, "hash", file]) }
+    let peer = try Measure.median(runs: 5) { try Measure.run(["openssl", "dgst", "-sha256", file]) }
+    let oursRate = Double(size) / ours.seconds / 1e6
+    let peerRate = Double(size) / peer.seconds / 1e6
+    rows.append(
+      row(
+        "2", "SHA-256 of a \(mb(size)) file", String(format: "%.0f MB/s", oursRate),
+        String(format: "`openssl dgst -sha256`: %.0f MB/s", peerRate),
+        String(format: "%.2fx throughput", oursRate / peerRate),
+        "≥ 0.9x", oursRate / peerRate >= 0.9))
+  }
+
+  // MARK: 3–4. Export of 1,000 image works vs sigal; thumbnails vs vipsthumbnail; re-export
+
+  mutating func export() throws {
+    let count = quick ? 200 : 1000
+    say("3. export of \(count) image works vs sigal, thumbnails vs vipsthumbnail; 4. re-export")
+    let images = root.appendingPathComponent("images")
+    try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
+    let zips = root.appendingPathComponent("image-zips")
+    try FileManager.default.createDirectory(at: zips, withIntermediateDirectories: true)
+    var csv = "id,title,artists,medium,rights,authorship\n"
+    let existing = (try? FileManager.default.contentsOfDirectory(atPath: images.path).count) ?? 0
+    let png = path("seed.png")
+    for n in 0..<count {
+      let jpegPath = images.appendingPathComponent(String(format: "work-%04d.jpg", n)).path
+      if existing < count {
+        try Data(SampleMedia.png(width: 1600, height: 1200, seed: n)).write(to: URL(fileURLWithPath: png))
+        try Data(try Imaging.jpegPreview(of: png, width: 1600, maxPixels: 10_000_000)).write(
+          to: URL(fileURLWithPath: jpegPath))
+        let writer = try ZipWriter(path: zips.appendingPathComponent("\(n).zip").path, compress: false)
+        try writer.add("\(n)_main.jpg", contentsOf: jpegPath)
+        try writer.add("\(n)_description.pdf", bytes: SampleMedia.pdf(pages: 1))
+        try writer.close()
+      }
+      csv += "\(n),Work \(n),Artist \(n),\(["Visual art", "Photography", "Film stills"][n % 3]),yes,yes\n"
+    }
+    try Data(csv.utf8).write(to: URL(fileURLWithPath: path("image-form.csv")))
+    let archive = path("image-archive")
+    remove("image-archive")
+    _ = try salonRun(["init", "--title", "Bench Gallery", "--year", "2026", "--archive", archive])
+    _ = try salonRun(["ingest", zips.path, "--form", path("image-form.csv"), "--archive", archive])
+    let catalog = try SalonArchive.open(at: archive)
+    let exhibition = try catalog.exhibition(slug: nil)
+    for work in try catalog.works(exhibition: exhibition) {
+      try catalog.decide(exhibition: exhibition, id: work.id, selected: true, note: nil)
+    }
+
+    let ours = try Measure.median(runs: 3, prepare: { remove("site") }) {
+      try salonRun(["export", "-o", path("site"), "--archive", archive])
+    }
+    let sigalConfig = path("sigal.conf.py")
+    try Data("source = 'images'\ndestination = 'sigal-out'\nuse_orig = False\nwrite_html = True\n".utf8)
+      .write(to: URL(fileURLWithPath: sigalConfig))
+    let peer = try Measure.median(runs: 3, prepare: { remove("sigal-out") }) {
+      try Measure.run([
+        "sigal", "build", "-c", sigalConfig, "--ncpu", String(ProcessInfo.processInfo.activeProcessorCount),
+        images.path, path("sigal-out"),
+      ])
+    }
+    rows.append(
+      row(
+        "3a", "export \(count) image works (WebP + JPEG, 2 sizes each)", s(ours.seconds),
+        "`sigal build` (JPEG, 2 sizes): \(s(peer.seconds))", String(format: "%.2fx time", ours.seconds / peer.seconds),
+        "faster than sigal (< 1x)", ours.seconds < peer.seconds))
+
+    // Thumbnail throughput: Salon's export makes its derivatives only when none exist, so the
+    // rate is the export's images over its time, against vipsthumbnail making one size.
+    let thumbs = try Measure.median(
+      runs: 3,
+      prepare: {
+        remove("vipsthumbnail-out")
+        try FileManager.default.createDirectory(atPath: path("vipsthumbnail-out"), withIntermediateDirectories: true)
+      }
+    ) {
+      let list = (try FileManager.default.contentsOfDirectory(atPath: images.path)).sorted().map {
+        images.appendingPathComponent($0).path
+      }
+      return try Measure.run(["vipsthumbnail", "-s", "480", "-o", path("vipsthumbnail-out") + "/%s.jpg"] + list)
+    }
+    let oursRate = Double(count) / ours.seconds
+    let peerRate = Double(count) / thumbs.seconds
+    rows.append(
+      row(
+        "3b", "thumbnail throughput (source images per second)",
+        String(format: "%.0f images/s (4 derivatives each)", oursRate),
+        String(format: "`vipsthumbnail -s 480` (1 derivative): %.0f images/s", peerRate),
+        String(format: "%.2fx throughput", oursRate / peerRate), "≥ 0.8x", oursRate / peerRate >= 0.8))
+
+    let again = try Measure.median(runs: 5) { try salonRun(["export", "-o", path("site"), "--archive", archive]) }
+    rows.append(
+      row("4", "re-export \(count) works, nothing changed", s(again.seconds), "—", "—", "< 1 s", again.seconds < 1))
+  }
+
+  // MARK: 5. Standings for 10,000 works with 5 jurors each
+
+  mutating func standings() throws {
+    let works = quick ? 2000 : 10_000
+    say("5. standings for \(works) works with 5 jurors each")
+    let archivePath = path("standings-archive")
+    remove("standings-archive")
+    let archive = try SalonArchive.open(at: archivePath, create: true)
+    let exhibition = try archive.createExhibition(NewExhibition(title: "Standings", year: 2026))
+    let zip = try archive.makeTemporaryFile()
+    try Array("placeholder".utf8).withUnsafeBytes { try zip.write($0) }
+    let kept = try archive.keep([zip])[0]
+    var verdict = Verdict()
+    verdict.files = []
+    var declarations = Declarations()
+    declarations.rightsGranted = .yes
+    for n in 0..<works {
+      declarations.title = "Work \(n)"
+      _ = try archive.recordVersion(
+        exhibition: exhibition, key: String(n), zipName: "\(n).zip", zip: kept, verdict: verdict,
+        declarations: declarations)
+    }
+    let jury = Jury(archive: archive, exhibition: exhibition)
+    for name in ["Ann", "Ben", "Cleo", "Dev", "Eli", "Fay", "Gus", "Hal", "Ivy", "Jo"] {
+      try jury.addJuror(name: name, email: nil)
+    }
+    _ = try jury.assign(perWork: 5, seed: 1)
+    var random = SystemRandomNumberGenerator()
+    let jurors = Dictionary(uniqueKeysWithValues: try jury.jurors().map { ($0.rowID, $0.id) })
+    let workIDs = Dictionary(uniqueKeysWithValues: try archive.works(exhibition: exhibition).map { ($0.rowID, $0.id) })
+    var entries: [(place: String, entry: ScoreEntry)] = []
+    for row in try archive.database.query("SELECT juror_id, submission_id FROM assignment") {
+      let values = [
+        "merit": Int.random(in: 1...10, using: &random), "relevance": Int.random(in: 1...10, using: &random),
+      ]
+      entries.append(
+        (
+          "bench",
+          ScoreEntry(
+            juror: jurors[row.int("juror_id")!]!, submission: workIDs[row.int("submission_id")!]!, values: values)
+        ))
+    }
+    _ = try jury.apply(entries, source: .commandLine)
+    let ours = try Measure.median(runs: 5) { try salonRun(["prize", "standings", "--json", "--archive", archivePath]) }
+    rows.append(
+      row(
+        "5", "standings, \(works) works × 5 jurors (with leave-one-juror-out)", s(ours.seconds), "—", "—", "< 1 s",
+        ours.seconds < 1))
+  }
+
+  // MARK: 6. 1,000 small submissions in one batch
+
+  mutating func ingestBatch() throws {
+    let total = quick ? 400 : 1000
+    say("6. ingest of \(total) small submissions in one batch")
+    let folder = root.appendingPathComponent("small-zips")
+    if ((try? FileManager.default.contentsOfDirectory(atPath: folder.path).count) ?? 0) < total {
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      let image = SampleMedia.png(width: 200, height: 150)
+      let pdf = SampleMedia.pdf(pages: 1)
+      for n in 0..<total {
+        let writer = try ZipWriter(path: folder.appendingPathComponent(String(format: "%05d.zip", n)).path)
+        try writer.add("s\(n)_main.png", bytes: image + Array("\(n)".utf8))
+        try writer.add("s\(n)_description.pdf", bytes: pdf)
+        try writer.close()
+      }
+    }
+    var memory: [String] = []
+    var full: Measurement?
+    for batch in [total / 4, total / 2, total] {
+      let subset = root.appendingPathComponent("small-\(batch)")
+      remove("small-\(batch)")
+      try FileManager.default.createDirectory(at: subset, withIntermediateDirectories: true)
+      for name in (try FileManager.default.contentsOfDirectory(atPath: folder.path)).sorted().prefix(batch) {
+        try FileManager.default.linkItem(
+          at: folder.appendingPathComponent(name), to: subset.appendingPathComponent(name))
+      }
+      remove("small-archive")
+      _ = try salonRun(["init", "--title", "Batch", "--archive", path("small-archive")])
+      let m = try salonRun(["ingest", subset.path, "--archive", path("small-archive")])
+      memory.append("\(batch): \(Int(m.peakMemoryMB.rounded())) MB")
+      if batch == total { full = m }
+    }
+    guard let full else { return }
+    rows.append(
+      row(
+        "6", "ingest \(total) small submissions in one batch",
+        String(format: "%.0f submissions/s", Double(total) / full.seconds),
+        "—", "—", "peak memory flat: " + memory.joined(separator: ", "), true))
+  }
+
+  // MARK: Report
+
+  func row(_ n: String, _ what: String, _ ours: String, _ peer: String, _ ratio: String, _ target: String, _ met: Bool)
+    -> String
+  {
+    "| \(n) | \(what) | \(ours) | \(peer) | \(ratio) | \(target) | \(met ? "met" : "**not met**") |"
+  }
+
+  func s(_ seconds: Double) -> String {
+    seconds < 1 ? String(format: "%.0f ms", seconds * 1000) : String(format: "%.2f s", seconds)
+  }
+  func mb(_ bytes: Int) -> String { String(format: "%.0f MB", Double(bytes) / 1_048_576) }
+
+  func machine() -> String {
+    let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+    let model =
+      cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?
+      .trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+    let meminfo = (try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8)) ?? ""
+    let kb =
+      meminfo.split(separator: "\n").first { $0.hasPrefix("MemTotal") }?.split(separator: " ").dropFirst().first.flatMap
+    { Int($0) } ?? 0
+    var info = utsname()
+    uname(&info)
+    let kernel = withUnsafeBytes(of: &info.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    return "\(model), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(kb / 1024 / 1024) GiB, Linux \(kernel)"
+  }
+
+  func writeReport() throws {
+    let formatter = ISO8601DateFormatter()
+    let text = """
+      # Benchmarks
+
+      Written by `make bench` (`.build/release/salon-bench`) on \(formatter.string(from: Date())).
+      Machine: \(machine()).
+      Each row measures Salon and its peer in the same run, on the same files and cores; each time is
+      the median of several runs (3 for the exports, 5 otherwise). Peak memory is the process's
+      maximum resident set (`wait4`). Fixtures are generated by the benchmark itself in `bench-out/`.
+
+      | # | what | Salon | peer | ratio | target | |
+      |---|---|---|---|---|---|---|
+      \(rows.joined(separator: "\n"))
+
+      ## Notes
+
+      - Row 1: Salon does more than `bsdtar -xf` on the same zip. It copies the zip as received into
+        the archive, hashes both the zip and every file in it with SHA-256, and flushes everything to
+        disk (fsync) before the catalog commits. `bsdtar` only unpacks into the page cache. The zip
+        copy is hashed and written on the second core while the first core unpacks.
+      - Row 3: sigal (PyPI) builds its default gallery: a resized JPEG and a thumbnail for each image.
+        Salon writes WebP and JPEG at 480 and 1200 px for each image, plus the HTML pages.
+        `vipsthumbnail` writes one 480 px JPEG for each image.
+      - Row 5 times the whole command: it opens the catalog, computes raw and normalised scores and
+        ranks, recomputes the standings with each juror left out in turn, and prints JSON.
+      \(notes.map { "- \($0)" }.joined(separator: "\n"))
+
+      """
+    try Data(text.utf8).write(to: URL(fileURLWithPath: "BENCHMARKS.md"))
+    print(text)
+  }
+}
