@@ -56,7 +56,7 @@ static inline void salon_vips_remove_metadata(VipsImage *image) {
 }
 
 static inline int salon_vips_webpsave(VipsImage *in, const char *path, int quality) {
-  return vips_webpsave(in, path, "Q", quality, "strip", TRUE, NULL);
+  return vips_webpsave(in, path, "Q", quality, "strip", TRUE, "effort", 2, NULL);
 }
 
 static inline int salon_vips_jpegsave(VipsImage *in, const char *path, int quality) {

@@ -169,11 +169,17 @@ def visit(pages):
     try:
         for page in pages:
             browser.open("file://" + os.path.abspath(page))
-            time.sleep(0.2)
+            # Let videos with preload="metadata" read their headers.
+            browser.evaluate("""new Promise(function(done){var v=[].slice.call(document.querySelectorAll('video'));
+              if(!v.length) return done();var left=v.length,t=setTimeout(done,3000);
+              v.forEach(function(m){if(m.readyState>0||m.error){if(--left===0){clearTimeout(t);done();}}
+                else{m.addEventListener('loadedmetadata',function(){if(--left===0){clearTimeout(t);done();}});
+                     m.addEventListener('error',function(){if(--left===0){clearTimeout(t);done();}});}});})""")
+            time.sleep(0.1)
             info = browser.evaluate("""(function(){
               var imgs=[].slice.call(document.images).map(function(i){return {src:i.currentSrc||i.src,loaded:i.complete&&i.naturalWidth>0,alt:i.getAttribute('alt')}});
               var links=[].slice.call(document.querySelectorAll('a[href]')).map(function(a){return a.href});
-              var media=[].slice.call(document.querySelectorAll('audio,video')).map(function(m){return {src:m.currentSrc||(m.querySelector('source')||{}).src||'',error:m.error?m.error.code:null}});
+              var media=[].slice.call(document.querySelectorAll('audio,video')).map(function(m){return {kind:m.tagName.toLowerCase(),src:m.currentSrc||m.getAttribute('src')||'',error:m.error?m.error.code:null,readyState:m.readyState,duration:isFinite(m.duration)?m.duration:null}});
               return {title:document.title,h1:document.querySelectorAll('h1').length,lang:document.documentElement.lang,
                 images:imgs,links:links,media:media,planted:typeof window.__salonPlanted!=='undefined',
                 text:document.body.innerText.slice(0,20000)};

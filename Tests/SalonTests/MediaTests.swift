@@ -46,6 +46,12 @@ import Zip
     #expect(mp4.width == 1280 && mp4.height == 720)
   }
 
+  @Test func readsARealH264MP4() {
+    let (type, p) = properties(SampleVideo.mp4(seconds: 3), ext: "mp4")
+    #expect(type.mediaType == "video/mp4")
+    #expect(p == MediaProperties(width: 320, height: 240, duration: 3))
+  }
+
   @Test func countsPDFPagesPlainAndInObjectStreams() {
     #expect(PDFPageCounter.pageCount(in: SampleMedia.pdf(pages: 5)) == 5)
     #expect(PDFPageCounter.pageCount(in: SampleMedia.pdf(pages: 3, objectStreams: true)) == 3)
