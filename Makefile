@@ -1,7 +1,8 @@
 # Salon's developer entry points. `make demo` and `make test` work on a fresh Debian machine
 # as root: they install the system libraries first when they are missing.
 
-SWIFT ?= swift
+# The Swift 6 toolchain: on the PATH, or where the official Linux tarball is usually unpacked.
+SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 DEBIAN_PACKAGES = libarchive-dev libarchive-tools libsqlite3-dev libssl-dev libvips-dev libvips-tools pkg-config chromium python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DIR ?= demo-out

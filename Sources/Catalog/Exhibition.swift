@@ -39,6 +39,33 @@ public struct Criterion: Equatable, Codable, Sendable {
     self.scaleMax = scaleMax
   }
 
+  /// Checks a rubric: short lowercase keys, each once, positive weights, integer scales.
+  public static func validate(_ criteria: [Criterion]) throws {
+    guard !criteria.isEmpty else { throw CatalogError.invalidSetting("The rubric needs at least one criterion.") }
+    var keys = Set<String>()
+    for c in criteria {
+      guard let first = c.key.first, first.isLetter,
+        c.key.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") })
+      else {
+        throw CatalogError.invalidSetting(
+          "A criterion key is a short lowercase word (letters, digits, hyphens) starting with a letter, not \"\(c.key)\"."
+        )
+      }
+      guard keys.insert(c.key).inserted else {
+        throw CatalogError.invalidSetting("The criterion \"\(c.key)\" appears twice.")
+      }
+      guard c.weight > 0, c.weight.isFinite else {
+        throw CatalogError.invalidSetting("The weight of \"\(c.key)\" must be above zero.")
+      }
+      guard c.scaleMax > c.scaleMin else {
+        throw CatalogError.invalidSetting("The scale of \"\(c.key)\" must run from a lower to a higher whole number.")
+      }
+      guard !["comment", "juror", "code", "submission", "title", "medium"].contains(c.key) else {
+        throw CatalogError.invalidSetting("\"\(c.key)\" is reserved for the scoring sheet; choose another key.")
+      }
+    }
+  }
+
   /// The call's defaults: artistic merit and thematic relevance, 1 to 10, equal weights.
   public static let defaults = [
     Criterion(key: "merit", label: "Artistic merit"),
@@ -70,6 +97,7 @@ extension SalonArchive {
       throw CatalogError.invalidSetting(
         "The slug \"\(slug)\" can only hold letters, digits and hyphens, as it names folders of the gallery.")
     }
+    try Criterion.validate(new.criteria)
     guard !new.title.trimmingCharacters(in: .whitespaces).isEmpty else {
       throw CatalogError.invalidSetting("The exhibition needs a title.")
     }

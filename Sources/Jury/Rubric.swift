@@ -14,28 +14,8 @@ extension Jury {
 
   /// Replaces the rubric, refused once scoring has begun.
   public func setRubric(_ criteria: [Criterion]) throws {
-    guard !criteria.isEmpty else { throw JuryError.invalidRubric("The rubric needs at least one criterion.") }
-    var keys = Set<String>()
-    for c in criteria {
-      guard !c.key.isEmpty, c.key.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }),
-        c.key.first!.isLetter
-      else {
-        throw JuryError.invalidRubric(
-          "A criterion key is a short lowercase word (letters, digits, hyphens) starting with a letter, not \"\(c.key)\"."
-        )
-      }
-      guard keys.insert(c.key).inserted else {
-        throw JuryError.invalidRubric("The criterion \"\(c.key)\" appears twice.")
-      }
-      guard c.weight > 0, c.weight.isFinite else {
-        throw JuryError.invalidRubric("The weight of \"\(c.key)\" must be above zero.")
-      }
-      guard c.scaleMax > c.scaleMin else {
-        throw JuryError.invalidRubric("The scale of \"\(c.key)\" must run from a lower to a higher whole number.")
-      }
-      guard !["comment", "juror", "code", "submission", "title", "medium"].contains(c.key) else {
-        throw JuryError.invalidRubric("\"\(c.key)\" is reserved for the scoring sheet; choose another key.")
-      }
+    do { try Criterion.validate(criteria) } catch let error as CatalogError {
+      throw JuryError.invalidRubric(error.description)
     }
     try database.transaction {
       if try scoringHasBegun() { throw JuryError.rubricLocked }

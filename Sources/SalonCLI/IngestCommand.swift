@@ -66,12 +66,24 @@ enum IngestCommand: Command {
     let ingester = Ingester(archive: archive, exhibition: exhibition, form: form)
     let showProgress = standardErrorIsTerminal && zips.count > 1
     var reports: [SubmissionReport] = []
+    var failures: [String] = []
     for (index, zip) in zips.enumerated() {
       if showProgress {
         let name = URL(fileURLWithPath: zip).lastPathComponent
         FileHandle.standardError.write(Data("\r\u{1B}[K[\(index + 1)/\(zips.count)] \(name.prefix(60))".utf8))
       }
-      let report = try ingester.ingest(zipAt: zip)
+      let report: SubmissionReport
+      do {
+        report = try ingester.ingest(zipAt: zip)
+      } catch let error as Interrupted {
+        throw error
+      } catch {
+        // One zip that cannot be read at all (permissions, a vanished file) never stops the batch.
+        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        printError("\(URL(fileURLWithPath: zip).lastPathComponent): \(error)")
+        failures.append(zip)
+        continue
+      }
       reports.append(report)
       if !json {
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
@@ -81,6 +93,7 @@ enum IngestCommand: Command {
     if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     if json {
       try writeJSON(Output(submissions: reports))
+      if !failures.isEmpty { throw Failed() }
       return
     }
     let accepted = reports.filter { $0.status == .accepted && $0.warnings.isEmpty }.count
@@ -91,6 +104,12 @@ enum IngestCommand: Command {
       "\(reports.count) zip\(reports.count == 1 ? "" : "s"): \(accepted) accepted, \(warned) accepted with warnings, \(rejected) rejected"
     if unchanged > 0 { line += " (\(unchanged) already in the archive, unchanged)" }
     print(line + ".")
+    if !failures.isEmpty {
+      print(
+        "\(failures.count) file\(failures.count == 1 ? "" : "s") could not be read at all and \(failures.count == 1 ? "was" : "were") not ingested (see above)."
+      )
+      throw Failed()
+    }
   }
 
   static func printSummary(_ report: SubmissionReport) {

@@ -14,6 +14,8 @@ enum InitCommand: Command {
       --max-megapixels N            Largest image, in megapixels (default 100)
       --max-files N                 Most files in one zip (default 200)
       --max-unpacked-mb N           Most data one zip may unpack to, in MB (default 1024)
+      --criterion KEY:LABEL[:WEIGHT[:MIN-MAX]]
+                                    A scoring criterion (repeatable; default merit and relevance, 1-10)
       --prize AMOUNT                The prize (default 200)
       --currency CODE               The prize's currency (default USD)
       --json                        Print the exhibition as JSON
@@ -25,6 +27,7 @@ enum InitCommand: Command {
       valued: archiveOptions.union([
         "--title", "--year", "--slug", "--description", "--max-zip-mb", "--max-video-seconds",
         "--max-description-pages", "--max-megapixels", "--max-files", "--max-unpacked-mb", "--prize", "--currency",
+        "--criterion",
       ]),
       flags: ["--json"])
     guard args.positional.isEmpty else { throw UsageError("init takes no arguments besides options.") }
@@ -42,6 +45,9 @@ enum InitCommand: Command {
     if let mb = try args.double("--max-unpacked-mb") { new.limits.maxUnpackedBytes = Int(mb * Double(megabyte)) }
     if let prize = try args.double("--prize") { new.prizeAmount = prize }
     if let currency = args.value("--currency") { new.prizeCurrency = currency }
+    if let specs = args.values["--criterion"] { new.criteria = try specs.map(JuryCommand.parseCriterion) }
+    // Every setting is checked before the archive folder is created.
+    try Criterion.validate(new.criteria)
     let archive = try openArchive(args, create: true)
     let exhibition = try archive.createExhibition(new)
     if args.has("--json") {

@@ -43,6 +43,12 @@ enum PrizeCommand: Command {
       let args = try Arguments(rest, valued: archiveOptions.union(["--amount", "--note"]), flags: ["--force"])
       guard !args.positional.isEmpty else { throw UsageError("prize award needs at least one submission ID.") }
       let jury = try JuryCommand.openJury(args)
+      let tied = try jury.standings(by: .normalized).tiedForFirst
+      if tied.count > 1 && Set(tied) != Set(args.positional) {
+        print(
+          "Note: works \(tied.joined(separator: ", ")) share rank 1; `salon prize award \(tied.joined(separator: " "))` would split the prize between them."
+        )
+      }
       let state = try jury.award(
         args.positional, amount: try args.double("--amount"), note: args.value("--note"), force: args.has("--force"))
       for w in state.winners { print("Awarded \(money(w.amount)) \(state.currency) to \(w.id) \(w.title).") }

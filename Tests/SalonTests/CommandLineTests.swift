@@ -117,6 +117,18 @@ import Testing
     #expect(bad.status == 64)
   }
 
+  @Test func aFileThatCannotBeReadDoesNotStopTheBatch() throws {
+    _ = try salon("init", "--title", "Salon", "--archive", archive)
+    scratch.zip("in/1.zip", Parts.valid())
+    scratch.zip("in/3.zip", Parts.valid("three"))
+    try FileManager.default.createSymbolicLink(
+      atPath: scratch.path("in/2.zip"), withDestinationPath: scratch.path("gone.zip"))
+    let run = try salon("ingest", scratch.path("in"), "--archive", archive)
+    #expect(run.status == 1)
+    #expect(run.stderr.contains("2.zip"))
+    #expect(run.stdout.contains("2 zips: "), "the zips before and after were ingested")
+  }
+
   @Test func decisionsAreRecordedAndShown() throws {
     _ = try salon("init", "--title", "Salon", "--archive", archive)
     let (folder, form) = receiveSubmissions()
