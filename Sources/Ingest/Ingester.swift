@@ -41,24 +41,9 @@ public final class Ingester {
     let declarations = row.map(FormExport.declarations(from:))
     let key = submissionKey(zipName: zipName, row: row)
 
-    let inspection = try ZipInspection(archive: archive, limits: exhibition.limits)
-    defer {
-      inspection.zipCopy.discard()
-      for file in inspection.temporaryFiles { file.discard() }
-    }
-    try inspection.run(path: path, archive: archive)
-    var verdict = Verdict()
-    verdict.problems = inspection.problems
-    verdict.warnings = inspection.warnings
-    verdict.files = assignRoles(inspection, verdict: &verdict)
-    // Every reason is reported; only a zip that could not be read whole says nothing of contents.
-    let unreadable: Set<String> = [
-      ProblemCode.notAZip, .zipTooLarge, .zipTruncated, .zipCorrupt, .centralDirectoryMissing,
-      .centralDirectoryMismatch, .overlappingEntries, .tooManyEntries, .tooMuchData,
-    ].reduce(into: []) { $0.insert($1.rawValue) }
-    if !verdict.problems.contains(where: { unreadable.contains($0.code) }) {
-      checkContents(&verdict, link: declarations?.link)
-    }
+    let (inspection, verdictBeforeDeclarations) = try inspect(path, link: declarations?.link)
+    defer { inspection.discardAll() }
+    var verdict = verdictBeforeDeclarations
     if declarations == nil {
       verdict.warnings.append(
         Finding(
@@ -91,18 +76,31 @@ public final class Ingester {
   /// Checks a zip without recording anything: what ingest would conclude. Nothing is stored
   /// (the fuzzers drive ingest's checks through this).
   public func check(zipAt path: String) throws -> Verdict {
+    let (inspection, verdict) = try inspect(path, link: nil)
+    inspection.discardAll()
+    return verdict
+  }
+
+  /// Reads the zip once and applies every check; the caller keeps or discards its files.
+  private func inspect(_ path: String, link: String?) throws -> (ZipInspection, Verdict) {
     let inspection = try ZipInspection(archive: archive, limits: exhibition.limits)
-    defer {
-      inspection.zipCopy.discard()
-      for file in inspection.temporaryFiles { file.discard() }
+    do {
+      try inspection.run(path: path, archive: archive)
+    } catch {
+      inspection.discardAll()
+      throw error
     }
-    try inspection.run(path: path, archive: archive)
     var verdict = Verdict()
     verdict.problems = inspection.problems
     verdict.warnings = inspection.warnings
     verdict.files = assignRoles(inspection, verdict: &verdict)
-    checkContents(&verdict)
-    return verdict
+    // Every reason is reported; only a zip that could not be read whole says nothing of contents.
+    let unreadable: Set<String> = [
+      ProblemCode.notAZip, .zipTooLarge, .zipTruncated, .zipCorrupt, .centralDirectoryMissing,
+      .centralDirectoryMismatch, .overlappingEntries, .tooManyEntries, .tooMuchData,
+    ].reduce(into: []) { $0.insert($1.rawValue) }
+    if !verdict.problems.contains(where: { unreadable.contains($0.code) }) { checkContents(&verdict, link: link) }
+    return (inspection, verdict)
   }
 
   /// The submission's id: the form's id when a row matches, else the zip's name without `.zip`.

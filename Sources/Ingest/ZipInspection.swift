@@ -40,6 +40,14 @@ final class ZipInspection {
   /// Files the stream wrote, to be discarded when the submission is rejected.
   var temporaryFiles: [TemporaryFile] { entries.map(\.file) }
 
+  /// Removes every temporary file, after the background writer has stopped touching the zip copy
+  /// (an interruption or an error can leave blocks in its queue).
+  func discardAll() {
+    try? zipCopyWriter.finish()
+    zipCopy.discard()
+    for file in temporaryFiles { file.discard() }
+  }
+
   func run(path: String, archive: SalonArchive) throws {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else {
