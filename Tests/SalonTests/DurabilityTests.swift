@@ -10,18 +10,8 @@ import Testing
     try Binary.run(arguments + ["--archive", archive])
   }
 
-  func start(_ arguments: [String]) throws -> Process {
-    let process = Process()
-    process.executableURL = Binary.url
-    process.arguments = arguments
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    return process
-  }
-
   func killed(after delay: Double, _ arguments: [String]) throws {
-    let process = try start(arguments)
+    let process = try Binary.start(arguments)
     Thread.sleep(forTimeInterval: delay)
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
@@ -152,9 +142,9 @@ import Testing
     // More zips arrive while the jurors' sheets are imported.
     for n in 21...26 { scratch.zip("more/\(n).zip", Parts.valid("m\(n)")) }
     let processes = try [
-      start(["jury", "import", annSheet, "--archive", archive]),
-      start(["jury", "import", benSheet, "--archive", archive]),
-      start(["ingest", scratch.path("more"), "--archive", archive]),
+      Binary.start(["jury", "import", annSheet, "--archive", archive]),
+      Binary.start(["jury", "import", benSheet, "--archive", archive]),
+      Binary.start(["ingest", scratch.path("more"), "--archive", archive]),
     ]
     for p in processes { p.waitUntilExit() }
     #expect(processes.map(\.terminationStatus) == [0, 0, 0])

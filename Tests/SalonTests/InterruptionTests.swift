@@ -34,23 +34,13 @@ import Testing
     return (submissions, versions, temporary, unreferenced)
   }
 
-  func start(_ arguments: [String]) throws -> Process {
-    let process = Process()
-    process.executableURL = Binary.url
-    process.arguments = arguments
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    return process
-  }
-
   @Test func ctrlCStopsCleanlyAndARerunCompletes() throws {
     let batch = makeBatch()
     var interrupted = 0
     for (attempt, delay) in [0.05, 0.1, 0.2, 0.3, 0.5].enumerated() {
       let archive = scratch.path("a\(attempt)")
       try Binary.run(["init", "--title", "Salon", "--archive", archive])
-      let process = try start(["ingest", batch, "--archive", archive])
+      let process = try Binary.start(["ingest", batch, "--archive", archive])
       Thread.sleep(forTimeInterval: delay)
       kill(process.processIdentifier, SIGINT)
       process.waitUntilExit()
@@ -79,7 +69,7 @@ import Testing
     for (attempt, delay) in [0.02, 0.08, 0.15, 0.25, 0.4, 0.6].enumerated() {
       let archive = scratch.path("k\(attempt)")
       try Binary.run(["init", "--title", "Salon", "--archive", archive])
-      let process = try start(["ingest", batch, "--archive", archive])
+      let process = try Binary.start(["ingest", batch, "--archive", archive])
       Thread.sleep(forTimeInterval: delay)
       kill(process.processIdentifier, SIGKILL)
       process.waitUntilExit()

@@ -143,6 +143,17 @@ enum Binary {
       stderr: String(decoding: errData.data, as: UTF8.self))
   }
 
+  /// Starts `salon` without waiting, its output discarded: for tests that kill or race it.
+  static func start(_ arguments: [String]) throws -> Process {
+    let process = Process()
+    process.executableURL = url
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+  }
+
   static func json(_ run: SalonRun) throws -> Any {
     try JSONSerialization.jsonObject(with: Data(run.stdout.utf8))
   }
