@@ -78,7 +78,8 @@ extension Jury {
   func markdownEscape(_ text: String) -> String {
     var out = ""
     for c in text {
-      if "\\`*_{}[]()#+-.!<>|".contains(c) { out.append("\\") }
+      // Only what changes meaning mid-line; our lines never start with artist text.
+      if "\\`*_[]<>|".contains(c) { out.append("\\") }
       out.append(c == "\n" ? " " : c)
     }
     return out
