@@ -6,7 +6,7 @@ import Jury
 
 enum BagCommand: Command {
   static let usage = """
-    Usage: salon bag -o DIR [--exhibition SLUG] [--site] [--archive DIR]
+    Usage: salon bag -o DIR [--exhibition SLUG] [--site] [--json] [--archive DIR]
 
     Writes an RFC 8493 BagIt package for long-term preservation: data/ holds every zip as
     received, the catalog's records as JSON (Dublin Core for each work, the declarations with
@@ -15,7 +15,7 @@ enum BagCommand: Command {
     """
 
   static func run(_ arguments: [String]) throws {
-    let args = try Arguments(arguments, valued: archiveOptions.union(["-o"]), flags: ["--site"])
+    let args = try Arguments(arguments, valued: archiveOptions.union(["-o"]), flags: ["--site", "--json"])
     guard args.positional.isEmpty else { throw UsageError("bag takes only options.") }
     guard let outputPath = args.value("-o") else {
       throw UsageError("bag needs -o DIR, a folder that does not exist yet.")
@@ -29,7 +29,16 @@ enum BagCommand: Command {
     let exhibitions = try args.value("--exhibition").map { [try archive.exhibition(slug: $0)] } ?? archive.exhibitions()
     let report = try BagWriter(archive: archive, exhibitions: exhibitions)
       .write(to: output, includeSite: args.has("--site"))
-    print("Wrote the bag \(output.path): \(report.files) files, \(report.bytes) bytes of payload.")
+    if args.has("--json") {
+      struct Report: Encodable {
+        var output: String
+        var files: Int
+        var bytes: Int
+      }
+      try writeJSON(Report(output: output.path, files: report.files, bytes: report.bytes))
+    } else {
+      print("Wrote the bag \(output.path): \(report.files) files, \(report.bytes) bytes of payload.")
+    }
   }
 }
 
