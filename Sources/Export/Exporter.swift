@@ -63,7 +63,8 @@ public final class Exporter {
         let manifest = try? JSONDecoder().decode(Manifest.self, from: data)
       {
         previous = manifest
-      } else if !contents.isEmpty {
+      } else if contents.contains(where: { !Self.isPartial($0) }) {
+        // (A folder of `.partial-` files only is an export killed before its manifest was written.)
         throw ExportError.output(
           "\(output.path) is not empty and was not made by `salon export`; choose an empty or new folder so nothing of yours is overwritten."
         )

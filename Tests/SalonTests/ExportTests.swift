@@ -162,6 +162,10 @@ struct GalleryFixture {
     #expect(run.status == 1)
     #expect(run.stderr.contains("was not made by `salon export`"))
     #expect(FileManager.default.contents(atPath: f.scratch.path("mine/notes.txt")) == Data("precious".utf8))
+    // A folder holding only what a killed export left is resumed.
+    f.scratch.write("killed/.partial-99999-.salon-export.json", "")
+    #expect(try Binary.run(["export", "-o", f.scratch.path("killed"), "--archive", f.archive]).status == 0)
+    #expect(!FileManager.default.fileExists(atPath: f.scratch.path("killed/.partial-99999-.salon-export.json")))
   }
 
   @Test func aThemeOverridesTemplatesAndABrokenTemplateNamesFileAndLine() throws {
