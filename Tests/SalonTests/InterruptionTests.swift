@@ -45,7 +45,9 @@ import Testing
       kill(process.processIdentifier, SIGINT)
       process.waitUntilExit()
       let after = try state(archive)
-      #expect([0, 130].contains(process.terminationStatus))
+      // 130: stopped cleanly; 0: done before the signal; a signal death: Ctrl-C came before the
+      // handler was installed, when nothing had been written yet.
+      #expect([0, 130].contains(process.terminationStatus) || process.terminationReason == .uncaughtSignal)
       #expect(after.temporary.isEmpty, "Ctrl-C leaves nothing in tmp/")
       #expect(after.submissions == after.versions, "every recorded submission has its whole version")
       if process.terminationStatus == 130 {
