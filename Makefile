@@ -7,7 +7,7 @@ DEBIAN_PACKAGES = libarchive-dev libarchive-tools libsqlite3-dev libssl-dev libv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DIR ?= demo-out
 
-.PHONY: setup build release test demo bench fuzz check-sanitizers format lint clean
+.PHONY: setup build release test demo bench fuzz check-sanitizers install format lint clean
 
 ## Install the Debian packages Salon links against (only those missing).
 setup:
@@ -43,6 +43,14 @@ bench: release
 	@python3 -m pip show -q sigal >/dev/null 2>&1 || python3 -m pip install -q sigal \
 	  || python3 -m pip install -q --break-system-packages sigal
 	.build/release/salon-bench
+
+PREFIX ?= /usr/local
+
+## Installs salon and its default theme (found beside the binary, in share/salon).
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/salon
+	install -m 755 .build/release/salon $(DESTDIR)$(PREFIX)/bin/salon
+	cp -R Templates Gallery $(DESTDIR)$(PREFIX)/share/salon/
 
 format:
 	$(SWIFT) format format -i -r Sources Tests Package.swift
