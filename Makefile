@@ -70,9 +70,10 @@ fuzz: setup
 	$(SWIFT) build --package-path Fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address
 	@for t in $(FUZZ_TARGETS); do \
 	  corpus=.build-fuzz/corpus/$$t; mkdir -p $$corpus Fuzz/Regressions; \
-	  case $$t in FuzzZipStructure) seeds=zip;; FuzzCSV) seeds=csv;; FuzzSheet) seeds=sheet;; FuzzTemplate) seeds=template;; esac; \
+	  case $$t in FuzzZipStructure) seeds=zip;; FuzzCSV) seeds=csv;; FuzzSheet) seeds=sheet;; FuzzTemplate) seeds="template Templates";; esac; \
 	  echo "== $$t ($(FUZZ_SECONDS) s)"; \
-	  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 .build-fuzz/debug/$$t $$corpus Fuzz/Corpus/$$seeds -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 \
+	    .build-fuzz/debug/$$t $$corpus $$(for d in $$seeds; do [ -d Fuzz/Corpus/$$d ] && echo Fuzz/Corpus/$$d || echo $$d; done) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    -rss_limit_mb=2048 -detect_leaks=0 -artifact_prefix=Fuzz/Regressions/$$t- -print_final_stats=1 || exit 1; \
 	done
 
