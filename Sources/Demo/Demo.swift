@@ -99,13 +99,7 @@ public struct Demo {
     try Data(filledCSV.utf8).write(to: csvPath)
     _ = try jury.importSheet(Data(filledCSV.utf8), name: csvPath.lastPathComponent)
     // Chen fills the offline HTML page; its Save button writes the page back with the scores.
-    let html = try jury.htmlSheet(for: chen, showArtists: false) { work in
-      guard let file = work.files.first(where: { $0.role == .main && $0.type.hasPrefix("image/") }),
-        let bytes = try? Imaging.jpegPreview(
-          of: archive.storedFileURL(sha256: file.sha256).path, width: 320, maxPixels: 100_000_000)
-      else { return nil }
-      return "data:image/jpeg;base64," + Data(bytes).base64EncodedString()
-    }
+    let html = try jury.htmlSheet(for: chen, showArtists: false) { SheetPreview.dataURI(for: $0, archive: archive) }
     try Data(html.utf8).write(to: sheets.appendingPathComponent("chen-wei.html"))
     let filledHTML = try fillHTMLSheet(html) { scores($0, 2) }
     let htmlPath = sheets.appendingPathComponent("chen-wei-filled.html")

@@ -1,6 +1,6 @@
 import Catalog
+import Export
 import Foundation
-import Imaging
 import Jury
 
 enum JuryCommand: Command {
@@ -251,22 +251,4 @@ func writeOutput(_ text: String, to path: String?) throws {
     throw CatalogError.storage("Salon cannot write \(path): \(error.localizedDescription)")
   }
   printError("Wrote \(path).")
-}
-
-/// The small preview a sheet shows for a work: its main image or a PDF's first page, re-encoded
-/// by libvips (metadata stripped), embedded so the sheet works offline.
-enum SheetPreview {
-  static func dataURI(for work: Work, archive: SalonArchive) -> String? {
-    let candidates = work.files.filter { $0.role == .main || $0.role == .supplementary }
-    guard
-      let file = candidates.first(where: { $0.type.hasPrefix("image/") })
-        ?? candidates.first(where: { $0.type == "application/pdf" })
-    else { return nil }
-    guard
-      let bytes = try? Imaging.jpegPreview(
-        of: archive.storedFileURL(sha256: file.sha256).path, width: 320, maxPixels: 200_000_000,
-        isPDF: file.type == "application/pdf")
-    else { return nil }
-    return "data:image/jpeg;base64," + Data(bytes).base64EncodedString()
-  }
 }
