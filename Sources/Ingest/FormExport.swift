@@ -18,6 +18,8 @@ public struct FormExport: Sendable {
   public enum Problem: Error, Equatable, CustomStringConvertible {
     case malformed(CSVReader.Malformed)
     case empty
+    /// A header and nothing below it; `recognised` says whether any column is one Salon reads.
+    case noRows(firstLine: String, recognised: Bool)
     case tooManyFields(line: Int, found: Int, expected: Int)
     case unknownField(String)
     case unknownHeader(field: String, header: String, available: [String])
@@ -27,6 +29,12 @@ public struct FormExport: Sendable {
       switch self {
       case .malformed(let error): return error.description
       case .empty: return "The form export is empty: it needs a header row and one row per submission."
+      case .noRows(let firstLine, true):
+        return
+          "The form export has a header row (\(firstLine)) but no submissions below it; it needs one row per submission."
+      case .noRows(let firstLine, false):
+        return
+          "The form export holds only the line \"\(firstLine)\", with no column Salon recognises and no submissions; it needs a header row (id, file, title…) and one row per submission."
       case .tooManyFields(let line, let found, let expected):
         return
           "Line \(line) of the form export has \(found) fields but the header has \(expected); a comma may be missing its quotes."
@@ -56,7 +64,9 @@ public struct FormExport: Sendable {
     do { records = try CSVReader.records(from: data) } catch let error as CSVReader.Malformed {
       throw Problem.malformed(error)
     }
-    guard let header = records.first else { throw Problem.empty }
+    guard let header = records.first,
+      records.count > 1 || header.fields.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty })
+    else { throw Problem.empty }
     let headers = header.fields.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
     var columns = matchHeaders(headers)
     for (name, wanted) in explicitColumns {
@@ -81,6 +91,14 @@ public struct FormExport: Sendable {
         if !value.isEmpty { values[field] = value }
       }
       rows.append(Row(line: record.line, values: values))
+    }
+    guard !rows.isEmpty else {
+      // Shown to the organiser: short, and with control characters made visible.
+      var line = headers.joined(separator: ",")
+      if line.count > 80 { line = String(line.prefix(77)) + "…" }
+      line = String(
+        line.unicodeScalars.map { $0.properties.generalCategory == .control ? "\u{FFFD}" : Character($0) })
+      throw Problem.noRows(firstLine: line, recognised: !columns.isEmpty)
     }
     return FormExport(headers: headers, mapping: columns.mapValues { headers[$0] }, rows: rows)
   }

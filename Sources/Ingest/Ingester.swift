@@ -216,5 +216,6 @@ public final class Ingester {
 }
 
 func seconds(_ value: Double) -> String {
-  value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
+  guard value.isFinite, abs(value) < 1e15 else { return String(format: "%.0f s", value) }
+  return value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
 }

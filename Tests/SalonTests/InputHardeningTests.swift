@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+
+/// Oversized settings and hostile form exports get one sentence, never a crash, through the binary.
+@Suite struct OversizedSettingTests {
+  let scratch = Scratch()
+  var archive: String { scratch.path("archive") }
+
+  func salon(_ arguments: String...) throws -> SalonRun { try Binary.run(arguments + ["--archive", archive]) }
+
+  @Test func everyOversizedInitSettingIsAUsageErrorNamingTheFlagAndItsRange() throws {
+    let cases: [([String], String)] = [
+      (["--max-zip-mb", "1e20"], "--max-zip-mb takes a number from 1 to 10240 (MB), not \"1e20\"."),
+      (["--max-files", "3e18"], "--max-files takes a whole number from 1 to 100000 (files), not \"3e18\"."),
+      (["--max-files", "3000000000000000000"], "--max-files takes a whole number from 1 to 100000"),
+      (["--prize", "1e20"], "--prize takes a number from 0 to 1000000000, not \"1e20\"."),
+      (["--prize", "-5"], "--prize takes a number from 0 to 1000000000"),
+      (["--max-unpacked-mb", "1e300"], "--max-unpacked-mb takes a number from 1 to 1048576 (MB)"),
+      (["--max-megapixels", "inf"], "--max-megapixels takes a number from 0.01 to 100000"),
+      (["--max-video-seconds", "nan"], "--max-video-seconds takes a number from 1 to 86400"),
+      (["--max-description-pages", "9223372036854775807"], "--max-description-pages takes a whole number"),
+      (["--year", "99999999999"], "--year takes a whole number from 1 to 9999"),
+      (
+        ["--criterion", "merit:Merit:1e308"], "The weight in \"merit:Merit:1e308\" must be a number from 0.001 to 1000."
+      ),
+      (["--criterion", "merit:Merit:0"], "must be a number from 0.001 to 1000"),
+      (["--criterion", "merit:Merit:1:1-99999999999999999999"], "The scale in"),
+    ]
+    for (flags, sentence) in cases {
+      let run = try Binary.run(["init", "--title", "Salon"] + flags + ["--archive", archive])
+      #expect(run.status == 64, "\(flags): \(run.stderr)")
+      #expect(run.stderr.contains(sentence), "\(flags): \(run.stderr)")
+      #expect(!FileManager.default.fileExists(atPath: archive), "nothing is created for \(flags)")
+    }
+  }
+
+  @Test func theLargestSettingsInRangeWorkThroughIngestRubricAwardAndExport() throws {
+    #expect(
+      try salon(
+        "init", "--title", "Salon", "--max-zip-mb", "10240", "--max-files", "100000", "--prize", "1000000000",
+        "--max-unpacked-mb", "1048576", "--max-megapixels", "100000", "--max-video-seconds", "86400",
+        "--criterion", "merit:Merit:1000:0-1000", "--criterion", "fit:Fit:0.001:0-1000"
+      ).status == 0)
+    scratch.zip("in/1.zip", Parts.valid("w1"))
+    scratch.write("form.csv", "id,title,rights,authorship\n1,One,yes,yes\n")
+    #expect(try salon("ingest", scratch.path("in"), "--form", scratch.path("form.csv")).status == 0)
+    let rubric = try salon("jury", "rubric")
+    #expect(rubric.status == 0, "\(rubric.stderr)")
+    #expect(rubric.stdout.contains("merit: Merit, 0 to 1000, weight 1000 (100%)"))
+    #expect(try salon("jury", "rubric", "--criterion", "merit:Merit:1e308").status == 64)
+    _ = try salon("jury", "add", "Eve")
+    #expect(try salon("jury", "assign", "--per-work", "9223372036854775807").status == 64)
+    #expect(try salon("jury", "assign").status == 0)
+    #expect(try salon("jury", "score", "eve", "1", "--merit", "1000", "--fit", "1000").status == 0)
+    #expect(try salon("jury", "score", "eve", "1", "--merit", "99999999999999999999").status == 64)
+    #expect(try salon("prize", "award", "1", "--amount", "1e20").status == 64)
+    let award = try salon("prize", "award", "1")
+    #expect(award.status == 0, "\(award.stderr)")
+    #expect(award.stdout.contains("Awarded 1000000000 USD to 1 One."))
+    _ = try salon("submissions", "decide", "1", "selected")
+    let export = try salon("export", "-o", scratch.path("site"))
+    #expect(export.status == 0, "\(export.stderr)")
+    #expect(try salon("prize", "announce").stdout.contains("1000000000"))
+  }
+}
+
+@Suite struct FormEncodingTests {
+  let scratch = Scratch()
+  var archive: String { scratch.path("archive") }
+
+  func salon(_ arguments: String...) throws -> SalonRun { try Binary.run(arguments + ["--archive", archive]) }
+
+  func ingest(form bytes: [UInt8]) throws -> SalonRun {
+    if !FileManager.default.fileExists(atPath: archive) { _ = try salon("init", "--title", "Salon") }
+    scratch.zip("in/7.zip", Parts.valid("w"))
+    scratch.write("form.csv", bytes)
+    return try salon("ingest", scratch.path("in"), "--form", scratch.path("form.csv"), "--json")
+  }
+
+  func utf16(_ text: String, littleEndian: Bool, mark: Bool = true) -> [UInt8] {
+    let units: [UInt16] = (mark ? [0xFEFF] : []) + Array(text.utf16)
+    return units.flatMap { unit -> [UInt8] in
+      let (high, low) = (UInt8(unit >> 8), UInt8(unit & 0xFF))
+      return littleEndian ? [low, high] : [high, low]
+    }
+  }
+
+  func declarations(_ run: SalonRun) throws -> [String: Any] {
+    let json = try Binary.json(run) as! [String: Any]
+    let submission = (json["submissions"] as! [[String: Any]])[0]
+    #expect(submission["id"] as? String == "7")
+    let shown = try Binary.json(try salon("submissions", "show", "7", "--json")) as! [String: Any]
+    return shown["declarations"] as! [String: Any]
+  }
+
+  @Test func utf16WithItsByteOrderMarkIsReadInEitherByteOrder() throws {
+    for little in [true, false] {
+      let run = try ingest(form: utf16("id,title,artists\r\n7,Café 🎨,Ann\r\n", littleEndian: little))
+      #expect(run.status == 0, "\(run.stderr)")
+      let d = try declarations(run)
+      #expect(d["title"] as? String == "Café 🎨")
+      #expect(d["artists"] as? String == "Ann")
+    }
+  }
+
+  @Test func utf8WithItsByteOrderMarkIsRead() throws {
+    let run = try ingest(form: [0xEF, 0xBB, 0xBF] + Array("id,title\n7,Rain\n".utf8))
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(try declarations(run)["title"] as? String == "Rain")
+  }
+
+  @Test func undecodableExportsAreRefusedNamingTheLineAndByte() throws {
+    let cases: [([UInt8], String)] = [
+      (
+        utf16("id,title\r\n7,Rain\r\n", littleEndian: true, mark: false),
+        "Line 1 of the form export is malformed: byte 2 is a NUL"
+      ),
+      (
+        Array("id,title\n7,Ra".utf8) + [0] + Array("in\n".utf8),
+        "Line 2 of the form export is malformed: byte 14 is a NUL"
+      ),
+      (
+        Array("id,title\n7,Caf".utf8) + [0xE9] + [0x0A],
+        "Line 2 of the form export is malformed: byte 15 is not UTF-8 text"
+      ),
+      (Array("id,title\n7,".utf8) + [0xC0, 0xAF], "Line 2 of the form export is malformed: byte 12 is not UTF-8 text"),
+      ([0x81], "Line 1 of the form export is malformed: byte 1 is not UTF-8 text"),
+      (utf16("id\r\n", littleEndian: true) + [0x37], "byte 11 is half of a UTF-16 character"),
+    ]
+    for (bytes, sentence) in cases {
+      let run = try ingest(form: bytes)
+      #expect(run.status == 1, "\(sentence): \(run.stderr)")
+      #expect(run.stderr.contains(sentence), "\(sentence): \(run.stderr)")
+      #expect(run.stderr.split(separator: "\n").count == 1, "one sentence: \(run.stderr)")
+      #expect(!run.stderr.contains("empty"))
+    }
+    let list = try salon("submissions", "list", "--json")
+    #expect((try Binary.json(list) as? [Any])?.isEmpty == true, "nothing ingested: \(list.stdout)")
+  }
+
+  @Test func aHeaderWithoutRowsOrAJunkByteSaysSoAccurately() throws {
+    let header = try ingest(form: Array("id,title,artists\r\n".utf8))
+    #expect(header.status == 1)
+    #expect(
+      header.stderr.contains(
+        "The form export has a header row (id,title,artists) but no submissions below it; it needs one row per submission."
+      ), "\(header.stderr)")
+    let junk = try ingest(form: Array("x".utf8))
+    #expect(junk.status == 1)
+    #expect(junk.stderr.contains("holds only the line \"x\", with no column Salon recognises"), "\(junk.stderr)")
+    let blank = try ingest(form: Array(" \r\n\n".utf8))
+    #expect(blank.stderr.contains("The form export is empty"), "\(blank.stderr)")
+  }
+}
