@@ -1,4 +1,5 @@
 import Foundation
+import SQLite
 import Testing
 
 /// Oversized settings and hostile form exports get one sentence, never a crash, through the binary.
@@ -150,5 +151,93 @@ import Testing
     #expect(junk.stderr.contains("holds only the line \"x\", with no column Salon recognises"), "\(junk.stderr)")
     let blank = try ingest(form: Array(" \r\n\n".utf8))
     #expect(blank.stderr.contains("The form export is empty"), "\(blank.stderr)")
+  }
+}
+
+/// A catalog that fails its integrity check is refused with one sentence and a stable code.
+@Suite struct DamagedCatalogTests {
+  let scratch = Scratch()
+  var archive: String { scratch.path("archive") }
+  var catalog: String { archive + "/salon.sqlite" }
+
+  func salon(_ arguments: String...) throws -> SalonRun { try Binary.run(arguments + ["--archive", archive]) }
+
+  func setUp() throws {
+    _ = try salon("init", "--title", "Salon")
+    for n in 1...3 { scratch.zip("in/\(n).zip", Parts.valid("w\(n)")) }
+    scratch.write("form.csv", "id,title,rights,authorship\n1,One,yes,yes\n2,Two,yes,yes\n3,Three,yes,yes\n")
+    #expect(try salon("ingest", scratch.path("in"), "--form", scratch.path("form.csv")).status == 0)
+    #expect(try salon("submissions", "list").stdout.contains("One"))
+  }
+
+  /// Changes the catalog behind Salon's back, as a damaged disk or a careless hand would.
+  func tamper(_ sql: String) throws {
+    let database = try Database(path: catalog)
+    try database.execute("PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON;")
+    try database.execute(sql)
+  }
+
+  func expectRefused(_ what: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    for command in [["submissions", "list"], ["verify"], ["export", "-o", scratch.path("site")], ["jury", "rubric"]] {
+      let run = try Binary.run(command + ["--archive", archive])
+      #expect(run.status == 1, "\(what): \(command) \(run.stdout)", sourceLocation: sourceLocation)
+      #expect(
+        run.stderr.contains("fails its integrity check (catalog-damaged: "), "\(run.stderr)",
+        sourceLocation: sourceLocation)
+      #expect(
+        run.stderr.split(separator: "\n").count == 1, "one sentence: \(run.stderr)", sourceLocation: sourceLocation)
+      #expect(!run.stdout.contains("No submissions yet"), sourceLocation: sourceLocation)
+    }
+  }
+
+  @Test func aDamagedExhibitionRowIsRefusedNotShownAsAnEmptyExhibition() throws {
+    try setUp()
+    try tamper("UPDATE exhibition SET id = 99")
+    try expectRefused("exhibition id changed")
+    #expect(try salon("submissions", "list").stderr.contains("submission 1 belongs to no exhibition"))
+    #expect(!FileManager.default.fileExists(atPath: scratch.path("site")), "export wrote nothing")
+  }
+
+  @Test func outOfRangeValuesInTheCatalogAreRefusedBeforeAnyArithmetic() throws {
+    for sql in [
+      "UPDATE exhibition SET max_zip_bytes = 1e20", "UPDATE exhibition SET prize_amount = 1e20",
+      "UPDATE exhibition SET year = 'soon'", "UPDATE exhibition SET max_entries = 'lots'",
+      "UPDATE criterion SET weight = 1e308", "UPDATE criterion SET scale_max = 9223372036854775807",
+    ] {
+      let scratchArchive = DamagedCatalogTests()
+      try scratchArchive.setUp()
+      try scratchArchive.tamper(sql)
+      try scratchArchive.expectRefused(sql)
+    }
+  }
+
+  @Test func aMissingVersionOrStoreEntryIsRefused() throws {
+    try setUp()
+    try tamper("DROP TRIGGER blob_no_delete; DELETE FROM blob WHERE sha256 = (SELECT zip_sha256 FROM version LIMIT 1)")
+    try expectRefused("zip blob row deleted")
+    #expect(try salon("verify").stderr.contains("its zip is not in the store"))
+  }
+
+  @Test func aDamagedPageOfTheFileIsRefused() throws {
+    try setUp()
+    let (page, size) = try {
+      let database = try Database(path: catalog)
+      try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+      let root = try database.queryOne("SELECT rootpage FROM sqlite_master WHERE name = 'version'")!.int("rootpage")!
+      return (root, try database.queryOne("PRAGMA page_size")!.int("page_size")!)
+    }()
+    let handle = try FileHandle(forUpdating: URL(fileURLWithPath: catalog))
+    try handle.seek(toOffset: UInt64((page - 1) * size + 8))
+    try handle.write(contentsOf: Data(repeating: 0xA5, count: size - 16))
+    try handle.close()
+    try expectRefused("version table page overwritten")
+  }
+
+  @Test func theCheckPassesOnAHealthyArchiveAfterEveryKindOfWork() throws {
+    try setUp()
+    _ = try salon("jury", "add", "Eve")
+    _ = try salon("jury", "assign")
+    #expect(try salon("jury", "score", "eve", "1", "--merit", "7", "--relevance", "8").status == 0)
+    #expect(try salon("verify").status == 0)
   }
 }
