@@ -210,15 +210,32 @@ public struct FormExport: Sendable {
 
   /// The row for a zip: by file name first, then by submission id (the whole name, then a number
   /// in it). Nil when no row matches, or more than one does (never a guess).
-  public func row(forZipNamed zipName: String) -> Row? {
+  public func row(forZipNamed zipName: String) -> Row? { match(forZipNamed: zipName)?.row }
+
+  /// The row for a zip and whether the row names this zip itself (its file column), which is
+  /// stronger evidence than an id that merely appears in the zip's name.
+  public func match(forZipNamed zipName: String) -> (row: Row, namesThisZip: Bool)? {
+    if let row = rowByFile(zipName) { return (row, true) }
+    return rowByID(zipName).map { ($0, false) }
+  }
+
+  /// Whether a row's file column names the zip `zipName`.
+  public static func row(_ row: Row, names zipName: String) -> Bool {
     let lower = zipName.lowercased()
     let stem = lower.hasSuffix(".zip") ? String(lower.dropLast(4)) : lower
-    let byFile = rows.filter { row in
-      guard let file = row.values[.file]?.lowercased() else { return false }
-      let base = file.split(separator: "/").last.map(String.init) ?? file
-      return base == lower || base == stem || base + ".zip" == lower
-    }
-    if byFile.count == 1 { return byFile[0] }
+    guard let file = row.values[.file]?.lowercased() else { return false }
+    let base = file.split(separator: "/").last.map(String.init) ?? file
+    return base == lower || base == stem || base + ".zip" == lower
+  }
+
+  private func rowByFile(_ zipName: String) -> Row? {
+    let byFile = rows.filter { Self.row($0, names: zipName) }
+    return byFile.count == 1 ? byFile[0] : nil
+  }
+
+  private func rowByID(_ zipName: String) -> Row? {
+    let lower = zipName.lowercased()
+    let stem = lower.hasSuffix(".zip") ? String(lower.dropLast(4)) : lower
     let byID = rows.filter { $0.values[.id]?.lowercased() == stem }
     if byID.count == 1 { return byID[0] }
     let numbers = Set(stem.split(whereSeparator: { !$0.isNumber }).map { String($0.drop(while: { $0 == "0" })) })

@@ -241,3 +241,100 @@ import Testing
     #expect(try salon("verify").status == 0)
   }
 }
+
+/// A zip that maps onto another artist's submission is kept apart; a new version keeps its declarations.
+@Suite struct SubmissionIdentityTests {
+  let scratch = Scratch()
+  var archive: String { scratch.path("archive") }
+
+  func salon(_ arguments: String...) throws -> SalonRun { try Binary.run(arguments + ["--archive", archive]) }
+
+  func show(_ id: String) throws -> [String: Any] {
+    try Binary.json(try salon("submissions", "show", id, "--json")) as! [String: Any]
+  }
+
+  func ingest(_ folder: String, form: String? = nil) throws -> [[String: Any]] {
+    let run = try Binary.run(
+      ["ingest", scratch.path(folder), "--json", "--archive", archive]
+        + (form.map { ["--form", scratch.path($0)] } ?? []))
+    #expect(run.status == 0, "\(run.stderr)")
+    return (try Binary.json(run) as! [String: Any])["submissions"] as! [[String: Any]]
+  }
+
+  func codes(_ report: [String: Any]) -> [String] {
+    (report["warnings"] as! [[String: Any]]).map { $0["code"] as! String }
+  }
+
+  @Test func twoZipsCarryingTheSameFormIdAreKeptApartUntilAttached() throws {
+    _ = try salon("init", "--title", "Salon")
+    scratch.zip("in/ann.zip", Parts.valid("a"))
+    scratch.zip("in/bob.zip", Parts.valid("b"))
+    scratch.write("form.csv", "id,file,title,artists\n12,ann.zip,Rain,Ann\n12,bob.zip,Snow,Bob\n")
+    let reports = try ingest("in", form: "form.csv")
+    #expect(reports.map { $0["id"] as? String } == ["12", "12-conflict-1"])
+    #expect(reports.map { $0["change"] as? String } == ["new", "new"], "no silent version 2")
+    #expect(codes(reports[1]).contains("id-conflict"))
+    let warning = (reports[1]["warnings"] as! [[String: Any]]).first { $0["code"] as? String == "id-conflict" }!
+    #expect(
+      warning["message"] as? String
+        == "Submission 12 already holds another zip (ann.zip, by Ann), so this one is kept apart as 12-conflict-1; if it is in fact a new version of 12, run `salon submissions attach 12-conflict-1 12`."
+    )
+    #expect((try show("12")["declarations"] as! [String: Any])["artists"] as? String == "Ann")
+    #expect((try show("12-conflict-1")["declarations"] as! [String: Any])["artists"] as? String == "Bob")
+    // The same batch again changes nothing and makes no second provisional id.
+    let again = try ingest("in", form: "form.csv")
+    #expect(again.map { $0["change"] as? String } == ["unchanged", "unchanged"])
+    #expect(again.map { $0["id"] as? String } == ["12", "12-conflict-1"])
+
+    let attach = try salon("submissions", "attach", "12-conflict-1", "12")
+    #expect(attach.status == 0, "\(attach.stderr)")
+    let twelve = try show("12")
+    #expect(twelve["version"] as? Int == 2)
+    #expect(twelve["zip"] as? String == "bob.zip")
+    #expect(try show("12-conflict-1")["decision"] as? String == "declined")
+    #expect(try salon("submissions", "attach", "nope", "12").status == 1)
+  }
+
+  @Test func aZipNamedLikeAnotherRowsIdIsKeptApart() throws {
+    _ = try salon("init", "--title", "Salon")
+    scratch.zip("first/alice.zip", Parts.valid("a"))
+    scratch.write("form.csv", "id,file,title,artists\n7,alice.zip,Rain,Alice\n3,bob-final.zip,Snow,Bob\n")
+    _ = try ingest("first", form: "form.csv")
+    scratch.zip("second/7.zip", Parts.valid("b"))
+    for form in ["form.csv", nil] {
+      let report = try ingest("second", form: form)[0]
+      #expect(report["id"] as? String == "7-conflict-1", "form: \(form ?? "none")")
+      #expect(codes(report).contains("id-conflict"))
+    }
+    #expect((try show("7")["versions"] as! [Any]).count == 1, "Alice's submission is untouched")
+  }
+
+  @Test func aCorrectedZipWithoutTheFormKeepsItsDeclarationsAndSaysSo() throws {
+    _ = try salon("init", "--title", "Salon", "--year", "2026")
+    scratch.zip("in/12.zip", Parts.valid("a"))
+    scratch.write("form.csv", "id,title,artists,rights,authorship\n12,Rain,Ann,yes,yes\n")
+    _ = try ingest("in", form: "form.csv")
+    #expect(try salon("submissions", "decide", "12", "selected").status == 0)
+    scratch.zip("in/12.zip", Parts.valid("corrected"))
+    let report = try ingest("in")[0]
+    #expect(report["id"] as? String == "12")
+    #expect(report["change"] as? String == "new-version")
+    #expect(codes(report).contains("declarations-kept"))
+    #expect(!codes(report).contains("no-declarations"))
+    let shown = try show("12")
+    #expect(shown["hasDeclarations"] as? Bool == true)
+    #expect((shown["declarations"] as! [String: Any])["rightsGranted"] as? String == "yes")
+    let export = try salon("export", "-o", scratch.path("site"))
+    #expect(export.status == 0, "\(export.stderr)")
+    #expect(
+      FileManager.default.fileExists(atPath: scratch.path("site/salon-2026/works/12.html")),
+      "the selected work is still in the gallery")
+
+    // A form row for a newer version replaces the declarations, and says so.
+    scratch.zip("in/12.zip", Parts.valid("third"))
+    scratch.write("form2.csv", "id,title,artists,rights,authorship\n12,Rain (revised),Ann,yes,yes\n")
+    let third = try ingest("in", form: "form2.csv")[0]
+    #expect(codes(third).contains("declarations-replaced"))
+    #expect((try show("12")["declarations"] as! [String: Any])["title"] as? String == "Rain (revised)")
+  }
+}
