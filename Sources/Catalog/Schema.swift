@@ -217,14 +217,14 @@ let migrations: [String] = [
 extension Database {
   /// Brings the catalog to the newest schema, each migration in its own transaction.
   func migrate() throws {
-    let current = try queryOne("PRAGMA user_version")?.int("user_version") ?? 0
+    let current = try queryValue("PRAGMA user_version").int("user_version")
     guard current <= migrations.count else {
       throw CatalogError.newerSchema(found: current, supported: migrations.count)
     }
     for index in current..<migrations.count {
       try transaction {
         // Re-read inside the write lock: another process may have migrated meanwhile.
-        let now = try queryOne("PRAGMA user_version")?.int("user_version") ?? 0
+        let now = try queryValue("PRAGMA user_version").int("user_version")
         guard now == index else { return }
         try execute(migrations[index])
         try execute("PRAGMA user_version = \(index + 1)")

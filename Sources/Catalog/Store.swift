@@ -150,11 +150,12 @@ extension SalonArchive {
     try database.transaction {
       let pending = try database.query("SELECT sha256, pid FROM pending_file")
       for row in pending {
-        guard let sha = row.string("sha256"), let pid = row.int("pid") else { continue }
+        let sha = try row.string("sha256")
+        let pid = try row.int("pid")
         if pid != Int(getpid()) && kill(pid_t(pid), 0) == 0 { continue }
         // Another salon still running may be storing the same content: leave it to that one.
         let sharers = try database.query("SELECT pid FROM pending_file WHERE sha256 = ? AND pid != ?", [sha, pid])
-          .compactMap { $0.int("pid") }.filter { $0 == Int(getpid()) || kill(pid_t($0), 0) == 0 }
+          .map { try $0.int("pid") }.filter { $0 == Int(getpid()) || kill(pid_t($0), 0) == 0 }
         if sharers.isEmpty, try database.queryOne("SELECT 1 AS x FROM blob WHERE sha256 = ?", [sha]) == nil {
           let url = storedFileURL(sha256: sha)
           chmod(url.path, 0o644)
