@@ -50,7 +50,8 @@ extension SalonArchive {
         "SELECT * FROM prize_round WHERE exhibition_id = ? ORDER BY id DESC LIMIT 1", [exhibition])
     else { return nil }
     return PrizeRound(
-      id: try row.int("id"), kind: try row.value("kind", as: PrizeRound.Kind.self), note: try row.optionalString("note"),
+      id: try row.int("id"), kind: try row.value("kind", as: PrizeRound.Kind.self),
+      note: try row.optionalString("note"),
       forced: try row.bool("forced"), time: try row.string("time"))
   }
 

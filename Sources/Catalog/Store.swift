@@ -131,10 +131,14 @@ extension SalonArchive {
     return kept
   }
 
-  /// Records a stored file in the catalog (inside the caller's transaction).
+  /// Records a stored file in the catalog (inside the caller's transaction); a file already
+  /// recorded keeps its row (the catalog refuses any insert over an existing one).
   public func registerBlob(sha256: String, size: Int) throws {
     try database.run(
-      "INSERT OR IGNORE INTO blob (sha256, size, stored_at) VALUES (?, ?, ?)", [sha256, size, Clock.now()])
+      """
+      INSERT INTO blob (sha256, size, stored_at) SELECT ?, ?, ?
+        WHERE NOT EXISTS (SELECT 1 FROM blob WHERE sha256 = ?)
+      """, [sha256, size, Clock.now(), sha256])
   }
 
   /// Clears this process's pending files once the catalog refers to them (call inside the
