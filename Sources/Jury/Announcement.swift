@@ -112,7 +112,8 @@ extension Jury {
         )
       })
     func normalised(_ value: Int, juror: Int, criterion: Criterion) -> Double {
-      let normaliser = normalisers[criterion.key]!
+      let scale = Double(criterion.scaleMin)...Double(criterion.scaleMax)
+      let normaliser = normalisers[criterion.key, default: StandingsCalculator.Normaliser(byJuror: [:], scale: scale)]
       return StandingsCalculator.round6(normaliser.normalised(Double(value), juror: juror))
     }
     struct ScoreRow: Codable {
