@@ -2,7 +2,6 @@ import Catalog
 import Foundation
 import Hashing
 import Imaging
-import Jury
 
 /// What an export did, and every work it left out with why.
 public struct ExportReport: Codable, Equatable, Sendable {

@@ -9,7 +9,7 @@ extension Jury {
   public func htmlSheet(for juror: Juror, showArtists: Bool, preview: (Work) -> String?) throws -> String {
     let criteria = try rubric()
     let scores = Dictionary(
-      try currentScores().filter { $0.jurorRow == juror.rowID }.map { ($0.workRow, $0) },
+      try currentScores().filter { $0.pair.juror == juror.rowID }.map { ($0.pair.work, $0) },
       uniquingKeysWith: { a, _ in a })
     let works = try assignedWorks(juror).map { work -> HTMLSheetData.WorkData in
       let d = work.declarations
