@@ -96,7 +96,7 @@ public final class Ingester {
     verdict.files = assignRoles(inspection, verdict: &verdict)
     // Every reason is reported; only a zip that could not be read whole says nothing of contents.
     let unreadable: Set<String> = [
-      ProblemCode.notAZip, .zipTooLarge, .zipTruncated, .zipCorrupt, .centralDirectoryMissing,
+      ProblemCode.notAZip, .zipTooLarge, .zipTruncated, .zipCorrupt, .crcMismatch, .centralDirectoryMissing,
       .centralDirectoryMismatch, .overlappingEntries, .tooManyEntries, .tooMuchData,
     ].reduce(into: []) { $0.insert($1.rawValue) }
     if !verdict.problems.contains(where: { unreadable.contains($0.code) }) { checkContents(&verdict, link: link) }
