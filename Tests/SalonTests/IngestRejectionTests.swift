@@ -297,7 +297,7 @@ import Testing
 enum SHA {
   static func of(_ path: String) -> String { of(bytes: Array(FileManager.default.contents(atPath: path)!)) }
   static func of(bytes: [UInt8]) -> String {
-    SHA256Hasher.hash(bytes)
+    try! SHA256Hasher.hash(bytes)
   }
 }
 
