@@ -228,8 +228,8 @@ final class ZipInspection {
     }
   }
 
-  /// Reads the current entry's data; an entry whose bytes fail their CRC-32 is reported and
-  /// skipped (returns true), and the stream reads on so that every reason is shown.
+  /// Reads the current entry's data; an entry whose bytes fail their CRC-32 or declared size is
+  /// reported and skipped (returns true), and the stream reads on so that every reason is shown.
   private func readDetectingDamage(
     _ reader: ZipStreamReader, entry name: String, _ consume: (UnsafeRawBufferPointer) throws -> Bool
   ) throws -> Bool {
@@ -241,6 +241,14 @@ final class ZipInspection {
         Finding(
           .crcMismatch,
           "\"\(name)\" is damaged: its checksum does not match, so the upload or download was corrupted; please send the zip again.",
+          file: name))
+      return true
+    } catch ZipReadError.sizeMismatch {
+      // More data than declared stops the entry early; this is the other way round.
+      problems.append(
+        Finding(
+          .sizeMismatch,
+          "\"\(name)\" unpacks to less data than the zip declares for it (a sign of a zip bomb or a damaged zip).",
           file: name))
       return true
     }

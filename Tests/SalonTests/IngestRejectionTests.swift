@@ -179,6 +179,16 @@ import Testing
     #expect(report.problems.count == 1)
   }
 
+  @Test func rejectsAnEntryThatUnpacksToLessThanDeclared() throws {
+    let t = TestArchive()
+    var short = RawZip.Entry("a_supplementary_1.txt", Array(repeating: 0x41, count: 500), deflate: true)
+    short.declaredSize = 900
+    let zip = RawZip([.init("a_main.png", Parts.image), .init("a_description.pdf", Parts.description), short])
+    let report = try rejected(t, t.scratch.write("short.zip", zip.bytes()))
+    #expect(report.problemCodes == ["size-mismatch"])
+    #expect(report.problems.first?.file == "a_supplementary_1.txt")
+  }
+
   @Test func rejectsNestedArchives() throws {
     let t = TestArchive()
     let inner = RawZip([.init("x.txt", "inner")]).bytes()
