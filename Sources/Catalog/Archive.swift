@@ -143,7 +143,7 @@ public final class SalonArchive {
   private func ensureSecret() throws {
     try database.run(
       "INSERT OR IGNORE INTO setting (key, value) VALUES ('secret', ?)",
-      [hexString(secureRandomBytes(32))])
+      [hexString(try secureRandomBytes(32))])
   }
 
   // MARK: Events
@@ -176,8 +176,4 @@ public enum Clock {
     formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     return formatter.string(from: Date())
   }
-}
-
-func hexString(_ bytes: [UInt8]) -> String {
-  bytes.map { String(format: "%02x", $0) }.joined()
 }

@@ -29,7 +29,7 @@ public final class TemporaryFile {
   }
 
   public func write(_ bytes: UnsafeRawBufferPointer) throws {
-    hasher.update(bytes)
+    try hasher.update(bytes)
     var offset = 0
     while offset < bytes.count {
       let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
@@ -49,16 +49,16 @@ public final class TemporaryFile {
 
   /// The SHA-256 of everything written; nothing more may be written after.
   @discardableResult
-  public func finish() -> String {
+  public func finish() throws -> String {
     if let sha256 { return sha256 }
-    let digest = hasher.finalize()
+    let digest = try hasher.finalize()
     sha256 = digest
     return digest
   }
 
   /// Flushes the file to disk and closes it (once).
   public func flushToDisk() throws {
-    finish()
+    try finish()
     guard descriptor >= 0 else { return }
     if fsync(descriptor) != 0 {
       throw CatalogError.storage("Salon could not flush a file to disk: \(String(cString: strerror(errno))).")
@@ -99,7 +99,7 @@ extension SalonArchive {
       for file in files {
         try database.run(
           "INSERT OR IGNORE INTO pending_file (sha256, pid, started_at) VALUES (?, ?, ?)",
-          [file.finish(), Int(getpid()), Clock.now()])
+          [try file.finish(), Int(getpid()), Clock.now()])
       }
     }
     let failures = FlushFailures()
@@ -110,7 +110,7 @@ extension SalonArchive {
     var kept: [(sha256: String, size: Int)] = []
     var folders = Set<URL>()
     for file in files {
-      let sha256 = file.finish()
+      let sha256 = try file.finish()
       let target = storedFileURL(sha256: sha256)
       let folder = target.deletingLastPathComponent()
       kept.append((sha256, file.size))

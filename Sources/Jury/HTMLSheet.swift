@@ -28,7 +28,7 @@ extension Jury {
     encoder.outputFormatting = [.sortedKeys]
     let json = HTMLText.scriptSafeJSON(String(decoding: try encoder.encode(data), as: UTF8.self))
     let csp =
-      "default-src 'none'; img-src data:; style-src 'sha256-\(sha256Base64(Self.sheetStyle))'; script-src 'sha256-\(sha256Base64(Self.sheetScript))'; base-uri 'none'; form-action 'none'"
+      "default-src 'none'; img-src data:; style-src 'sha256-\(try sha256Base64(Self.sheetStyle))'; script-src 'sha256-\(try sha256Base64(Self.sheetScript))'; base-uri 'none'; form-action 'none'"
     let title = HTMLText.escape("Scoring sheet — \(exhibition.title) — \(juror.name)")
     return """
       <!DOCTYPE html>

@@ -14,7 +14,7 @@ extension Jury {
       throw JuryError.sheetUnreadable("The archive has no secret.")
     }
     let message = "\(Self.sheetFormat)-v1\n\(exhibition.slug)\n\(juror.id)"
-    return hmacSHA256(key: Array(secret.utf8), message: Array(message.utf8))
+    return try hmacSHA256(key: Array(secret.utf8), message: Array(message.utf8))
   }
 
   /// The works assigned to a juror, in id order.

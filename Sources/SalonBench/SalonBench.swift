@@ -29,8 +29,8 @@ struct SalonBench {
   static func hash(_ path: String) throws -> String {
     guard let handle = FileHandle(forReadingAtPath: path) else { throw BenchError("cannot read \(path)") }
     let hasher = SHA256Hasher()
-    while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(chunk) }
-    return hasher.finalize()
+    while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { try hasher.update(chunk) }
+    return try hasher.finalize()
   }
 }
 
