@@ -23,7 +23,7 @@ public enum SalonCommand {
   static let overview = """
     salon: runs a call for creative work, from submitted zips to a judged, archived exhibition.
 
-    Usage: salon COMMAND [OPTIONS]
+    Usage: salon [--archive DIR] [--exhibition SLUG] COMMAND [OPTIONS]
 
     Commands:
       init                          Create the archive, or add the next edition of the exhibition
@@ -32,6 +32,11 @@ public enum SalonCommand {
       submissions show ID           Show one submission: files, problems, declarations, versions
       submissions decide ID selected|declined
                                     Record the programme decision
+      submissions category ID CATEGORY
+                                    Choose the gallery category of a work
+      exhibition list|rename|hide|show|remove|default
+                                    Manage the exhibitions (undo a mistaken init)
+      settings [site-title TITLE]   The archive's settings, such as the gallery's title
       jury rubric|add|list|conflict|assign|score|sheet|import|progress
                                     Set up the jury and collect scores
       prize standings|award|reopen|mention|announce|export-scores
@@ -42,20 +47,67 @@ public enum SalonCommand {
       bag -o DIR [--site]           A BagIt package for preservation
       demo [-o DIR]                 A complete sample call, from zips to the gallery
 
-    Every command works on the archive in the current folder or in --archive DIR, on the newest
-    exhibition or the one named by --exhibition SLUG. Commands that report take --json.
-    Run `salon COMMAND --help` for a command's options.
+    Every command works on the archive in the current folder (or the nearest folder above it that
+    holds one) or in --archive DIR, on the default exhibition or the one named by --exhibition
+    SLUG; these options go before or after the command. Commands that report take --json.
+    Run `salon COMMAND --help` for a command's options, `salon --version` for the version.
     """
 
+  /// Salon's version, as `salon --version` prints it.
+  public static let version = "0.9.0"
+
+  static let commands = [
+    "init", "ingest", "submissions", "exhibition", "settings", "jury", "prize", "export", "verify", "log", "bag",
+    "demo", "help",
+  ]
+
+  /// Options any command takes, so they may come before the command as with git.
+  static let globalValued: Set<String> = ["--archive", "--exhibition"]
+  static let globalFlags: Set<String> = ["--json"]
+
   public static func run(_ arguments: [String]) -> Int32 {
-    guard let command = arguments.first else {
+    // Global options before the command move after it, where every command reads them.
+    var leading: [String] = []
+    var index = 0
+    while index < arguments.count, arguments[index].hasPrefix("-"), arguments[index] != "-" {
+      let argument = arguments[index]
+      let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+      if ["--help", "-h"].contains(argument) {
+        print(overview)
+        return 0
+      }
+      if argument == "--version" {
+        print("salon \(version)")
+        return 0
+      }
+      if globalValued.contains(name) {
+        leading.append(argument)
+        if !argument.contains("=") {
+          guard index + 1 < arguments.count else {
+            printError("Option \(name) needs a value.\n\n\(overview)")
+            return 64
+          }
+          leading.append(arguments[index + 1])
+          index += 1
+        }
+      } else if globalFlags.contains(name) {
+        leading.append(argument)
+      } else {
+        let hint = suggestion(for: name, among: globalValued.union(globalFlags).union(["--help", "--version"]))
+        printError("Unknown option \(argument) before the command.\(hint)\n\n\(overview)")
+        return 64
+      }
+      index += 1
+    }
+    guard index < arguments.count else {
       print(overview)
       return 64
     }
-    let rest = Array(arguments.dropFirst())
+    let command = arguments[index]
+    let rest = Array(arguments[(index + 1)...]) + leading
     let handler: Command.Type
     switch command {
-    case "--help", "-h", "help":
+    case "help":
       print(overview)
       return 0
     case "init": handler = InitCommand.self
@@ -68,8 +120,10 @@ public enum SalonCommand {
     case "log": handler = LogCommand.self
     case "bag": handler = BagCommand.self
     case "demo": handler = DemoCommand.self
+    case "exhibition": handler = ExhibitionCommand.self
+    case "settings": handler = SettingsCommand.self
     default:
-      printError("Unknown command \"\(command)\".\n\n\(overview)")
+      printError("Unknown command \"\(command)\".\(suggestion(for: command, among: Set(commands)))\n\n\(overview)")
       return 64
     }
     if rest.contains("--help") || rest.contains("-h") {
@@ -100,17 +154,64 @@ protocol Command {
   static func run(_ arguments: [String]) throws
 }
 
+/// Prints a message for the organiser on standard error, as a sentence: capitalised.
 func printError(_ message: String) {
   fflush(stdout)
-  FileHandle.standardError.write(Data((message + "\n").utf8))
+  FileHandle.standardError.write(Data((capitalised(message) + "\n").utf8))
+}
+
+func capitalised(_ message: String) -> String {
+  if message.hasPrefix("--") { return "Option " + message }
+  guard let first = message.first, first.isLowercase else { return message }
+  return first.uppercased() + message.dropFirst()
+}
+
+/// " Did you mean `--merit`?" when `typed` is a small slip from one of `known`, else "".
+func suggestion(for typed: String, among known: Set<String>) -> String {
+  let scored = known.map { ($0, editDistance(typed.lowercased(), $0.lowercased())) }
+    .filter { candidate, distance in distance <= max(1, min(3, candidate.count / 3)) }
+    .sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+  guard let best = scored.first else { return "" }
+  return " Did you mean `\(best.0)`?"
+}
+
+/// Levenshtein distance, for "did you mean".
+func editDistance(_ a: String, _ b: String) -> Int {
+  let a = Array(a)
+  let b = Array(b)
+  guard !a.isEmpty else { return b.count }
+  guard !b.isEmpty else { return a.count }
+  var previous = Array(0...b.count)
+  for i in 1...a.count {
+    var current = [i] + Array(repeating: 0, count: b.count)
+    for j in 1...b.count {
+      current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+    }
+    previous = current
+  }
+  return previous[b.count]
 }
 
 /// Options every archive command takes.
 let archiveOptions: Set<String> = ["--archive", "--exhibition"]
 
+/// The archive named by --archive, else the one in the current folder or the nearest above it
+/// (as git finds its repository). `create` makes one in the current folder when there is none.
 func openArchive(_ arguments: Arguments, create: Bool = false) throws -> SalonArchive {
-  let archive = try SalonArchive.open(at: arguments.value("--archive") ?? ".", create: create)
-  return archive
+  if let path = arguments.value("--archive") {
+    if !create && !SalonArchive.exists(at: path) {
+      throw CatalogError.noArchiveFound(
+        path: URL(fileURLWithPath: path).standardizedFileURL.path, upward: false,
+        below: SalonArchive.archivesBelow(path))
+    }
+    return try SalonArchive.open(at: path, create: create)
+  }
+  let here = FileManager.default.currentDirectoryPath
+  if let found = SalonArchive.locate(from: here) { return try SalonArchive.open(at: found) }
+  guard create else {
+    throw CatalogError.noArchiveFound(path: here, upward: true, below: SalonArchive.archivesBelow(here))
+  }
+  return try SalonArchive.open(at: here, create: true)
 }
 
 func writeJSON<T: Encodable>(_ value: T) throws {
