@@ -28,7 +28,8 @@ public enum CatalogError: Error, Equatable, CustomStringConvertible {
           "There is no Salon archive \(looked); create one with `salon init --title TITLE`, or name one with --archive DIR."
       }
       let others = below.count > 1 ? " (and \(below.count - 1) more: \(below.dropFirst().joined(separator: ", ")))" : ""
-      return "There is no Salon archive \(looked), but \(first) holds one\(others); run the command there, or add --archive \(first)."
+      return
+        "There is no Salon archive \(looked), but \(first) holds one\(others); run the command there, or add --archive \(first)."
     case .notAnArchive(let path):
       return "\(path) holds a catalog file Salon cannot read; it may be damaged or not Salon's."
     case .damagedCatalog(let path, let reason):

@@ -26,7 +26,10 @@ public enum WorkCategory: String, CaseIterable, Codable, Sendable {
     (.performance, ["perform", "dance", "theatre", "theater", "choreograph", "live act"]),
     (
       .writing,
-      ["writ", "text", "poem", "poet", "story", "stories", "fiction", "prose", "essay", "literat", "novel", "narrative"]
+      [
+        "writ", "text", "poem", "poet", "story", "stories", "fiction", "prose", "essay", "literat", "novel",
+        "narrative",
+      ]
     ),
     (
       .visualArt,

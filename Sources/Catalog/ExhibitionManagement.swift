@@ -28,7 +28,8 @@ extension SalonArchive {
   public func setExhibitionHidden(_ exhibition: Exhibition, hidden: Bool) throws {
     try database.transaction {
       try database.run(
-        "UPDATE exhibition SET state = ? WHERE id = ? AND state != 'removed'", [hidden ? "hidden" : "shown", exhibition.id])
+        "UPDATE exhibition SET state = ? WHERE id = ? AND state != 'removed'",
+        [hidden ? "hidden" : "shown", exhibition.id])
       try record(hidden ? "exhibition-hidden" : "exhibition-shown", exhibition: exhibition.id)
     }
   }

@@ -48,7 +48,8 @@ struct SiteModel {
         usedPages.insert(page)
         // One filter per category of the call, however the form spelled the medium.
         let category = work.category
-        let medium = Medium(slug: category.rawValue, label: category.label.prefix(1).uppercased() + category.label.dropFirst())
+        let medium = Medium(
+          slug: category.rawValue, label: category.label.prefix(1).uppercased() + category.label.dropFirst())
         mediums[category.rawValue] = medium
         shown.append(ExhibitedWork(work: work, page: page, medium: medium))
       }

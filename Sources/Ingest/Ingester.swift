@@ -98,6 +98,12 @@ public final class Ingester {
           id: held.key, zip: zipName, status: held.status, problems: [], warnings: [], files: [],
           change: RecordOutcome.unchanged.rawValue, version: held.number)
       }
+      // A zip kept apart by an id conflict is still kept apart, and still says why.
+      if held.key.hasPrefix("\(key)-conflict-"),
+        let existing = try archive.submissionReportIfAny(exhibition: exhibition, id: key)
+      {
+        notes.append(conflictNote(key: key, existing: existing, provisional: held.key))
+      }
       key = held.key
       if let existing = try archive.submissionReportIfAny(exhibition: exhibition, id: key) {
         notes += carryDeclarations(from: existing, into: &declarations, row: row)
@@ -108,11 +114,7 @@ public final class Ingester {
       } else {
         // Never a silent "version 2" of someone else's work: kept apart until the organiser decides.
         let provisional = try provisionalKey(for: key, zipName: zipName)
-        notes.append(
-          Finding(
-            .idConflict,
-            "Submission \(key) already holds another zip (\(existing.zip)\(existing.declarations?.artists.map { ", by \($0)" } ?? "")), so this one is kept apart as \(provisional); if it is in fact a new version of \(key), run `salon submissions attach \(provisional) \(key)`."
-          ))
+        notes.append(conflictNote(key: key, existing: existing, provisional: provisional))
         key = provisional
         if let again = try archive.submissionReportIfAny(exhibition: exhibition, id: key) {
           notes += carryDeclarations(from: again, into: &declarations, row: row)
@@ -176,6 +178,13 @@ public final class Ingester {
       try hasher.update(chunk)
     }
     return try hasher.finalize()
+  }
+
+  func conflictNote(key: String, existing: SubmissionReport, provisional: String) -> Finding {
+    Finding(
+      .idConflict,
+      "Submission \(key) already holds another zip (\(existing.zip)\(existing.declarations?.artists.map { ", by \($0)" } ?? "")), so this one is kept apart as \(provisional); if it is in fact a new version of \(key), run `salon submissions attach \(provisional) \(key)`."
+    )
   }
 
   /// Whether a zip that maps to an existing submission is that submission again: the same zip

@@ -40,7 +40,9 @@ enum ExhibitionCommand: Command {
     }
     let archive = try openArchive(args)
     func named(_ position: Int) throws -> Exhibition {
-      guard args.positional.count > position else { throw UsageError("Exhibition \(action) needs the exhibition's slug.") }
+      guard args.positional.count > position else {
+        throw UsageError("Exhibition \(action) needs the exhibition's slug.")
+      }
       return try archive.exhibition(slug: args.positional[position])
     }
     switch action {
@@ -78,7 +80,9 @@ enum ExhibitionCommand: Command {
       let exhibition = try named(1)
       try archive.setExhibitionHidden(exhibition, hidden: action == "hide")
       if action == "hide" {
-        print("Hidden: \(exhibition.slug) stays in the archive but out of the gallery; `salon exhibition show \(exhibition.slug)` undoes it.")
+        print(
+          "Hidden: \(exhibition.slug) stays in the archive but out of the gallery; `salon exhibition show \(exhibition.slug)` undoes it."
+        )
       } else {
         print("Shown: \(exhibition.slug) is in the gallery again.")
       }
@@ -129,7 +133,8 @@ enum SettingsCommand: Command {
       try archive.setSiteTitle(args.positional[1])
       print("The gallery's title is now \"\(try archive.siteTitle())\"; run `salon export` to publish it.")
     case let other?:
-      throw UsageError("Unknown setting \"\(other)\"; the settings are: site-title.\(suggestion(for: other, among: ["site-title"]))")
+      throw UsageError(
+        "Unknown setting \"\(other)\"; the settings are: site-title.\(suggestion(for: other, among: ["site-title"]))")
     }
   }
 }

@@ -23,12 +23,13 @@ enum IngestCommand: Command {
 
   struct Output: Encodable {
     var submissions: [SubmissionReport]
-    /// Files in the folders given that are not zips; left out when there are none.
-    var skipped: [String]?
+    /// Files in the folders given that are not zips.
+    var skipped: [String]
   }
 
   static func run(_ arguments: [String]) throws {
-    let args = try Arguments(arguments, valued: archiveOptions.union(["--form", "--column", "--delimiter", "--id"]), flags: ["--json"])
+    let args = try Arguments(
+      arguments, valued: archiveOptions.union(["--form", "--column", "--delimiter", "--id"]), flags: ["--json"])
     guard !args.positional.isEmpty else { throw UsageError("ingest needs at least one zip or folder.") }
     var columns: [String: String] = [:]
     for mapping in args.values["--column"] ?? [] {
@@ -80,7 +81,7 @@ enum IngestCommand: Command {
         print("Not used: \(ignored.map { "\"\($0)\"" }.joined(separator: ", ")) (map one with --column FIELD=HEADER).")
       }
     }
-    let skipped = found.skipped.isEmpty ? nil : found.skipped
+    let skipped = found.skipped
     if !found.skipped.isEmpty && !json {
       let names = found.skipped.map { URL(fileURLWithPath: $0).lastPathComponent }
       let shown = names.prefix(10).joined(separator: ", ") + (names.count > 10 ? ", …" : "")

@@ -69,7 +69,8 @@ enum InitCommand: Command {
       print(
         "Created exhibition \"\(exhibition.title)\" (\(exhibition.slug), \(exhibition.year)) in \(archive.root.path).")
       if let current = try archive.defaultExhibition(), current.id != exhibition.id {
-        print("Commands still use \(current.slug) by default (`salon exhibition default \(exhibition.slug)` changes it).")
+        print(
+          "Commands still use \(current.slug) by default (`salon exhibition default \(exhibition.slug)` changes it).")
       } else {
         print(
           "Commands now use \(exhibition.slug) unless --exhibition names another; a mistake is undone with `salon exhibition remove \(exhibition.slug)`."

@@ -175,21 +175,22 @@ func suggestion(for typed: String, among known: Set<String>) -> String {
   return " Did you mean `\(best.0)`?"
 }
 
-/// Levenshtein distance, for "did you mean".
+/// Edit distance counting a swap of two neighbours as one slip ("lsit" → "list"), for "did you mean".
 func editDistance(_ a: String, _ b: String) -> Int {
-  let a = Array(a)
-  let b = Array(b)
+  let a = Array(a.prefix(100))
+  let b = Array(b.prefix(100))
   guard !a.isEmpty else { return b.count }
   guard !b.isEmpty else { return a.count }
-  var previous = Array(0...b.count)
+  var d = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+  for i in 0...a.count { d[i][0] = i }
+  for j in 0...b.count { d[0][j] = j }
   for i in 1...a.count {
-    var current = [i] + Array(repeating: 0, count: b.count)
     for j in 1...b.count {
-      current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+      d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+      if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
     }
-    previous = current
   }
-  return previous[b.count]
+  return d[a.count][b.count]
 }
 
 /// Options every archive command takes.

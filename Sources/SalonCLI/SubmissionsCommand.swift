@@ -87,7 +87,7 @@ enum SubmissionsCommand: Command {
       guard args.positional.count == 3 else { throw UsageError("Submissions category needs an ID and a category.") }
       guard let category = WorkCategory(typed: args.positional[2]) else {
         throw UsageError(
-          "\"\(args.positional[2])\" is not one of the call's categories: \(WorkCategory.allCases.map(\.rawValue).joined(separator: ", ")).\(suggestion(for: args.positional[2], among: Set(WorkCategory.allCases.map(\.rawValue))))"
+          "The category \"\(args.positional[2])\" is not one of the call's: \(WorkCategory.allCases.map(\.rawValue).joined(separator: ", ")).\(suggestion(for: args.positional[2], among: Set(WorkCategory.allCases.map(\.rawValue))))"
         )
       }
       try archive.chooseCategory(exhibition: exhibition, id: args.positional[1], category: category)
