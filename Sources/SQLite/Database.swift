@@ -66,10 +66,14 @@ public final class Database {
 
   /// Opens (creating if needed) the database at `path`, with WAL, foreign keys and a busy timeout
   /// so that a second process waits instead of failing.
-  public init(path: String, busyTimeoutMilliseconds: Int32 = 30_000) throws {
+  /// `readOnly` opens an existing database for reading only, for a catalog Salon may not write.
+  public init(path: String, busyTimeoutMilliseconds: Int32 = 30_000, readOnly: Bool = false) throws {
     var db: OpaquePointer?
-    let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-    let rc = sqlite3_open_v2(path, &db, flags, nil)
+    let flags =
+      readOnly
+      ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX
+      : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+    let rc = sqlite3_open_v2(readOnly ? Self.readOnlyURI(path) : path, &db, flags, nil)
     handle = db
     if rc != SQLITE_OK {
       let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open \(path)"
@@ -79,7 +83,23 @@ public final class Database {
     }
     sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
     sqlite3_extended_result_codes(db, 1)
-    try execute("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;")
+    try execute(
+      readOnly ? "PRAGMA foreign_keys=ON;" : "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
+    )
+  }
+
+  /// A `file:` URI that opens `path` read-only; the path's special characters percent-encoded.
+  static func readOnlyURI(_ path: String) -> String {
+    var encoded = ""
+    for byte in path.utf8 {
+      let c = Character(Unicode.Scalar(byte))
+      if c.isASCII && (c.isLetter || c.isNumber || "/-._~".contains(c)) {
+        encoded.append(c)
+      } else {
+        encoded += "%" + String(byte, radix: 16, uppercase: true).leftPadded()
+      }
+    }
+    return "file:\(encoded)?mode=ro"
   }
 
   deinit {
@@ -227,4 +247,8 @@ final class Statement {
     }
     return Row(columns: columns)
   }
+}
+
+extension String {
+  fileprivate func leftPadded() -> String { count < 2 ? "0" + self : self }
 }

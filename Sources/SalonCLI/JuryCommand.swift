@@ -45,7 +45,7 @@ enum JuryCommand: Command {
         try writeJSON(juror)
       } else {
         print("Added juror \(juror.name) (id \(juror.id)).")
-        for c in conflicts { print("  Conflict with work \(c.submission): \(c.reason).") }
+        for c in conflicts { print(TerminalText.visible("  Conflict with work \(c.submission): \(c.reason).")) }
       }
     case "list":
       let args = try Arguments(rest, valued: archiveOptions, flags: ["--json"])
@@ -74,7 +74,9 @@ enum JuryCommand: Command {
         let p = progress.jurors.first { $0.id == j.id }
         print("\(j.id): \(j.name)\(j.email.map { " <\($0)>" } ?? ""), \(p?.scored ?? 0) of \(p?.assigned ?? 0) scored")
         for c in conflicts where c.juror == j.id {
-          print("  conflict with \(c.submission): \(c.reason)\(c.automatic ? " (found automatically)" : "")")
+          print(
+            TerminalText.visible(
+              "  conflict with \(c.submission): \(c.reason)\(c.automatic ? " (found automatically)" : "")"))
         }
       }
     case "conflict":
@@ -110,7 +112,7 @@ enum JuryCommand: Command {
         : try jury.htmlSheet(
           for: juror, showArtists: args.has("--show-artists"),
           preview: { SheetPreview.dataURI(for: $0, archive: jury.archive) })
-      try writeOutput(text, to: args.value("-o"))
+      try writeOutput(text, to: args.value("-o"), archive: jury.archive)
     case "import":
       let args = try Arguments(rest, valued: archiveOptions, flags: ["--json"])
       guard !args.positional.isEmpty else { throw UsageError("jury import needs at least one sheet file.") }
@@ -134,7 +136,7 @@ enum JuryCommand: Command {
       }
     case "progress":
       let args = try Arguments(rest, valued: archiveOptions, flags: ["--json"])
-      let progress = try openJury(args).progress()
+      let progress = try openJury(args, reading: true).progress()
       if args.has("--json") {
         try writeJSON(progress)
         return
@@ -144,15 +146,17 @@ enum JuryCommand: Command {
       for j in progress.jurors { print("  \(j.id): \(j.scored) of \(j.assigned) scored") }
       print("Works:")
       for w in progress.works {
-        print("  \(w.id) \(w.title): \(w.scores) of \(w.assigned) scores\(w.scores < w.assigned ? "  (missing)" : "")")
+        print(
+          "  \(TerminalText.visible(w.id)) \(TerminalText.visible(w.title)): \(w.scores) of \(w.assigned) scores\(w.scores < w.assigned ? "  (missing)" : "")"
+        )
       }
     default:
       throw UsageError("Unknown jury action \"\(action)\".")
     }
   }
 
-  static func openJury(_ args: Arguments) throws -> Jury {
-    let archive = try openArchive(args)
+  static func openJury(_ args: Arguments, reading: Bool = false) throws -> Jury {
+    let archive = try openArchive(args, reading: reading)
     return Jury(archive: archive, exhibition: try archive.exhibition(slug: args.value("--exhibition")))
   }
 
@@ -239,16 +243,14 @@ enum JuryCommand: Command {
   }
 }
 
-/// Writes command output to a file (atomically) or standard output.
-func writeOutput(_ text: String, to path: String?) throws {
+/// Writes command output to standard output, or to the file `-o` names: never one of the
+/// archive's own, and replaced all at once.
+func writeOutput(_ text: String, to path: String?, archive: SalonArchive) throws {
   guard let path, path != "-" else {
     print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
     return
   }
-  do {
-    try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-  } catch {
-    throw CatalogError.storage("Salon cannot write \(path): \(error.localizedDescription)")
-  }
+  let url = try archive.checkOutputPath(path, kind: .file)
+  try OutputPath.writeAtomically(Data(text.utf8), to: url)
   printError("Wrote \(path).")
 }

@@ -14,7 +14,7 @@ enum VerifyCommand: Command {
   static func run(_ arguments: [String]) throws {
     let args = try Arguments(arguments, valued: archiveOptions, flags: ["--quick", "--json"])
     guard args.positional.isEmpty else { throw UsageError("verify takes only options.") }
-    let report = try openArchive(args).verify(quick: args.has("--quick"))
+    let report = try openArchive(args, reading: true).verify(quick: args.has("--quick"))
     if args.has("--json") {
       try writeJSON(report)
     } else {
@@ -51,7 +51,7 @@ enum LogCommand: Command {
   static func run(_ arguments: [String]) throws {
     let args = try Arguments(arguments, valued: archiveOptions.union(["--submission"]), flags: ["--json"])
     guard args.positional.isEmpty else { throw UsageError("log takes only options.") }
-    let archive = try openArchive(args)
+    let archive = try openArchive(args, reading: true)
     let exhibition = try? archive.exhibition(slug: args.value("--exhibition"))
     if args.value("--exhibition") != nil && exhibition == nil {
       _ = try archive.exhibition(slug: args.value("--exhibition"))
@@ -63,7 +63,8 @@ enum LogCommand: Command {
     }
     for e in events {
       let subject = [e.exhibition, e.submission].compactMap { $0 }.joined(separator: "/")
-      print("\(e.time)  \(e.actor)  \(e.kind)\(subject.isEmpty ? "" : "  \(subject)")  \(e.detail)")
+      print(
+        TerminalText.visible("\(e.time)  \(e.actor)  \(e.kind)\(subject.isEmpty ? "" : "  \(subject)")  \(e.detail)"))
     }
   }
 }
