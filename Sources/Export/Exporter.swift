@@ -93,7 +93,9 @@ public final class Exporter {
     }
     let folder = try SiteFolder(output)
     if let link = folder.links().first {
-      throw ExportError.output(SiteFolder.linkRefusal(link, in: output))
+      throw ExportError.output(
+        "\(link) in the export folder \(output.path) is a link; Salon does not write through links, so remove it and export again."
+      )
     }
     if clean {
       for path in previous.files.keys { folder.remove(path) }

@@ -82,7 +82,7 @@ enum IngestCommand: Command {
       } catch {
         // One zip that cannot be read at all (permissions, a vanished file) never stops the batch.
         if showProgress { writeToStandardError("\r\u{1B}[K") }
-        printError("\(URL(fileURLWithPath: zip).lastPathComponent): \(error)")
+        printError("\(URL(fileURLWithPath: zip).lastPathComponent): \(FileProblem.plainSentence(for: error))")
         failures.append(zip)
         continue
       }
