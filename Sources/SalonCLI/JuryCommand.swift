@@ -106,13 +106,13 @@ enum JuryCommand: Command {
       guard ["csv", "html"].contains(format) else { throw UsageError("--format is csv or html.") }
       let jury = try openJury(args)
       let juror = try jury.juror(args.positional[0])
-      let text =
+      try writeOutput(to: args.value("-o"), archive: jury.archive) {
         format == "csv"
-        ? try jury.csvSheet(for: juror)
-        : try jury.htmlSheet(
-          for: juror, showArtists: args.has("--show-artists"),
-          preview: { SheetPreview.dataURI(for: $0, archive: jury.archive) })
-      try writeOutput(text, to: args.value("-o"), archive: jury.archive)
+          ? try jury.csvSheet(for: juror)
+          : try jury.htmlSheet(
+            for: juror, showArtists: args.has("--show-artists"),
+            preview: { SheetPreview.dataURI(for: $0, archive: jury.archive) })
+      }
     case "import":
       let args = try Arguments(rest, valued: archiveOptions, flags: ["--json"])
       guard !args.positional.isEmpty else { throw UsageError("jury import needs at least one sheet file.") }
@@ -245,12 +245,14 @@ enum JuryCommand: Command {
 
 /// Writes command output to standard output, or to the file `-o` names: never one of the
 /// archive's own, and replaced all at once.
-func writeOutput(_ text: String, to path: String?, archive: SalonArchive) throws {
+/// The path is checked before `text` is made, so a refused -o is the first thing said.
+func writeOutput(to path: String?, archive: SalonArchive, _ text: () throws -> String) throws {
   guard let path, path != "-" else {
+    let text = try text()
     print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
     return
   }
   let url = try archive.checkOutputPath(path, kind: .file)
-  try OutputPath.writeAtomically(Data(text.utf8), to: url)
+  try OutputPath.writeAtomically(Data(try text().utf8), to: url)
   printError("Wrote \(path).")
 }

@@ -73,14 +73,14 @@ enum PrizeCommand: Command {
         throw UsageError("--format is md, html or txt.")
       }
       let jury = try JuryCommand.openJury(args)
-      try writeOutput(try jury.announcement(format: format), to: args.value("-o"), archive: jury.archive)
+      try writeOutput(to: args.value("-o"), archive: jury.archive) { try jury.announcement(format: format) }
     case "export-scores":
       let args = try Arguments(rest, valued: archiveOptions.union(["--format", "-o"]), flags: [])
       guard let format = Jury.ScoreExportFormat(rawValue: args.value("--format") ?? "csv") else {
         throw UsageError("--format is csv or json.")
       }
       let jury = try JuryCommand.openJury(args)
-      try writeOutput(try jury.exportScores(format: format), to: args.value("-o"), archive: jury.archive)
+      try writeOutput(to: args.value("-o"), archive: jury.archive) { try jury.exportScores(format: format) }
     default:
       throw UsageError("Unknown prize action \"\(action)\".")
     }

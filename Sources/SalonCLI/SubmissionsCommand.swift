@@ -31,7 +31,7 @@ enum SubmissionsCommand: Command {
         print("No submissions yet in \(exhibition.title). Add some with `salon ingest`.")
         return
       }
-      let width = min(24, reports.map(\.id.count).max() ?? 2)
+      let width = min(24, reports.map { TerminalText.visible($0.id).count }.max() ?? 2)
       print("\("ID".padding(toLength: width, withPad: " ", startingAt: 0))  STATUS    WARN  VER  DECISION  TITLE")
       for r in reports {
         let columns = [
