@@ -82,6 +82,9 @@ public enum WarningCode: String, CaseIterable, Sendable {
   case pixelSizeUnknown = "pixel-size-unknown"
   case emptyFile = "empty-file"
   case linkWork = "link-work"
+  case idConflict = "id-conflict"
+  case declarationsKept = "declarations-kept"
+  case declarationsReplaced = "declarations-replaced"
 
   public var summary: String {
     switch self {
@@ -96,6 +99,12 @@ public enum WarningCode: String, CaseIterable, Sendable {
     case .pixelSizeUnknown: return "Salon could not read an image's pixel size."
     case .emptyFile: return "A file is empty."
     case .linkWork: return "The work is a link (a hosted piece); the organisers must have cleared it."
+    case .idConflict:
+      return
+        "The zip's id is another artist's submission; it is kept apart under a provisional id until `salon submissions attach`."
+    case .declarationsKept:
+      return "No form row matches this new version, so it keeps the previous version's declarations."
+    case .declarationsReplaced: return "A form row gives this new version declarations that replace the previous ones."
     }
   }
 }

@@ -50,7 +50,8 @@ enum PrizeCommand: Command {
         )
       }
       let state = try jury.award(
-        args.positional, amount: try args.double("--amount"), note: args.value("--note"), force: args.has("--force"))
+        args.positional, amount: try args.number("--amount", in: .prize), note: args.value("--note"),
+        force: args.has("--force"))
       for w in state.winners {
         print(
           "Awarded \(money(w.amount)) \(state.currency) to \(TerminalText.visible(w.id)) \(TerminalText.visible(w.title))."
