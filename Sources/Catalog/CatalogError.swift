@@ -46,7 +46,7 @@ public enum CatalogError: Error, Equatable, CustomStringConvertible {
         return
           "The archive's catalog is read-only, so Salon cannot record anything; check the archive folder's permissions."
       }
-      if message.contains("full") {
+      if error.code.primary == .full || message.contains("disk is full") {
         return
           "The disk is full; Salon could not add to the catalog and recorded nothing. Free some space and run the command again."
       }

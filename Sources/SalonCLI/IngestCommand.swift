@@ -51,7 +51,7 @@ enum IngestCommand: Command {
       let mapped = FormExport.Field.allCases.compactMap { field in
         form.mapping[field].map { "\(field.rawValue) ← \"\($0)\"" }
       }
-      print("Form columns: \(mapped.joined(separator: ", ")).")
+      print(TerminalText.visible("Form columns: \(mapped.joined(separator: ", "))."))
       let ignored = form.headers.filter { header in !form.mapping.values.contains(header) && !header.isEmpty }
       if !ignored.isEmpty {
         print(

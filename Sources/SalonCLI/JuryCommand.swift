@@ -98,7 +98,7 @@ enum JuryCommand: Command {
       }
       print("Assigned: \(report.added) new, \(report.kept) kept, \(report.removed) withdrawn (seed \(report.seed)).")
       for (juror, load) in report.loads.sorted(by: { $0.key < $1.key }) { print("  \(juror): \(load) works") }
-      for shortfall in report.shortfalls { print("  ! \(shortfall)") }
+      for shortfall in report.shortfalls { print(TerminalText.visible("  ! \(shortfall)")) }
     case "score": try score(rest)
     case "sheet":
       let args = try Arguments(rest, valued: archiveOptions.union(["--format", "-o"]), flags: ["--show-artists"])
@@ -236,16 +236,11 @@ enum JuryCommand: Command {
     let juror = try jury.juror(args.positional[0])
     let entry = ScoreEntry(
       juror: juror.id, submission: args.positional[1], values: values, comment: args.value("--comment"))
-    do {
-      let changes = try jury.apply([("Score", entry)], source: .commandLine)
-      print(
-        changes == 0
-          ? "Nothing changed: these are already the scores."
-          : "Recorded \(juror.name)'s scores for work \(args.positional[1]).")
-    } catch JuryError.sheetRefused(let problems) {
-      throw JuryError.invalidScore(
-        problems.map { $0.replacingOccurrences(of: "Score: ", with: "") }.joined(separator: " "))
-    }
+    let changes = try jury.score(entry)
+    print(
+      changes == 0
+        ? "Nothing changed: these are already the scores."
+        : "Recorded \(juror.name)'s scores for work \(args.positional[1]).")
   }
 }
 

@@ -20,11 +20,13 @@ enum VerifyCommand: Command {
     } else {
       print("Checked \(report.checked) stored files\(report.quick ? " (sizes only)" : "").")
       for item in report.missing {
-        print("  MISSING \(item.sha256)\(owners(item))")
+        print(TerminalText.visible("  MISSING \(item.sha256)\(owners(item))"))
       }
-      for item in report.corrupt { print("  CORRUPT \(item.sha256): \(item.problem)\(owners(item))") }
+      for item in report.corrupt {
+        print(TerminalText.visible("  CORRUPT \(item.sha256): \(item.problem)\(owners(item))"))
+      }
       for item in report.orphans { print("  ORPHAN  \(item.sha256): in the store but not in the catalog") }
-      for problem in report.catalog { print("  CATALOG \(problem)") }
+      for problem in report.catalog { print(TerminalText.visible("  CATALOG \(problem)")) }
       print(report.ok ? "All files match the catalog." : "Problems found: restore the files named above from a backup.")
     }
     if !report.ok { throw Failed() }
