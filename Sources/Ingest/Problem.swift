@@ -5,6 +5,7 @@ import Foundation
 /// scripts and the README rely on; the messages are for artists and organisers.
 public enum ProblemCode: String, CaseIterable, Sendable {
   // The zip itself.
+  case notARegularFile = "not-a-regular-file"
   case notAZip = "not-a-zip"
   case zipTooLarge = "zip-too-large"
   case zipCorrupt = "zip-corrupt"
@@ -38,6 +39,7 @@ public enum ProblemCode: String, CaseIterable, Sendable {
   /// The one-line summary used in the README's table.
   public var summary: String {
     switch self {
+    case .notARegularFile: return "The path is a device, a pipe or a link to one, not an ordinary file."
     case .notAZip: return "The file is not a zip, or has data before the zip begins."
     case .zipTooLarge: return "The zip is over the call's size limit."
     case .zipCorrupt: return "The zip is damaged and cannot be read."
@@ -97,15 +99,6 @@ public enum WarningCode: String, CaseIterable, Sendable {
     case .emptyFile: return "A file is empty."
     case .linkWork: return "The work is a link (a hosted piece); the organisers must have cleared it."
     }
-  }
-}
-
-extension Finding {
-  init(_ code: ProblemCode, _ message: String, file: String? = nil) {
-    self.init(code: code.rawValue, message: message, file: file)
-  }
-  init(_ code: WarningCode, _ message: String, file: String? = nil) {
-    self.init(code: code.rawValue, message: message, file: file)
   }
 }
 
