@@ -112,8 +112,11 @@ enum Binary {
   }
 
   @discardableResult
-  static func run(_ arguments: [String], in folder: URL? = nil, environment: [String: String] = [:]) throws -> SalonRun
-  {
+  /// With `timeout`, a run still going after that many seconds is killed (a hang fails the test
+  /// instead of blocking the suite).
+  static func run(
+    _ arguments: [String], in folder: URL? = nil, environment: [String: String] = [:], timeout: TimeInterval? = nil
+  ) throws -> SalonRun {
     let process = Process()
     process.executableURL = url
     process.arguments = arguments
@@ -126,6 +129,12 @@ enum Binary {
     process.standardOutput = out
     process.standardError = err
     try process.run()
+    if let timeout {
+      let pid = process.processIdentifier
+      DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [process] in
+        if process.isRunning { kill(pid, SIGKILL) }
+      }
+    }
     // Read both pipes to the end before waiting, so a large output cannot block the child.
     final class Collected: @unchecked Sendable { var data = Data() }
     let errData = Collected()
