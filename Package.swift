@@ -4,7 +4,8 @@ import PackageDescription
 // Salon: no Swift packages, only the toolchain and Debian's C libraries, each behind one wrapper.
 let package = Package(
   name: "Salon",
-  platforms: [.macOS(.v13)],
+  // macOS 15 for Synchronization.Atomic (the Ctrl-C token); Linux has it with the toolchain.
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "salon", targets: ["salon"]),
     .executable(name: "salon-bench", targets: ["SalonBench"]),

@@ -16,7 +16,7 @@ enum DemoCommand: Command {
     guard args.positional.isEmpty else { throw UsageError("demo takes only -o DIR.") }
     let output = URL(fileURLWithPath: args.value("-o") ?? "salon-demo").standardizedFileURL
     let started = Date()
-    let result = try Demo(output: output) { line in
+    let result = try Demo(output: output, cancellation: interruption) { line in
       print(line)
       fflush(stdout)
     }.run()
