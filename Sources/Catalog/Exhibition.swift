@@ -22,6 +22,19 @@ public struct Limits: Equatable, Codable, Sendable {
   public var maxEntries: Int = 200
   public var maxUnpackedBytes: Int = 1024 * 1024 * 1024
   public init() {}
+
+  /// Checks every limit against its documented range (in the units the catalog stores).
+  public func validate() throws {
+    let checks: [(String, Double, SettingRange)] = [
+      ("largest zip", Double(maxZipBytes), .zipBytes), ("longest video", maxVideoSeconds, .videoSeconds),
+      ("longest description", Double(maxDescriptionPages), .descriptionPages),
+      ("largest image", Double(maxPixels), .pixels), ("most files", Double(maxEntries), .files),
+      ("most unpacked data", Double(maxUnpackedBytes), .unpackedBytes),
+    ]
+    for (name, value, range) in checks where !range.contains(value) {
+      throw CatalogError.invalidSetting("The limit on the \(name) must be \(range.phrase).")
+    }
+  }
 }
 
 /// A scoring criterion of the exhibition's rubric.
@@ -39,7 +52,7 @@ public struct Criterion: Equatable, Codable, Sendable {
     self.scaleMax = scaleMax
   }
 
-  /// Checks a rubric: short lowercase keys, each once, positive weights, integer scales.
+  /// Checks a rubric: short lowercase keys, each once, weights and integer scales in range.
   public static func validate(_ criteria: [Criterion]) throws {
     guard !criteria.isEmpty else { throw CatalogError.invalidSetting("The rubric needs at least one criterion.") }
     var keys = Set<String>()
@@ -54,8 +67,13 @@ public struct Criterion: Equatable, Codable, Sendable {
       guard keys.insert(c.key).inserted else {
         throw CatalogError.invalidSetting("The criterion \"\(c.key)\" appears twice.")
       }
-      guard c.weight > 0, c.weight.isFinite else {
-        throw CatalogError.invalidSetting("The weight of \"\(c.key)\" must be above zero.")
+      guard SettingRange.weight.contains(c.weight) else {
+        throw CatalogError.invalidSetting("The weight of \"\(c.key)\" must be \(SettingRange.weight.phrase).")
+      }
+      guard SettingRange.scaleBound.contains(Double(c.scaleMin)), SettingRange.scaleBound.contains(Double(c.scaleMax))
+      else {
+        throw CatalogError.invalidSetting(
+          "The scale of \"\(c.key)\" must run between \(SettingRange.scaleBound.phrase).")
       }
       guard c.scaleMax > c.scaleMin else {
         throw CatalogError.invalidSetting("The scale of \"\(c.key)\" must run from a lower to a higher whole number.")
@@ -101,10 +119,14 @@ extension SalonArchive {
     guard !new.title.trimmingCharacters(in: .whitespaces).isEmpty else {
       throw CatalogError.invalidSetting("The exhibition needs a title.")
     }
+    try new.limits.validate()
+    guard SettingRange.prize.contains(new.prizeAmount) else {
+      throw CatalogError.invalidSetting("The prize must be \(SettingRange.prize.phrase).")
+    }
+    guard SettingRange.year.contains(Double(new.year)) else {
+      throw CatalogError.invalidSetting("The year must be \(SettingRange.year.phrase).")
+    }
     let limits = new.limits
-    guard limits.maxZipBytes > 0, limits.maxVideoSeconds > 0, limits.maxDescriptionPages > 0,
-      limits.maxPixels > 0, limits.maxEntries > 0, limits.maxUnpackedBytes > 0, new.prizeAmount >= 0
-    else { throw CatalogError.invalidSetting("Every limit must be a positive number.") }
     return try database.transaction {
       if try database.queryOne("SELECT id FROM exhibition WHERE slug = ?", [slug]) != nil {
         throw CatalogError.exhibitionExists(slug: slug)

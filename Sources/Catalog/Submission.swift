@@ -219,6 +219,70 @@ extension SalonArchive {
     ).compactMap { $0.string("key") }.map { try submissionReport(exhibition: exhibition, id: $0) }
   }
 
+  /// The submission's report, or nil when the exhibition has no submission `key`.
+  public func submissionReportIfAny(exhibition: Exhibition, id key: String) throws -> SubmissionReport? {
+    guard
+      try database.queryOne("SELECT 1 AS x FROM submission WHERE exhibition_id = ? AND key = ?", [exhibition.id, key])
+        != nil
+    else { return nil }
+    return try submissionReport(exhibition: exhibition, id: key)
+  }
+
+  /// Makes the latest version of the provisional submission `from` (kept apart by `id-conflict`)
+  /// a new version of `to`, and records `from` as declined with a note saying where it went.
+  @discardableResult
+  public func attach(exhibition: Exhibition, provisional from: String, to target: String) throws -> Int {
+    try database.transaction {
+      func submissionID(_ key: String) throws -> Int {
+        guard
+          let id = try database.queryOne(
+            "SELECT id FROM submission WHERE exhibition_id = ? AND key = ?", [exhibition.id, key])?.int("id")
+        else { throw CatalogError.unknownSubmission(id: key) }
+        return id
+      }
+      let source = try submissionID(from)
+      let destination = try submissionID(target)
+      guard source != destination else {
+        throw CatalogError.invalidSetting("A submission cannot be attached to itself.")
+      }
+      guard
+        let latest = try database.queryOne(
+          "SELECT id FROM version WHERE submission_id = ? ORDER BY number DESC LIMIT 1", [source])?.int("id")
+      else { throw CatalogError.unknownSubmission(id: from) }
+      let number =
+        (try database.queryOne("SELECT max(number) AS n FROM version WHERE submission_id = ?", [destination])?
+          .int("n") ?? 0) + 1
+      let columns = """
+        zip_name, zip_sha256, zip_size, status, received_at, has_declarations, title, artists, email, medium,
+        statement, alt_text, link, previously_published, prior_venue, under_review, rights_granted,
+        authorship_affirmed, ai_use, ai_statement
+        """
+      try database.run(
+        "INSERT INTO version (submission_id, number, \(columns)) SELECT ?, ?, \(columns) FROM version WHERE id = ?",
+        [destination, number, latest])
+      let version = database.lastInsertRowID
+      try database.run(
+        """
+        INSERT INTO version_file (version_id, position, path, role, number, type, size, sha256, stored, width, height,
+          duration, pages)
+        SELECT ?, position, path, role, number, type, size, sha256, stored, width, height, duration, pages
+        FROM version_file WHERE version_id = ?
+        """, [version, latest])
+      try database.run(
+        """
+        INSERT INTO finding (version_id, position, severity, code, message, file)
+        SELECT ?, position, severity, code, message, file FROM finding WHERE version_id = ? AND code != 'id-conflict'
+        """, [version, latest])
+      try database.run(
+        "INSERT INTO decision (submission_id, decision, note, decided_at) VALUES (?, 'declined', ?, ?)",
+        [source, "attached to \(target) as version \(number)", Clock.now()])
+      try record(
+        "attach", exhibition: exhibition.id, submission: destination,
+        detail: ["from": from, "to": target, "version": number])
+      return number
+    }
+  }
+
   /// The submission's latest version in full, with its declarations and every version.
   public func submissionReport(exhibition: Exhibition, id key: String) throws -> SubmissionReport {
     guard

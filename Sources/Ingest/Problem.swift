@@ -84,6 +84,9 @@ public enum WarningCode: String, CaseIterable, Sendable {
   case pixelSizeUnknown = "pixel-size-unknown"
   case emptyFile = "empty-file"
   case linkWork = "link-work"
+  case idConflict = "id-conflict"
+  case declarationsKept = "declarations-kept"
+  case declarationsReplaced = "declarations-replaced"
 
   public var summary: String {
     switch self {
@@ -98,7 +101,22 @@ public enum WarningCode: String, CaseIterable, Sendable {
     case .pixelSizeUnknown: return "Salon could not read an image's pixel size."
     case .emptyFile: return "A file is empty."
     case .linkWork: return "The work is a link (a hosted piece); the organisers must have cleared it."
+    case .idConflict:
+      return
+        "The zip's id is another artist's submission; it is kept apart under a provisional id until `salon submissions attach`."
+    case .declarationsKept:
+      return "No form row matches this new version, so it keeps the previous version's declarations."
+    case .declarationsReplaced: return "A form row gives this new version declarations that replace the previous ones."
     }
+  }
+}
+
+extension Finding {
+  init(_ code: ProblemCode, _ message: String, file: String? = nil) {
+    self.init(code: code.rawValue, message: message, file: file)
+  }
+  init(_ code: WarningCode, _ message: String, file: String? = nil) {
+    self.init(code: code.rawValue, message: message, file: file)
   }
 }
 

@@ -135,5 +135,7 @@ extension Jury {
 
 /// "200", "66.67": amounts without needless decimals.
 public func money(_ value: Double) -> String {
-  value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
+  // Beyond 10^15 an Int conversion could trap and cents mean nothing: print the digits as they are.
+  guard value.isFinite, abs(value) < 1e15 else { return String(format: "%.0f", value) }
+  return value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
 }

@@ -50,7 +50,8 @@ enum PrizeCommand: Command {
         )
       }
       let state = try jury.award(
-        args.positional, amount: try args.double("--amount"), note: args.value("--note"), force: args.has("--force"))
+        args.positional, amount: try args.number("--amount", in: .prize), note: args.value("--note"),
+        force: args.has("--force"))
       for w in state.winners { print("Awarded \(money(w.amount)) \(state.currency) to \(w.id) \(w.title).") }
       if state.forced { print("Recorded that the award was made with scores missing (--force).") }
       print("Scoring is now locked; `salon prize announce` writes the announcement.")
