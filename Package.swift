@@ -29,7 +29,7 @@ let package = Package(
     .target(name: "Catalog", dependencies: ["SQLite", "Hashing"]),
     .target(name: "Ingest", dependencies: ["Catalog", "Zip", "Hashing"]),
     .target(name: "Jury", dependencies: ["Catalog", "Hashing"]),
-    .target(name: "Export", dependencies: ["Catalog", "Jury", "Imaging", "Hashing"]),
+    .target(name: "Export", dependencies: ["Catalog", "Imaging", "Hashing"]),
     // BagIt packages for preservation: the originals, the records and the gallery.
     .target(name: "Packaging", dependencies: ["Catalog", "Jury", "Export", "Hashing"]),
 

@@ -55,7 +55,7 @@ public final class SalonArchive {
   public func checkIntegrity() throws {
     let path = root.appendingPathComponent(Self.catalogName).path
     do {
-      let findings = try database.query("PRAGMA quick_check(3)").compactMap { $0.string("quick_check") }
+      let findings = try database.query("PRAGMA quick_check(3)").compactMap { try $0.optionalString("quick_check") }
       if findings != ["ok"] {
         // SQLite's report spans lines ("*** in database main ***", then each finding): keep the first finding.
         let first = findings.flatMap { $0.split(whereSeparator: \.isNewline) }.first { !$0.hasPrefix("***") }
@@ -64,7 +64,7 @@ public final class SalonArchive {
       }
       for invariant in Self.invariants {
         if let row = try database.queryOne(invariant.sql) {
-          let name = row.string("name").map { String($0.prefix(80)) } ?? "?"
+          let name = try row.optionalString("name").map { String($0.prefix(80)) } ?? "?"
           throw CatalogError.damagedCatalog(
             path: path, reason: invariant.what.replacingOccurrences(of: "NAME", with: name))
         }
@@ -143,7 +143,7 @@ public final class SalonArchive {
   private func ensureSecret() throws {
     try database.run(
       "INSERT OR IGNORE INTO setting (key, value) VALUES ('secret', ?)",
-      [hexString(secureRandomBytes(32))])
+      [hexString(try secureRandomBytes(32))])
   }
 
   // MARK: Events
@@ -176,8 +176,4 @@ public enum Clock {
     formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     return formatter.string(from: Date())
   }
-}
-
-func hexString(_ bytes: [UInt8]) -> String {
-  bytes.map { String(format: "%02x", $0) }.joined()
 }

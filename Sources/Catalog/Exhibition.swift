@@ -156,16 +156,7 @@ extension SalonArchive {
 
   /// A slug from the title and year, e.g. "Creative AI Salon", 2026 → "creative-ai-salon-2026".
   public static func slug(for title: String, year: Int) -> String {
-    let folded = title.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
-    var slug = ""
-    for character in folded {
-      if character.isASCII && (character.isLetter || character.isNumber) {
-        slug.append(character)
-      } else if !slug.isEmpty && !slug.hasSuffix("-") {
-        slug.append("-")
-      }
-    }
-    while slug.hasSuffix("-") { slug.removeLast() }
+    var slug = Slug.make(title, fallback: "")
     let yearText = String(year)
     if !slug.hasSuffix(yearText) { slug += slug.isEmpty ? yearText : "-" + yearText }
     return slug
@@ -175,7 +166,7 @@ extension SalonArchive {
     guard let row = try database.queryOne("SELECT * FROM exhibition WHERE id = ?", [id]) else {
       throw CatalogError.noExhibition
     }
-    return Self.exhibition(from: row)
+    return try Self.exhibition(from: row)
   }
 
   /// The exhibition named by `slug`, or the newest when none is named.
@@ -184,36 +175,36 @@ extension SalonArchive {
       guard let row = try database.queryOne("SELECT * FROM exhibition WHERE slug = ?", [slug]) else {
         throw CatalogError.unknownExhibition(slug: slug)
       }
-      return Self.exhibition(from: row)
+      return try Self.exhibition(from: row)
     }
     guard let row = try database.queryOne("SELECT * FROM exhibition ORDER BY year DESC, id DESC LIMIT 1")
     else { throw CatalogError.noExhibition }
-    return Self.exhibition(from: row)
+    return try Self.exhibition(from: row)
   }
 
   public func exhibitions() throws -> [Exhibition] {
-    try database.query("SELECT * FROM exhibition ORDER BY year DESC, id DESC").map(Self.exhibition(from:))
+    try database.query("SELECT * FROM exhibition ORDER BY year DESC, id DESC").map { try Self.exhibition(from: $0) }
   }
 
   public func criteria(exhibition: Int) throws -> [Criterion] {
     try database.query("SELECT * FROM criterion WHERE exhibition_id = ? ORDER BY position", [exhibition]).map {
       Criterion(
-        key: $0.string("key") ?? "", label: $0.string("label") ?? "", weight: $0.double("weight") ?? 1,
-        scaleMin: $0.int("scale_min") ?? 1, scaleMax: $0.int("scale_max") ?? 10)
+        key: try $0.string("key"), label: try $0.string("label"), weight: try $0.double("weight"),
+        scaleMin: try $0.int("scale_min"), scaleMax: try $0.int("scale_max"))
     }
   }
 
-  static func exhibition(from row: Row) -> Exhibition {
+  static func exhibition(from row: Row) throws -> Exhibition {
     var limits = Limits()
-    limits.maxZipBytes = row.int("max_zip_bytes") ?? limits.maxZipBytes
-    limits.maxVideoSeconds = row.double("max_video_seconds") ?? limits.maxVideoSeconds
-    limits.maxDescriptionPages = row.int("max_description_pages") ?? limits.maxDescriptionPages
-    limits.maxPixels = row.int("max_pixels") ?? limits.maxPixels
-    limits.maxEntries = row.int("max_entries") ?? limits.maxEntries
-    limits.maxUnpackedBytes = row.int("max_unpacked_bytes") ?? limits.maxUnpackedBytes
+    limits.maxZipBytes = try row.int("max_zip_bytes")
+    limits.maxVideoSeconds = try row.double("max_video_seconds")
+    limits.maxDescriptionPages = try row.int("max_description_pages")
+    limits.maxPixels = try row.int("max_pixels")
+    limits.maxEntries = try row.int("max_entries")
+    limits.maxUnpackedBytes = try row.int("max_unpacked_bytes")
     return Exhibition(
-      id: row.int("id") ?? 0, slug: row.string("slug") ?? "", title: row.string("title") ?? "",
-      year: row.int("year") ?? 0, description: row.string("description") ?? "", limits: limits,
-      prizeAmount: row.double("prize_amount") ?? 0, prizeCurrency: row.string("prize_currency") ?? "USD")
+      id: try row.int("id"), slug: try row.string("slug"), title: try row.string("title"),
+      year: try row.int("year"), description: try row.string("description"), limits: limits,
+      prizeAmount: try row.double("prize_amount"), prizeCurrency: try row.string("prize_currency"))
   }
 }

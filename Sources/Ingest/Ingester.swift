@@ -177,10 +177,11 @@ public final class Ingester {
     var verdict = Verdict()
     verdict.problems = inspection.problems
     verdict.warnings = inspection.warnings
-    verdict.files = assignRoles(inspection, verdict: &verdict)
+    verdict.files = try assignRoles(inspection, verdict: &verdict)
     // Every reason is reported; only a zip that could not be read whole says nothing of contents.
     let unreadable: Set<String> = [
-      ProblemCode.notARegularFile, .notAZip, .zipTooLarge, .zipTruncated, .zipCorrupt, .centralDirectoryMissing,
+      ProblemCode.notARegularFile, .notAZip, .zipTooLarge, .zipTruncated, .zipCorrupt, .crcMismatch,
+      .centralDirectoryMissing,
       .centralDirectoryMismatch, .overlappingEntries, .tooManyEntries, .tooMuchData,
     ].reduce(into: []) { $0.insert($1.rawValue) }
     if !verdict.problems.contains(where: { unreadable.contains($0.code) }) { checkContents(&verdict, link: link) }
@@ -194,14 +195,14 @@ public final class Ingester {
     return trimmed.lowercased().hasSuffix(".zip") ? String(trimmed.dropLast(4)) : trimmed
   }
 
-  private func assignRoles(_ inspection: ZipInspection, verdict: inout Verdict) -> [ReceivedFile] {
+  private func assignRoles(_ inspection: ZipInspection, verdict: inout Verdict) throws -> [ReceivedFile] {
     let candidates = inspection.entries.map { RoleInference.Candidate(path: $0.path, family: $0.type.family) }
     let assignments = RoleInference.assign(candidates)
     var files: [ReceivedFile] = []
     for (entry, assignment) in zip(inspection.entries, assignments) {
       var file = ReceivedFile(
         path: entry.path, role: assignment.role, type: entry.type.mediaType, size: entry.file.size,
-        sha256: entry.file.finish())
+        sha256: try entry.file.finish())
       file.number = assignment.number
       file.width = entry.properties.width
       file.height = entry.properties.height

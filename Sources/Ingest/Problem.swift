@@ -16,6 +16,7 @@ public enum ProblemCode: String, CaseIterable, Sendable {
   case tooManyEntries = "too-many-entries"
   case tooMuchData = "too-much-data"
   case sizeMismatch = "size-mismatch"
+  case crcMismatch = "crc-mismatch"
   case encryptedEntry = "encrypted-entry"
   // Entries.
   case unsafeName = "unsafe-name"
@@ -50,6 +51,8 @@ public enum ProblemCode: String, CaseIterable, Sendable {
     case .tooManyEntries: return "The zip holds more files than the call allows."
     case .tooMuchData: return "The files unpack to more data than the call allows."
     case .sizeMismatch: return "A file unpacks to a different size than the zip declares."
+    case .crcMismatch:
+      return "A file in the zip is damaged: its checksum does not match (the upload or download was corrupted)."
     case .encryptedEntry: return "A file is password-protected."
     case .unsafeName: return "A file name could write outside its folder or hide its real name."
     case .linkEntry: return "The zip holds a link instead of a file."

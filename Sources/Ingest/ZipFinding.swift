@@ -14,6 +14,7 @@ enum ZipProblem: Equatable {
   /// A named file, or (nil) the zip as a whole, as libarchive reports it.
   case encryptedEntry(String?)
   case sizeMismatch(String, unpacksToMore: Bool)
+  case crcMismatch(String)
   case tooMuchData(limit: Int)
   case zipTruncated
   case zipCorrupt(detail: String)
@@ -42,6 +43,7 @@ enum ZipProblem: Equatable {
     case .duplicateName: return .duplicateName
     case .encryptedEntry: return .encryptedEntry
     case .sizeMismatch: return .sizeMismatch
+    case .crcMismatch: return .crcMismatch
     case .tooMuchData: return .tooMuchData
     case .zipTruncated: return .zipTruncated
     case .zipCorrupt: return .zipCorrupt
@@ -65,7 +67,7 @@ enum ZipProblem: Equatable {
     case .linkEntry(let name), .specialEntry(let name), .executable(let name), .svgNotAllowed(let name),
       .htmlNotAllowed(let name), .formatNotAllowed(let name):
       return name
-    case .duplicateName(_, let name), .sizeMismatch(let name, _), .nestedArchive(let name, _),
+    case .duplicateName(_, let name), .sizeMismatch(let name, _), .crcMismatch(let name), .nestedArchive(let name, _),
       .typeMismatch(let name, _, _), .imageTooLarge(let name, _, _, _):
       return name
     case .encryptedEntry(let name): return name
@@ -102,6 +104,9 @@ enum ZipProblem: Equatable {
     case .sizeMismatch(let name, let more):
       return
         "\"\(name)\" unpacks to \(more ? "more" : "less") data than the zip declares for it (a sign of a zip bomb or a damaged zip)."
+    case .crcMismatch(let name):
+      return
+        "\"\(name)\" is damaged: its checksum does not match, so the upload or download was corrupted; please send the zip again."
     case .tooMuchData(let limit):
       return
         "The files in the zip unpack to more than \(readableSize(limit)); the call allows at most that much."

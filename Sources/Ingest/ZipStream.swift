@@ -148,7 +148,7 @@ struct ZipStream {
         var produced = 0
         var stopped = false
         let budget = limits.maxUnpackedBytes - unpacked
-        try reader.readData { block in
+        let damage = try readDetectingDamage(reader, entry: name) { block in
           // A small zip can unpack to gigabytes: Ctrl-C is heard between blocks of output too.
           try cancellation.check()
           produced += block.count
@@ -168,6 +168,12 @@ struct ZipStream {
           try file.write(block)
           return true
         }
+        if let damage {
+          findings.add(damage)
+          file.discard()
+          streamed[streamed.count - 1].produced = produced
+          continue
+        }
         if stopped {
           file.discard()
           return
@@ -182,6 +188,23 @@ struct ZipStream {
       case .encrypted: findings.add(.encryptedEntry(nil))
       case .corrupt: findings.add(.zipCorrupt(detail: error.message))
       }
+    }
+  }
+
+  /// Reads the current entry's data; an entry whose bytes fail their CRC-32 or declared size is
+  /// returned as its problem, to be reported and skipped while the stream reads on so that every
+  /// reason is shown.
+  private func readDetectingDamage(
+    _ reader: ZipStreamReader, entry name: String, _ consume: (UnsafeRawBufferPointer) throws -> Bool
+  ) throws -> ZipProblem? {
+    do {
+      try reader.readData(consume)
+      return nil
+    } catch ZipReadError.checksumMismatch {
+      return .crcMismatch(name)
+    } catch ZipReadError.sizeMismatch {
+      // More data than declared stops the entry early; this is the other way round.
+      return .sizeMismatch(name, unpacksToMore: false)
     }
   }
 }

@@ -76,7 +76,7 @@ struct BagWriter {
       let jury = Jury(archive: archive, exhibition: exhibition)
       for work in try archive.works(exhibition: exhibition) {
         let report = try archive.submissionReport(exhibition: exhibition, id: work.id)
-        let folder = "originals/\(exhibition.slug)/\(Self.folderName(forSubmission: work.id))"
+        let folder = "originals/\(exhibition.slug)/\(try Self.folderName(forSubmission: work.id))"
         var originals: [[String: Any]] = []
         for version in report.versions ?? [] {
           let name = "\(folder)/v\(version.number).zip"
@@ -206,10 +206,10 @@ struct BagWriter {
     let digests = BagDigests()
     var size = 0
     while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-      digests.update(chunk)
+      try digests.update(chunk)
       size += chunk.count
     }
-    let (a, b) = digests.finalize()
+    let (a, b) = try digests.finalize()
     return (a, b, size)
   }
 
@@ -224,7 +224,7 @@ struct BagWriter {
   /// `~XX`, so `~` itself never stands for itself. (`%` would need encoding again in the
   /// manifests, which validators read differently.) Very long ids keep a prefix and a hash of
   /// the whole id, within the file system's 255-byte limit on a name.
-  static func folderName(forSubmission id: String) -> String {
+  static func folderName(forSubmission id: String) throws -> String {
     let kept = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_".utf8)
     var name = ""
     for byte in id.utf8 {
@@ -237,7 +237,7 @@ struct BagWriter {
     if name.isEmpty { return "~" }
     guard name.utf8.count > 200 else { return name }
     // `=` is always encoded above, so a shortened name never equals a whole one.
-    return String(name.utf8.prefix(160))! + "=" + SHA256Hasher.hash(Array(id.utf8)).prefix(32)
+    return String(name.utf8.prefix(160))! + "=" + (try SHA256Hasher.hash(Array(id.utf8))).prefix(32)
   }
 
   static let partialPrefix = ".partial-"

@@ -232,16 +232,11 @@ enum JuryCommand: Command {
     let juror = try jury.juror(args.positional[0])
     let entry = ScoreEntry(
       juror: juror.id, submission: args.positional[1], values: values, comment: args.value("--comment"))
-    do {
-      let changes = try jury.apply([("Score", entry)], source: .commandLine)
-      print(
-        changes == 0
-          ? "Nothing changed: these are already the scores."
-          : "Recorded \(juror.name)'s scores for work \(args.positional[1]).")
-    } catch JuryError.sheetRefused(let problems) {
-      throw JuryError.invalidScore(
-        problems.map { $0.replacingOccurrences(of: "Score: ", with: "") }.joined(separator: " "))
-    }
+    let changes = try jury.score(entry)
+    print(
+      changes == 0
+        ? "Nothing changed: these are already the scores."
+        : "Recorded \(juror.name)'s scores for work \(args.positional[1]).")
   }
 }
 

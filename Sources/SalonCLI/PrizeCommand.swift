@@ -110,9 +110,9 @@ enum PrizeCommand: Command {
       )
     }
     if !s.tiedForFirst.isEmpty {
-      let share = jury.exhibition.prizeAmount / Double(s.tiedForFirst.count)
+      let share = jury.equalShare(among: s.tiedForFirst.count)
       print(
-        "Works \(s.tiedForFirst.joined(separator: ", ")) share rank 1: `salon prize award \(s.tiedForFirst.joined(separator: " "))` splits the prize, \(money((share * 100).rounded(.down) / 100)) \(jury.exhibition.prizeCurrency) each."
+        "Works \(s.tiedForFirst.joined(separator: ", ")) share rank 1: `salon prize award \(s.tiedForFirst.joined(separator: " "))` splits the prize, \(money(share)) \(jury.exhibition.prizeCurrency) each."
       )
     }
     if s.standings.contains(where: { $0.flags.contains("missing-scores") || $0.flags.contains("no-scores") }) {

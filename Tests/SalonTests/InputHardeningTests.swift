@@ -223,8 +223,8 @@ import Testing
     let (page, size) = try {
       let database = try Database(path: catalog)
       try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-      let root = try database.queryOne("SELECT rootpage FROM sqlite_master WHERE name = 'version'")!.int("rootpage")!
-      return (root, try database.queryOne("PRAGMA page_size")!.int("page_size")!)
+      let root = try database.queryOne("SELECT rootpage FROM sqlite_master WHERE name = 'version'")!.int("rootpage")
+      return (root, try database.queryOne("PRAGMA page_size")!.int("page_size"))
     }()
     let handle = try FileHandle(forUpdating: URL(fileURLWithPath: catalog))
     try handle.seek(toOffset: UInt64((page - 1) * size + 8))
