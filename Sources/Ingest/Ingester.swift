@@ -9,11 +9,14 @@ public final class Ingester {
   let form: FormExport?
   /// Each medium the form gave and the category it was taken as, for the organiser to review.
   public private(set) var categoriesByMedium: [String: WorkCategory] = [:]
+  let cancellation: Cancellation
 
-  public init(archive: SalonArchive, exhibition: Exhibition, form: FormExport?) {
+  /// `cancellation` stops the zip being read (throwing `Interrupted`) with nothing of it recorded.
+  public init(archive: SalonArchive, exhibition: Exhibition, form: FormExport?, cancellation: Cancellation = .never) {
     self.archive = archive
     self.exhibition = exhibition
     self.form = form
+    self.cancellation = cancellation
   }
 
   /// What ingest found at the paths it was given.
@@ -166,10 +169,17 @@ public final class Ingester {
     return report
   }
 
-  /// The SHA-256 of a zip the call's size limit allows (a larger one is rejected unread anyway).
+  /// The SHA-256 of a zip the call's size limit allows (a larger one is rejected unread anyway);
+  /// nil for anything but a regular file, which is never read (a pipe would never end).
   func zipSHA256(_ path: String) throws -> String? {
-    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    guard descriptor >= 0 else { return nil }
+    let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     defer { try? handle.close() }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
+      status.st_size <= exhibition.limits.maxZipBytes
+    else { return nil }
     let hasher = SHA256Hasher()
     var total = 0
     while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
@@ -253,7 +263,7 @@ public final class Ingester {
 
   /// Reads the zip once and applies every check; the caller keeps or discards its files.
   private func inspect(_ path: String, link: String?) throws -> (ZipInspection, Verdict) {
-    let inspection = try ZipInspection(archive: archive, limits: exhibition.limits)
+    let inspection = try ZipInspection(archive: archive, limits: exhibition.limits, cancellation: cancellation)
     do {
       try inspection.run(path: path, archive: archive)
     } catch {
@@ -266,7 +276,8 @@ public final class Ingester {
     verdict.files = try assignRoles(inspection, verdict: &verdict)
     // Every reason is reported; only a zip that could not be read whole says nothing of contents.
     let unreadable: Set<String> = [
-      ProblemCode.notAZip, .zipTooLarge, .zipTruncated, .zipCorrupt, .crcMismatch, .centralDirectoryMissing,
+      ProblemCode.notARegularFile, .notAZip, .zipTooLarge, .zipTruncated, .zipCorrupt, .crcMismatch,
+      .centralDirectoryMissing,
       .centralDirectoryMismatch, .overlappingEntries, .tooManyEntries, .tooMuchData,
     ].reduce(into: []) { $0.insert($1.rawValue) }
     if !verdict.problems.contains(where: { unreadable.contains($0.code) }) { checkContents(&verdict, link: link) }
@@ -385,6 +396,7 @@ public final class Ingester {
   }
 }
 
+/// "60 s", "12.5 s"; a duration read from a hostile header may be far past Int's range.
 func seconds(_ value: Double) -> String {
   guard value.isFinite, abs(value) < 1e15 else { return String(format: "%.0f s", value) }
   return value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)

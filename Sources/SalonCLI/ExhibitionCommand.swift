@@ -38,7 +38,9 @@ enum ExhibitionCommand: Command {
         "Unknown action \"\(action)\"; use list, rename, hide, show, remove or default.\(suggestion(for: action, among: actions))"
       )
     }
-    let archive = try openArchive(args)
+    // Listing and showing the default only read, so they work on an archive Salon may not write.
+    let archive = try openArchive(
+      args, reading: action == "list" || (action == "default" && args.positional.count == 1))
     func named(_ position: Int) throws -> Exhibition {
       guard args.positional.count > position else {
         throw UsageError("Exhibition \(action) needs the exhibition's slug.")
@@ -68,7 +70,8 @@ enum ExhibitionCommand: Command {
           [
             (line.isDefault ? "*" : " ") + " " + line.slug.padding(toLength: width, withPad: " ", startingAt: 0),
             String(line.year), String(line.submissions).padding(toLength: 5, withPad: " ", startingAt: 0),
-            (line.hidden ? "hidden" : "shown").padding(toLength: 7, withPad: " ", startingAt: 0), line.title,
+            (line.hidden ? "hidden" : "shown").padding(toLength: 7, withPad: " ", startingAt: 0),
+            TerminalText.visible(line.title),
           ].joined(separator: "  "))
       }
       print("* is the default: commands use it when no --exhibition is given.")
@@ -119,14 +122,14 @@ enum SettingsCommand: Command {
 
   static func run(_ arguments: [String]) throws {
     let args = try Arguments(arguments, valued: archiveOptions, flags: ["--json"])
-    let archive = try openArchive(args)
+    let archive = try openArchive(args, reading: args.positional.isEmpty)
     switch args.positional.first {
     case nil:
       let title = try archive.siteTitle()
       if args.has("--json") {
         try writeJSON(["siteTitle": title])
       } else {
-        print("site-title: \(title)")
+        print("site-title: \(TerminalText.visible(title))")
       }
     case "site-title":
       guard args.positional.count == 2 else { throw UsageError("Settings site-title needs the title.") }

@@ -75,20 +75,23 @@ enum IngestCommand: Command {
       }
       let how = delimiter == nil ? "read from its header line" : "as --delimiter says"
       print("Form export: \(form.delimiter.rawValue)-separated (\(how)).")
-      print("Form columns: \(mapped.joined(separator: ", ")).")
+      print(TerminalText.visible("Form columns: \(mapped.joined(separator: ", "))."))
       let ignored = form.headers.filter { header in !form.mapping.values.contains(header) && !header.isEmpty }
       if !ignored.isEmpty {
-        print("Not used: \(ignored.map { "\"\($0)\"" }.joined(separator: ", ")) (map one with --column FIELD=HEADER).")
+        print(
+          "Not used: \(ignored.map { "\"\(TerminalText.visible($0))\"" }.joined(separator: ", ")) (map one with --column FIELD=HEADER)."
+        )
       }
     }
     let skipped = found.skipped
     if !found.skipped.isEmpty && !json {
-      let names = found.skipped.map { URL(fileURLWithPath: $0).lastPathComponent }
+      let names = found.skipped.map { TerminalText.visible(URL(fileURLWithPath: $0).lastPathComponent) }
       let shown = names.prefix(10).joined(separator: ", ") + (names.count > 10 ? ", …" : "")
       print("Skipped \(names.count) file\(names.count == 1 ? " that is not a zip" : "s that are not zips"): \(shown).")
     }
     for (folder, subfolders) in found.foldersBelow {
-      let shown = subfolders.prefix(5).joined(separator: ", ") + (subfolders.count > 5 ? ", …" : "")
+      let shown =
+        subfolders.prefix(5).map(TerminalText.visible).joined(separator: ", ") + (subfolders.count > 5 ? ", …" : "")
       printError(
         "\(folder) holds no zip itself, but \(subfolders.count) of its subfolders do (\(shown)); ingest them with `salon ingest \(folder)/*/`."
       )
@@ -99,14 +102,14 @@ enum IngestCommand: Command {
       return
     }
 
-    let ingester = Ingester(archive: archive, exhibition: exhibition, form: form)
+    let ingester = Ingester(archive: archive, exhibition: exhibition, form: form, cancellation: interruption)
     let showProgress = standardErrorIsTerminal && zips.count > 1
     var reports: [SubmissionReport] = []
     var failures: [String] = []
     for (index, zip) in zips.enumerated() {
       if showProgress {
         let name = URL(fileURLWithPath: zip).lastPathComponent
-        FileHandle.standardError.write(Data("\r\u{1B}[K[\(index + 1)/\(zips.count)] \(name.prefix(60))".utf8))
+        writeToStandardError("\r\u{1B}[K[\(index + 1)/\(zips.count)] \(TerminalText.visible(String(name.prefix(60))))")
       }
       let report: SubmissionReport
       do {
@@ -117,18 +120,18 @@ enum IngestCommand: Command {
         throw error
       } catch {
         // One zip that cannot be read at all (permissions, a vanished file) never stops the batch.
-        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        printError("\(URL(fileURLWithPath: zip).lastPathComponent): \(error)")
+        if showProgress { writeToStandardError("\r\u{1B}[K") }
+        printError("\(URL(fileURLWithPath: zip).lastPathComponent): \(FileProblem.plainSentence(for: error))")
         failures.append(zip)
         continue
       }
       reports.append(report)
       if !json {
-        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if showProgress { writeToStandardError("\r\u{1B}[K") }
         printSummary(report)
       }
     }
-    if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    if showProgress { writeToStandardError("\r\u{1B}[K") }
     if json {
       try writeJSON(Output(submissions: reports, skipped: skipped))
       if !failures.isEmpty { throw Failed() }
@@ -160,9 +163,13 @@ enum IngestCommand: Command {
     default: change = ""
     }
     let mark = report.status == .accepted ? "accepted" : "REJECTED"
-    print("\(report.id) [\(report.zip)]: \(mark)\(change)")
-    for line in ReportGrouping.lines(report.problems) { print("  ✗ \(ReportGrouping.text(line))") }
-    for line in ReportGrouping.lines(report.warnings) { print("  ! \(ReportGrouping.text(line))") }
+    print("\(TerminalText.visible(report.id)) [\(TerminalText.visible(report.zip))]: \(mark)\(change)")
+    for line in ReportGrouping.lines(report.problems) {
+      print("  ✗ \(TerminalText.visible(ReportGrouping.text(line)))")
+    }
+    for line in ReportGrouping.lines(report.warnings) {
+      print("  ! \(TerminalText.visible(ReportGrouping.text(line)))")
+    }
   }
 
   /// How the form's free-text media became the call's categories, for the organiser to check.
@@ -170,7 +177,7 @@ enum IngestCommand: Command {
     guard !mapping.isEmpty else { return }
     print("Categories from the form's medium (change one with `salon submissions category ID CATEGORY`):")
     for medium in mapping.keys.sorted(by: NaturalOrder.precedes) {
-      print("  \"\(medium)\" → \(mapping[medium]!.label)")
+      print("  \"\(TerminalText.visible(medium))\" → \(mapping[medium]!.label)")
     }
   }
 }

@@ -6,8 +6,10 @@ import Ingest
 /// (0 success, 1 failure, 64 bad usage).
 public enum SalonCommand {
   public static func exitAfterRunning(_ commandLine: [String]) -> Never {
-    signal(SIGINT) { _ in interruptRequested = 1 }
-    signal(SIGTERM) { _ in interruptRequested = 1 }
+    // Made before the handlers exist: a signal handler must not be the first to touch a global.
+    _ = interruption
+    signal(SIGINT) { _ in interruption.cancel() }
+    signal(SIGTERM) { _ in interruption.cancel() }
     // A parent may have blocked these (the mask survives exec); Ctrl-C must still reach us.
     var unblock = sigset_t()
     sigemptyset(&unblock)
@@ -15,8 +17,12 @@ public enum SalonCommand {
     sigaddset(&unblock, SIGTERM)
     sigprocmask(SIG_UNBLOCK, &unblock, nil)
     setvbuf(stdout, nil, _IOFBF, 1 << 16)
-    let status = run(Array(commandLine.dropFirst()))
-    fflush(stdout)
+    var status = run(Array(commandLine.dropFirst()))
+    // A report that never reached its reader is a failure, not a success.
+    if fflush(stdout) != 0 || ferror(stdout) != 0 {
+      writeToStandardError("Salon could not write its output (the file or pipe it goes to is full or closed).\n")
+      status = status == 0 ? 1 : status
+    }
     exit(status)
   }
 
@@ -142,11 +148,14 @@ public enum SalonCommand {
       printError("Interrupted; nothing half-done was recorded.")
       return 130
     } catch {
-      printError(String(describing: error))
+      printError(FileProblem.plainSentence(for: error))
       return 1
     }
   }
 }
+
+/// Cancelled by Ctrl-C (SIGINT) or SIGTERM; commands pass it to the long work they start.
+let interruption = Cancellation()
 
 /// One subcommand: its usage text and what it does.
 protocol Command {
@@ -154,10 +163,26 @@ protocol Command {
   static func run(_ arguments: [String]) throws
 }
 
-/// Prints a message for the organiser on standard error, as a sentence: capitalised.
+/// Prints one message for the organiser on standard error, as a capitalised sentence, text from
+/// submissions made visible.
 func printError(_ message: String) {
   fflush(stdout)
-  FileHandle.standardError.write(Data((capitalised(message) + "\n").utf8))
+  let lines = capitalised(message).split(separator: "\n", omittingEmptySubsequences: false).map {
+    TerminalText.visible(String($0))
+  }
+  writeToStandardError(lines.joined(separator: "\n") + "\n")
+}
+
+/// Writes to standard error as well as it can: if it cannot be written (closed, full), the
+/// message is lost but Salon goes on.
+func writeToStandardError(_ text: String) {
+  var bytes = Array(text.utf8)[...]
+  while !bytes.isEmpty {
+    let n = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    if n < 0 && errno == EINTR { continue }
+    guard n > 0 else { return }
+    bytes = bytes.dropFirst(n)
+  }
 }
 
 func capitalised(_ message: String) -> String {
@@ -197,18 +222,21 @@ func editDistance(_ a: String, _ b: String) -> Int {
 let archiveOptions: Set<String> = ["--archive", "--exhibition"]
 
 /// The archive named by --archive, else the one in the current folder or the nearest above it
-/// (as git finds its repository). `create` makes one in the current folder when there is none.
-func openArchive(_ arguments: Arguments, create: Bool = false) throws -> SalonArchive {
+/// (as git finds its repository). `create` makes one in the current folder when there is none; a
+/// command that only reads (`reading`) also opens one it may not write.
+func openArchive(_ arguments: Arguments, create: Bool = false, reading: Bool = false) throws -> SalonArchive {
   if let path = arguments.value("--archive") {
     if !create && !SalonArchive.exists(at: path) {
       throw CatalogError.noArchiveFound(
         path: URL(fileURLWithPath: path).standardizedFileURL.path, upward: false,
         below: SalonArchive.archivesBelow(path))
     }
-    return try SalonArchive.open(at: path, create: create)
+    return try SalonArchive.open(at: path, create: create, readOnlyIfNeeded: reading)
   }
   let here = FileManager.default.currentDirectoryPath
-  if let found = SalonArchive.locate(from: here) { return try SalonArchive.open(at: found) }
+  if let found = SalonArchive.locate(from: here) {
+    return try SalonArchive.open(at: found, readOnlyIfNeeded: reading)
+  }
   guard create else {
     throw CatalogError.noArchiveFound(path: here, upward: true, below: SalonArchive.archivesBelow(here))
   }
