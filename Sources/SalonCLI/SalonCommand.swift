@@ -140,7 +140,7 @@ public enum SalonCommand {
       try handler.run(rest)
       return 0
     } catch let error as UsageError {
-      printError("\(error.message)\n\n\(handler.usage)")
+      printError("\(capitalised(error.message))\n\n\(handler.usage)")
       return 64
     } catch is Failed {
       return 1
@@ -163,11 +163,10 @@ protocol Command {
   static func run(_ arguments: [String]) throws
 }
 
-/// Prints one message for the organiser on standard error, as a capitalised sentence, text from
-/// submissions made visible.
+/// Prints one message for the organiser on standard error, text from submissions made visible.
 func printError(_ message: String) {
   fflush(stdout)
-  let lines = capitalised(message).split(separator: "\n", omittingEmptySubsequences: false).map {
+  let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map {
     TerminalText.visible(String($0))
   }
   writeToStandardError(lines.joined(separator: "\n") + "\n")
@@ -185,6 +184,8 @@ func writeToStandardError(_ text: String) {
   }
 }
 
+/// A usage message as a sentence: "jury sheet needs…" → "Jury sheet needs…", "--by is…" → "Option --by is…".
+/// (Only for usage messages: a failure may start with a file name, whose case matters.)
 func capitalised(_ message: String) -> String {
   if message.hasPrefix("--") { return "Option " + message }
   guard let first = message.first, first.isLowercase else { return message }
