@@ -2,10 +2,13 @@ import Catalog
 import Export
 import Foundation
 import Imaging
+import Ingest
+import MediaTools
 
 enum ExportCommand: Command {
   static let usage = """
-    Usage: salon export [-o DIR] [--theme DIR] [--clean] [--json] [--archive DIR]
+    Usage: salon export [-o DIR] [--theme DIR] [--clean] [--video-size PX] [--pdf-pages N]
+                        [--media-time-limit SECONDS] [--json] [--archive DIR]
 
     Writes the static gallery of every exhibition in the archive (default: ./gallery). A work
     appears when it is selected, its rights are granted and its authorship affirmed; the report
@@ -13,16 +16,42 @@ enum ExportCommand: Command {
       -o DIR          Where the site goes (a new folder, or one an earlier export made)
       --theme DIR     A theme folder with Templates/ and/or Gallery/ overriding the default
       --clean         Remove what an earlier export wrote, then export anew
+      --video-size PX Longest side of published videos and animations (default 1280)
+      --pdf-pages N   Pages of a PDF work shown as images (default 20)
+      --media-time-limit SECONDS
+                      Longest ffmpeg, poppler or qpdf may work on one file (default 600)
       --json          Print the report as JSON
     """
 
   static func run(_ arguments: [String]) throws {
-    let args = try Arguments(arguments, valued: archiveOptions.union(["-o", "--theme"]), flags: ["--clean", "--json"])
+    let args = try Arguments(
+      arguments, valued: archiveOptions.union(["-o", "--theme", "--video-size", "--pdf-pages", "--media-time-limit"]),
+      flags: ["--clean", "--json"])
     guard args.positional.isEmpty else { throw UsageError("export takes only options.") }
     let archive = try openArchive(args)
     let theme = try Theme(override: args.value("--theme").map { URL(fileURLWithPath: $0) })
     let output = URL(fileURLWithPath: args.value("-o") ?? "gallery").standardizedFileURL
-    let report = try Exporter(archive: archive, theme: theme).export(to: output, clean: args.has("--clean"))
+    let seconds = try args.double("--media-time-limit") ?? 600
+    guard seconds > 0 else { throw UsageError("--media-time-limit takes a number of seconds above 0.") }
+    let showProgress = standardErrorIsTerminal
+    let settings = ExportSettings(
+      videoMaxSide: try args.int("--video-size") ?? 1280, pdfPages: try args.int("--pdf-pages") ?? 20,
+      mediaLimits: SandboxLimits(wallSeconds: seconds, cpuSeconds: Int(min(seconds * 4, 1e6))),
+      isCancelled: { interruptRequested != 0 },
+      progress: { done, total, mediaSeconds in
+        guard showProgress else { return }
+        let media = mediaSeconds > 0 ? String(format: ", %.0f s of media transcoded", mediaSeconds) : ""
+        FileHandle.standardError.write(Data("\r\u{1B}[K[\(done)/\(total)] media files\(media)".utf8))
+      })
+    let report: ExportReport
+    do {
+      report = try Exporter(archive: archive, theme: theme, settings: settings).export(
+        to: output, clean: args.has("--clean"))
+      if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    } catch {
+      if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+      throw error
+    }
     if args.has("--json") {
       try writeJSON(report)
       return
@@ -31,7 +60,7 @@ enum ExportCommand: Command {
       "Exported \(report.works) works in \(report.exhibitions.count) exhibition\(report.exhibitions.count == 1 ? "" : "s") to \(report.output)"
     )
     print(
-      "  \(report.pages) pages: \(report.written) files written, \(report.unchanged) unchanged, \(report.removed) removed; \(report.derivativesMade) images made, \(report.derivativesReused) reused."
+      "  \(report.pages) pages: \(report.written) files written, \(report.unchanged) unchanged, \(report.removed) removed; \(report.derivativesMade) media files made, \(report.derivativesReused) reused."
     )
     if !report.leftOut.isEmpty {
       print("Left out:")
@@ -40,7 +69,7 @@ enum ExportCommand: Command {
       }
     }
     if !report.failures.isEmpty {
-      print("Could not make images for:")
+      print("Could not publish:")
       for f in report.failures { print("  \(f.exhibition)/\(f.id) \(f.file): \(f.message)") }
     }
     print(
