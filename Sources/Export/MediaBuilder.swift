@@ -303,7 +303,10 @@ struct MediaBuilder {
   /// WebP and JPEG at each width, smallest first, each width once.
   func images(of source: String, maxPixels: Int, base: String) throws -> [PublishedMedia.Size] {
     let made = try Imaging.derivatives(of: source, widths: Exporter.widths, maxPixels: maxPixels) { width in
-      (output.appendingPathComponent("\(base)-\(width).webp").path, output.appendingPathComponent("\(base)-\(width).jpg").path)
+      (
+        output.appendingPathComponent("\(base)-\(width).webp").path,
+        output.appendingPathComponent("\(base)-\(width).jpg").path
+      )
     }
     var seenWidths = Set<Int>()
     return made.map { derivative in

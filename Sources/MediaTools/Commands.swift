@@ -50,10 +50,11 @@ public struct VideoRendition: MediaCommand {
   public func arguments(demuxer: String?, folder: String) -> [String] {
     var arguments = ffmpegInput(demuxer) + ["-map", "0:v:0"]
     if hasAudio { arguments += ["-map", "0:a:0"] }
-    arguments += Self.cleanOutput + [
-      "-vf", Self.fit(maxSide) + ",setsar=1", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23",
-      "-pix_fmt", "yuv420p", "-profile:v", "high", "-flags:v", "+bitexact",
-    ]
+    arguments +=
+      Self.cleanOutput + [
+        "-vf", Self.fit(maxSide) + ",setsar=1", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23",
+        "-pix_fmt", "yuv420p", "-profile:v", "high", "-flags:v", "+bitexact",
+      ]
     if hasAudio { arguments += ["-c:a", "aac", "-b:a", "128k", "-ac", "2", "-flags:a", "+bitexact"] }
     return arguments + ["-movflags", "+faststart", "-f", "mp4", "-y", folder + "/" + Self.output]
   }
@@ -73,7 +74,8 @@ public struct PosterFrame: MediaCommand {
   }
   public func arguments(demuxer: String?, folder: String) -> [String] {
     ffmpegInput(demuxer, seek: at) + [
-      "-filter_complex", "[0:v:0]\(Self.fit(maxSide)),setsar=1,split[poster][probe];[probe]scale=16:16,format=gray[grey]",
+      "-filter_complex",
+      "[0:v:0]\(Self.fit(maxSide)),setsar=1,split[poster][probe];[probe]scale=16:16,format=gray[grey]",
       "-map", "[poster]", "-frames:v", "1", "-map_metadata", "-1", "-f", "image2", "-c:v", "png", "-y",
       folder + "/" + Self.output, "-map", "[grey]", "-frames:v", "1", "-f", "rawvideo", "-y",
       folder + "/" + Self.brightness,

@@ -57,20 +57,33 @@ extension Sandbox {
   /// Probes an audio or video file with `ffprobe -of json`.
   /// - Parameter countPackets: read the whole file to count packets (frames of a GIF).
   public func probe(_ path: String, workingFolder: String, countPackets: Bool = false) throws -> MediaFacts {
-    let output = try run(
-      .ffprobe,
-      [
-        "-v", "error", "-hide_banner", "-protocol_whitelist", "file", "-format_whitelist", AllowedFormats.list,
-        "-of", "json", "-show_format", "-show_streams",
-      ] + (countPackets ? ["-count_packets"] : []) + ["file:" + Sandbox.inputPath], input: path,
-      workingFolder: workingFolder)
+    let output = try Self.unreadableWhenFailed {
+      try run(
+        .ffprobe,
+        [
+          "-v", "error", "-hide_banner", "-protocol_whitelist", "file", "-format_whitelist", AllowedFormats.list,
+          "-of", "json", "-show_format", "-show_streams",
+        ] + (countPackets ? ["-count_packets"] : []) + ["file:" + Sandbox.inputPath], input: path,
+        workingFolder: workingFolder)
+    }
     return try MediaFacts(json: output)
   }
 
   /// The number of pages of a PDF, from poppler's `pdfinfo`.
   public func pdfPageCount(_ path: String, workingFolder: String) throws -> Int {
-    let output = try run(.pdfinfo, [Sandbox.inputPath], input: path, workingFolder: workingFolder)
+    let output = try Self.unreadableWhenFailed {
+      try run(.pdfinfo, [Sandbox.inputPath], input: path, workingFolder: workingFolder)
+    }
     return try Self.pageCount(pdfinfo: output)
+  }
+
+  /// A reader that exits with an error could not read the file: say so, not that it failed.
+  static func unreadableWhenFailed(_ body: () throws -> Data) throws -> Data {
+    do {
+      return try body()
+    } catch MediaToolError.failed {
+      throw MediaToolError.unreadable
+    }
   }
 
   /// The last `Pages:` line: the document's own strings (title, author…) come before it, so a

@@ -122,7 +122,9 @@ public struct Sandbox: Sendable {
   /// Returns what it printed on standard output.
   @discardableResult
   public func run(_ tool: MediaTool, _ arguments: [String], input: String?, workingFolder: String) throws -> Data {
-    guard let executable = tool.path else { throw MediaToolError.missingTool(tool: tool.rawValue, package: tool.package) }
+    guard let executable = tool.path else {
+      throw MediaToolError.missingTool(tool: tool.rawValue, package: tool.package)
+    }
     guard let limiter = MediaTool.limiter else {
       throw MediaToolError.missingTool(tool: "prlimit", package: "util-linux")
     }
