@@ -64,6 +64,9 @@ struct MediaBuilder {
 
   /// A stored file and the settings that shape its derivatives: a change of either remakes them.
   func cacheKey(_ job: Job) -> String {
+    if Self.mayBeAnimated(archive.storedFileURL(sha256: job.sha).path, type: job.type) {
+      return "\(job.sha) animation \(settings.videoMaxSide)"
+    }
     switch Self.family(job.type) {
     case .video, .animation: return "\(job.sha) video \(settings.videoMaxSide)"
     case .pdf: return "\(job.sha) pdf \(settings.pdfPages) \(settings.pdfDPI)"
@@ -308,14 +311,21 @@ struct MediaBuilder {
         output.appendingPathComponent("\(base)-\(width).jpg").path
       )
     }
+    // A small picture gives the same width twice; the page lists each width once and the
+    // site keeps no file it does not list.
     var seenWidths = Set<Int>()
-    return made.map { derivative in
-      PublishedMedia.Size(
+    var kept: [PublishedMedia.Size] = []
+    for derivative in made.sorted(by: { ($0.width, $0.requestedWidth) < ($1.width, $1.requestedWidth) }) {
+      let size = PublishedMedia.Size(
         width: derivative.width, height: derivative.height, webp: "\(base)-\(derivative.requestedWidth).webp",
         jpeg: "\(base)-\(derivative.requestedWidth).jpg")
+      if seenWidths.insert(derivative.width).inserted {
+        kept.append(size)
+      } else {
+        for name in [size.webp, size.jpeg] { unlink(output.appendingPathComponent(name).path) }
+      }
     }
-    .sorted { ($0.width, $0.jpeg) < ($1.width, $1.jpeg) }
-    .filter { seenWidths.insert($0.width).inserted }
+    return kept
   }
 
   /// Moves a finished file from the private folder to its published name, atomically.

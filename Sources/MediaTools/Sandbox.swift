@@ -177,7 +177,8 @@ public struct Sandbox: Sendable {
 
     let argv =
       [
-        limiter, "--cpu=\(limits.cpuSeconds)", "--as=\(limits.memoryBytes)", "--fsize=\(limits.fileBytes)",
+        limiter, "--cpu=\(limits.cpuSeconds):\(limits.cpuSeconds + 2)", "--as=\(limits.memoryBytes)",
+        "--fsize=\(limits.fileBytes)",
         "--core=0", "--", executable,
       ] + arguments
     let environment = ["PATH=/usr/bin:/bin", "LC_ALL=C", "HOME=\(workingFolder)", "TMPDIR=\(workingFolder)"]
@@ -195,6 +196,7 @@ public struct Sandbox: Sendable {
     let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(limits.wallSeconds * 1e9)
     var output = Data()
     var status: Int32 = 0
+    var usage = rusage()
     var exited = false
     var outputOpen = true
     var stopped: MediaToolError?
@@ -213,7 +215,7 @@ public struct Sandbox: Sendable {
       } else {
         usleep(10_000)
       }
-      let waited = waitpid(pid, &status, WNOHANG)
+      let waited = wait4(pid, &status, WNOHANG, &usage)
       if waited == pid {
         exited = true
         break
@@ -233,15 +235,22 @@ public struct Sandbox: Sendable {
     if let stopped { throw stopped }
 
     let signal = status & 0x7F
+    let code = (status >> 8) & 0xFF
+    // Tools catch SIGXCPU and exit on their own (ffmpeg does), so the time used tells best.
+    let processorSeconds =
+      Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+      + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    if (signal != 0 || code != 0) && processorSeconds >= Double(limits.cpuSeconds) - 0.05 {
+      throw MediaToolError.overLimit("processor time")
+    }
     if signal != 0 {
       switch signal {
       case SIGXCPU: throw MediaToolError.overLimit("processor time")
       case SIGXFSZ: throw MediaToolError.overLimit("disk space")
-      case SIGKILL: throw MediaToolError.overLimit("processor time")
+      case SIGKILL: throw MediaToolError.overLimit("memory")
       default: throw MediaToolError.crashed(tool: tool.rawValue)
       }
     }
-    let code = (status >> 8) & 0xFF
     guard code == 0 else { throw MediaToolError.failed(tool: tool.rawValue, status: code) }
     return output
   }

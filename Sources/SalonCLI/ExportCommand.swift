@@ -19,7 +19,8 @@ enum ExportCommand: Command {
       --video-size PX Longest side of published videos and animations (default 1280)
       --pdf-pages N   Pages of a PDF work shown as images (default 20)
       --media-time-limit SECONDS
-                      Longest ffmpeg, poppler or qpdf may work on one file (default 600)
+                      Processor time ffmpeg, poppler or qpdf may spend on one file (default
+                      600); the clock allows twice that, and at least 30 s more
       --json          Print the report as JSON
     """
 
@@ -36,7 +37,10 @@ enum ExportCommand: Command {
     let showProgress = standardErrorIsTerminal
     let settings = ExportSettings(
       videoMaxSide: try args.int("--video-size") ?? 1280, pdfPages: try args.int("--pdf-pages") ?? 20,
-      mediaLimits: SandboxLimits(wallSeconds: seconds, cpuSeconds: Int(min(seconds * 4, 1e6))),
+      // Processor time is what a spinning decoder burns, whatever else the machine is doing;
+      // the clock catches a tool that waits forever.
+      mediaLimits: SandboxLimits(
+        wallSeconds: max(seconds * 2, seconds + 30), cpuSeconds: Int(min(seconds, 1e6).rounded(.up))),
       isCancelled: { interruptRequested != 0 },
       progress: { done, total, mediaSeconds in
         guard showProgress else { return }

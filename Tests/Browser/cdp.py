@@ -204,6 +204,8 @@ def play(pages):
     try:
         for page in pages:
             browser.open("file://" + os.path.abspath(page))
+            # A visitor's click on the page first, as the browser's autoplay rules require.
+            browser.click("h1")
             players = browser.evaluate("""Promise.all([].slice.call(document.querySelectorAll('audio,video')).map(function(m){
               m.muted=true;
               return m.play().then(function(){return new Promise(function(done){setTimeout(function(){
