@@ -188,3 +188,45 @@ extension Sandbox {
       command.tool, command.arguments(demuxer: demuxer, folder: folder), input: input, workingFolder: folder)
   }
 }
+
+/// A clip made from nothing: ffmpeg's own test picture and a tone, encoded for real (H.264 and
+/// AAC in MP4, or MP3 alone). For the demo and the benchmarks; it reads no file.
+public struct TestPattern: MediaCommand {
+  public enum Kind: Sendable {
+    case video(width: Int, height: Int)
+    case mp3
+  }
+  public var kind: Kind
+  public var seconds: Double
+  public var frequency: Int
+  public var tool: MediaTool { .ffmpeg }
+  public init(_ kind: Kind, seconds: Double, frequency: Int = 440) {
+    self.kind = kind
+    self.seconds = seconds.isFinite ? min(max(seconds, 0.1), 3600) : 1
+    self.frequency = min(max(frequency, 20), 20_000)
+  }
+  public var output: String {
+    if case .mp3 = kind { return "pattern.mp3" }
+    return "pattern.mp4"
+  }
+  public func arguments(demuxer: String?, folder: String) -> [String] {
+    let duration = String(format: "%.3f", seconds)
+    let tone = ["-f", "lavfi", "-i", "sine=frequency=\(frequency):beep_factor=2:duration=\(duration)"]
+    let common = ["-nostdin", "-hide_banner", "-v", "error"]
+    switch kind {
+    case .video(let width, let height):
+      let w = min(max(width, 16), 7680) / 2 * 2
+      let h = min(max(height, 16), 4320) / 2 * 2
+      return common + ["-f", "lavfi", "-i", "testsrc2=size=\(w)x\(h):rate=25:duration=\(duration)"] + tone + [
+        "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+        "-b:a", "128k", "-shortest", "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact",
+        "-flags:a", "+bitexact", "-movflags", "+faststart", "-f", "mp4", "-y", folder + "/" + output,
+      ]
+    case .mp3:
+      return common + tone + [
+        "-c:a", "libmp3lame", "-b:a", "128k", "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",
+        "-f", "mp3", "-y", folder + "/" + output,
+      ]
+    }
+  }
+}
