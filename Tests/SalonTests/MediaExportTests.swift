@@ -173,6 +173,44 @@ struct MediaGallery {
   }
 }
 
+extension MediaExportTests {
+  /// Processes whose parent is `parent`, from /proc.
+  static func children(of parent: pid_t) -> [pid_t] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap { entry -> pid_t? in
+      guard let pid = pid_t(entry),
+        let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+      else { return nil }
+      let fields = stat[stat.index(after: close)...].split(separator: " ")
+      return fields.count > 2 && pid_t(fields[1]) == parent ? pid : nil
+    }
+  }
+
+  @Test func ctrlCKillsTheRunningToolAtOnceAndARerunFinishes() throws {
+    let g = MediaGallery()
+    try g.setUp(extra: [("6", "6_video.mp4", MediaFixtures.bytes("heavy.mp4"))])
+    let process = try Binary.start(["export", "-o", g.site, "--archive", g.archive])
+    var tools: [pid_t] = []
+    let deadline = Date().addingTimeInterval(60)
+    while tools.isEmpty && Date() < deadline && process.isRunning {
+      Thread.sleep(forTimeInterval: 0.05)
+      tools = Self.children(of: process.processIdentifier)
+    }
+    try #require(!tools.isEmpty, "a tool was started")
+    let pressed = Date()
+    kill(process.processIdentifier, SIGINT)
+    process.waitUntilExit()
+    #expect(Date().timeIntervalSince(pressed) < 3, "stopped at once")
+    #expect(process.terminationStatus == 130)
+    for tool in tools { #expect(kill(tool, 0) != 0, "tool \(tool) is gone") }
+    #expect(!g.files.keys.contains { $0.contains(".partial-") }, "the stopped tool's private folder is gone")
+    let rerun = try g.export()
+    #expect((rerun["failures"] as! [Any]).isEmpty)
+    #expect(!g.files.keys.contains { $0.contains(".partial-") }, "the rerun sweeps what was left")
+  }
+}
+
 /// Published audio and video as a visitor plays them, in Debian's headless Chromium.
 @Suite(.serialized) struct MediaInBrowserTests {
   @Test func aPublishedVideoAndAudioFileActuallyPlay() throws {

@@ -15,6 +15,7 @@ enum MediaFixtures {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("salon-media-fixtures-\(getpid())")
     try? FileManager.default.removeItem(at: url)
     try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(atPath: MediaFixtures.folder) }
     let f = url.path
     let quiet = ["-v", "error", "-nostdin", "-y"]
     let clip = ["-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=2", "-f", "lavfi", "-i", "sine=f=440:d=2"]
