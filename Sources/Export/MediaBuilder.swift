@@ -198,6 +198,9 @@ struct MediaBuilder {
     case .pdf:
       return (try pdf(source, base, folder, sandbox), 0)
     default:
+      if job.type == "image/webp", Self.mayBeAnimated(source, type: job.type) {
+        return (try animatedWebP(source, job, base), 0)
+      }
       if Self.mayBeAnimated(source, type: job.type) {
         let facts = try sandbox.probe(source, workingFolder: folder.path, countPackets: true)
         if let frames = facts.video?.packets, frames > 1 {
@@ -281,6 +284,19 @@ struct MediaBuilder {
     return (media, facts.duration ?? 0)
   }
 
+  /// An animated WebP stays one, re-encoded by libvips (its loader is trusted; ffmpeg cannot
+  /// decode animated WebP), with its first frame as the still.
+  func animatedWebP(_ source: String, _ job: Job, _ base: String) throws -> PublishedMedia {
+    var media = PublishedMedia(kind: .animation)
+    media.sizes = try images(of: source, maxPixels: job.maxPixels, base: base)
+    let name = "\(base)-anim-\(settings.videoMaxSide).webp"
+    _ = try Imaging.animatedWebP(
+      of: source, maxSide: settings.videoMaxSide, maxPixels: job.maxPixels,
+      to: output.appendingPathComponent(name).path)
+    media.rendition = name
+    return media
+  }
+
   /// Pages as images (poppler in the sandbox renders, libvips only reads its PNGs); the PDF
   /// itself only once qpdf has rebuilt it without its metadata.
   func pdf(_ source: String, _ base: String, _ folder: PrivateFolder, _ sandbox: Sandbox) throws -> PublishedMedia {
@@ -337,13 +353,20 @@ struct MediaBuilder {
     }
   }
 
-  /// GIFs, and PNGs with an animation control chunk before their image data (a bounded header
-  /// read); the probe then counts their frames.
+  /// GIFs, PNGs with an animation control chunk before their image data, and WebPs whose
+  /// extended header says "animation" (bounded header reads); the probe then counts GIF and PNG
+  /// frames.
   static func mayBeAnimated(_ path: String, type: String) -> Bool {
     if type == "image/gif" { return true }
-    guard type == "image/png", let handle = FileHandle(forReadingAtPath: path) else { return false }
+    guard type == "image/png" || type == "image/webp", let handle = FileHandle(forReadingAtPath: path) else {
+      return false
+    }
     defer { try? handle.close() }
     let head = [UInt8]((try? handle.read(upToCount: 64 * 1024)) ?? Data())
+    if type == "image/webp" {
+      // RIFF, size, WEBP, then a VP8X chunk whose flags byte has the animation bit.
+      return head.count >= 21 && head[12..<16].elementsEqual("VP8X".utf8) && head[20] & 0x02 != 0
+    }
     let actl = Array("acTL".utf8)
     let idat = Array("IDAT".utf8)
     var index = 8

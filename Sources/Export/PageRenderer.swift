@@ -188,6 +188,7 @@ struct PageRenderer {
       primary ? work.title : "Supplementary \(file.number.map(String.init) ?? "")".trimmingCharacters(in: .whitespaces)
     var item: [String: TemplateValue] = [
       "isImage": .bool(false), "isAudio": .bool(false), "isVideo": .bool(false), "isAnimation": .bool(false),
+      "isAnimatedImage": .bool(false),
       "isPDF": .bool(false), "isText": .bool(false), "label": .text(label), "image": .null, "src": .null,
       "poster": .null, "pages": .list([]), "text": .null, "truncated": .bool(m.textTruncated), "width": .null,
       "height": .null,
@@ -206,7 +207,12 @@ struct PageRenderer {
       item["image"] = image(m, root: root, alt: altText, sizes: "(min-width: 60rem) 60rem, 100vw")
     case .video, .animation:
       guard let rendition = m.rendition else { return nil }
-      item[m.kind == .video ? "isVideo" : "isAnimation"] = .bool(true)
+      if rendition.hasSuffix(".webp") {
+        item["isAnimatedImage"] = .bool(true)
+        item["alt"] = .text(altText)
+      } else {
+        item[m.kind == .video ? "isVideo" : "isAnimation"] = .bool(true)
+      }
       item["src"] = .text(root + rendition)
     case .audio:
       guard let rendition = m.rendition else { return nil }

@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 import MediaTools
 import SampleContent
 import Testing
@@ -150,6 +151,20 @@ struct MediaGallery {
     #expect(smaller["derivativesMade"] as? Int == 3)
     #expect(g.page("1").contains(#"width="120" height="160""#) || g.page("1").contains("-160.mp4"))
     #expect(!g.files.keys.contains { $0.hasSuffix("-1280.mp4") }, "the old renditions are removed")
+  }
+
+  @Test func anAnimatedWebPStaysAnimatedAndIsNeverUpscaled() throws {
+    let g = MediaGallery()
+    try g.setUp(extra: [("7", "7_main.webp", MediaFixtures.bytes("animated.webp"))])
+    let report = try g.export()
+    #expect((report["failures"] as! [Any]).isEmpty, "\(report["failures"]!)")
+    let animation = try #require(g.files.keys.first { $0.hasSuffix(".webp") && $0.contains("-anim-") })
+    #expect(try Imaging.frameCount(of: g.site + "/" + animation) == 3, "every frame is kept")
+    let size = try Imaging.size(of: g.site + "/" + animation)
+    #expect(size.width == 160, "never upscaled past its own size")
+    #expect(g.page("7").contains(#"class="animation""#))
+    let data = g.files[animation]!
+    #expect(data.range(of: Data("EXIF".utf8)) == nil && data.range(of: Data("XMP ".utf8)) == nil)
   }
 
   @Test func aFileThatOutrunsTheLimitFailsAloneAndTheRestIsPublished() throws {

@@ -53,6 +53,10 @@ enum MediaFixtures {
       quiet + [
         "-f", "lavfi", "-i", "testsrc2=s=160x120:r=5:d=0.6", "-loop", "0", "\(f)/animated.gif",
       ])
+    make(
+      quiet + [
+        "-f", "lavfi", "-i", "testsrc2=s=160x120:r=5:d=0.6", "-loop", "0", "-c:v", "libwebp_anim", "\(f)/animated.webp",
+      ])
     FileManager.default.createFile(
       atPath: "\(f)/private.pdf", contents: Data(SampleMedia.pdf(pages: 3, title: "Score", author: pdfAuthor)))
     return f
