@@ -32,7 +32,7 @@ let package = Package(
     .target(name: "Catalog", dependencies: ["SQLite", "Hashing"]),
     .target(name: "Ingest", dependencies: ["Catalog", "Zip", "Hashing"]),
     .target(name: "Jury", dependencies: ["Catalog", "Hashing"]),
-    .target(name: "Export", dependencies: ["Catalog", "Jury", "Imaging", "Hashing", "MediaTools"]),
+    .target(name: "Export", dependencies: ["Catalog", "Imaging", "Hashing", "MediaTools"]),
 
     // Real media made in code: the demo, the benchmarks and the tests use it.
     .target(name: "SampleContent", dependencies: ["Zip", "MediaTools"]),

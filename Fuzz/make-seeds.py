@@ -54,6 +54,19 @@ write("zip", "empty.zip", b"PK\x05\x06" + b"\x00" * 18)
 write("csv", "portal.csv", "Submission ID,Title,Authors,Email,Rights,AI use\r\n24,\"Rain, again\",Ann,a@x.org,Yes,None\r\n")
 write("csv", "google.csv", "\ufeffTimestamp,Has this work previously appeared elsewhere (including online)?,If so, where?,How was AI used?\n1,\"Yes, at \"\"ISEA\"\"\",ISEA,\"multi\nline\"\n")
 write("csv", "broken.csv", "id,title\n1,\"never closed\n")
+# Encodings: UTF-16 with its byte-order mark is read; without it, its NULs are refused, as are
+# invalid UTF-8 (a Latin-1 export, an overlong form), a NUL inside a field and a lone stray byte.
+write("csv", "utf16le-bom.csv", "\ufeffid,title,artists\r\n7,Caf\u00e9 \U0001F3A8,Ann\r\n".encode("utf-16-le"))
+write("csv", "utf16be-bom.csv", "\ufeffid,title\r\n7,Rain\r\n".encode("utf-16-be"))
+write("csv", "utf16-no-bom.csv", "id,title\r\n7,Rain\r\n".encode("utf-16-le"))
+write("csv", "utf16-odd-length.csv", "\ufeffid,title\r\n".encode("utf-16-le") + b"7")
+write("csv", "latin1.csv", b"id,title\n7,Caf\xe9\n")
+write("csv", "overlong.csv", b"id,title\n7,\xc0\xaf\n")
+write("csv", "nul-in-field.csv", b"id,title\n7,Ra\x00in\n")
+write("csv", "stray-byte.csv", b"\x81")
+write("csv", "junk-byte.csv", b"x")
+write("csv", "header-only.csv", "id,title,artists\r\n")
+write("csv", "utf8-bom.csv", b"\xef\xbb\xbfid,title\n7,Rain\n")
 
 code = "0" * 64
 write("sheet", "sheet.csv", f"juror,code,submission,title,medium,merit (1-10),relevance (1-10),comment\r\nann,{code},1,One,,7,8,fine\r\nann,{code},2,Two,,,,\r\n")

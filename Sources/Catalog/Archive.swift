@@ -32,10 +32,14 @@ public final class SalonArchive {
     do {
       database = try Database(path: catalog.path)
       try database.migrate()
-    } catch let error as DatabaseError where error.kind == .notADatabase || error.kind == .corrupt {
+    } catch let error as DatabaseError where error.kind == .notADatabase {
       throw CatalogError.notAnArchive(path: catalog.path)
+    } catch let error as DatabaseError where error.kind == .corrupt {
+      throw CatalogError.damagedCatalog(path: catalog.path, reason: "SQLite cannot read part of the file")
     }
     let archive = SalonArchive(root: root, database: database)
+    // Refused before anything reads it: a damaged row must not look like an empty exhibition.
+    try archive.checkIntegrity()
     try fileManager.createDirectory(at: archive.storeRoot, withIntermediateDirectories: true)
     try fileManager.createDirectory(at: archive.temporaryRoot, withIntermediateDirectories: true)
     try archive.ensureSecret()
@@ -43,6 +47,91 @@ public final class SalonArchive {
     if try database.queryOne("SELECT 1 AS x FROM pending_file LIMIT 1") != nil { try archive.recoverInterruptedRuns() }
     return archive
   }
+
+  // MARK: Integrity
+
+  /// SQLite's `quick_check`, then Salon's own invariants as indexed queries (each stops at the
+  /// first bad row). Throws `CatalogError.damagedCatalog` naming what is wrong.
+  public func checkIntegrity() throws {
+    let path = root.appendingPathComponent(Self.catalogName).path
+    do {
+      let findings = try database.query("PRAGMA quick_check(3)").compactMap { try $0.optionalString("quick_check") }
+      if findings != ["ok"] {
+        // SQLite's report spans lines ("*** in database main ***", then each finding): keep the first finding.
+        let first = findings.flatMap { $0.split(whereSeparator: \.isNewline) }.first { !$0.hasPrefix("***") }
+        throw CatalogError.damagedCatalog(
+          path: path, reason: "SQLite finds \"\(first.map { String($0.prefix(120)) } ?? "damage")\"")
+      }
+      for invariant in Self.invariants {
+        if let row = try database.queryOne(invariant.sql) {
+          let name = try row.optionalString("name").map { String($0.prefix(80)) } ?? "?"
+          throw CatalogError.damagedCatalog(
+            path: path, reason: invariant.what.replacingOccurrences(of: "NAME", with: name))
+        }
+      }
+    } catch let error as DatabaseError where error.kind == .corrupt || error.kind == .notADatabase {
+      throw CatalogError.damagedCatalog(path: path, reason: "SQLite cannot read part of the file")
+    }
+  }
+
+  /// Each query returns a row (with `name`) only when the catalog breaks what Salon relies on.
+  static let invariants: [(sql: String, what: String)] = {
+    func between(_ column: String, _ range: SettingRange, integer: Bool) -> String {
+      let type = integer ? "typeof(\(column)) != 'integer'" : "typeof(\(column)) NOT IN ('integer', 'real')"
+      return "\(type) OR \(column) NOT BETWEEN \(range.lowest) AND \(range.highest)"
+    }
+    let exhibitionChecks = [
+      "typeof(slug) != 'text' OR slug = '' OR typeof(title) != 'text' OR typeof(prize_currency) != 'text'",
+      between("year", .year, integer: true), between("max_zip_bytes", .zipBytes, integer: true),
+      between("max_video_seconds", .videoSeconds, integer: false),
+      between("max_description_pages", .descriptionPages, integer: true),
+      between("max_pixels", .pixels, integer: true), between("max_entries", .files, integer: true),
+      between("max_unpacked_bytes", .unpackedBytes, integer: true), between("prize_amount", .prize, integer: false),
+    ].map { "(\($0))" }.joined(separator: " OR ")
+    let criterionChecks = [
+      between("weight", .weight, integer: false), between("scale_min", .scaleBound, integer: true),
+      between("scale_max", .scaleBound, integer: true), "scale_max <= scale_min",
+    ].map { "(\($0))" }.joined(separator: " OR ")
+    return [
+      (
+        "SELECT CAST(id AS TEXT) AS name FROM exhibition WHERE \(exhibitionChecks) LIMIT 1",
+        "exhibition row NAME holds a missing or out-of-range setting"
+      ),
+      (
+        """
+        SELECT CAST(key AS TEXT) AS name FROM submission s
+          WHERE typeof(s.key) != 'text' OR NOT EXISTS (SELECT 1 FROM exhibition e WHERE e.id = s.exhibition_id)
+          OR NOT EXISTS (SELECT 1 FROM version v WHERE v.submission_id = s.id) LIMIT 1
+        """, "submission NAME belongs to no exhibition or has no version"
+      ),
+      (
+        """
+        SELECT key AS name FROM criterion c WHERE \(criterionChecks)
+          OR NOT EXISTS (SELECT 1 FROM exhibition e WHERE e.id = c.exhibition_id) LIMIT 1
+        """, "the rubric's criterion NAME is out of range or belongs to no exhibition"
+      ),
+      (
+        """
+        SELECT CAST(zip_name AS TEXT) AS name FROM version v
+          WHERE NOT EXISTS (SELECT 1 FROM submission s WHERE s.id = v.submission_id)
+          OR NOT EXISTS (SELECT 1 FROM blob b WHERE b.sha256 = v.zip_sha256) LIMIT 1
+        """, "the version received as NAME belongs to no submission or its zip is not in the store"
+      ),
+      (
+        """
+        SELECT CAST(path AS TEXT) AS name FROM version_file f
+          WHERE NOT EXISTS (SELECT 1 FROM version v WHERE v.id = f.version_id)
+          OR (f.stored AND NOT EXISTS (SELECT 1 FROM blob b WHERE b.sha256 = f.sha256)) LIMIT 1
+        """, "the file NAME belongs to no version or is not in the store"
+      ),
+      (
+        """
+        SELECT CAST(id AS TEXT) AS name FROM score_change
+          WHERE value IS NOT NULL AND (\(between("value", .scaleBound, integer: true))) LIMIT 1
+        """, "score change NAME holds a value no scale allows"
+      ),
+    ]
+  }()
 
   // MARK: Settings
 
@@ -54,7 +143,7 @@ public final class SalonArchive {
   private func ensureSecret() throws {
     try database.run(
       "INSERT OR IGNORE INTO setting (key, value) VALUES ('secret', ?)",
-      [hexString(secureRandomBytes(32))])
+      [hexString(try secureRandomBytes(32))])
   }
 
   // MARK: Events
@@ -87,8 +176,4 @@ public enum Clock {
     formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     return formatter.string(from: Date())
   }
-}
-
-func hexString(_ bytes: [UInt8]) -> String {
-  bytes.map { String(format: "%02x", $0) }.joined()
 }

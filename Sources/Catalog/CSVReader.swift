@@ -1,7 +1,8 @@
 import Foundation
 
-/// An RFC 4180 reader: quoted fields with embedded commas, quotes and newlines, CRLF or LF, a
-/// leading byte-order mark. Errors name the line where the problem starts.
+/// An RFC 4180 reader: quoted fields with embedded commas, quotes and newlines, CRLF or LF.
+/// Files are UTF-8 (with or without a byte-order mark) or UTF-16 with its byte-order mark;
+/// anything else, or a NUL, is refused. Errors name the line (and byte) where the problem starts.
 public enum CSVReader {
   public struct Record: Equatable, Sendable {
     public var fields: [String]
@@ -12,17 +13,89 @@ public enum CSVReader {
   public struct Malformed: Error, Equatable, CustomStringConvertible {
     public var line: Int
     public var reason: String
-    public init(line: Int, reason: String) {
+    /// The offending byte (1-based, from the start of the file) when the problem is the encoding.
+    public var byte: Int?
+    public init(line: Int, reason: String, byte: Int? = nil) {
       self.line = line
       self.reason = reason
+      self.byte = byte
     }
     public var description: String { "Line \(line) of the form export is malformed: \(reason)." }
   }
 
   public static func records(from data: Data) throws -> [Record] {
-    var text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .windowsCP1252) ?? ""
-    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-    return try records(from: text)
+    try records(from: text(of: data))
+  }
+
+  /// The file's text: UTF-8, with or without a byte-order mark, or UTF-16 (either byte order) with
+  /// its mark. Invalid bytes and NULs are refused rather than guessed at or silently dropped.
+  public static func text(of data: Data) throws -> String {
+    let bytes = [UInt8](data)
+    var scalars = String.UnicodeScalarView()
+    var line = 1
+    func refuse(_ offset: Int, _ reason: String) -> Malformed {
+      Malformed(line: line, reason: "byte \(offset + 1) \(reason)", byte: offset + 1)
+    }
+    func append(_ scalar: Unicode.Scalar, at offset: Int) throws {
+      if scalar == "\0" {
+        throw refuse(
+          offset,
+          "is a NUL, which text never holds (a UTF-16 file without its byte-order mark?); save the form export as CSV UTF-8"
+        )
+      }
+      if scalar == "\n" { line += 1 }
+      scalars.append(scalar)
+    }
+    if bytes.count >= 2 && (bytes[0], bytes[1]) == (0xFF, 0xFE)
+      || bytes.count >= 2 && (bytes[0], bytes[1]) == (0xFE, 0xFF)
+    {
+      let little = bytes[0] == 0xFF
+      func unit(_ i: Int) -> UInt32 {
+        little ? UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 : UInt32(bytes[i]) << 8 | UInt32(bytes[i + 1])
+      }
+      let notUTF16 = "is not UTF-16 text; save the form export as CSV UTF-8"
+      var i = 2
+      while i < bytes.count {
+        guard i + 1 < bytes.count else { throw refuse(i, "is half of a UTF-16 character: the file is cut short") }
+        var value = unit(i)
+        var length = 2
+        if (0xD800..<0xDC00).contains(value) {
+          guard i + 3 < bytes.count, (0xDC00..<0xE000).contains(unit(i + 2)) else { throw refuse(i, notUTF16) }
+          value = 0x10000 + ((value - 0xD800) << 10) + (unit(i + 2) - 0xDC00)
+          length = 4
+        }
+        guard let scalar = Unicode.Scalar(value) else { throw refuse(i, notUTF16) }
+        try append(scalar, at: i)
+        i += length
+      }
+      return String(scalars)
+    }
+    let notUTF8 = "is not UTF-8 text; save the form export as CSV UTF-8 (or UTF-16 with its byte-order mark)"
+    var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    while i < bytes.count {
+      let lead = bytes[i]
+      let length: Int
+      var value: UInt32
+      switch lead {
+      case 0..<0x80: (length, value) = (1, UInt32(lead))
+      case 0xC2...0xDF: (length, value) = (2, UInt32(lead & 0x1F))
+      case 0xE0...0xEF: (length, value) = (3, UInt32(lead & 0x0F))
+      case 0xF0...0xF4: (length, value) = (4, UInt32(lead & 0x07))
+      default: throw refuse(i, notUTF8)
+      }
+      guard i + length <= bytes.count else { throw refuse(i, notUTF8) }
+      for k in 1..<length {
+        let next = bytes[i + k]
+        guard next & 0xC0 == 0x80 else { throw refuse(i, notUTF8) }
+        value = value << 6 | UInt32(next & 0x3F)
+      }
+      // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+      let smallest: UInt32 = [0, 0, 0x80, 0x800, 0x10000][length]
+      guard value >= smallest, let scalar = Unicode.Scalar(value) else { throw refuse(i, notUTF8) }
+      try append(scalar, at: i)
+      i += length
+    }
+    return String(scalars)
   }
 
   public static func records(from text: String) throws -> [Record] {

@@ -4,6 +4,8 @@ import Foundation
 public enum CatalogError: Error, Equatable, CustomStringConvertible {
   case noArchive(path: String)
   case notAnArchive(path: String)
+  /// The catalog fails its integrity check (`catalog-damaged`); `reason` says what was found.
+  case damagedCatalog(path: String, reason: String)
   case newerSchema(found: Int, supported: Int)
   case noExhibition
   case unknownExhibition(slug: String)
@@ -18,6 +20,9 @@ public enum CatalogError: Error, Equatable, CustomStringConvertible {
       return "There is no Salon archive at \(path); create one with `salon init --title TITLE`."
     case .notAnArchive(let path):
       return "\(path) holds a catalog file Salon cannot read; it may be damaged or not Salon's."
+    case .damagedCatalog(let path, let reason):
+      return
+        "The catalog \(path) fails its integrity check (catalog-damaged: \(reason)), so Salon will not use it; restore it from a backup."
     case .newerSchema(let found, let supported):
       return "This archive was written by a newer Salon (schema \(found), this one knows \(supported)); upgrade Salon."
     case .noExhibition:

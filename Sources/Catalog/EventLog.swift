@@ -35,10 +35,9 @@ extension SalonArchive {
     sql += " ORDER BY ev.id"
     return try database.query(sql, arguments).map {
       LoggedEvent(
-        id: $0.int("id") ?? 0, time: $0.string("time") ?? "", actor: $0.string("actor") ?? "",
-        kind: $0.string("kind") ?? "",
-        exhibition: $0.string("exhibition_slug"), submission: $0.string("submission_key"),
-        detail: $0.string("detail") ?? "{}")
+        id: try $0.int("id"), time: try $0.string("time"), actor: try $0.string("actor"), kind: try $0.string("kind"),
+        exhibition: try $0.optionalString("exhibition_slug"), submission: try $0.optionalString("submission_key"),
+        detail: try $0.string("detail"))
     }
   }
 }

@@ -22,6 +22,19 @@ public struct Limits: Equatable, Codable, Sendable {
   public var maxEntries: Int = 200
   public var maxUnpackedBytes: Int = 1024 * 1024 * 1024
   public init() {}
+
+  /// Checks every limit against its documented range (in the units the catalog stores).
+  public func validate() throws {
+    let checks: [(String, Double, SettingRange)] = [
+      ("largest zip", Double(maxZipBytes), .zipBytes), ("longest video", maxVideoSeconds, .videoSeconds),
+      ("longest description", Double(maxDescriptionPages), .descriptionPages),
+      ("largest image", Double(maxPixels), .pixels), ("most files", Double(maxEntries), .files),
+      ("most unpacked data", Double(maxUnpackedBytes), .unpackedBytes),
+    ]
+    for (name, value, range) in checks where !range.contains(value) {
+      throw CatalogError.invalidSetting("The limit on the \(name) must be \(range.phrase).")
+    }
+  }
 }
 
 /// A scoring criterion of the exhibition's rubric.
@@ -39,7 +52,7 @@ public struct Criterion: Equatable, Codable, Sendable {
     self.scaleMax = scaleMax
   }
 
-  /// Checks a rubric: short lowercase keys, each once, positive weights, integer scales.
+  /// Checks a rubric: short lowercase keys, each once, weights and integer scales in range.
   public static func validate(_ criteria: [Criterion]) throws {
     guard !criteria.isEmpty else { throw CatalogError.invalidSetting("The rubric needs at least one criterion.") }
     var keys = Set<String>()
@@ -54,8 +67,13 @@ public struct Criterion: Equatable, Codable, Sendable {
       guard keys.insert(c.key).inserted else {
         throw CatalogError.invalidSetting("The criterion \"\(c.key)\" appears twice.")
       }
-      guard c.weight > 0, c.weight.isFinite else {
-        throw CatalogError.invalidSetting("The weight of \"\(c.key)\" must be above zero.")
+      guard SettingRange.weight.contains(c.weight) else {
+        throw CatalogError.invalidSetting("The weight of \"\(c.key)\" must be \(SettingRange.weight.phrase).")
+      }
+      guard SettingRange.scaleBound.contains(Double(c.scaleMin)), SettingRange.scaleBound.contains(Double(c.scaleMax))
+      else {
+        throw CatalogError.invalidSetting(
+          "The scale of \"\(c.key)\" must run between \(SettingRange.scaleBound.phrase).")
       }
       guard c.scaleMax > c.scaleMin else {
         throw CatalogError.invalidSetting("The scale of \"\(c.key)\" must run from a lower to a higher whole number.")
@@ -101,10 +119,14 @@ extension SalonArchive {
     guard !new.title.trimmingCharacters(in: .whitespaces).isEmpty else {
       throw CatalogError.invalidSetting("The exhibition needs a title.")
     }
+    try new.limits.validate()
+    guard SettingRange.prize.contains(new.prizeAmount) else {
+      throw CatalogError.invalidSetting("The prize must be \(SettingRange.prize.phrase).")
+    }
+    guard SettingRange.year.contains(Double(new.year)) else {
+      throw CatalogError.invalidSetting("The year must be \(SettingRange.year.phrase).")
+    }
     let limits = new.limits
-    guard limits.maxZipBytes > 0, limits.maxVideoSeconds > 0, limits.maxDescriptionPages > 0,
-      limits.maxPixels > 0, limits.maxEntries > 0, limits.maxUnpackedBytes > 0, new.prizeAmount >= 0
-    else { throw CatalogError.invalidSetting("Every limit must be a positive number.") }
     return try database.transaction {
       if try database.queryOne("SELECT id FROM exhibition WHERE slug = ?", [slug]) != nil {
         throw CatalogError.exhibitionExists(slug: slug)
@@ -134,16 +156,7 @@ extension SalonArchive {
 
   /// A slug from the title and year, e.g. "Creative AI Salon", 2026 → "creative-ai-salon-2026".
   public static func slug(for title: String, year: Int) -> String {
-    let folded = title.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
-    var slug = ""
-    for character in folded {
-      if character.isASCII && (character.isLetter || character.isNumber) {
-        slug.append(character)
-      } else if !slug.isEmpty && !slug.hasSuffix("-") {
-        slug.append("-")
-      }
-    }
-    while slug.hasSuffix("-") { slug.removeLast() }
+    var slug = Slug.make(title, fallback: "")
     let yearText = String(year)
     if !slug.hasSuffix(yearText) { slug += slug.isEmpty ? yearText : "-" + yearText }
     return slug
@@ -153,7 +166,7 @@ extension SalonArchive {
     guard let row = try database.queryOne("SELECT * FROM exhibition WHERE id = ?", [id]) else {
       throw CatalogError.noExhibition
     }
-    return Self.exhibition(from: row)
+    return try Self.exhibition(from: row)
   }
 
   /// The exhibition named by `slug`, or the newest when none is named.
@@ -162,36 +175,36 @@ extension SalonArchive {
       guard let row = try database.queryOne("SELECT * FROM exhibition WHERE slug = ?", [slug]) else {
         throw CatalogError.unknownExhibition(slug: slug)
       }
-      return Self.exhibition(from: row)
+      return try Self.exhibition(from: row)
     }
     guard let row = try database.queryOne("SELECT * FROM exhibition ORDER BY year DESC, id DESC LIMIT 1")
     else { throw CatalogError.noExhibition }
-    return Self.exhibition(from: row)
+    return try Self.exhibition(from: row)
   }
 
   public func exhibitions() throws -> [Exhibition] {
-    try database.query("SELECT * FROM exhibition ORDER BY year DESC, id DESC").map(Self.exhibition(from:))
+    try database.query("SELECT * FROM exhibition ORDER BY year DESC, id DESC").map { try Self.exhibition(from: $0) }
   }
 
   public func criteria(exhibition: Int) throws -> [Criterion] {
     try database.query("SELECT * FROM criterion WHERE exhibition_id = ? ORDER BY position", [exhibition]).map {
       Criterion(
-        key: $0.string("key") ?? "", label: $0.string("label") ?? "", weight: $0.double("weight") ?? 1,
-        scaleMin: $0.int("scale_min") ?? 1, scaleMax: $0.int("scale_max") ?? 10)
+        key: try $0.string("key"), label: try $0.string("label"), weight: try $0.double("weight"),
+        scaleMin: try $0.int("scale_min"), scaleMax: try $0.int("scale_max"))
     }
   }
 
-  static func exhibition(from row: Row) -> Exhibition {
+  static func exhibition(from row: Row) throws -> Exhibition {
     var limits = Limits()
-    limits.maxZipBytes = row.int("max_zip_bytes") ?? limits.maxZipBytes
-    limits.maxVideoSeconds = row.double("max_video_seconds") ?? limits.maxVideoSeconds
-    limits.maxDescriptionPages = row.int("max_description_pages") ?? limits.maxDescriptionPages
-    limits.maxPixels = row.int("max_pixels") ?? limits.maxPixels
-    limits.maxEntries = row.int("max_entries") ?? limits.maxEntries
-    limits.maxUnpackedBytes = row.int("max_unpacked_bytes") ?? limits.maxUnpackedBytes
+    limits.maxZipBytes = try row.int("max_zip_bytes")
+    limits.maxVideoSeconds = try row.double("max_video_seconds")
+    limits.maxDescriptionPages = try row.int("max_description_pages")
+    limits.maxPixels = try row.int("max_pixels")
+    limits.maxEntries = try row.int("max_entries")
+    limits.maxUnpackedBytes = try row.int("max_unpacked_bytes")
     return Exhibition(
-      id: row.int("id") ?? 0, slug: row.string("slug") ?? "", title: row.string("title") ?? "",
-      year: row.int("year") ?? 0, description: row.string("description") ?? "", limits: limits,
-      prizeAmount: row.double("prize_amount") ?? 0, prizeCurrency: row.string("prize_currency") ?? "USD")
+      id: try row.int("id"), slug: try row.string("slug"), title: try row.string("title"),
+      year: try row.int("year"), description: try row.string("description"), limits: limits,
+      prizeAmount: try row.double("prize_amount"), prizeCurrency: try row.string("prize_currency"))
   }
 }

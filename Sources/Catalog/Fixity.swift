@@ -24,14 +24,14 @@ extension SalonArchive {
   /// catalog resolves and that nothing unknown sits in the store.
   public func verify(quick: Bool) throws -> FixityReport {
     var catalogProblems: [String] = []
-    let integrity = try database.query("PRAGMA quick_check").compactMap { $0.string("quick_check") }
+    let integrity = try database.query("PRAGMA quick_check").map { try $0.string("quick_check") }
     if integrity != ["ok"] { catalogProblems += integrity.map { "The catalog database is damaged: \($0)." } }
     let dangling = try database.query(
       """
       SELECT DISTINCT f.sha256 FROM version_file f WHERE f.stored = 1
         AND NOT EXISTS (SELECT 1 FROM blob b WHERE b.sha256 = f.sha256)
       """)
-    catalogProblems += dangling.compactMap { $0.string("sha256") }.map {
+    catalogProblems += try dangling.map { try $0.string("sha256") }.map {
       "The catalog refers to a file \($0) it has no record of."
     }
 
@@ -44,12 +44,10 @@ extension SalonArchive {
         JOIN submission s ON s.id = v.submission_id JOIN exhibition e ON e.id = s.exhibition_id WHERE f.stored = 1
       """)
     {
-      if let sha = row.string("sha256"), let owner = row.string("owner") { owners[sha, default: []].insert(owner) }
+      owners[try row.string("sha256"), default: []].insert(try row.string("owner"))
     }
-    let blobs = try database.query("SELECT sha256, size FROM blob ORDER BY sha256").compactMap {
-      row -> (String, Int)? in
-      guard let sha = row.string("sha256"), let size = row.int("size") else { return nil }
-      return (sha, size)
+    let blobs = try database.query("SELECT sha256, size FROM blob ORDER BY sha256").map {
+      row -> (String, Int) in (try row.string("sha256"), try row.int("size"))
     }
     let results = VerifyResults(count: blobs.count)
     DispatchQueue.concurrentPerform(iterations: blobs.count) { index in
@@ -77,8 +75,9 @@ extension SalonArchive {
     // Files of a salon still running are on their way in, not orphans.
     let inFlight = Set(
       try database.query("SELECT sha256, pid FROM pending_file").compactMap { row -> String? in
-        guard let pid = row.int("pid"), kill(pid_t(pid), 0) == 0 else { return nil }
-        return row.string("sha256")
+        // A pid that no process can have is not a running salon.
+        guard let pid = pid_t(exactly: try row.int("pid")), kill(pid, 0) == 0 else { return nil }
+        return try row.string("sha256")
       })
     let known = Set(blobs.map(\.0))
     var orphans: [FixityReport.Item] = []
@@ -101,8 +100,9 @@ extension SalonArchive {
     guard let handle = FileHandle(forReadingAtPath: url.path) else { return nil }
     defer { try? handle.close() }
     let hasher = SHA256Hasher()
-    while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(chunk) }
-    return hasher.finalize()
+    while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { try? hasher.update(chunk) }
+    // A digest OpenSSL cannot compute gives no verdict, as for a file that cannot be read.
+    return try? hasher.finalize()
   }
 }
 

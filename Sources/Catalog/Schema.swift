@@ -212,19 +212,48 @@ let migrations: [String] = [
     PRIMARY KEY (sha256, pid)
   );
   """,
+  // 4: INSERT OR REPLACE (and REPLACE, and an upsert) would rewrite a row of the append-only
+  // record: REPLACE deletes the old row without firing delete triggers. Refuse an existing key
+  // before the insert, on every key the table has.
+  """
+  CREATE TRIGGER event_no_replace BEFORE INSERT ON event
+    WHEN EXISTS (SELECT 1 FROM event WHERE id = NEW.id)
+    BEGIN SELECT RAISE(ABORT, 'the event log cannot be changed'); END;
+  CREATE TRIGGER version_no_replace BEFORE INSERT ON version
+    WHEN EXISTS (SELECT 1 FROM version WHERE id = NEW.id OR (submission_id = NEW.submission_id AND number = NEW.number))
+    BEGIN SELECT RAISE(ABORT, 'a received version cannot be changed'); END;
+  CREATE TRIGGER blob_no_replace BEFORE INSERT ON blob
+    WHEN EXISTS (SELECT 1 FROM blob WHERE sha256 = NEW.sha256)
+    BEGIN SELECT RAISE(ABORT, 'a stored file cannot be changed'); END;
+  CREATE TRIGGER decision_no_replace BEFORE INSERT ON decision
+    WHEN EXISTS (SELECT 1 FROM decision WHERE id = NEW.id)
+    BEGIN SELECT RAISE(ABORT, 'a decision is superseded by a new one, never changed'); END;
+  CREATE TRIGGER score_change_no_replace BEFORE INSERT ON score_change
+    WHEN EXISTS (SELECT 1 FROM score_change WHERE id = NEW.id)
+    BEGIN SELECT RAISE(ABORT, 'score history cannot be changed'); END;
+  CREATE TRIGGER comment_change_no_replace BEFORE INSERT ON comment_change
+    WHEN EXISTS (SELECT 1 FROM comment_change WHERE id = NEW.id)
+    BEGIN SELECT RAISE(ABORT, 'comment history cannot be changed'); END;
+  CREATE TRIGGER prize_round_no_replace BEFORE INSERT ON prize_round
+    WHEN EXISTS (SELECT 1 FROM prize_round WHERE id = NEW.id)
+    BEGIN SELECT RAISE(ABORT, 'the prize record cannot be changed'); END;
+  CREATE TRIGGER prize_winner_no_replace BEFORE INSERT ON prize_winner
+    WHEN EXISTS (SELECT 1 FROM prize_winner WHERE round_id = NEW.round_id AND submission_id = NEW.submission_id)
+    BEGIN SELECT RAISE(ABORT, 'the prize record cannot be changed'); END;
+  """,
 ]
 
 extension Database {
   /// Brings the catalog to the newest schema, each migration in its own transaction.
   func migrate() throws {
-    let current = try queryOne("PRAGMA user_version")?.int("user_version") ?? 0
+    let current = try queryValue("PRAGMA user_version").int("user_version")
     guard current <= migrations.count else {
       throw CatalogError.newerSchema(found: current, supported: migrations.count)
     }
     for index in current..<migrations.count {
       try transaction {
         // Re-read inside the write lock: another process may have migrated meanwhile.
-        let now = try queryOne("PRAGMA user_version")?.int("user_version") ?? 0
+        let now = try queryValue("PRAGMA user_version").int("user_version")
         guard now == index else { return }
         try execute(migrations[index])
         try execute("PRAGMA user_version = \(index + 1)")

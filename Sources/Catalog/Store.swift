@@ -29,7 +29,7 @@ public final class TemporaryFile {
   }
 
   public func write(_ bytes: UnsafeRawBufferPointer) throws {
-    hasher.update(bytes)
+    try hasher.update(bytes)
     var offset = 0
     while offset < bytes.count {
       let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
@@ -49,16 +49,16 @@ public final class TemporaryFile {
 
   /// The SHA-256 of everything written; nothing more may be written after.
   @discardableResult
-  public func finish() -> String {
+  public func finish() throws -> String {
     if let sha256 { return sha256 }
-    let digest = hasher.finalize()
+    let digest = try hasher.finalize()
     sha256 = digest
     return digest
   }
 
   /// Flushes the file to disk and closes it (once).
   public func flushToDisk() throws {
-    finish()
+    try finish()
     guard descriptor >= 0 else { return }
     if fsync(descriptor) != 0 {
       throw CatalogError.storage("Salon could not flush a file to disk: \(String(cString: strerror(errno))).")
@@ -99,7 +99,7 @@ extension SalonArchive {
       for file in files {
         try database.run(
           "INSERT OR IGNORE INTO pending_file (sha256, pid, started_at) VALUES (?, ?, ?)",
-          [file.finish(), Int(getpid()), Clock.now()])
+          [try file.finish(), Int(getpid()), Clock.now()])
       }
     }
     let failures = FlushFailures()
@@ -110,7 +110,7 @@ extension SalonArchive {
     var kept: [(sha256: String, size: Int)] = []
     var folders = Set<URL>()
     for file in files {
-      let sha256 = file.finish()
+      let sha256 = try file.finish()
       let target = storedFileURL(sha256: sha256)
       let folder = target.deletingLastPathComponent()
       kept.append((sha256, file.size))
@@ -131,10 +131,14 @@ extension SalonArchive {
     return kept
   }
 
-  /// Records a stored file in the catalog (inside the caller's transaction).
+  /// Records a stored file in the catalog (inside the caller's transaction); a file already
+  /// recorded keeps its row (the catalog refuses any insert over an existing one).
   public func registerBlob(sha256: String, size: Int) throws {
     try database.run(
-      "INSERT OR IGNORE INTO blob (sha256, size, stored_at) VALUES (?, ?, ?)", [sha256, size, Clock.now()])
+      """
+      INSERT INTO blob (sha256, size, stored_at) SELECT ?, ?, ?
+        WHERE NOT EXISTS (SELECT 1 FROM blob WHERE sha256 = ?)
+      """, [sha256, size, Clock.now(), sha256])
   }
 
   /// Clears this process's pending files once the catalog refers to them (call inside the
@@ -150,11 +154,12 @@ extension SalonArchive {
     try database.transaction {
       let pending = try database.query("SELECT sha256, pid FROM pending_file")
       for row in pending {
-        guard let sha = row.string("sha256"), let pid = row.int("pid") else { continue }
+        let sha = try row.string("sha256")
+        let pid = try row.int("pid")
         if pid != Int(getpid()) && kill(pid_t(pid), 0) == 0 { continue }
         // Another salon still running may be storing the same content: leave it to that one.
         let sharers = try database.query("SELECT pid FROM pending_file WHERE sha256 = ? AND pid != ?", [sha, pid])
-          .compactMap { $0.int("pid") }.filter { $0 == Int(getpid()) || kill(pid_t($0), 0) == 0 }
+          .map { try $0.int("pid") }.filter { $0 == Int(getpid()) || kill(pid_t($0), 0) == 0 }
         if sharers.isEmpty, try database.queryOne("SELECT 1 AS x FROM blob WHERE sha256 = ?", [sha]) == nil {
           let url = storedFileURL(sha256: sha)
           chmod(url.path, 0o644)

@@ -145,15 +145,16 @@ extension SalonArchive {
       let existing = try database.queryOne(
         "SELECT id FROM submission WHERE exhibition_id = ? AND key = ?", [exhibition.id, key])
       let submissionID: Int
-      if let existing, let id = existing.int("id") {
+      if let existing {
+        let id = try existing.int("id")
         submissionID = id
         let latest = try database.queryOne(
           "SELECT * FROM version WHERE submission_id = ? ORDER BY number DESC LIMIT 1", [id])
-        if let latest, latest.string("zip_sha256") == zip.sha256,
-          Self.declarations(from: latest) == (declarations ?? Declarations()),
-          latest.bool("has_declarations") == (declarations != nil)
+        if let latest, try latest.string("zip_sha256") == zip.sha256,
+          try Self.declarations(from: latest) == (declarations ?? Declarations()),
+          try latest.bool("has_declarations") == (declarations != nil)
         {
-          return (.unchanged, latest.int("number") ?? 1)
+          return (.unchanged, try latest.int("number"))
         }
       } else {
         try database.run(
@@ -162,8 +163,8 @@ extension SalonArchive {
         submissionID = database.lastInsertRowID
       }
       let number =
-        (try database.queryOne("SELECT max(number) AS n FROM version WHERE submission_id = ?", [submissionID])?
-          .int("n") ?? 0) + 1
+        (try database.queryValue("SELECT max(number) AS n FROM version WHERE submission_id = ?", [submissionID])
+          .optionalInt("n") ?? 0) + 1
       try registerBlob(sha256: zip.sha256, size: zip.size)
       for file in verdict.files where verdict.status == .accepted {
         try registerBlob(sha256: file.sha256, size: file.size)
@@ -216,7 +217,71 @@ extension SalonArchive {
   public func submissionReports(exhibition: Exhibition) throws -> [SubmissionReport] {
     try database.query(
       "SELECT key FROM submission WHERE exhibition_id = ? ORDER BY key COLLATE NOCASE", [exhibition.id]
-    ).compactMap { $0.string("key") }.map { try submissionReport(exhibition: exhibition, id: $0) }
+    ).map { try $0.string("key") }.map { try submissionReport(exhibition: exhibition, id: $0) }
+  }
+
+  /// The submission's report, or nil when the exhibition has no submission `key`.
+  public func submissionReportIfAny(exhibition: Exhibition, id key: String) throws -> SubmissionReport? {
+    guard
+      try database.queryOne("SELECT 1 AS x FROM submission WHERE exhibition_id = ? AND key = ?", [exhibition.id, key])
+        != nil
+    else { return nil }
+    return try submissionReport(exhibition: exhibition, id: key)
+  }
+
+  /// Makes the latest version of the provisional submission `from` (kept apart by `id-conflict`)
+  /// a new version of `to`, and records `from` as declined with a note saying where it went.
+  @discardableResult
+  public func attach(exhibition: Exhibition, provisional from: String, to target: String) throws -> Int {
+    try database.transaction {
+      func submissionID(_ key: String) throws -> Int {
+        guard
+          let id = try database.queryOne(
+            "SELECT id FROM submission WHERE exhibition_id = ? AND key = ?", [exhibition.id, key])?.int("id")
+        else { throw CatalogError.unknownSubmission(id: key) }
+        return id
+      }
+      let source = try submissionID(from)
+      let destination = try submissionID(target)
+      guard source != destination else {
+        throw CatalogError.invalidSetting("A submission cannot be attached to itself.")
+      }
+      guard
+        let latest = try database.queryOne(
+          "SELECT id FROM version WHERE submission_id = ? ORDER BY number DESC LIMIT 1", [source])?.int("id")
+      else { throw CatalogError.unknownSubmission(id: from) }
+      let number =
+        (try database.queryOne("SELECT max(number) AS n FROM version WHERE submission_id = ?", [destination])?
+          .int("n") ?? 0) + 1
+      let columns = """
+        zip_name, zip_sha256, zip_size, status, received_at, has_declarations, title, artists, email, medium,
+        statement, alt_text, link, previously_published, prior_venue, under_review, rights_granted,
+        authorship_affirmed, ai_use, ai_statement
+        """
+      try database.run(
+        "INSERT INTO version (submission_id, number, \(columns)) SELECT ?, ?, \(columns) FROM version WHERE id = ?",
+        [destination, number, latest])
+      let version = database.lastInsertRowID
+      try database.run(
+        """
+        INSERT INTO version_file (version_id, position, path, role, number, type, size, sha256, stored, width, height,
+          duration, pages)
+        SELECT ?, position, path, role, number, type, size, sha256, stored, width, height, duration, pages
+        FROM version_file WHERE version_id = ?
+        """, [version, latest])
+      try database.run(
+        """
+        INSERT INTO finding (version_id, position, severity, code, message, file)
+        SELECT ?, position, severity, code, message, file FROM finding WHERE version_id = ? AND code != 'id-conflict'
+        """, [version, latest])
+      try database.run(
+        "INSERT INTO decision (submission_id, decision, note, decided_at) VALUES (?, 'declined', ?, ?)",
+        [source, "attached to \(target) as version \(number)", Clock.now()])
+      try record(
+        "attach", exhibition: exhibition.id, submission: destination,
+        detail: ["from": from, "to": target, "version": number])
+      return number
+    }
   }
 
   /// The submission's latest version in full, with its declarations and every version.
@@ -224,11 +289,11 @@ extension SalonArchive {
     guard
       let submission = try database.queryOne(
         "SELECT id FROM submission WHERE exhibition_id = ? AND key = ?", [exhibition.id, key]),
-      let submissionID = submission.int("id"),
+      case let submissionID = try submission.int("id"),
       let latest = try database.queryOne(
-        "SELECT * FROM version WHERE submission_id = ? ORDER BY number DESC LIMIT 1", [submissionID]),
-      let versionID = latest.int("id")
+        "SELECT * FROM version WHERE submission_id = ? ORDER BY number DESC LIMIT 1", [submissionID])
     else { throw CatalogError.unknownSubmission(id: key) }
+    let versionID = try latest.int("id")
     let files = try database.query(
       "SELECT * FROM version_file WHERE version_id = ? ORDER BY position", [versionID]
     ).map(Self.receivedFile(from:))
@@ -236,25 +301,25 @@ extension SalonArchive {
     var warnings: [Finding] = []
     for row in try database.query("SELECT * FROM finding WHERE version_id = ? ORDER BY position", [versionID]) {
       let finding = Finding(
-        code: row.string("code") ?? "", message: row.string("message") ?? "", file: row.string("file"))
-      if row.string("severity") == "problem" { problems.append(finding) } else { warnings.append(finding) }
+        code: try row.string("code"), message: try row.string("message"), file: try row.optionalString("file"))
+      if try row.string("severity") == "problem" { problems.append(finding) } else { warnings.append(finding) }
     }
     let versions = try database.query(
       "SELECT * FROM version WHERE submission_id = ? ORDER BY number", [submissionID]
     ).map {
       VersionSummary(
-        number: $0.int("number") ?? 0, zip: $0.string("zip_name") ?? "", sha256: $0.string("zip_sha256") ?? "",
-        size: $0.int("zip_size") ?? 0, status: SubmissionStatus(rawValue: $0.string("status") ?? "") ?? .rejected,
-        receivedAt: $0.string("received_at") ?? "")
+        number: try $0.int("number"), zip: try $0.string("zip_name"), sha256: try $0.string("zip_sha256"),
+        size: try $0.int("zip_size"), status: try $0.value("status", as: SubmissionStatus.self),
+        receivedAt: try $0.string("received_at"))
     }
     let decision = try database.queryOne(
       "SELECT decision, note FROM decision WHERE submission_id = ? ORDER BY id DESC LIMIT 1", [submissionID])
     return SubmissionReport(
-      id: key, zip: latest.string("zip_name") ?? "",
-      status: SubmissionStatus(rawValue: latest.string("status") ?? "") ?? .rejected,
-      problems: problems, warnings: warnings, files: files, change: nil, version: latest.int("number"),
-      decision: decision?.string("decision"), decisionNote: decision?.string("note"),
-      hasDeclarations: latest.bool("has_declarations"), declarations: Self.declarations(from: latest),
+      id: key, zip: try latest.string("zip_name"),
+      status: try latest.value("status", as: SubmissionStatus.self),
+      problems: problems, warnings: warnings, files: files, change: nil, version: try latest.int("number"),
+      decision: try decision?.string("decision"), decisionNote: try decision?.optionalString("note"),
+      hasDeclarations: try latest.bool("has_declarations"), declarations: try Self.declarations(from: latest),
       versions: versions)
   }
 
@@ -263,9 +328,9 @@ extension SalonArchive {
     try database.transaction {
       guard
         let row = try database.queryOne(
-          "SELECT id FROM submission WHERE exhibition_id = ? AND key = ?", [exhibition.id, key]),
-        let submissionID = row.int("id")
+          "SELECT id FROM submission WHERE exhibition_id = ? AND key = ?", [exhibition.id, key])
       else { throw CatalogError.unknownSubmission(id: key) }
+      let submissionID = try row.int("id")
       let status = try database.queryOne(
         "SELECT status FROM version WHERE submission_id = ? ORDER BY number DESC LIMIT 1", [submissionID])?
         .string("status")
@@ -283,22 +348,22 @@ extension SalonArchive {
     }
   }
 
-  static func declarations(from row: Row) -> Declarations {
+  static func declarations(from row: Row) throws -> Declarations {
     var d = Declarations()
-    d.title = row.string("title")
-    d.artists = row.string("artists")
-    d.email = row.string("email")
-    d.medium = row.string("medium")
-    d.statement = row.string("statement")
-    d.altText = row.string("alt_text")
-    d.link = row.string("link")
-    d.previouslyPublished = Answer(rawValue: row.string("previously_published") ?? "") ?? .unknown
-    d.priorVenue = row.string("prior_venue")
-    d.underReview = Answer(rawValue: row.string("under_review") ?? "") ?? .unknown
-    d.rightsGranted = Answer(rawValue: row.string("rights_granted") ?? "") ?? .unknown
-    d.authorshipAffirmed = Answer(rawValue: row.string("authorship_affirmed") ?? "") ?? .unknown
-    d.aiUse = AIUse(rawValue: row.string("ai_use") ?? "") ?? .unknown
-    d.aiStatement = row.string("ai_statement")
+    d.title = try row.optionalString("title")
+    d.artists = try row.optionalString("artists")
+    d.email = try row.optionalString("email")
+    d.medium = try row.optionalString("medium")
+    d.statement = try row.optionalString("statement")
+    d.altText = try row.optionalString("alt_text")
+    d.link = try row.optionalString("link")
+    d.previouslyPublished = try row.value("previously_published", as: Answer.self)
+    d.priorVenue = try row.optionalString("prior_venue")
+    d.underReview = try row.value("under_review", as: Answer.self)
+    d.rightsGranted = try row.value("rights_granted", as: Answer.self)
+    d.authorshipAffirmed = try row.value("authorship_affirmed", as: Answer.self)
+    d.aiUse = try row.value("ai_use", as: AIUse.self)
+    d.aiStatement = try row.optionalString("ai_statement")
     return d
   }
 }

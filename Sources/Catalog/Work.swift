@@ -37,14 +37,14 @@ extension SalonArchive {
       WHERE s.exhibition_id = ? ORDER BY f.version_id, f.position
       """, [exhibition.id])
     {
-      filesByVersion[row.int("version_id") ?? 0, default: []].append(Self.receivedFile(from: row))
+      filesByVersion[try row.int("version_id"), default: []].append(try Self.receivedFile(from: row))
     }
-    return rows.map { row in
+    return try rows.map { row in
       Work(
-        rowID: row.int("submission_row") ?? 0, id: row.string("submission_key") ?? "",
-        status: SubmissionStatus(rawValue: row.string("status") ?? "") ?? .rejected, decision: row.string("decision"),
-        declarations: Self.declarations(from: row), hasDeclarations: row.bool("has_declarations") ?? false,
-        files: filesByVersion[row.int("version_row") ?? 0] ?? [])
+        rowID: try row.int("submission_row"), id: try row.string("submission_key"),
+        status: try row.value("status", as: SubmissionStatus.self), decision: try row.optionalString("decision"),
+        declarations: try Self.declarations(from: row), hasDeclarations: try row.bool("has_declarations"),
+        files: filesByVersion[try row.int("version_row")] ?? [])
     }
   }
 
@@ -52,21 +52,20 @@ extension SalonArchive {
   public func submissionRowID(exhibition: Exhibition, key: String) throws -> Int {
     guard
       let row = try database.queryOne(
-        "SELECT id FROM submission WHERE exhibition_id = ? AND key = ?", [exhibition.id, key]),
-      let id = row.int("id")
+        "SELECT id FROM submission WHERE exhibition_id = ? AND key = ?", [exhibition.id, key])
     else { throw CatalogError.unknownSubmission(id: key) }
-    return id
+    return try row.int("id")
   }
 
-  static func receivedFile(from row: Row) -> ReceivedFile {
+  static func receivedFile(from row: Row) throws -> ReceivedFile {
     var file = ReceivedFile(
-      path: row.string("path") ?? "", role: FileRole(rawValue: row.string("role") ?? "") ?? .other,
-      type: row.string("type") ?? "", size: row.int("size") ?? 0, sha256: row.string("sha256") ?? "")
-    file.number = row.int("number")
-    file.width = row.int("width")
-    file.height = row.int("height")
-    file.duration = row.double("duration")
-    file.pages = row.int("pages")
+      path: try row.string("path"), role: try row.value("role", as: FileRole.self),
+      type: try row.string("type"), size: try row.int("size"), sha256: try row.string("sha256"))
+    file.number = try row.optionalInt("number")
+    file.width = try row.optionalInt("width")
+    file.height = try row.optionalInt("height")
+    file.duration = try row.optionalDouble("duration")
+    file.pages = try row.optionalInt("pages")
     return file
   }
 }

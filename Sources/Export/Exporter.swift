@@ -2,7 +2,6 @@ import Catalog
 import Foundation
 import Hashing
 import Imaging
-import Jury
 import MediaTools
 
 /// What an export did, and every work it left out with why.
@@ -207,7 +206,7 @@ struct SiteWriter {
   mutating func record(_ path: String, sha256: String) { manifest.files[path] = sha256 }
 
   mutating func write(_ path: String, _ data: Data) throws {
-    let sha = SHA256Hasher.hash(data)
+    let sha = try SHA256Hasher.hash(data)
     manifest.files[path] = sha
     let url = output.appendingPathComponent(path)
     if previous.files[path] == sha, FileManager.default.fileExists(atPath: url.path) {

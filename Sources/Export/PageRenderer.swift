@@ -1,6 +1,5 @@
 import Catalog
 import Foundation
-import Jury
 
 /// Turns the site model into pages: a template name, a path and a context of values. Every
 /// artist-provided string goes in as text, so the templates escape it.

@@ -1,6 +1,5 @@
 import Catalog
 import Foundation
-import Jury
 
 /// What the gallery shows, decided once: exhibitions newest first, and for each the works that
 /// may be published, with stable page names.
@@ -26,7 +25,7 @@ struct SiteModel {
 
   init(archive: SalonArchive) throws {
     for exhibition in try archive.exhibitions() {
-      let prize = try Jury(archive: archive, exhibition: exhibition).prizeState()
+      let prize = try archive.prizeState(exhibition: exhibition)
       var shown: [ExhibitedWork] = []
       var usedPages = Set<String>()
       var mediums: [String: Medium] = [:]
@@ -36,15 +35,15 @@ struct SiteModel {
           leftOut.append(.init(exhibition: exhibition.slug, id: work.id, title: work.title, reasons: reasons))
           continue
         }
-        var page = slug(work.id, fallback: "work")
+        var page = Slug.make(work.id, fallback: "work", limit: 60)
         var n = 2
         while usedPages.contains(page) {
-          page = slug(work.id, fallback: "work") + "-\(n)"
+          page = Slug.make(work.id, fallback: "work", limit: 60) + "-\(n)"
           n += 1
         }
         usedPages.insert(page)
         let label = work.declarations.medium?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty ?? "Other"
-        let mediumSlug = slug(label, fallback: "other")
+        let mediumSlug = Slug.make(label, fallback: "other", limit: 60)
         let medium = mediums[mediumSlug] ?? Medium(slug: mediumSlug, label: label)
         mediums[mediumSlug] = medium
         shown.append(ExhibitedWork(work: work, page: page, medium: medium))
@@ -77,22 +76,6 @@ struct SiteModel {
     }
     return reasons
   }
-}
-
-/// A name safe in a URL and a file name: lowercase ASCII letters, digits and hyphens.
-func slug(_ text: String, fallback: String) -> String {
-  let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
-  var out = ""
-  for c in folded {
-    if c.isASCII && (c.isLetter || c.isNumber) {
-      out.append(c)
-    } else if !out.isEmpty && !out.hasSuffix("-") {
-      out.append("-")
-    }
-    if out.count >= 60 { break }
-  }
-  while out.hasSuffix("-") { out.removeLast() }
-  return out.isEmpty ? fallback : out
 }
 
 extension String {

@@ -1,55 +1,100 @@
 import COpenSSL
 import Foundation
 
-/// A streaming SHA-256, fed in chunks so that large files are never held in memory.
-public final class SHA256Hasher {
-  private let context: OpaquePointer
+/// Why OpenSSL could not hash, one sentence per case. None of these comes from the bytes being
+/// hashed: each means the crypto library itself failed (memory, or a missing provider).
+public enum HashingError: Error, Equatable, CustomStringConvertible {
+  case digestUnavailable
+  case digestFailed
+  case authenticationCodeFailed
+  case randomUnavailable
 
-  public init() {
-    guard let context = EVP_MD_CTX_new() else { fatalError("OpenSSL could not allocate a digest") }
-    self.context = context
-    EVP_DigestInit_ex(context, EVP_sha256(), nil)
+  public var description: String {
+    switch self {
+    case .digestUnavailable: return "OpenSSL could not start a SHA digest."
+    case .digestFailed: return "OpenSSL could not compute a SHA digest."
+    case .authenticationCodeFailed: return "OpenSSL could not compute an authentication code."
+    case .randomUnavailable: return "OpenSSL could not produce secure random bytes."
+    }
+  }
+}
+
+/// One OpenSSL digest context, freed in `deinit`. A failure is kept and thrown by every later
+/// call, so a digest of partly fed bytes can never come out.
+final class DigestContext {
+  private let context: OpaquePointer?
+  private var failure: HashingError?
+
+  init(_ algorithm: OpaquePointer?) {
+    context = EVP_MD_CTX_new()
+    if context == nil || EVP_DigestInit_ex(context, algorithm, nil) != 1 { failure = .digestUnavailable }
   }
 
   deinit { EVP_MD_CTX_free(context) }
 
-  public func update(_ bytes: UnsafeRawBufferPointer) {
+  func update(_ bytes: UnsafeRawBufferPointer) throws {
+    if let failure { throw failure }
     guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-    EVP_DigestUpdate(context, base, bytes.count)
+    guard EVP_DigestUpdate(context, base, bytes.count) == 1 else {
+      failure = .digestFailed
+      throw HashingError.digestFailed
+    }
   }
 
-  public func update<Bytes: ContiguousBytes>(_ bytes: Bytes) {
-    bytes.withUnsafeBytes { update($0) }
+  /// The digest's bytes; the context cannot be fed afterwards.
+  func finalize() throws -> [UInt8] {
+    if let failure { throw failure }
+    failure = .digestFailed  // Finalised: any further use is a failure.
+    var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+    var length: UInt32 = 0
+    guard EVP_DigestFinal_ex(context, &digest, &length) == 1, Int(length) <= digest.count else {
+      throw HashingError.digestFailed
+    }
+    return Array(digest.prefix(Int(length)))
+  }
+}
+
+/// A streaming SHA-256, fed in chunks so that large files are never held in memory.
+public final class SHA256Hasher {
+  private let digest = DigestContext(EVP_sha256())
+
+  public init() {}
+
+  public func update(_ bytes: UnsafeRawBufferPointer) throws {
+    try digest.update(bytes)
+  }
+
+  public func update<Bytes: ContiguousBytes>(_ bytes: Bytes) throws {
+    try bytes.withUnsafeBytes { try update($0) }
   }
 
   /// The digest as 64 lowercase hex characters. The hasher cannot be fed afterwards.
-  public func finalize() -> String {
-    var digest = [UInt8](repeating: 0, count: 32)
-    var length: UInt32 = 0
-    EVP_DigestFinal_ex(context, &digest, &length)
-    return hex(digest)
+  public func finalize() throws -> String {
+    hexString(try digest.finalize())
   }
 
-  public static func hash<Bytes: ContiguousBytes>(_ bytes: Bytes) -> String {
+  public static func hash<Bytes: ContiguousBytes>(_ bytes: Bytes) throws -> String {
     let hasher = SHA256Hasher()
-    hasher.update(bytes)
-    return hasher.finalize()
+    try hasher.update(bytes)
+    return try hasher.finalize()
   }
 }
 
 /// HMAC-SHA256 of `message` under `key`, as hex.
-public func hmacSHA256(key: [UInt8], message: [UInt8]) -> String {
+public func hmacSHA256(key: [UInt8], message: [UInt8]) throws -> String {
   var digest = [UInt8](repeating: 0, count: 32)
   var length: UInt32 = 0
-  key.withUnsafeBytes { keyBytes in
+  guard let keyLength = Int32(exactly: key.count) else { throw HashingError.authenticationCodeFailed }
+  let result = key.withUnsafeBytes { keyBytes in
     message.withUnsafeBytes { messageBytes in
-      _ = HMAC(
-        EVP_sha256(), keyBytes.baseAddress, Int32(keyBytes.count),
+      HMAC(
+        EVP_sha256(), keyBytes.baseAddress, keyLength,
         messageBytes.baseAddress?.assumingMemoryBound(to: UInt8.self), messageBytes.count,
         &digest, &length)
     }
   }
-  return hex(digest)
+  guard result != nil, length == 32 else { throw HashingError.authenticationCodeFailed }
+  return hexString(digest)
 }
 
 /// Compares two strings in time independent of where they differ, for authentication codes.
@@ -63,16 +108,18 @@ public func constantTimeEqual(_ a: String, _ b: String) -> Bool {
 }
 
 /// Cryptographically secure random bytes, for per-archive secrets.
-public func secureRandomBytes(_ count: Int) -> [UInt8] {
+public func secureRandomBytes(_ count: Int) throws -> [UInt8] {
+  guard let length = Int32(exactly: count), length >= 0 else { throw HashingError.randomUnavailable }
   var bytes = [UInt8](repeating: 0, count: count)
-  guard RAND_bytes(&bytes, Int32(count)) == 1 else { fatalError("OpenSSL could not produce random bytes") }
+  guard RAND_bytes(&bytes, length) == 1 else { throw HashingError.randomUnavailable }
   return bytes
 }
 
-func hex(_ bytes: [UInt8]) -> String {
+/// Bytes as lowercase hex, two digits each: the one hex encoder in Salon.
+public func hexString<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
   let digits = Array("0123456789abcdef".utf8)
   var out = [UInt8]()
-  out.reserveCapacity(bytes.count * 2)
+  out.reserveCapacity(bytes.underestimatedCount * 2)
   for byte in bytes {
     out.append(digits[Int(byte >> 4)])
     out.append(digits[Int(byte & 0xF)])
@@ -81,46 +128,27 @@ func hex(_ bytes: [UInt8]) -> String {
 }
 
 /// The SHA-256 of `text` in base64, as Content-Security-Policy hashes are written.
-public func sha256Base64(_ text: String) -> String {
-  var digest = [UInt8](repeating: 0, count: 32)
-  var length: UInt32 = 0
-  let bytes = Array(text.utf8)
-  _ = EVP_Digest(bytes, bytes.count, &digest, &length, EVP_sha256(), nil)
-  return Data(digest).base64EncodedString()
+public func sha256Base64(_ text: String) throws -> String {
+  let digest = DigestContext(EVP_sha256())
+  try Array(text.utf8).withUnsafeBytes { try digest.update($0) }
+  return Data(try digest.finalize()).base64EncodedString()
 }
 
 /// SHA-256 and SHA-512 of one stream at once, for BagIt manifests.
 public final class BagDigests {
-  private let sha256: OpaquePointer
-  private let sha512: OpaquePointer
+  private let sha256 = DigestContext(EVP_sha256())
+  private let sha512 = DigestContext(EVP_sha512())
 
-  public init() {
-    guard let a = EVP_MD_CTX_new(), let b = EVP_MD_CTX_new() else { fatalError("OpenSSL could not allocate a digest") }
-    sha256 = a
-    sha512 = b
-    EVP_DigestInit_ex(sha256, EVP_sha256(), nil)
-    EVP_DigestInit_ex(sha512, EVP_sha512(), nil)
-  }
+  public init() {}
 
-  deinit {
-    EVP_MD_CTX_free(sha256)
-    EVP_MD_CTX_free(sha512)
-  }
-
-  public func update<Bytes: ContiguousBytes>(_ bytes: Bytes) {
-    bytes.withUnsafeBytes { buffer in
-      guard let base = buffer.baseAddress, buffer.count > 0 else { return }
-      EVP_DigestUpdate(sha256, base, buffer.count)
-      EVP_DigestUpdate(sha512, base, buffer.count)
+  public func update<Bytes: ContiguousBytes>(_ bytes: Bytes) throws {
+    try bytes.withUnsafeBytes { buffer in
+      try sha256.update(buffer)
+      try sha512.update(buffer)
     }
   }
 
-  public func finalize() -> (sha256: String, sha512: String) {
-    var a = [UInt8](repeating: 0, count: 32)
-    var b = [UInt8](repeating: 0, count: 64)
-    var length: UInt32 = 0
-    EVP_DigestFinal_ex(sha256, &a, &length)
-    EVP_DigestFinal_ex(sha512, &b, &length)
-    return (hex(a), hex(b))
+  public func finalize() throws -> (sha256: String, sha512: String) {
+    (hexString(try sha256.finalize()), hexString(try sha512.finalize()))
   }
 }

@@ -1,10 +1,37 @@
 import CVips
 import Foundation
 
-/// What libvips could not do, in its own words.
-public struct ImagingError: Error, Equatable, CustomStringConvertible {
-  public var message: String
-  public var description: String { message }
+/// What libvips could not do, one sentence per case. `detail` is libvips' own words for that call,
+/// kept for diagnostics and never the sentence itself.
+public enum ImagingError: Error, Equatable, CustomStringConvertible {
+  case unavailable
+  /// The file cannot be decoded: damaged, or a format (or loader) Salon does not open.
+  case unreadable(detail: String)
+  case tooLarge(width: Int, height: Int, limitMegapixels: Int)
+  case cannotProcess(ImagingStep, detail: String)
+  case cannotSave(path: String, detail: String)
+  case cannotRemoveMetadata(path: String)
+
+  public var description: String {
+    switch self {
+    case .unavailable: return "The image library (libvips) could not start."
+    case .unreadable: return "The image cannot be read: it is damaged or in a format Salon does not open."
+    case .tooLarge(let width, let height, let limit):
+      return "The image is \(width) × \(height) pixels, more than the limit of \(limit) megapixels."
+    case .cannotProcess(let step, _): return "The image cannot be \(step.rawValue)."
+    case .cannotSave(let path, _): return "Salon cannot write \(path)."
+    case .cannotRemoveMetadata(let path): return "Salon cannot remove the metadata of \(path)."
+    }
+  }
+}
+
+/// A step of making a derivative, as the sentence names it.
+public enum ImagingStep: String, Equatable, Sendable {
+  case converted = "converted to sRGB colours"
+  case resized = "resized"
+  case flattened = "flattened onto white"
+  case decoded = "decoded into memory"
+  case encoded = "encoded as JPEG"
 }
 
 /// A derivative written to disk.
@@ -15,6 +42,96 @@ public struct Derivative: Equatable, Sendable {
   public var height: Int
   public var webp: String
   public var jpeg: String
+}
+
+/// libvips' words for the call that has just failed on this thread, taken and cleared in one
+/// step under libvips' own lock, so no later failure (of this or another image) is read instead.
+private func vipsFailureDetail() -> String {
+  guard let copy = vips_error_buffer_copy() else { return "" }
+  defer { g_free(copy) }
+  return String(cString: copy).trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+/// One reference to a libvips image, released exactly once when the value goes away; every
+/// operation returns a new one, so no path can leak or release an image twice.
+private final class VipsImageReference {
+  private let image: UnsafeMutablePointer<VipsImage>
+
+  /// Takes over a reference the caller owns.
+  init(taking image: UnsafeMutablePointer<VipsImage>) { self.image = image }
+  deinit { g_object_unref(image) }
+
+  var width: Int { Int(vips_image_get_width(image)) }
+  var height: Int { Int(vips_image_get_height(image)) }
+  var hasAlpha: Bool { vips_image_hasalpha(image) != 0 }
+
+  /// Runs a libvips operation that makes `out` from this image; a failure throws with its detail.
+  private func derive(
+    _ failure: (String) -> ImagingError,
+    _ operation: (UnsafeMutablePointer<VipsImage>, inout UnsafeMutablePointer<VipsImage>?) -> Int32
+  ) throws -> VipsImageReference {
+    var out: UnsafeMutablePointer<VipsImage>?
+    let result = operation(image, &out)
+    guard result == 0, let out else {
+      let detail = vipsFailureDetail()
+      if let out { g_object_unref(out) }
+      throw failure(detail)
+    }
+    return VipsImageReference(taking: out)
+  }
+
+  static func thumbnail(of path: String, width: Int, height: Int) throws -> VipsImageReference {
+    var out: UnsafeMutablePointer<VipsImage>?
+    guard salon_vips_thumbnail(path, &out, Int32(clamping: width), Int32(clamping: height)) == 0, let out else {
+      let detail = vipsFailureDetail()
+      if let out { g_object_unref(out) }
+      throw ImagingError.unreadable(detail: detail)
+    }
+    return VipsImageReference(taking: out)
+  }
+
+  func thumbnail(width: Int, height: Int) throws -> VipsImageReference {
+    try derive({ .cannotProcess(.resized, detail: $0) }) {
+      salon_vips_thumbnail_image($0, &$1, Int32(clamping: width), Int32(clamping: height))
+    }
+  }
+
+  /// sRGB, 8 bits: what browsers show.
+  func normalised() throws -> VipsImageReference {
+    guard
+      vips_image_get_interpretation(image) != VIPS_INTERPRETATION_sRGB
+        || vips_image_get_format(image) != VIPS_FORMAT_UCHAR
+    else { return self }
+    return try derive({ .cannotProcess(.converted, detail: $0) }) { salon_vips_srgb($0, &$1) }
+  }
+
+  func flattenedOnWhite() throws -> VipsImageReference {
+    try derive({ .cannotProcess(.flattened, detail: $0) }) { salon_vips_flatten_white($0, &$1) }
+  }
+
+  /// The loader reads its source once, in order; every size and format is made from this copy.
+  func inMemory() throws -> VipsImageReference {
+    guard let copy = vips_image_copy_memory(image) else {
+      throw ImagingError.cannotProcess(.decoded, detail: vipsFailureDetail())
+    }
+    return VipsImageReference(taking: copy)
+  }
+
+  /// Only on an image Salon made (a memory copy), never on one a loader may share.
+  func removeMetadata() { salon_vips_remove_metadata(image) }
+
+  func save(to path: String, _ saver: (UnsafeMutablePointer<VipsImage>, String) -> Int32) throws {
+    guard saver(image, path) == 0 else { throw ImagingError.cannotSave(path: path, detail: vipsFailureDetail()) }
+  }
+
+  func jpegBytes(quality: Int32) throws -> [UInt8] {
+    var buffer: UnsafeMutableRawPointer?
+    var length = 0
+    let result = salon_vips_jpegsave_buffer(image, &buffer, &length, quality)
+    defer { g_free(buffer) }
+    guard result == 0, let buffer else { throw ImagingError.cannotProcess(.encoded, detail: vipsFailureDetail()) }
+    return Array(UnsafeRawBufferPointer(start: buffer, count: length))
+  }
 }
 
 /// libvips, behind one door: untrusted loaders blocked, pixel limits checked before decoding,
@@ -28,20 +145,14 @@ public enum Imaging {
     return true
   }()
 
-  private static func lastError() -> ImagingError {
-    let message = String(cString: vips_error_buffer()).trimmingCharacters(in: .whitespacesAndNewlines)
-    vips_error_clear()
-    return ImagingError(message: message.isEmpty ? "libvips could not read the image" : message)
-  }
-
   private static func ensureStarted() throws {
-    guard started else { throw ImagingError(message: "libvips could not start") }
+    guard started else { throw ImagingError.unavailable }
   }
 
   /// Threads libvips uses inside one image; Salon runs one image per core instead.
   public static func setThreadsPerImage(_ count: Int) {
     _ = started
-    vips_concurrency_set(Int32(count))
+    vips_concurrency_set(Int32(clamping: max(1, count)))
   }
 
   /// Pixel size from the header alone.
@@ -49,62 +160,47 @@ public enum Imaging {
     try ensureStarted()
     var width: Int32 = 0
     var height: Int32 = 0
-    guard salon_vips_header(path, &width, &height) == 0 else { throw lastError() }
+    guard salon_vips_header(path, &width, &height) == 0 else {
+      throw ImagingError.unreadable(detail: vipsFailureDetail())
+    }
     return (Int(width), Int(height))
+  }
+
+  /// Refuses an image over `maxPixels` from its header, before anything is decoded.
+  private static func checkPixels(of source: String, maxPixels: Int) throws {
+    let (width, height) = try size(of: source)
+    let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+    guard overflow || pixels > maxPixels else { return }
+    throw ImagingError.tooLarge(width: width, height: height, limitMegapixels: maxPixels / 1_000_000)
   }
 
   /// Writes WebP and JPEG derivatives of `source` at each width (never upscaled), largest first,
   /// each resized from the previous one. Files are written to temporary names and renamed.
   /// - Parameters:
-  ///   - page: for PDFs, the first page is rendered (the path gets libvips' page option).
+  ///   - isPDF: the first page is rendered (the path gets libvips' page option).
   public static func derivatives(
     of source: String, widths: [Int], maxPixels: Int, isPDF: Bool = false,
     destination: (_ width: Int) -> (webp: String, jpeg: String)
   ) throws -> [Derivative] {
     try ensureStarted()
-    if !isPDF {
-      let (w, h) = try size(of: source)
-      guard w * h <= maxPixels else {
-        throw ImagingError(
-          message: "the image is \(w) × \(h) pixels, more than the limit of \(maxPixels / 1_000_000) megapixels")
-      }
-    }
+    if !isPDF { try checkPixels(of: source, maxPixels: maxPixels) }
     let sorted = widths.sorted(by: >)
     guard let largest = sorted.first else { return [] }
-    var current: UnsafeMutablePointer<VipsImage>?
     let loadPath = isPDF ? source + "[page=0,dpi=100]" : source
-    guard salon_vips_thumbnail(loadPath, &current, Int32(largest), Int32(largest * 4)) == 0, var image = current else {
-      throw lastError()
-    }
-    defer { g_object_unref(image) }
-    image = try normalise(image)
-    // The loader reads its source once, in order; every size and format is made from this copy.
-    guard let inMemory = vips_image_copy_memory(image) else { throw lastError() }
-    image = swap(image, inMemory)
-    salon_vips_remove_metadata(image)
+    var image = try VipsImageReference.thumbnail(of: loadPath, width: largest, height: largest.saturatingTimes4)
+      .normalised().inMemory()
+    image.removeMetadata()
     var results: [Derivative] = []
     for width in sorted {
-      var resized: UnsafeMutablePointer<VipsImage>?
-      if width != largest || vips_image_get_width(image) > Int32(width) {
-        guard salon_vips_thumbnail_image(image, &resized, Int32(width), Int32(width * 4)) == 0, let resized else {
-          throw lastError()
-        }
-        image = swap(image, resized)
+      if width != largest || image.width > width {
+        image = try image.thumbnail(width: width, height: width.saturatingTimes4)
       }
       let paths = destination(width)
       try save(image, to: paths.webp) { salon_vips_webpsave($0, $1, 80) }
-      var flat: UnsafeMutablePointer<VipsImage>?
-      if vips_image_hasalpha(image) != 0 {
-        guard salon_vips_flatten_white(image, &flat) == 0, let flat else { throw lastError() }
-        defer { g_object_unref(flat) }
-        try save(flat, to: paths.jpeg) { salon_vips_jpegsave($0, $1, 82) }
-      } else {
-        try save(image, to: paths.jpeg) { salon_vips_jpegsave($0, $1, 82) }
-      }
+      try save(image.hasAlpha ? image.flattenedOnWhite() : image, to: paths.jpeg) { salon_vips_jpegsave($0, $1, 82) }
       results.append(
         Derivative(
-          requestedWidth: width, width: Int(vips_image_get_width(image)), height: Int(vips_image_get_height(image)),
-          webp: paths.webp, jpeg: paths.jpeg))
+          requestedWidth: width, width: image.width, height: image.height, webp: paths.webp, jpeg: paths.jpeg))
     }
     return results
   }
@@ -112,71 +208,53 @@ public enum Imaging {
   /// A small JPEG as bytes (for the offline scoring sheet's previews).
   public static func jpegPreview(of source: String, width: Int, maxPixels: Int, isPDF: Bool = false) throws -> [UInt8] {
     try ensureStarted()
-    if !isPDF {
-      let (w, h) = try size(of: source)
-      guard w * h <= maxPixels else { throw ImagingError(message: "the image is too large") }
-    }
-    var loaded: UnsafeMutablePointer<VipsImage>?
-    guard salon_vips_thumbnail(isPDF ? source + "[page=0]" : source, &loaded, Int32(width), Int32(width * 4)) == 0,
-      var image = loaded
-    else { throw lastError() }
-    defer { g_object_unref(image) }
-    image = try normalise(image)
-    guard let inMemory = vips_image_copy_memory(image) else { throw lastError() }
-    image = swap(image, inMemory)
-    salon_vips_remove_metadata(image)
-    if vips_image_hasalpha(image) != 0 {
-      var flat: UnsafeMutablePointer<VipsImage>?
-      guard salon_vips_flatten_white(image, &flat) == 0, let flat else { throw lastError() }
-      image = swap(image, flat)
-    }
-    var buffer: UnsafeMutableRawPointer?
-    var length = 0
-    guard salon_vips_jpegsave_buffer(image, &buffer, &length, 70) == 0, let buffer else { throw lastError() }
-    defer { g_free(buffer) }
-    return Array(UnsafeRawBufferPointer(start: buffer, count: length))
-  }
-
-  /// sRGB, 8 bits: what browsers show.
-  private static func normalise(_ image: UnsafeMutablePointer<VipsImage>) throws -> UnsafeMutablePointer<VipsImage> {
-    let interpretation = vips_image_get_interpretation(image)
-    guard interpretation != VIPS_INTERPRETATION_sRGB || vips_image_get_format(image) != VIPS_FORMAT_UCHAR else {
-      return image
-    }
-    var converted: UnsafeMutablePointer<VipsImage>?
-    guard salon_vips_srgb(image, &converted) == 0, let converted else { throw lastError() }
-    return swap(image, converted)
-  }
-
-  /// Releases `old` and returns `new`, keeping reference counting in one place.
-  private static func swap(_ old: UnsafeMutablePointer<VipsImage>, _ new: UnsafeMutablePointer<VipsImage>)
-    -> UnsafeMutablePointer<VipsImage>
-  {
-    g_object_unref(old)
-    return new
+    if !isPDF { try checkPixels(of: source, maxPixels: maxPixels) }
+    var image = try VipsImageReference.thumbnail(
+      of: isPDF ? source + "[page=0]" : source, width: width, height: width.saturatingTimes4
+    ).normalised().inMemory()
+    image.removeMetadata()
+    if image.hasAlpha { image = try image.flattenedOnWhite() }
+    return try image.jpegBytes(quality: 70)
   }
 
   private static func save(
-    _ image: UnsafeMutablePointer<VipsImage>, to path: String,
-    _ saver: (UnsafeMutablePointer<VipsImage>, String) -> Int32
+    _ image: VipsImageReference, to path: String, _ saver: (UnsafeMutablePointer<VipsImage>, String) -> Int32
   ) throws {
     let ext = (path as NSString).pathExtension
     let temporary = (path as NSString).deletingPathExtension + ".partial-\(getpid()).\(ext)"
-    guard saver(image, temporary) == 0 else {
+    do {
+      try image.save(to: temporary, saver)
+    } catch {
       unlink(temporary)
-      throw lastError()
+      throw ImagingError.cannotSave(path: path, detail: (error as? ImagingError).map(\.detail) ?? "")
     }
     if ext == "webp" {
       guard let data = FileManager.default.contents(atPath: temporary), let clean = WebPMetadata.stripped(Array(data)),
         (try? Data(clean).write(to: URL(fileURLWithPath: temporary))) != nil
       else {
         unlink(temporary)
-        throw ImagingError(message: "cannot remove the metadata of \(path)")
+        throw ImagingError.cannotRemoveMetadata(path: path)
       }
     }
     guard rename(temporary, path) == 0 else {
+      let detail = String(cString: strerror(errno))
       unlink(temporary)
-      throw ImagingError(message: "cannot write \(path): \(String(cString: strerror(errno)))")
+      throw ImagingError.cannotSave(path: path, detail: detail)
     }
   }
+}
+
+extension ImagingError {
+  /// libvips' (or the system's) own words, for diagnostics.
+  public var detail: String {
+    switch self {
+    case .unreadable(let detail), .cannotProcess(_, let detail), .cannotSave(_, let detail): return detail
+    case .unavailable, .tooLarge, .cannotRemoveMetadata: return ""
+    }
+  }
+}
+
+extension Int {
+  /// Heights are bounded at four times the width; a huge width cannot overflow.
+  fileprivate var saturatingTimes4: Int { multipliedReportingOverflow(by: 4).overflow ? .max : self * 4 }
 }

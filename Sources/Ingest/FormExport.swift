@@ -18,6 +18,8 @@ public struct FormExport: Sendable {
   public enum Problem: Error, Equatable, CustomStringConvertible {
     case malformed(CSVReader.Malformed)
     case empty
+    /// A header and nothing below it; `recognised` says whether any column is one Salon reads.
+    case noRows(firstLine: String, recognised: Bool)
     case tooManyFields(line: Int, found: Int, expected: Int)
     case unknownField(String)
     case unknownHeader(field: String, header: String, available: [String])
@@ -27,6 +29,12 @@ public struct FormExport: Sendable {
       switch self {
       case .malformed(let error): return error.description
       case .empty: return "The form export is empty: it needs a header row and one row per submission."
+      case .noRows(let firstLine, true):
+        return
+          "The form export has a header row (\(firstLine)) but no submissions below it; it needs one row per submission."
+      case .noRows(let firstLine, false):
+        return
+          "The form export holds only the line \"\(firstLine)\", with no column Salon recognises and no submissions; it needs a header row (id, file, title…) and one row per submission."
       case .tooManyFields(let line, let found, let expected):
         return
           "Line \(line) of the form export has \(found) fields but the header has \(expected); a comma may be missing its quotes."
@@ -56,7 +64,9 @@ public struct FormExport: Sendable {
     do { records = try CSVReader.records(from: data) } catch let error as CSVReader.Malformed {
       throw Problem.malformed(error)
     }
-    guard let header = records.first else { throw Problem.empty }
+    guard let header = records.first,
+      records.count > 1 || header.fields.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty })
+    else { throw Problem.empty }
     let headers = header.fields.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
     var columns = matchHeaders(headers)
     for (name, wanted) in explicitColumns {
@@ -81,6 +91,14 @@ public struct FormExport: Sendable {
         if !value.isEmpty { values[field] = value }
       }
       rows.append(Row(line: record.line, values: values))
+    }
+    guard !rows.isEmpty else {
+      // Shown to the organiser: short, and with control characters made visible.
+      var line = headers.joined(separator: ",")
+      if line.count > 80 { line = String(line.prefix(77)) + "…" }
+      line = String(
+        line.unicodeScalars.map { $0.properties.generalCategory == .control ? "\u{FFFD}" : Character($0) })
+      throw Problem.noRows(firstLine: line, recognised: !columns.isEmpty)
     }
     return FormExport(headers: headers, mapping: columns.mapValues { headers[$0] }, rows: rows)
   }
@@ -192,15 +210,32 @@ public struct FormExport: Sendable {
 
   /// The row for a zip: by file name first, then by submission id (the whole name, then a number
   /// in it). Nil when no row matches, or more than one does (never a guess).
-  public func row(forZipNamed zipName: String) -> Row? {
+  public func row(forZipNamed zipName: String) -> Row? { match(forZipNamed: zipName)?.row }
+
+  /// The row for a zip and whether the row names this zip itself (its file column), which is
+  /// stronger evidence than an id that merely appears in the zip's name.
+  public func match(forZipNamed zipName: String) -> (row: Row, namesThisZip: Bool)? {
+    if let row = rowByFile(zipName) { return (row, true) }
+    return rowByID(zipName).map { ($0, false) }
+  }
+
+  /// Whether a row's file column names the zip `zipName`.
+  public static func row(_ row: Row, names zipName: String) -> Bool {
     let lower = zipName.lowercased()
     let stem = lower.hasSuffix(".zip") ? String(lower.dropLast(4)) : lower
-    let byFile = rows.filter { row in
-      guard let file = row.values[.file]?.lowercased() else { return false }
-      let base = file.split(separator: "/").last.map(String.init) ?? file
-      return base == lower || base == stem || base + ".zip" == lower
-    }
-    if byFile.count == 1 { return byFile[0] }
+    guard let file = row.values[.file]?.lowercased() else { return false }
+    let base = file.split(separator: "/").last.map(String.init) ?? file
+    return base == lower || base == stem || base + ".zip" == lower
+  }
+
+  private func rowByFile(_ zipName: String) -> Row? {
+    let byFile = rows.filter { Self.row($0, names: zipName) }
+    return byFile.count == 1 ? byFile[0] : nil
+  }
+
+  private func rowByID(_ zipName: String) -> Row? {
+    let lower = zipName.lowercased()
+    let stem = lower.hasSuffix(".zip") ? String(lower.dropLast(4)) : lower
     let byID = rows.filter { $0.values[.id]?.lowercased() == stem }
     if byID.count == 1 { return byID[0] }
     let numbers = Set(stem.split(whereSeparator: { !$0.isNumber }).map { String($0.drop(while: { $0 == "0" })) })

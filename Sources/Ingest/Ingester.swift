@@ -37,13 +37,33 @@ public final class Ingester {
   /// wrong with the zip becomes a rejection in the report.
   public func ingest(zipAt path: String) throws -> SubmissionReport {
     let zipName = URL(fileURLWithPath: path).lastPathComponent
-    let row = form?.row(forZipNamed: zipName)
-    let declarations = row.map(FormExport.declarations(from:))
-    let key = submissionKey(zipName: zipName, row: row)
+    let match = form?.match(forZipNamed: zipName)
+    let row = match?.row
+    var declarations = row.map(FormExport.declarations(from:))
+    var key = submissionKey(zipName: zipName, row: row)
+    var notes: [Finding] = []
+    if let existing = try archive.submissionReportIfAny(exhibition: exhibition, id: key) {
+      if isSameSubmission(existing, zipName: zipName, match: match, declarations: declarations) {
+        notes += carryDeclarations(from: existing, into: &declarations, row: row)
+      } else {
+        // Never a silent "version 2" of someone else's work: kept apart until the organiser decides.
+        let provisional = try provisionalKey(for: key, zipName: zipName)
+        notes.append(
+          Finding(
+            .idConflict,
+            "Submission \(key) already holds another zip (\(existing.zip)\(existing.declarations?.artists.map { ", by \($0)" } ?? "")), so this one is kept apart as \(provisional); if it is in fact a new version of \(key), run `salon submissions attach \(provisional) \(key)`."
+          ))
+        key = provisional
+        if let again = try archive.submissionReportIfAny(exhibition: exhibition, id: key) {
+          notes += carryDeclarations(from: again, into: &declarations, row: row)
+        }
+      }
+    }
 
     let (inspection, verdictBeforeDeclarations) = try inspect(path, link: declarations?.link)
     defer { inspection.discardAll() }
     var verdict = verdictBeforeDeclarations
+    verdict.warnings += notes
     if declarations == nil {
       verdict.warnings.append(
         Finding(
@@ -68,9 +88,70 @@ public final class Ingester {
     let zip = kept[0]
     let (outcome, version) = try archive.recordVersion(
       exhibition: exhibition, key: key, zipName: zipName, zip: zip, verdict: verdict, declarations: declarations)
+    if outcome == .unchanged {
+      // Nothing was recorded, so nothing was carried over or replaced either.
+      let carried: Set<String> = [WarningCode.declarationsKept.rawValue, WarningCode.declarationsReplaced.rawValue]
+      verdict.warnings.removeAll { carried.contains($0.code) }
+    }
     return SubmissionReport(
       id: key, zip: zipName, status: verdict.status, problems: verdict.problems, warnings: verdict.warnings,
       files: verdict.files, change: outcome.rawValue, version: version)
+  }
+
+  /// Whether a zip that maps to an existing submission is that submission again: the same zip
+  /// name, or a form row naming this zip (or naming no file) by the same artists.
+  func isSameSubmission(
+    _ existing: SubmissionReport, zipName: String, match: (row: FormExport.Row, namesThisZip: Bool)?,
+    declarations: Declarations?
+  ) -> Bool {
+    func identity(_ d: Declarations) -> [String] {
+      let people = [d.artists, d.email].compactMap { $0?.lowercased().trimmingCharacters(in: .whitespaces) }
+      return people.isEmpty ? [d.title?.lowercased() ?? ""] : people
+    }
+    let previous = existing.hasDeclarations == true ? existing.declarations : nil
+    if let declarations, let previous, identity(declarations) != identity(previous) { return false }
+    let sameName = (existing.versions ?? []).contains { $0.zip.lowercased() == zipName.lowercased() }
+    if sameName { return true }
+    guard let match, previous != nil else { return false }
+    return match.namesThisZip || match.row.values[.file] == nil
+  }
+
+  /// A new version keeps the previous declarations unless a form row gives new ones; says which.
+  func carryDeclarations(from existing: SubmissionReport, into declarations: inout Declarations?, row: FormExport.Row?)
+    -> [Finding]
+  {
+    guard existing.hasDeclarations == true, let previous = existing.declarations else { return [] }
+    let number = existing.version ?? 1
+    guard let given = declarations else {
+      declarations = previous
+      return [
+        Finding(
+          .declarationsKept,
+          "No row of the form export matches this zip, so this new version keeps the declarations of version \(number)."
+        )
+      ]
+    }
+    guard given != previous else { return [] }
+    return [
+      Finding(
+        .declarationsReplaced,
+        "Line \(row?.line ?? 0) of the form export gives this new version declarations that replace those of version \(number)."
+      )
+    ]
+  }
+
+  /// `7-conflict-1`, `7-conflict-2`…: the first not taken by another zip (the same zip again reuses its own).
+  func provisionalKey(for key: String, zipName: String) throws -> String {
+    for n in 1...10_000 {
+      let candidate = "\(key)-conflict-\(n)"
+      guard let existing = try archive.submissionReportIfAny(exhibition: exhibition, id: candidate) else {
+        return candidate
+      }
+      if (existing.versions ?? []).contains(where: { $0.zip.lowercased() == zipName.lowercased() }) {
+        return candidate
+      }
+    }
+    return "\(key)-conflict-\(UUID().uuidString.prefix(8).lowercased())"
   }
 
   /// Checks a zip without recording anything: what ingest would conclude. Nothing is stored
@@ -93,10 +174,10 @@ public final class Ingester {
     var verdict = Verdict()
     verdict.problems = inspection.problems
     verdict.warnings = inspection.warnings
-    verdict.files = assignRoles(inspection, verdict: &verdict)
+    verdict.files = try assignRoles(inspection, verdict: &verdict)
     // Every reason is reported; only a zip that could not be read whole says nothing of contents.
     let unreadable: Set<String> = [
-      ProblemCode.notAZip, .zipTooLarge, .zipTruncated, .zipCorrupt, .centralDirectoryMissing,
+      ProblemCode.notAZip, .zipTooLarge, .zipTruncated, .zipCorrupt, .crcMismatch, .centralDirectoryMissing,
       .centralDirectoryMismatch, .overlappingEntries, .tooManyEntries, .tooMuchData,
     ].reduce(into: []) { $0.insert($1.rawValue) }
     if !verdict.problems.contains(where: { unreadable.contains($0.code) }) { checkContents(&verdict, link: link) }
@@ -110,14 +191,14 @@ public final class Ingester {
     return trimmed.lowercased().hasSuffix(".zip") ? String(trimmed.dropLast(4)) : trimmed
   }
 
-  private func assignRoles(_ inspection: ZipInspection, verdict: inout Verdict) -> [ReceivedFile] {
+  private func assignRoles(_ inspection: ZipInspection, verdict: inout Verdict) throws -> [ReceivedFile] {
     let candidates = inspection.entries.map { RoleInference.Candidate(path: $0.path, family: $0.type.family) }
     let assignments = RoleInference.assign(candidates)
     var files: [ReceivedFile] = []
     for (entry, assignment) in zip(inspection.entries, assignments) {
       var file = ReceivedFile(
         path: entry.path, role: assignment.role, type: entry.type.mediaType, size: entry.file.size,
-        sha256: entry.file.finish())
+        sha256: try entry.file.finish())
       file.number = assignment.number
       file.width = entry.properties.width
       file.height = entry.properties.height
@@ -216,5 +297,6 @@ public final class Ingester {
 }
 
 func seconds(_ value: Double) -> String {
-  value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
+  guard value.isFinite, abs(value) < 1e15 else { return String(format: "%.0f s", value) }
+  return value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
 }

@@ -15,6 +15,7 @@ public enum ProblemCode: String, CaseIterable, Sendable {
   case tooManyEntries = "too-many-entries"
   case tooMuchData = "too-much-data"
   case sizeMismatch = "size-mismatch"
+  case crcMismatch = "crc-mismatch"
   case encryptedEntry = "encrypted-entry"
   // Entries.
   case unsafeName = "unsafe-name"
@@ -48,6 +49,8 @@ public enum ProblemCode: String, CaseIterable, Sendable {
     case .tooManyEntries: return "The zip holds more files than the call allows."
     case .tooMuchData: return "The files unpack to more data than the call allows."
     case .sizeMismatch: return "A file unpacks to a different size than the zip declares."
+    case .crcMismatch:
+      return "A file in the zip is damaged: its checksum does not match (the upload or download was corrupted)."
     case .encryptedEntry: return "A file is password-protected."
     case .unsafeName: return "A file name could write outside its folder or hide its real name."
     case .linkEntry: return "The zip holds a link instead of a file."
@@ -82,6 +85,9 @@ public enum WarningCode: String, CaseIterable, Sendable {
   case pixelSizeUnknown = "pixel-size-unknown"
   case emptyFile = "empty-file"
   case linkWork = "link-work"
+  case idConflict = "id-conflict"
+  case declarationsKept = "declarations-kept"
+  case declarationsReplaced = "declarations-replaced"
 
   public var summary: String {
     switch self {
@@ -96,6 +102,12 @@ public enum WarningCode: String, CaseIterable, Sendable {
     case .pixelSizeUnknown: return "Salon could not read an image's pixel size."
     case .emptyFile: return "A file is empty."
     case .linkWork: return "The work is a link (a hosted piece); the organisers must have cleared it."
+    case .idConflict:
+      return
+        "The zip's id is another artist's submission; it is kept apart under a provisional id until `salon submissions attach`."
+    case .declarationsKept:
+      return "No form row matches this new version, so it keeps the previous version's declarations."
+    case .declarationsReplaced: return "A form row gives this new version declarations that replace the previous ones."
     }
   }
 }

@@ -174,7 +174,7 @@ final class ZipInspection {
         var head: [UInt8] = []
         var produced = 0
         var stop = false
-        try reader.readData { block in
+        let damaged = try readDetectingDamage(reader, entry: name) { block in
           produced += block.count
           if let declared = header.declaredSize, produced > declared {
             problems.append(
@@ -200,6 +200,11 @@ final class ZipInspection {
           try file.write(block)
           return true
         }
+        if damaged {
+          file.discard()
+          streamed[streamed.count - 1].produced = produced
+          continue
+        }
         if stop {
           file.discard()
           return
@@ -220,6 +225,32 @@ final class ZipInspection {
         problems.append(
           Finding(.zipCorrupt, "The zip is damaged and cannot be read (\(error.message)); please create it again."))
       }
+    }
+  }
+
+  /// Reads the current entry's data; an entry whose bytes fail their CRC-32 or declared size is
+  /// reported and skipped (returns true), and the stream reads on so that every reason is shown.
+  private func readDetectingDamage(
+    _ reader: ZipStreamReader, entry name: String, _ consume: (UnsafeRawBufferPointer) throws -> Bool
+  ) throws -> Bool {
+    do {
+      try reader.readData(consume)
+      return false
+    } catch ZipReadError.checksumMismatch {
+      problems.append(
+        Finding(
+          .crcMismatch,
+          "\"\(name)\" is damaged: its checksum does not match, so the upload or download was corrupted; please send the zip again.",
+          file: name))
+      return true
+    } catch ZipReadError.sizeMismatch {
+      // More data than declared stops the entry early; this is the other way round.
+      problems.append(
+        Finding(
+          .sizeMismatch,
+          "\"\(name)\" unpacks to less data than the zip declares for it (a sign of a zip bomb or a damaged zip).",
+          file: name))
+      return true
     }
   }
 

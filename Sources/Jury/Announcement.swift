@@ -96,27 +96,25 @@ extension Jury {
     let jurors = Dictionary(uniqueKeysWithValues: try jurors().map { ($0.rowID, $0) })
     let works = Dictionary(uniqueKeysWithValues: try archive.works(exhibition: exhibition).map { ($0.rowID, $0) })
     let current = try currentScores()
-    // Per juror, each criterion standardised against that juror's own scores, mapped back.
-    var perJurorCriterion: [String: [Double]] = [:]
-    var pooled: [String: [Double]] = [:]
+    // Per criterion, each juror's scores standardised against that juror's own, mapped back.
+    var byCriterion: [String: [Int: [Double]]] = [:]
     for s in current {
       for c in criteria {
-        if let v = s.values[c.key] {
-          perJurorCriterion["\(s.jurorRow):\(c.key)", default: []].append(Double(v))
-          pooled[c.key, default: []].append(Double(v))
-        }
+        if let v = s.values[c.key] { byCriterion[c.key, default: [:]][s.pair.juror, default: []].append(Double(v)) }
       }
     }
+    let normalisers = Dictionary(
+      uniqueKeysWithValues: criteria.map { c in
+        (
+          c.key,
+          StandingsCalculator.Normaliser(
+            byJuror: byCriterion[c.key] ?? [:], scale: Double(c.scaleMin)...Double(c.scaleMax))
+        )
+      })
     func normalised(_ value: Int, juror: Int, criterion: Criterion) -> Double {
-      let own = perJurorCriterion["\(juror):\(criterion.key)"] ?? []
-      let all = pooled[criterion.key] ?? []
-      let poolMean = StandingsCalculator.mean(all) ?? Double(value)
-      guard let m = StandingsCalculator.mean(own), let sd = StandingsCalculator.deviation(own), sd > 0 else {
-        return StandingsCalculator.round6(poolMean)
-      }
-      let z = (Double(value) - m) / sd
-      let mapped = poolMean + z * (StandingsCalculator.deviation(all) ?? 0)
-      return StandingsCalculator.round6(min(Double(criterion.scaleMax), max(Double(criterion.scaleMin), mapped)))
+      let scale = Double(criterion.scaleMin)...Double(criterion.scaleMax)
+      let normaliser = normalisers[criterion.key, default: StandingsCalculator.Normaliser(byJuror: [:], scale: scale)]
+      return StandingsCalculator.round6(normaliser.normalised(Double(value), juror: juror))
     }
     struct ScoreRow: Codable {
       var submission, title, juror, jurorName, criterion: String
@@ -131,27 +129,20 @@ extension Jury {
     }
     var scoreRows: [ScoreRow] = []
     for s in current {
-      guard let juror = jurors[s.jurorRow], let work = works[s.workRow] else { continue }
+      guard let juror = jurors[s.pair.juror], let work = works[s.pair.work] else { continue }
       for c in criteria {
         guard let v = s.values[c.key] else { continue }
         scoreRows.append(
           ScoreRow(
             submission: work.id, title: work.title, juror: juror.id, jurorName: juror.name, criterion: c.key, raw: v,
-            normalized: normalised(v, juror: s.jurorRow, criterion: c), comment: s.comment))
+            normalized: normalised(v, juror: s.pair.juror, criterion: c), comment: s.comment))
       }
     }
-    let history = try database.query(
-      """
-      SELECT c.* FROM score_change c JOIN juror j ON j.id = c.juror_id WHERE j.exhibition_id = ? ORDER BY c.id
-      """, [exhibition.id]
-    ).compactMap { row -> HistoryRow? in
-      guard let juror = jurors[row.int("juror_id") ?? 0], let work = works[row.int("submission_id") ?? 0] else {
-        return nil
-      }
+    let history = try archive.scoreHistory(exhibition: exhibition.id).compactMap { change -> HistoryRow? in
+      guard let juror = jurors[change.pair.juror], let work = works[change.pair.work] else { return nil }
       return HistoryRow(
-        time: row.string("time") ?? "", submission: work.id, juror: juror.id, criterion: row.string("criterion") ?? "",
-        source: row.string("source") ?? "", actor: row.string("actor") ?? "", value: row.int("value"),
-        previous: row.int("previous"))
+        time: change.time, submission: work.id, juror: juror.id, criterion: change.criterion, source: change.source,
+        actor: change.actor, value: change.value, previous: change.previous)
     }
     switch format {
     case .json:

@@ -16,18 +16,14 @@ public struct AssignmentReport: Codable, Equatable, Sendable {
 
 extension Jury {
   /// Current assignments as (juror row, submission row).
-  func assignmentPairs() throws -> [(juror: Int, work: Int)] {
-    try database.query(
-      "SELECT a.* FROM assignment a JOIN juror j ON j.id = a.juror_id WHERE j.exhibition_id = ?", [exhibition.id]
-    ).map { ($0.int("juror_id") ?? 0, $0.int("submission_id") ?? 0) }
-  }
+  func assignmentPairs() throws -> [JurorWork] { try archive.assignments(exhibition: exhibition.id) }
 
   /// Gives every accepted work to `perWork` jurors without a conflict (all of them by default),
   /// keeping loads within one of each other where conflicts allow. Assignments that already have
   /// scores are kept; the rest are redrawn, deterministically for a given seed.
   public func assign(perWork: Int?, seed: Int) throws -> AssignmentReport {
     if let perWork, perWork < 1 { throw JuryError.invalidScore("--per-work must be at least 1.") }
-    return try database.transaction {
+    return try archive.transaction {
       let jurors = try jurors()
       guard !jurors.isEmpty else {
         throw JuryError.invalidScore("There are no jurors yet; add them with `salon jury add NAME`.")
@@ -36,43 +32,40 @@ extension Jury {
         $0.status == .accepted && $0.decision != "declined"
       }
       let conflicts = try conflicts(works: works)
-      let conflicted = Set(conflicts.map { $0.juror + "\u{0}" + $0.submission })
-      let scored = Set(
-        try database.query(
-          "SELECT DISTINCT c.juror_id, c.submission_id FROM score_change c JOIN juror j ON j.id = c.juror_id WHERE j.exhibition_id = ?",
-          [exhibition.id]
-        ).map { "\($0.int("juror_id") ?? 0):\($0.int("submission_id") ?? 0)" })
+      let conflicted = Set(conflicts.map { JurorAndWork(juror: $0.juror, work: $0.submission) })
+      let scored = try archive.scoredPairs(exhibition: exhibition.id)
       let before = try assignmentPairs()
-      var kept = Set(before.filter { scored.contains("\($0.juror):\($0.work)") }.map { "\($0.juror):\($0.work)" })
+      let kept = Set(before.filter { scored.contains($0) })
       var random = SeededRandom(seed: UInt64(bitPattern: Int64(seed)))
       var load = Dictionary(uniqueKeysWithValues: jurors.map { ($0.rowID, 0) })
-      for pair in before where kept.contains("\(pair.juror):\(pair.work)") { load[pair.juror, default: 0] += 1 }
+      for pair in before where kept.contains(pair) { load[pair.juror, default: 0] += 1 }
       // A fixed random order of jurors breaks ties between equally loaded jurors.
       let tieOrder = Dictionary(
         uniqueKeysWithValues: seededShuffle(jurors.map(\.rowID), &random).enumerated().map { ($1, $0) })
       // Works with the fewest eligible jurors go first, so they are not starved.
       let eligible = Dictionary(
         uniqueKeysWithValues: works.map { work in
-          (work.rowID, jurors.filter { !conflicted.contains($0.id + "\u{0}" + work.id) })
+          (work.rowID, jurors.filter { !conflicted.contains(JurorAndWork(juror: $0.id, work: work.id)) })
         })
       let order = seededShuffle(works, &random).sorted {
         (eligible[$0.rowID]?.count ?? 0) < (eligible[$1.rowID]?.count ?? 0)
       }
       var shortfalls: [String] = []
-      var assigned: [(Int, Int)] = []
+      var assigned: [JurorWork] = []
       for work in order {
         let candidates = eligible[work.rowID] ?? []
         let wanted = perWork ?? candidates.count
-        var chosen = Set(candidates.filter { kept.contains("\($0.rowID):\(work.rowID)") }.map(\.rowID))
+        var chosen = Set(
+          candidates.filter { kept.contains(JurorWork(juror: $0.rowID, work: work.rowID)) }.map(\.rowID))
         let pool = candidates.filter { !chosen.contains($0.rowID) }
           .sorted { (load[$0.rowID] ?? 0, tieOrder[$0.rowID] ?? 0) < (load[$1.rowID] ?? 0, tieOrder[$1.rowID] ?? 0) }
         for juror in pool where chosen.count < wanted {
           chosen.insert(juror.rowID)
           load[juror.rowID, default: 0] += 1
-          assigned.append((juror.rowID, work.rowID))
+          assigned.append(JurorWork(juror: juror.rowID, work: work.rowID))
         }
         if chosen.count < wanted {
-          let blocked = jurors.filter { conflicted.contains($0.id + "\u{0}" + work.id) }.map(\.name)
+          let blocked = jurors.filter { conflicted.contains(JurorAndWork(juror: $0.id, work: work.id)) }.map(\.name)
           var why = "there are only \(jurors.count) jurors"
           if !blocked.isEmpty {
             why = "\(blocked.joined(separator: ", ")) \(blocked.count == 1 ? "has" : "have") a conflict"
@@ -80,20 +73,10 @@ extension Jury {
           shortfalls.append("Work \(work.id) has \(chosen.count) of \(wanted) jurors: \(why).")
         }
       }
-      try database.run(
-        """
-        DELETE FROM assignment WHERE juror_id IN (SELECT id FROM juror WHERE exhibition_id = ?)
-          AND NOT EXISTS (SELECT 1 FROM score_change c WHERE c.juror_id = assignment.juror_id AND c.submission_id = assignment.submission_id)
-        """, [exhibition.id])
-      for (juror, work) in assigned {
-        try database.run(
-          "INSERT OR IGNORE INTO assignment (juror_id, submission_id, created_at) VALUES (?, ?, ?)",
-          [juror, work, Clock.now()])
-      }
+      try archive.redrawUnscoredAssignments(exhibition: exhibition.id, adding: assigned)
       let after = try assignmentPairs()
-      let afterSet = Set(after.map { "\($0.juror):\($0.work)" })
-      let beforeSet = Set(before.map { "\($0.juror):\($0.work)" })
-      kept = kept.union(afterSet.intersection(beforeSet))
+      let afterSet = Set(after)
+      let beforeSet = Set(before)
       var loads: [String: Int] = [:]
       for juror in jurors { loads[juror.id] = after.filter { $0.juror == juror.rowID }.count }
       let report = AssignmentReport(

@@ -9,7 +9,7 @@ extension Jury {
   public func htmlSheet(for juror: Juror, showArtists: Bool, preview: (Work) -> String?) throws -> String {
     let criteria = try rubric()
     let scores = Dictionary(
-      try currentScores().filter { $0.jurorRow == juror.rowID }.map { ($0.workRow, $0) },
+      try currentScores().filter { $0.pair.juror == juror.rowID }.map { ($0.pair.work, $0) },
       uniquingKeysWith: { a, _ in a })
     let works = try assignedWorks(juror).map { work -> HTMLSheetData.WorkData in
       let d = work.declarations
@@ -28,7 +28,7 @@ extension Jury {
     encoder.outputFormatting = [.sortedKeys]
     let json = HTMLText.scriptSafeJSON(String(decoding: try encoder.encode(data), as: UTF8.self))
     let csp =
-      "default-src 'none'; img-src data:; style-src 'sha256-\(sha256Base64(Self.sheetStyle))'; script-src 'sha256-\(sha256Base64(Self.sheetScript))'; base-uri 'none'; form-action 'none'"
+      "default-src 'none'; img-src data:; style-src 'sha256-\(try sha256Base64(Self.sheetStyle))'; script-src 'sha256-\(try sha256Base64(Self.sheetScript))'; base-uri 'none'; form-action 'none'"
     let title = HTMLText.escape("Scoring sheet — \(exhibition.title) — \(juror.name)")
     return """
       <!DOCTYPE html>

@@ -1,6 +1,5 @@
 import Catalog
 import Foundation
-import SQLite
 
 /// A member of the jury of one exhibition.
 public struct Juror: Equatable, Codable, Sendable {
@@ -9,6 +8,18 @@ public struct Juror: Equatable, Codable, Sendable {
   public var id: String
   public var name: String
   public var email: String?
+}
+
+extension Juror {
+  init(_ record: JurorRecord) {
+    self.init(rowID: record.rowID, id: record.key, name: record.name, email: record.email)
+  }
+}
+
+/// A juror's id and a work's id together, e.g. the key of a conflict.
+struct JurorAndWork: Hashable {
+  var juror: String
+  var work: String
 }
 
 /// A reason a juror may not judge a work: declared by the organiser or found automatically.
@@ -23,7 +34,6 @@ public struct Conflict: Equatable, Codable, Sendable {
 public final class Jury {
   public let archive: SalonArchive
   public let exhibition: Exhibition
-  var database: Database { archive.database }
 
   public init(archive: SalonArchive, exhibition: Exhibition) {
     self.archive = archive
@@ -36,46 +46,29 @@ public final class Jury {
   public func addJuror(name: String, email: String?) throws -> Juror {
     let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
     guard !trimmed.isEmpty else { throw JuryError.invalidScore("A juror needs a name.") }
-    return try database.transaction {
+    return try archive.transaction {
       if try jurors().contains(where: { $0.name.caseInsensitiveCompare(trimmed) == .orderedSame }) {
         throw JuryError.jurorExists(trimmed)
       }
-      var key = Self.key(for: trimmed)
+      let base = Self.key(for: trimmed)
+      var key = base
       var suffix = 2
-      while try database.queryOne("SELECT 1 AS x FROM juror WHERE exhibition_id = ? AND key = ?", [exhibition.id, key])
-        != nil
-      {
-        key = Self.key(for: trimmed) + "-\(suffix)"
+      while try archive.jurorKeyExists(exhibition: exhibition.id, key: key) {
+        key = base + "-\(suffix)"
         suffix += 1
       }
-      try database.run(
-        "INSERT INTO juror (exhibition_id, key, name, email, created_at) VALUES (?, ?, ?, ?, ?)",
-        [exhibition.id, key, trimmed, email, Clock.now()])
-      let juror = Juror(rowID: database.lastInsertRowID, id: key, name: trimmed, email: email)
+      let row = try archive.insertJuror(exhibition: exhibition.id, key: key, name: trimmed, email: email)
+      let juror = Juror(rowID: row, id: key, name: trimmed, email: email)
       try archive.record("juror-added", exhibition: exhibition.id, detail: ["juror": key])
       return juror
     }
   }
 
-  static func key(for name: String) -> String {
-    let folded = name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
-    var key = ""
-    for c in folded {
-      if c.isASCII && (c.isLetter || c.isNumber) {
-        key.append(c)
-      } else if !key.isEmpty && !key.hasSuffix("-") {
-        key.append("-")
-      }
-    }
-    while key.hasSuffix("-") { key.removeLast() }
-    return key.isEmpty ? "juror" : key
-  }
+  /// A juror's id from the name: "Ann Lée" → "ann-lee".
+  static func key(for name: String) -> String { Slug.make(name, fallback: "juror") }
 
   public func jurors() throws -> [Juror] {
-    try database.query("SELECT * FROM juror WHERE exhibition_id = ? ORDER BY id", [exhibition.id]).map {
-      Juror(
-        rowID: $0.int("id") ?? 0, id: $0.string("key") ?? "", name: $0.string("name") ?? "", email: $0.string("email"))
-    }
+    try archive.jurorRecords(exhibition: exhibition.id).map(Juror.init)
   }
 
   /// A juror by id, name (any case) or email.
@@ -95,16 +88,9 @@ public final class Jury {
   public func declareConflict(juror reference: String, submission: String, reason: String?) throws {
     let juror = try juror(reference)
     let work = try archive.submissionRowID(exhibition: exhibition, key: submission)
-    try database.transaction {
-      try database.run(
-        "INSERT OR REPLACE INTO conflict (juror_id, submission_id, reason, created_at) VALUES (?, ?, ?, ?)",
-        [juror.rowID, work, reason ?? "declared by the organiser", Clock.now()])
-      // An assignment without scores goes; one with scores stays visible but cannot be scored.
-      try database.run(
-        """
-        DELETE FROM assignment WHERE juror_id = ? AND submission_id = ?
-          AND NOT EXISTS (SELECT 1 FROM score_change WHERE juror_id = ? AND submission_id = ?)
-        """, [juror.rowID, work, juror.rowID, work])
+    try archive.transaction {
+      try archive.declareConflict(
+        JurorWork(juror: juror.rowID, work: work), reason: reason ?? "declared by the organiser")
       try archive.record(
         "conflict", exhibition: exhibition.id, submission: work,
         detail: ["juror": juror.id, "reason": reason ?? "declared by the organiser"])
@@ -119,19 +105,14 @@ public final class Jury {
     let works = try works ?? archive.works(exhibition: exhibition)
     let workByRow = Dictionary(uniqueKeysWithValues: works.map { ($0.rowID, $0) })
     var result: [Conflict] = []
-    var seen = Set<String>()
-    for row in try database.query(
-      "SELECT c.* FROM conflict c JOIN juror j ON j.id = c.juror_id WHERE j.exhibition_id = ?", [exhibition.id])
-    {
-      guard let juror = byRow[row.int("juror_id") ?? -1], let work = workByRow[row.int("submission_id") ?? -1] else {
-        continue
-      }
-      result.append(
-        Conflict(juror: juror.id, submission: work.id, reason: row.string("reason") ?? "", automatic: false))
-      seen.insert(juror.id + "\u{0}" + work.id)
+    var seen = Set<JurorAndWork>()
+    for declared in try archive.conflictRecords(exhibition: exhibition.id) {
+      guard let juror = byRow[declared.pair.juror], let work = workByRow[declared.pair.work] else { continue }
+      result.append(Conflict(juror: juror.id, submission: work.id, reason: declared.reason, automatic: false))
+      seen.insert(JurorAndWork(juror: juror.id, work: work.id))
     }
     for juror in jurors {
-      for work in works where !seen.contains(juror.id + "\u{0}" + work.id) {
+      for work in works where !seen.contains(JurorAndWork(juror: juror.id, work: work.id)) {
         if let reason = Self.automaticConflict(juror: juror, work: work) {
           result.append(Conflict(juror: juror.id, submission: work.id, reason: reason, automatic: true))
         }

@@ -26,19 +26,19 @@ extension Jury {
     let pairs = try assignmentPairs()
     let complete = Set(
       try currentScores().filter { score in criteria.allSatisfy { score.values[$0.key] != nil } }
-        .map { "\($0.jurorRow):\($0.workRow)" })
+        .map(\.pair))
     let jurorLines = try jurors().map { juror in
       let mine = pairs.filter { $0.juror == juror.rowID }
       return JuryProgress.JurorLine(
         id: juror.id, name: juror.name, assigned: mine.count,
-        scored: mine.filter { complete.contains("\($0.juror):\($0.work)") }.count)
+        scored: mine.filter { complete.contains($0) }.count)
     }
     let workLines = try archive.works(exhibition: exhibition).compactMap { work -> JuryProgress.WorkLine? in
       let theirs = pairs.filter { $0.work == work.rowID }
       guard !theirs.isEmpty else { return nil }
       return JuryProgress.WorkLine(
         id: work.id, title: work.title, assigned: theirs.count,
-        scores: theirs.filter { complete.contains("\($0.juror):\($0.work)") }.count)
+        scores: theirs.filter { complete.contains($0) }.count)
     }
     return JuryProgress(jurors: jurorLines, works: workLines, locked: try scoringLocked())
   }

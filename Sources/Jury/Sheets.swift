@@ -14,7 +14,7 @@ extension Jury {
       throw JuryError.sheetUnreadable("The archive has no secret.")
     }
     let message = "\(Self.sheetFormat)-v1\n\(exhibition.slug)\n\(juror.id)"
-    return hmacSHA256(key: Array(secret.utf8), message: Array(message.utf8))
+    return try hmacSHA256(key: Array(secret.utf8), message: Array(message.utf8))
   }
 
   /// The works assigned to a juror, in id order.
@@ -30,7 +30,7 @@ extension Jury {
     let criteria = try rubric()
     let code = try sheetCode(for: juror)
     let scores = Dictionary(
-      try currentScores().filter { $0.jurorRow == juror.rowID }.map { ($0.workRow, $0) },
+      try currentScores().filter { $0.pair.juror == juror.rowID }.map { ($0.pair.work, $0) },
       uniquingKeysWith: { a, _ in a })
     var lines = [
       (["juror", "code", "submission", "title", "medium"] + criteria.map { "\($0.key) (\($0.scaleMin)-\($0.scaleMax))" }

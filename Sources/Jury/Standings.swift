@@ -105,21 +105,12 @@ public enum StandingsCalculator {
       rawByWork[s.work, default: []].append((s.juror, value))
       rawByJuror[s.juror, default: []].append(value)
     }
-    // Pooled mean and deviation of every score: the scale the standardised scores map back to.
-    let all = rawByJuror.values.flatMap { $0 }
-    let poolMean = mean(all) ?? (low + high) / 2
-    let poolDeviation = deviation(all) ?? 0
-    var jurorStats: [String: (mean: Double, deviation: Double)] = [:]
-    for (juror, values) in rawByJuror { jurorStats[juror] = (mean(values) ?? poolMean, deviation(values) ?? 0) }
+    let normaliser = Normaliser(byJuror: rawByJuror, scale: low...high)
 
     var table: [Standing] = works.map { work in
       let entries = rawByWork[work.id] ?? []
       let raws = entries.map(\.value)
-      let normalized = entries.map { entry -> Double in
-        guard let stats = jurorStats[entry.juror], stats.deviation > 0 else { return poolMean }
-        let z = (entry.value - stats.mean) / stats.deviation
-        return min(high, max(low, poolMean + z * poolDeviation))
-      }
+      let normalized = entries.map { normaliser.normalised($0.value, juror: $0.juror) }
       var flags: [String] = []
       if entries.isEmpty {
         flags.append("no-scores")
@@ -160,6 +151,31 @@ public enum StandingsCalculator {
     return table
   }
 
+  /// Standardises each juror's scores against that juror's own and maps them back onto the
+  /// pooled mean and deviation of everyone's, within the scale: a lenient and a strict juror
+  /// then count alike. A juror whose scores do not vary gets the pooled mean.
+  struct Normaliser<Juror: Hashable> {
+    let poolMean: Double
+    let poolDeviation: Double
+    let scale: ClosedRange<Double>
+    let jurors: [Juror: (mean: Double, deviation: Double)]
+
+    init(byJuror scores: [Juror: [Double]], scale: ClosedRange<Double>) {
+      let all = scores.values.flatMap { $0 }
+      let poolMean = mean(all) ?? (scale.lowerBound + scale.upperBound) / 2
+      self.poolMean = poolMean
+      poolDeviation = deviation(all) ?? 0
+      self.scale = scale
+      jurors = scores.mapValues { (mean($0) ?? poolMean, deviation($0) ?? 0) }
+    }
+
+    func normalised(_ value: Double, juror: Juror) -> Double {
+      guard let own = jurors[juror], own.deviation > 0 else { return poolMean }
+      let z = (value - own.mean) / own.deviation
+      return min(scale.upperBound, max(scale.lowerBound, poolMean + z * poolDeviation))
+    }
+  }
+
   static func mean(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }
 
   /// Population standard deviation; nil for fewer than two values.
@@ -188,7 +204,7 @@ extension Jury {
       return input
     }
     let scores = try currentScores().compactMap { score -> StandingsCalculator.ScoreInput? in
-      guard let juror = jurors[score.jurorRow], let work = workByRow[score.workRow] else { return nil }
+      guard let juror = jurors[score.pair.juror], let work = workByRow[score.pair.work] else { return nil }
       return StandingsCalculator.ScoreInput(juror: juror, work: work.id, values: score.values)
     }
     return StandingsCalculator.compute(criteria: criteria, works: inputs, scores: scores, by: basis)

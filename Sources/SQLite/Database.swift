@@ -24,36 +24,130 @@ extension Optional: SQLBindable where Wrapped: SQLBindable {
   public var sqlValue: SQLValue { self?.sqlValue ?? .null }
 }
 
-/// What went wrong in the catalog, in SQLite's own words; callers match `kind`.
-public struct DatabaseError: Error, CustomStringConvertible, Equatable {
-  public enum Kind: Equatable, Sendable { case busy, constraint, readOnly, corrupt, notADatabase, other }
-  public let kind: Kind
-  public let message: String
-  public var description: String { message }
+/// SQLite's result code for a failure (extended codes included, e.g. 2067 for a UNIQUE
+/// constraint), as a Swift value so that no C constant leaves this module.
+public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+  public let rawValue: Int32
+  public init(rawValue: Int32) { self.rawValue = rawValue }
+
+  /// The primary code, without the extended bits.
+  public var primary: ResultCode { ResultCode(rawValue: rawValue & 0xFF) }
+  public var description: String { String(cString: sqlite3_errstr(rawValue)) + " (\(rawValue))" }
+
+  public static let error = ResultCode(rawValue: SQLITE_ERROR)
+  public static let busy = ResultCode(rawValue: SQLITE_BUSY)
+  public static let locked = ResultCode(rawValue: SQLITE_LOCKED)
+  public static let readOnly = ResultCode(rawValue: SQLITE_READONLY)
+  public static let corrupt = ResultCode(rawValue: SQLITE_CORRUPT)
+  public static let full = ResultCode(rawValue: SQLITE_FULL)
+  public static let constraint = ResultCode(rawValue: SQLITE_CONSTRAINT)
+  public static let mismatch = ResultCode(rawValue: SQLITE_MISMATCH)
+  public static let notADatabase = ResultCode(rawValue: SQLITE_NOTADB)
 }
 
-/// One result row, by column name.
+/// What went wrong in the catalog, in SQLite's own words; callers match `kind` or `code`.
+/// The statement's SQL is kept for diagnosis; the values bound to it never are (they may be
+/// an artist's private data).
+public struct DatabaseError: Error, CustomStringConvertible, Equatable {
+  public enum Kind: Equatable, Sendable { case busy, constraint, readOnly, corrupt, notADatabase, other }
+  public let code: ResultCode
+  public let message: String
+  /// The statement that failed, when there was one.
+  public let sql: String?
+  public var kind: Kind { Self.kind(code) }
+  public var description: String { message }
+
+  public init(code: ResultCode, message: String, sql: String? = nil) {
+    self.code = code
+    self.message = message
+    self.sql = sql
+  }
+
+  static func kind(_ code: ResultCode) -> Kind {
+    switch code.primary {
+    case .busy, .locked: return .busy
+    case .constraint: return .constraint
+    case .readOnly: return .readOnly
+    case .corrupt: return .corrupt
+    case .notADatabase: return .notADatabase
+    default: return .other
+    }
+  }
+}
+
+/// One result row, by column name. Each getter throws when the column is not in the row or
+/// holds the wrong type; the plain getters also throw on NULL, the `optional` ones return nil.
 public struct Row {
   public let columns: [String: SQLValue]
+  /// The query the row came from, for the error when a column is missing.
+  public let sql: String
+
+  public init(columns: [String: SQLValue], sql: String = "") {
+    self.columns = columns
+    self.sql = sql
+  }
 
   public subscript(_ name: String) -> SQLValue { columns[name] ?? .null }
 
-  public func int(_ name: String) -> Int? {
-    if case .integer(let v) = self[name] { return Int(v) }
-    if case .real(let v) = self[name] { return Int(v) }
-    return nil
+  public func int(_ name: String) throws -> Int { try required(name, optionalInt(name)) }
+  public func double(_ name: String) throws -> Double { try required(name, optionalDouble(name)) }
+  public func string(_ name: String) throws -> String { try required(name, optionalString(name)) }
+  public func bool(_ name: String) throws -> Bool { try required(name, optionalBool(name)) }
+
+  public func optionalInt(_ name: String) throws -> Int? {
+    switch try value(name) {
+    case .null: return nil
+    case .integer(let v):
+      guard let int = Int(exactly: v) else { throw mismatch(name, "does not fit a whole number") }
+      return int
+    default: throw mismatch(name, "is not a whole number")
+    }
   }
-  public func double(_ name: String) -> Double? {
-    if case .real(let v) = self[name] { return v }
-    if case .integer(let v) = self[name] { return Double(v) }
-    return nil
+
+  public func optionalDouble(_ name: String) throws -> Double? {
+    switch try value(name) {
+    case .null: return nil
+    case .real(let v): return v
+    case .integer(let v): return Double(v)
+    default: throw mismatch(name, "is not a number")
+    }
   }
-  public func string(_ name: String) -> String? {
-    if case .text(let v) = self[name] { return v }
-    if case .integer(let v) = self[name] { return String(v) }
-    return nil
+
+  public func optionalString(_ name: String) throws -> String? {
+    switch try value(name) {
+    case .null: return nil
+    case .text(let v): return v
+    default: throw mismatch(name, "is not text")
+    }
   }
-  public func bool(_ name: String) -> Bool? { int(name).map { $0 != 0 } }
+
+  public func optionalBool(_ name: String) throws -> Bool? { try optionalInt(name).map { $0 != 0 } }
+
+  /// A text column holding one of a fixed set of values (a status, an answer).
+  public func value<T: RawRepresentable>(_ name: String, as type: T.Type) throws -> T where T.RawValue == String {
+    try required(name, optionalValue(name, as: type))
+  }
+
+  public func optionalValue<T: RawRepresentable>(_ name: String, as type: T.Type) throws -> T?
+  where T.RawValue == String {
+    guard let text = try optionalString(name) else { return nil }
+    guard let value = T(rawValue: text) else { throw mismatch(name, "holds \"\(text)\", which Salon does not know") }
+    return value
+  }
+
+  private func value(_ name: String) throws -> SQLValue {
+    guard let value = columns[name] else { throw mismatch(name, "is not in the result") }
+    return value
+  }
+
+  private func required<T>(_ name: String, _ value: T?) throws -> T {
+    guard let value else { throw mismatch(name, "is NULL") }
+    return value
+  }
+
+  private func mismatch(_ name: String, _ problem: String) -> DatabaseError {
+    DatabaseError(code: .mismatch, message: "The catalog's column \(name) \(problem).", sql: sql)
+  }
 }
 
 // SQLite's SQLITE_TRANSIENT is a cast macro Swift cannot import.
@@ -75,7 +169,7 @@ public final class Database {
       let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open \(path)"
       sqlite3_close_v2(db)
       handle = nil
-      throw DatabaseError(kind: Self.kind(rc), message: message)
+      throw DatabaseError(code: ResultCode(rawValue: rc), message: message)
     }
     sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
     sqlite3_extended_result_codes(db, 1)
@@ -87,20 +181,10 @@ public final class Database {
     sqlite3_close_v2(handle)
   }
 
-  static func kind(_ rc: Int32) -> DatabaseError.Kind {
-    switch rc & 0xFF {
-    case SQLITE_BUSY, SQLITE_LOCKED: return .busy
-    case SQLITE_CONSTRAINT: return .constraint
-    case SQLITE_READONLY: return .readOnly
-    case SQLITE_CORRUPT: return .corrupt
-    case SQLITE_NOTADB: return .notADatabase
-    default: return .other
-    }
-  }
-
-  fileprivate func check(_ rc: Int32) throws {
+  /// The one place a C result code becomes a Swift error.
+  fileprivate func check(_ rc: Int32, sql: String?) throws {
     guard rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE else {
-      throw DatabaseError(kind: Self.kind(rc), message: String(cString: sqlite3_errmsg(handle)))
+      throw DatabaseError(code: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
     }
   }
 
@@ -111,7 +195,7 @@ public final class Database {
     if rc != SQLITE_OK {
       let message = error.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
       sqlite3_free(error)
-      throw DatabaseError(kind: Self.kind(rc), message: message)
+      throw DatabaseError(code: ResultCode(rawValue: rc), message: message, sql: sql)
     }
   }
 
@@ -135,6 +219,14 @@ public final class Database {
 
   public func queryOne(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Row? {
     try query(sql, arguments).first
+  }
+
+  /// The first row of a query that must return one (an aggregate, a pragma).
+  public func queryValue(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Row {
+    guard let row = try queryOne(sql, arguments) else {
+      throw DatabaseError(code: .error, message: "The catalog returned no row where one was expected.", sql: sql)
+    }
+    return row
   }
 
   public var lastInsertRowID: Int { Int(sqlite3_last_insert_rowid(handle)) }
@@ -166,14 +258,16 @@ public final class Database {
 final class Statement {
   private let statement: OpaquePointer
   private unowned let database: Database
+  let sql: String
 
   init(database: Database, handle: OpaquePointer?, sql: String) throws {
     self.database = database
+    self.sql = sql
     var statement: OpaquePointer?
     let rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
-    try database.check(rc)
+    try database.check(rc, sql: sql)
     guard let statement else {
-      throw DatabaseError(kind: .other, message: "empty statement")
+      throw DatabaseError(code: .error, message: "The statement is empty.", sql: sql)
     }
     self.statement = statement
   }
@@ -193,14 +287,14 @@ final class Statement {
       case .blob(let v):
         rc = v.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), transient) }
       }
-      try database.check(rc)
+      try database.check(rc, sql: sql)
     }
   }
 
   /// Advances; true while a row is available.
   func step() throws -> Bool {
     let rc = sqlite3_step(statement)
-    try database.check(rc)
+    try database.check(rc, sql: sql)
     return rc == SQLITE_ROW
   }
 
@@ -225,6 +319,6 @@ final class Statement {
       default: columns[name] = .null
       }
     }
-    return Row(columns: columns)
+    return Row(columns: columns, sql: sql)
   }
 }

@@ -36,8 +36,8 @@ struct SalonBench {
   static func hash(_ path: String) throws -> String {
     guard let handle = FileHandle(forReadingAtPath: path) else { throw BenchError("cannot read \(path)") }
     let hasher = SHA256Hasher()
-    while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(chunk) }
-    return hasher.finalize()
+    while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { try hasher.update(chunk) }
+    return try hasher.finalize()
   }
 }
 
@@ -247,19 +247,15 @@ struct Bench {
     }
     _ = try jury.assign(perWork: 5, seed: 1)
     var random = SystemRandomNumberGenerator()
-    let jurors = Dictionary(uniqueKeysWithValues: try jury.jurors().map { ($0.rowID, $0.id) })
-    let workIDs = Dictionary(uniqueKeysWithValues: try archive.works(exhibition: exhibition).map { ($0.rowID, $0.id) })
     var entries: [(place: String, entry: ScoreEntry)] = []
-    for row in try archive.database.query("SELECT juror_id, submission_id FROM assignment") {
-      let values = [
-        "merit": Int.random(in: 1...10, using: &random), "relevance": Int.random(in: 1...10, using: &random),
-      ]
-      entries.append(
-        (
-          "bench",
-          ScoreEntry(
-            juror: jurors[row.int("juror_id")!]!, submission: workIDs[row.int("submission_id")!]!, values: values)
-        ))
+    // What each juror's sheet lists, as `salon jury sheet` does.
+    for juror in try jury.jurors() {
+      for work in try jury.assignedWorks(juror) {
+        let values = [
+          "merit": Int.random(in: 1...10, using: &random), "relevance": Int.random(in: 1...10, using: &random),
+        ]
+        entries.append(("bench", ScoreEntry(juror: juror.id, submission: work.id, values: values)))
+      }
     }
     _ = try jury.apply(entries, source: .commandLine)
     let ours = try Measure.median(runs: 5) { try salonRun(["prize", "standings", "--json", "--archive", archivePath]) }

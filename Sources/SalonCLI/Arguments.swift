@@ -1,3 +1,5 @@
+import Catalog
+
 /// A bad command line: printed with the command's usage, exit status 64.
 public struct UsageError: Error, Equatable, CustomStringConvertible {
   public var message: String
@@ -66,6 +68,18 @@ struct Arguments {
       throw UsageError("\(name) takes a number, not \"\(text)\".")
     }
     return number
+  }
+
+  /// A number in its documented range; anything else is a usage error naming the flag and range.
+  func number(_ name: String, in range: SettingRange) throws -> Double? {
+    guard let text = value(name) else { return nil }
+    guard let number = range.parse(text) else { throw UsageError(range.refusal(name, text)) }
+    return number
+  }
+
+  /// A whole number in its documented range (the range says whole numbers only).
+  func wholeNumber(_ name: String, in range: SettingRange) throws -> Int? {
+    try number(name, in: range).map { Int($0) }
   }
 
   func has(_ flag: String) -> Bool { flags.contains(flag) }

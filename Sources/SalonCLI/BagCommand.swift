@@ -215,10 +215,10 @@ struct BagWriter {
     let digests = BagDigests()
     var size = 0
     while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-      digests.update(chunk)
+      try digests.update(chunk)
       size += chunk.count
     }
-    let (a, b) = digests.finalize()
+    let (a, b) = try digests.finalize()
     return (a, b, size)
   }
 

@@ -8,15 +8,16 @@ enum InitCommand: Command {
     Creates the archive in DIR (default: the current folder) with a new exhibition, or adds the
     next edition to an existing archive. The call's rules are settings:
       --description TEXT            About the exhibition (for the gallery's about page)
-      --max-zip-mb N                Largest zip accepted, in MB (default 100)
-      --max-video-seconds N         Longest video (default 60)
-      --max-description-pages N     Longest description PDF (default 2)
-      --max-megapixels N            Largest image, in megapixels (default 100)
-      --max-files N                 Most files in one zip (default 200)
-      --max-unpacked-mb N           Most data one zip may unpack to, in MB (default 1024)
+      --max-zip-mb N                Largest zip accepted, in MB (default 100; 1 to 10240)
+      --max-video-seconds N         Longest video (default 60; 1 to 86400)
+      --max-description-pages N     Longest description PDF (default 2; 1 to 10000)
+      --max-megapixels N            Largest image, in megapixels (default 100; 0.01 to 100000)
+      --max-files N                 Most files in one zip (default 200; 1 to 100000)
+      --max-unpacked-mb N           Most data one zip may unpack to, in MB (default 1024; 1 to 1048576)
       --criterion KEY:LABEL[:WEIGHT[:MIN-MAX]]
-                                    A scoring criterion (repeatable; default merit and relevance, 1-10)
-      --prize AMOUNT                The prize (default 200)
+                                    A scoring criterion (repeatable; default merit and relevance, 1-10;
+                                    weight 0.001 to 1000, scale bounds -1000 to 1000)
+      --prize AMOUNT                The prize (default 200; 0 to 1000000000)
       --currency CODE               The prize's currency (default USD)
       --json                        Print the exhibition as JSON
     """
@@ -32,18 +33,24 @@ enum InitCommand: Command {
       flags: ["--json"])
     guard args.positional.isEmpty else { throw UsageError("init takes no arguments besides options.") }
     guard let title = args.value("--title") else { throw UsageError("init needs --title.") }
-    let year = try args.int("--year") ?? Calendar(identifier: .gregorian).component(.year, from: Date())
+    let year =
+      try args.wholeNumber("--year", in: .year) ?? Calendar(identifier: .gregorian).component(.year, from: Date())
     var new = NewExhibition(title: title, year: year)
     new.slug = args.value("--slug")
     new.description = args.value("--description") ?? ""
-    let megabyte = 1024 * 1024
-    if let mb = try args.double("--max-zip-mb") { new.limits.maxZipBytes = Int(mb * Double(megabyte)) }
-    if let s = try args.double("--max-video-seconds") { new.limits.maxVideoSeconds = s }
-    if let p = try args.int("--max-description-pages") { new.limits.maxDescriptionPages = p }
-    if let mp = try args.double("--max-megapixels") { new.limits.maxPixels = Int(mp * 1_000_000) }
-    if let n = try args.int("--max-files") { new.limits.maxEntries = n }
-    if let mb = try args.double("--max-unpacked-mb") { new.limits.maxUnpackedBytes = Int(mb * Double(megabyte)) }
-    if let prize = try args.double("--prize") { new.prizeAmount = prize }
+    // Each value is in its documented range, so these products fit comfortably in an Int.
+    let megabyte = 1024.0 * 1024
+    if let mb = try args.number("--max-zip-mb", in: .zipMegabytes) { new.limits.maxZipBytes = Int(mb * megabyte) }
+    if let s = try args.number("--max-video-seconds", in: .videoSeconds) { new.limits.maxVideoSeconds = s }
+    if let p = try args.wholeNumber("--max-description-pages", in: .descriptionPages) {
+      new.limits.maxDescriptionPages = p
+    }
+    if let mp = try args.number("--max-megapixels", in: .megapixels) { new.limits.maxPixels = Int(mp * 1_000_000) }
+    if let n = try args.wholeNumber("--max-files", in: .files) { new.limits.maxEntries = n }
+    if let mb = try args.number("--max-unpacked-mb", in: .unpackedMegabytes) {
+      new.limits.maxUnpackedBytes = Int(mb * megabyte)
+    }
+    if let prize = try args.number("--prize", in: .prize) { new.prizeAmount = prize }
     if let currency = args.value("--currency") { new.prizeCurrency = currency }
     if let specs = args.values["--criterion"] { new.criteria = try specs.map(JuryCommand.parseCriterion) }
     // Every setting is checked before the archive folder is created.

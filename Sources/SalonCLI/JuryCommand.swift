@@ -88,7 +88,8 @@ enum JuryCommand: Command {
       let args = try Arguments(rest, valued: archiveOptions.union(["--per-work", "--seed"]), flags: ["--json"])
       guard args.positional.isEmpty else { throw UsageError("jury assign takes only options.") }
       let jury = try openJury(args)
-      let report = try jury.assign(perWork: try args.int("--per-work"), seed: try args.int("--seed") ?? 1)
+      let report = try jury.assign(
+        perWork: try args.wholeNumber("--per-work", in: .jurorsPerWork), seed: try args.int("--seed") ?? 1)
       if args.has("--json") {
         try writeJSON(report)
         return
@@ -173,9 +174,10 @@ enum JuryCommand: Command {
     print("Rubric of \(jury.exhibition.title)\(locked ? " (fixed: scoring has begun)" : ""):")
     let total = criteria.map(\.weight).reduce(0, +)
     for c in criteria {
-      print(
-        "  \(c.key): \(c.label), \(c.scaleMin) to \(c.scaleMax), weight \(money(c.weight)) (\(Int((c.weight / total * 100).rounded()))%)"
-      )
+      // Weights are in range, but a share is printed only when it is a real number.
+      let share = c.weight / total * 100
+      let percent = share.isFinite ? " (\(Int(share.rounded()))%)" : ""
+      print("  \(c.key): \(c.label), \(c.scaleMin) to \(c.scaleMax), weight \(money(c.weight))\(percent)")
     }
   }
 
@@ -187,16 +189,20 @@ enum JuryCommand: Command {
     }
     var criterion = Criterion(key: parts[0], label: parts[1])
     if parts.count > 2 {
-      guard let weight = Double(parts[2]) else { throw UsageError("The weight in \"\(spec)\" is not a number.") }
+      guard let weight = SettingRange.weight.parse(parts[2]) else {
+        throw UsageError("The weight in \"\(spec)\" must be \(SettingRange.weight.phrase).")
+      }
       criterion.weight = weight
     }
     if parts.count > 3 {
-      let range = parts[3].split(separator: "-").map { Int($0) }
+      let range = parts[3].split(separator: "-").map { SettingRange.scaleBound.parse(String($0)) }
       guard range.count == 2, let low = range[0], let high = range[1] else {
-        throw UsageError("The scale in \"\(spec)\" is MIN-MAX with whole numbers, as in 1-10.")
+        throw UsageError(
+          "The scale in \"\(spec)\" is MIN-MAX with whole numbers from 0 to \(Int(SettingRange.scaleBound.highest)), as in 1-10."
+        )
       }
-      criterion.scaleMin = low
-      criterion.scaleMax = high
+      criterion.scaleMin = Int(low)
+      criterion.scaleMax = Int(high)
     }
     return criterion
   }
@@ -226,16 +232,11 @@ enum JuryCommand: Command {
     let juror = try jury.juror(args.positional[0])
     let entry = ScoreEntry(
       juror: juror.id, submission: args.positional[1], values: values, comment: args.value("--comment"))
-    do {
-      let changes = try jury.apply([("Score", entry)], source: .commandLine)
-      print(
-        changes == 0
-          ? "Nothing changed: these are already the scores."
-          : "Recorded \(juror.name)'s scores for work \(args.positional[1]).")
-    } catch JuryError.sheetRefused(let problems) {
-      throw JuryError.invalidScore(
-        problems.map { $0.replacingOccurrences(of: "Score: ", with: "") }.joined(separator: " "))
-    }
+    let changes = try jury.score(entry)
+    print(
+      changes == 0
+        ? "Nothing changed: these are already the scores."
+        : "Recorded \(juror.name)'s scores for work \(args.positional[1]).")
   }
 }
 

@@ -50,7 +50,8 @@ enum PrizeCommand: Command {
         )
       }
       let state = try jury.award(
-        args.positional, amount: try args.double("--amount"), note: args.value("--note"), force: args.has("--force"))
+        args.positional, amount: try args.number("--amount", in: .prize), note: args.value("--note"),
+        force: args.has("--force"))
       for w in state.winners { print("Awarded \(money(w.amount)) \(state.currency) to \(w.id) \(w.title).") }
       if state.forced { print("Recorded that the award was made with scores missing (--force).") }
       print("Scoring is now locked; `salon prize announce` writes the announcement.")
@@ -109,9 +110,9 @@ enum PrizeCommand: Command {
       )
     }
     if !s.tiedForFirst.isEmpty {
-      let share = jury.exhibition.prizeAmount / Double(s.tiedForFirst.count)
+      let share = jury.equalShare(among: s.tiedForFirst.count)
       print(
-        "Works \(s.tiedForFirst.joined(separator: ", ")) share rank 1: `salon prize award \(s.tiedForFirst.joined(separator: " "))` splits the prize, \(money((share * 100).rounded(.down) / 100)) \(jury.exhibition.prizeCurrency) each."
+        "Works \(s.tiedForFirst.joined(separator: ", ")) share rank 1: `salon prize award \(s.tiedForFirst.joined(separator: " "))` splits the prize, \(money(share)) \(jury.exhibition.prizeCurrency) each."
       )
     }
     if s.standings.contains(where: { $0.flags.contains("missing-scores") || $0.flags.contains("no-scores") }) {

@@ -6,16 +6,20 @@ enum SubmissionsCommand: Command {
     Usage: salon submissions list [--json]
            salon submissions show ID [--json]
            salon submissions decide ID selected|declined [--note TEXT]
+           salon submissions attach PROVISIONAL-ID ID
     (each also takes --archive DIR and --exhibition SLUG)
 
       list      Every submission with its status, latest version and decision
       show      One submission: status, problems, warnings, files, declarations, versions
       decide    Record the programme decision; earlier decisions stay in the history
+      attach    Make a zip kept apart by id-conflict (e.g. 7-conflict-1) a new version of ID
     """
 
   static func run(_ arguments: [String]) throws {
     let args = try Arguments(arguments, valued: archiveOptions.union(["--note"]), flags: ["--json"])
-    guard let action = args.positional.first else { throw UsageError("submissions needs list, show or decide.") }
+    guard let action = args.positional.first else {
+      throw UsageError("submissions needs list, show, decide or attach.")
+    }
     let archive = try openArchive(args)
     let exhibition = try archive.exhibition(slug: args.value("--exhibition"))
     switch action {
@@ -61,8 +65,16 @@ enum SubmissionsCommand: Command {
       try archive.decide(
         exhibition: exhibition, id: id, selected: args.positional[2] == "selected", note: args.value("--note"))
       print("Recorded: submission \(id) is \(args.positional[2]).")
+    case "attach":
+      guard args.positional.count == 3 else {
+        throw UsageError("submissions attach needs the provisional ID and the ID it belongs to.")
+      }
+      let number = try archive.attach(exhibition: exhibition, provisional: args.positional[1], to: args.positional[2])
+      print(
+        "Attached: \(args.positional[1]) is now version \(number) of submission \(args.positional[2]); \(args.positional[1]) is recorded as declined."
+      )
     default:
-      throw UsageError("Unknown action \"\(action)\"; use list, show or decide.")
+      throw UsageError("Unknown action \"\(action)\"; use list, show, decide or attach.")
     }
   }
 

@@ -16,12 +16,56 @@ public struct ZipEntryHeader: Equatable, Sendable {
   public let isEncrypted: Bool
 }
 
-/// Why libarchive could not go on reading, with its own message.
-public struct ZipReadError: Error, Equatable, CustomStringConvertible {
+/// Why a zip cannot be read (further), one sentence per case. Classified from libarchive's
+/// result codes, its error numbers and what the reader itself saw, never from libarchive's text.
+public enum ZipReadError: Error, Equatable, CustomStringConvertible {
+  /// The input ended inside the zip: an upload or download cut short.
+  case truncated
+  /// The input ended after an entry, where the next entry or the table of contents should begin.
+  case endsWithoutTableOfContents
+  /// The data of an encrypted entry was asked for.
+  case encrypted
+  /// An entry's data does not match the CRC-32 (or compressed size) the zip recorded for it.
+  case checksumMismatch(entry: String)
+  /// An entry unpacked to a different size than its header declares.
+  case sizeMismatch(entry: String)
+  /// libarchive could not allocate memory.
+  case outOfMemory
+  /// libarchive could not be set up to read zips.
+  case readerUnavailable
+  /// Any other damage. `detail` is libarchive's own words, for diagnostics, never shown alone.
+  case corrupt(detail: String)
+
+  public var description: String {
+    switch self {
+    case .truncated: return "The zip ends early; it was probably cut short during upload or download."
+    case .endsWithoutTableOfContents:
+      return "The zip ends after a file, where its table of contents (central directory) should begin."
+    case .encrypted: return "The zip holds a password-protected file, which Salon cannot read."
+    case .checksumMismatch(let entry):
+      return "\"\(entry)\" is damaged: its checksum does not match (the upload or download was corrupted)."
+    case .sizeMismatch(let entry): return "\"\(entry)\" unpacks to a different size than the zip declares."
+    case .outOfMemory: return "Salon ran out of memory while reading the zip."
+    case .readerUnavailable: return "Salon's zip reader (libarchive) could not be set up."
+    case .corrupt: return "The zip is damaged and cannot be read."
+    }
+  }
+
+  /// The broad kind, for callers that only tell these three apart.
   public enum Kind: Equatable, Sendable { case truncated, corrupt, encrypted }
-  public let kind: Kind
-  public let message: String
-  public var description: String { message }
+  public var kind: Kind {
+    switch self {
+    case .truncated: return .truncated
+    case .encrypted: return .encrypted
+    default: return .corrupt
+    }
+  }
+
+  /// libarchive's detail for `corrupt`, else the sentence.
+  public var message: String {
+    if case .corrupt(let detail) = self { return detail.isEmpty ? "unreadable zip" : detail }
+    return description
+  }
 }
 
 /// Streams a zip through libarchive's streaming zip reader, and nothing else: no other format,
@@ -32,24 +76,33 @@ public final class ZipStreamReader {
   private let source: (UnsafeMutableRawBufferPointer) throws -> Int
   fileprivate var buffer: UnsafeMutableRawBufferPointer
   fileprivate var sourceError: Error?
-  private var entry: OpaquePointer?
+  /// libarchive asked for bytes after the last one: a failure now means the zip ended early.
+  private var sourceEnded = false
+  private var current: ZipEntryHeader?
 
   public init(
     bufferSize: Int = 1 << 20, source: @escaping (UnsafeMutableRawBufferPointer) throws -> Int
   ) throws {
     Self.useUTF8Locale
-    guard let archive = archive_read_new() else { fatalError("libarchive could not allocate a reader") }
+    guard let archive = archive_read_new() else { throw ZipReadError.outOfMemory }
     self.archive = archive
     self.source = source
-    self.buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
-    archive_read_support_format_zip_streamable(archive)
+    self.buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bufferSize, 4096), alignment: 16)
+    guard LibArchiveStatus(archive_read_support_format_zip_streamable(archive), of: archive) == .ok else {
+      throw ZipReadError.readerUnavailable
+    }
     let context = Unmanaged.passUnretained(self).toOpaque()
-    let rc = archive_read_open(archive, context, nil, zipReaderRead, nil)
-    if rc != ARCHIVE_OK { throw error(rc) }
+    let status = LibArchiveStatus(archive_read_open(archive, context, nil, zipReaderRead, nil), of: archive)
+    switch status {
+    case .ok: break
+    case .end, .warning: throw ZipReadError.corrupt(detail: libArchiveDetail(archive))
+    case .failure(let number): throw failure(number)
+    }
   }
 
   deinit {
-    archive_read_free(archive)
+    // Freeing cannot fail in a way a reader that is going away could act on.
+    _ = archive_read_free(archive)
     buffer.deallocate()
   }
 
@@ -60,7 +113,9 @@ public final class ZipStreamReader {
 
   fileprivate func fill() -> Int {
     do {
-      return try source(buffer)
+      let count = try source(buffer)
+      if count == 0 { sourceEnded = true }
+      return count
     } catch {
       sourceError = error
       return -1
@@ -69,12 +124,18 @@ public final class ZipStreamReader {
 
   /// The next entry's header, or nil after the last one.
   public func nextEntry() throws -> ZipEntryHeader? {
+    current = nil
     var entry: OpaquePointer?
-    let rc = archive_read_next_header(archive, &entry)
-    if rc == ARCHIVE_EOF { return nil }
+    let status = LibArchiveStatus(archive_read_next_header(archive, &entry), of: archive)
     if let sourceError { throw sourceError }
-    if rc < ARCHIVE_WARN || entry == nil { throw error(rc) }
-    self.entry = entry
+    switch status {
+    case .end: return nil
+    case .failure(let number): throw failure(number)
+    // libarchive warns when a name cannot be converted to the locale; the entry is still whole,
+    // and ingest judges every name itself.
+    case .ok, .warning: break
+    }
+    guard let entry else { throw ZipReadError.corrupt(detail: libArchiveDetail(archive)) }
     let path: String
     if let utf8 = archive_entry_pathname_utf8(entry) {
       path = String(cString: utf8)
@@ -94,40 +155,56 @@ public final class ZipStreamReader {
       default: kind = .other
       }
     }
-    let declared = archive_entry_size_is_set(entry) != 0 ? Int(archive_entry_size(entry)) : nil
+    let size = archive_entry_size(entry)
+    let declared = archive_entry_size_is_set(entry) != 0 && size >= 0 ? Int(size) : nil
     let encrypted = archive_entry_is_encrypted(entry) != 0
-    return ZipEntryHeader(path: path, kind: kind, declaredSize: declared, isEncrypted: encrypted)
+    let header = ZipEntryHeader(path: path, kind: kind, declaredSize: declared, isEncrypted: encrypted)
+    current = header
+    return header
   }
 
-  /// An error thrown by `source` is rethrown as it is, never disguised as a damaged zip.
   /// Streams the current entry's data to `consume` in blocks, without copying. `consume`
-  /// returns false to stop early (the rest of the entry is then skipped).
+  /// returns false to stop early (the rest of the entry is then skipped). Data that does not
+  /// match the zip's CRC-32 or sizes throws once the entry's last byte has been read.
+  /// An error thrown by `source` is rethrown as it is, never disguised as a damaged zip.
   public func readData(_ consume: (UnsafeRawBufferPointer) throws -> Bool) throws {
     var block: UnsafeRawPointer?
     var size = 0
     var offset: la_int64_t = 0
+    var produced = 0
     while true {
-      let rc = archive_read_data_block(archive, &block, &size, &offset)
-      if rc == ARCHIVE_EOF { return }
+      let status = LibArchiveStatus(archive_read_data_block(archive, &block, &size, &offset), of: archive)
       if let sourceError { throw sourceError }
-      if rc < ARCHIVE_WARN { throw error(rc) }
-      if size > 0, let block {
-        if try !consume(UnsafeRawBufferPointer(start: block, count: size)) { return }
+      switch status {
+      case .end: return
+      case .failure(let number): throw failure(number)
+      case .warning(let number):
+        throw endOfEntryWarning(number, produced: produced.addingReportingOverflow(size).partialValue)
+      case .ok:
+        produced = produced.addingReportingOverflow(size).partialValue
+        if size > 0, let block {
+          if try !consume(UnsafeRawBufferPointer(start: block, count: size)) { return }
+        }
       }
     }
   }
 
-  private func error(_ rc: Int32) -> Error {
+  /// libarchive warns (ARCHIVE_ERRNO_MISC) at the end of an entry whose compressed size,
+  /// uncompressed size or CRC-32 differs from what the zip recorded, in that order; the byte
+  /// count tells the size case apart, and the rest is damaged data.
+  private func endOfEntryWarning(_ number: LibArchiveErrno, produced: Int) -> ZipReadError {
+    let entry = current?.path ?? ""
+    guard number == .misc else { return .corrupt(detail: libArchiveDetail(archive)) }
+    if let declared = current?.declaredSize, declared != produced { return .sizeMismatch(entry: entry) }
+    return .checksumMismatch(entry: entry)
+  }
+
+  private func failure(_ number: LibArchiveErrno) -> Error {
     if let sourceError { return sourceError }
-    let message = archive_error_string(archive).map { String(cString: $0) } ?? "unreadable zip"
-    let lower = message.lowercased()
-    if lower.contains("truncat") || lower.contains("premature") || lower.contains("unexpected end") {
-      return ZipReadError(kind: .truncated, message: message)
-    }
-    if lower.contains("encrypt") || lower.contains("password") {
-      return ZipReadError(kind: .encrypted, message: message)
-    }
-    return ZipReadError(kind: .corrupt, message: message)
+    if number == .outOfMemory { return ZipReadError.outOfMemory }
+    if current?.isEncrypted == true { return ZipReadError.encrypted }
+    if sourceEnded { return number == .none ? ZipReadError.endsWithoutTableOfContents : ZipReadError.truncated }
+    return ZipReadError.corrupt(detail: libArchiveDetail(archive))
   }
 }
 

@@ -1,51 +1,74 @@
 import CArchive
 import Foundation
 
+/// Why a zip could not be written, one sentence per case.
+public enum ZipWriteError: Error, Equatable, CustomStringConvertible {
+  case cannotCreate(path: String)
+  case cannotAdd(entry: String)
+  case cannotRead(path: String)
+  case cannotFinish
+  case outOfMemory
+
+  public var description: String {
+    switch self {
+    case .cannotCreate(let path): return "Salon cannot create the zip \(path)."
+    case .cannotAdd(let entry): return "Salon cannot add \"\(entry)\" to the zip."
+    case .cannotRead(let path): return "Salon cannot read \(path) to put it in the zip."
+    case .cannotFinish: return "Salon cannot finish writing the zip."
+    case .outOfMemory: return "Salon ran out of memory while writing the zip."
+    }
+  }
+}
+
 /// Writes a zip with libarchive, for the demo, the benchmarks and test fixtures.
 public final class ZipWriter {
   private let archive: OpaquePointer
   private var closed = false
 
-  public struct WriteError: Error, CustomStringConvertible {
-    public let description: String
-  }
-
   /// - Parameter compress: deflate entries (true) or store them (false).
   public init(path: String, compress: Bool = true) throws {
-    guard let archive = archive_write_new() else { fatalError("libarchive could not allocate a writer") }
+    guard let archive = archive_write_new() else { throw ZipWriteError.outOfMemory }
     self.archive = archive
-    archive_write_set_format_zip(archive)
-    archive_write_set_options(archive, compress ? "zip:compression=deflate" : "zip:compression=store")
-    if archive_write_open_filename(archive, path) != ARCHIVE_OK { throw failure() }
+    try check(archive_write_set_format_zip(archive), else: .cannotCreate(path: path))
+    try check(
+      archive_write_set_options(archive, compress ? "zip:compression=deflate" : "zip:compression=store"),
+      else: .cannotCreate(path: path))
+    try check(archive_write_open_filename(archive, path), else: .cannotCreate(path: path))
   }
 
   deinit {
-    if !closed { archive_write_close(archive) }
-    archive_write_free(archive)
+    // A writer dropped without `close()` is abandoned; nothing can be reported from here.
+    if !closed { _ = archive_write_close(archive) }
+    _ = archive_write_free(archive)
   }
 
-  private func failure() -> WriteError {
-    WriteError(description: archive_error_string(archive).map { String(cString: $0) } ?? "cannot write zip")
+  /// Anything but ARCHIVE_OK fails: Salon writes only what it made, so a warning is a bug.
+  private func check(_ code: Int32, else error: ZipWriteError) throws {
+    guard LibArchiveStatus(code, of: archive) == .ok else { throw error }
   }
 
   private func header(_ path: String, size: Int) throws {
-    let entry = archive_entry_new()
+    guard let entry = archive_entry_new() else { throw ZipWriteError.outOfMemory }
     defer { archive_entry_free(entry) }
     archive_entry_set_pathname_utf8(entry, path)
     archive_entry_set_filetype(entry, fileTypeRegular)
     archive_entry_set_perm(entry, 0o644)
     archive_entry_set_size(entry, la_int64_t(size))
     archive_entry_set_mtime(entry, 1_700_000_000, 0)
-    if archive_write_header(archive, entry) != ARCHIVE_OK { throw failure() }
+    try check(archive_write_header(archive, entry), else: .cannotAdd(entry: path))
+  }
+
+  private func write(_ buffer: UnsafeRawBufferPointer, entry: String) throws {
+    guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+    // archive_write_data returns the bytes taken, or a negative result code.
+    guard archive_write_data(archive, base, buffer.count) == buffer.count else {
+      throw ZipWriteError.cannotAdd(entry: entry)
+    }
   }
 
   public func add(_ path: String, bytes: [UInt8]) throws {
     try header(path, size: bytes.count)
-    try bytes.withUnsafeBytes { buffer in
-      if buffer.count > 0, archive_write_data(archive, buffer.baseAddress, buffer.count) < 0 {
-        throw failure()
-      }
-    }
+    try bytes.withUnsafeBytes { try write($0, entry: path) }
   }
 
   /// Adds a file from disk, streamed in blocks.
@@ -53,19 +76,15 @@ public final class ZipWriter {
     let attributes = try FileManager.default.attributesOfItem(atPath: file)
     let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
     try header(path, size: size)
-    guard let handle = FileHandle(forReadingAtPath: file) else {
-      throw WriteError(description: "cannot read \(file)")
-    }
+    guard let handle = FileHandle(forReadingAtPath: file) else { throw ZipWriteError.cannotRead(path: file) }
     defer { try? handle.close() }
     while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-      try chunk.withUnsafeBytes { buffer in
-        if archive_write_data(archive, buffer.baseAddress, buffer.count) < 0 { throw failure() }
-      }
+      try chunk.withUnsafeBytes { try write($0, entry: path) }
     }
   }
 
   public func close() throws {
     closed = true
-    if archive_write_close(archive) != ARCHIVE_OK { throw failure() }
+    try check(archive_write_close(archive), else: .cannotFinish)
   }
 }

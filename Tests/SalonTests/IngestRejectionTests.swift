@@ -179,6 +179,16 @@ import Testing
     #expect(report.problems.count == 1)
   }
 
+  @Test func rejectsAnEntryThatUnpacksToLessThanDeclared() throws {
+    let t = TestArchive()
+    var short = RawZip.Entry("a_supplementary_1.txt", Array(repeating: 0x41, count: 500), deflate: true)
+    short.declaredSize = 900
+    let zip = RawZip([.init("a_main.png", Parts.image), .init("a_description.pdf", Parts.description), short])
+    let report = try rejected(t, t.scratch.write("short.zip", zip.bytes()))
+    #expect(report.problemCodes == ["size-mismatch"])
+    #expect(report.problems.first?.file == "a_supplementary_1.txt")
+  }
+
   @Test func rejectsNestedArchives() throws {
     let t = TestArchive()
     let inner = RawZip([.init("x.txt", "inner")]).bytes()
@@ -297,6 +307,39 @@ import Testing
 enum SHA {
   static func of(_ path: String) -> String { of(bytes: Array(FileManager.default.contents(atPath: path)!)) }
   static func of(bytes: [UInt8]) -> String {
-    SHA256Hasher.hash(bytes)
+    try! SHA256Hasher.hash(bytes)
+  }
+}
+
+/// A zip damaged in transit: its table of contents is perfect, one stored file's bytes are not.
+@Suite struct DamagedZipTests {
+  let scratch = Scratch()
+
+  func damagedSubmission() -> String {
+    let main = RawZip.Entry("a_main.png", Parts.image)
+    var bytes = RawZip([main, .init("a_description.pdf", Parts.description)]).bytes()
+    bytes[30 + main.name.count + Parts.image.count / 2] ^= 0x01
+    return scratch.write("damaged.zip", bytes)
+  }
+
+  @Test func theSalonCommandRejectsAFileWhoseChecksumFails() throws {
+    let archive = scratch.path("archive")
+    #expect(try Binary.run(["init", "--title", "Salon", "--archive", archive]).status == 0)
+    let zip = damagedSubmission()
+    let run = try Binary.run(["ingest", zip, "--json", "--archive", archive])
+    let submissions = (try Binary.json(run) as! [String: Any])["submissions"] as! [[String: Any]]
+    #expect(submissions.map { $0["status"] as! String } == ["rejected"])
+    let problems = submissions[0]["problems"] as! [[String: Any]]
+    #expect(problems.map { $0["code"] as! String } == ["crc-mismatch"])
+    #expect(problems.first?["file"] as? String == "a_main.png")
+    #expect((problems.first?["message"] as? String)?.contains("checksum does not match") == true)
+    let stored = try FileManager.default.subpathsOfDirectory(atPath: archive + "/store/sha256").filter { $0.count > 3 }
+    #expect(stored.map { ($0 as NSString).lastPathComponent } == [SHA.of(zip)], "only the zip as received is kept")
+
+    let other = scratch.path("other")
+    #expect(try Binary.run(["init", "--title", "Salon", "--archive", other]).status == 0)
+    let human = try Binary.run(["ingest", zip, "--archive", other])
+    #expect(human.stdout.contains("1 rejected"), "\(human.stdout)")
+    #expect(human.stdout.contains("crc-mismatch"))
   }
 }

@@ -24,7 +24,7 @@ import Testing
     let submissions = try opened.database.query("SELECT * FROM submission").count
     let versions = try opened.database.query("SELECT * FROM version").count
     let temporary = try FileManager.default.contentsOfDirectory(atPath: opened.temporaryRoot.path)
-    let known = Set(try opened.database.query("SELECT sha256 FROM blob").compactMap { $0.string("sha256") })
+    let known = Set(try opened.database.query("SELECT sha256 FROM blob").map { try $0.string("sha256") })
     var unreferenced: [String] = []
     let enumerator = FileManager.default.enumerator(atPath: opened.storeRoot.path)
     while let next = enumerator?.nextObject() as? String {

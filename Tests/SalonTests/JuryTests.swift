@@ -113,8 +113,8 @@ struct JuryFixture {
     try f.score("ann", "1", 5, 5)
     try f.score("ann", "1", 8, 5, comment: "Grew on me")
     let history = try f.t.archive.database.query("SELECT * FROM score_change WHERE criterion = 'merit' ORDER BY id")
-    #expect(history.map { $0.int("value") } == [5, 8])
-    #expect(history.map { $0.int("previous") } == [nil, 5])
+    #expect(try history.map { try $0.optionalInt("value") } == [5, 8])
+    #expect(try history.map { try $0.optionalInt("previous") } == [nil, 5])
     #expect(try f.jury.standings(by: .raw).standings[0].raw == 6.5)
   }
 
@@ -170,7 +170,7 @@ struct JuryFixture {
     #expect(state.winners.map(\.amount) == [66.66, 66.66, 66.66])
     #expect(state.forced)
     let events = try f.t.archive.database.query("SELECT detail FROM event WHERE kind = 'award'")
-    #expect(events.first?.string("detail")?.contains("\"forced\":true") == true)
+    #expect(try events.first?.string("detail").contains("\"forced\":true") == true)
   }
 }
 
@@ -204,7 +204,7 @@ struct JuryFixture {
     let progress = try f.jury.progress()
     #expect(progress.jurors.first { $0.id == "ann" }?.scored == 2)
     #expect(
-      try f.t.archive.database.query("SELECT DISTINCT source FROM score_change").map { $0.string("source") } == [
+      try f.t.archive.database.query("SELECT DISTINCT source FROM score_change").map { try $0.string("source") } == [
         "csv-sheet"
       ])
   }

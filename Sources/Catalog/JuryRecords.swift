@@ -1,0 +1,246 @@
+import Foundation
+import SQLite
+
+// The jury's tables (juror, conflict, assignment, criterion, score_change, comment_change) are
+// read and written only here; the Jury module holds the rules and calls these.
+
+/// A juror's row and a work's row together: the key of an assignment, a conflict or a score.
+public struct JurorWork: Hashable, Sendable {
+  public var juror: Int
+  public var work: Int
+  public init(juror: Int, work: Int) {
+    self.juror = juror
+    self.work = work
+  }
+}
+
+/// A juror as the catalog stores it.
+public struct JurorRecord: Equatable, Sendable {
+  public var rowID: Int
+  public var key: String
+  public var name: String
+  public var email: String?
+}
+
+/// A conflict of interest the organiser declared.
+public struct ConflictRecord: Equatable, Sendable {
+  public var pair: JurorWork
+  public var reason: String
+}
+
+/// One juror's latest values for one work, by criterion, and latest comment.
+public struct LatestScore: Equatable, Sendable {
+  public var pair: JurorWork
+  public var values: [String: Int]
+  public var comment: String?
+}
+
+/// One row of the score history, oldest first.
+public struct ScoreChange: Equatable, Sendable {
+  public var pair: JurorWork
+  public var criterion: String
+  public var value: Int?
+  public var previous: Int?
+  public var source: String
+  public var time: String
+  public var actor: String
+
+  public init(
+    pair: JurorWork, criterion: String, value: Int?, previous: Int?, source: String, time: String, actor: String
+  ) {
+    self.pair = pair
+    self.criterion = criterion
+    self.value = value
+    self.previous = previous
+    self.source = source
+    self.time = time
+    self.actor = actor
+  }
+}
+
+extension SalonArchive {
+  /// Runs `body` in one catalog transaction: all of it is recorded, or none.
+  public func transaction<T>(_ body: () throws -> T) throws -> T { try database.transaction(body) }
+
+  // MARK: Jurors
+
+  public func jurorRecords(exhibition: Int) throws -> [JurorRecord] {
+    try database.query("SELECT * FROM juror WHERE exhibition_id = ? ORDER BY id", [exhibition]).map {
+      JurorRecord(
+        rowID: try $0.int("id"), key: try $0.string("key"), name: try $0.string("name"),
+        email: try $0.optionalString("email"))
+    }
+  }
+
+  public func jurorKeyExists(exhibition: Int, key: String) throws -> Bool {
+    try database.queryOne("SELECT 1 AS x FROM juror WHERE exhibition_id = ? AND key = ?", [exhibition, key]) != nil
+  }
+
+  /// Adds a juror and returns its row.
+  public func insertJuror(exhibition: Int, key: String, name: String, email: String?) throws -> Int {
+    try database.run(
+      "INSERT INTO juror (exhibition_id, key, name, email, created_at) VALUES (?, ?, ?, ?, ?)",
+      [exhibition, key, name, email, Clock.now()])
+    return database.lastInsertRowID
+  }
+
+  // MARK: Conflicts
+
+  /// Records (or restates) a declared conflict, and withdraws the assignment unless it has scores:
+  /// one with scores stays visible but cannot be scored.
+  public func declareConflict(_ pair: JurorWork, reason: String) throws {
+    try database.run(
+      "INSERT OR REPLACE INTO conflict (juror_id, submission_id, reason, created_at) VALUES (?, ?, ?, ?)",
+      [pair.juror, pair.work, reason, Clock.now()])
+    try database.run(
+      """
+      DELETE FROM assignment WHERE juror_id = ? AND submission_id = ?
+        AND NOT EXISTS (SELECT 1 FROM score_change WHERE juror_id = ? AND submission_id = ?)
+      """, [pair.juror, pair.work, pair.juror, pair.work])
+  }
+
+  public func conflictRecords(exhibition: Int) throws -> [ConflictRecord] {
+    try database.query(
+      "SELECT c.* FROM conflict c JOIN juror j ON j.id = c.juror_id WHERE j.exhibition_id = ?", [exhibition]
+    ).map {
+      ConflictRecord(
+        pair: JurorWork(juror: try $0.int("juror_id"), work: try $0.int("submission_id")),
+        reason: try $0.string("reason"))
+    }
+  }
+
+  // MARK: Assignments
+
+  public func assignments(exhibition: Int) throws -> [JurorWork] {
+    try database.query(
+      "SELECT a.* FROM assignment a JOIN juror j ON j.id = a.juror_id WHERE j.exhibition_id = ?", [exhibition]
+    ).map { JurorWork(juror: try $0.int("juror_id"), work: try $0.int("submission_id")) }
+  }
+
+  /// Juror and work pairs with at least one score.
+  public func scoredPairs(exhibition: Int) throws -> Set<JurorWork> {
+    Set(
+      try database.query(
+        "SELECT DISTINCT c.juror_id, c.submission_id FROM score_change c JOIN juror j ON j.id = c.juror_id WHERE j.exhibition_id = ?",
+        [exhibition]
+      ).map { JurorWork(juror: try $0.int("juror_id"), work: try $0.int("submission_id")) })
+  }
+
+  /// Withdraws every assignment without scores, then adds `added` (pairs already there stay).
+  public func redrawUnscoredAssignments(exhibition: Int, adding added: [JurorWork]) throws {
+    try database.run(
+      """
+      DELETE FROM assignment WHERE juror_id IN (SELECT id FROM juror WHERE exhibition_id = ?)
+        AND NOT EXISTS (SELECT 1 FROM score_change c WHERE c.juror_id = assignment.juror_id AND c.submission_id = assignment.submission_id)
+      """, [exhibition])
+    let now = Clock.now()
+    for pair in added {
+      try database.run(
+        "INSERT OR IGNORE INTO assignment (juror_id, submission_id, created_at) VALUES (?, ?, ?)",
+        [pair.juror, pair.work, now])
+    }
+  }
+
+  // MARK: Rubric
+
+  /// True once any score exists in the exhibition.
+  public func scoringHasBegun(exhibition: Int) throws -> Bool {
+    try database.queryOne(
+      """
+      SELECT 1 AS x FROM score_change c JOIN juror j ON j.id = c.juror_id WHERE j.exhibition_id = ? LIMIT 1
+      """, [exhibition]) != nil
+  }
+
+  public func replaceCriteria(exhibition: Int, with criteria: [Criterion]) throws {
+    try database.run("DELETE FROM criterion WHERE exhibition_id = ?", [exhibition])
+    for (position, c) in criteria.enumerated() {
+      try database.run(
+        "INSERT INTO criterion (exhibition_id, key, label, weight, scale_min, scale_max, position) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [exhibition, c.key, c.label, c.weight, c.scaleMin, c.scaleMax, position])
+    }
+  }
+
+  // MARK: Scores
+
+  /// Appends one change of one criterion's score to the history.
+  public func appendScoreChange(_ change: ScoreChange) throws {
+    try database.run(
+      "INSERT INTO score_change (juror_id, submission_id, criterion, value, previous, source, time, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      [
+        change.pair.juror, change.pair.work, change.criterion, change.value, change.previous, change.source,
+        change.time, change.actor,
+      ])
+  }
+
+  /// Appends a change of a juror's comment on a work.
+  public func appendCommentChange(
+    _ pair: JurorWork, comment: String, previous: String?, source: String, time: String
+  ) throws {
+    try database.run(
+      "INSERT INTO comment_change (juror_id, submission_id, comment, previous, source, time) VALUES (?, ?, ?, ?, ?, ?)",
+      [pair.juror, pair.work, comment, previous, source, time])
+  }
+
+  /// A juror's latest values and comment for one work, or nil when there are none.
+  public func latestScore(_ pair: JurorWork) throws -> LatestScore? {
+    var values: [String: Int] = [:]
+    for row in try database.query(
+      """
+      SELECT criterion, value FROM score_change WHERE id IN (
+        SELECT max(id) FROM score_change WHERE juror_id = ? AND submission_id = ? GROUP BY criterion)
+      """, [pair.juror, pair.work])
+    {
+      if let value = try row.optionalInt("value") { values[try row.string("criterion")] = value }
+    }
+    let comment = try database.queryOne(
+      "SELECT comment FROM comment_change WHERE juror_id = ? AND submission_id = ? ORDER BY id DESC LIMIT 1",
+      [pair.juror, pair.work])?.string("comment")
+    if values.isEmpty && comment == nil { return nil }
+    return LatestScore(pair: pair, values: values, comment: comment)
+  }
+
+  /// Every juror's latest values and comments in the exhibition, by work then juror.
+  public func latestScores(exhibition: Int) throws -> [LatestScore] {
+    var byPair: [JurorWork: LatestScore] = [:]
+    for row in try database.query(
+      """
+      SELECT c.juror_id, c.submission_id, c.criterion, c.value FROM score_change c
+      WHERE c.id IN (SELECT max(s.id) FROM score_change s JOIN juror j ON j.id = s.juror_id
+        WHERE j.exhibition_id = ? GROUP BY s.juror_id, s.submission_id, s.criterion)
+      """, [exhibition])
+    {
+      let pair = JurorWork(juror: try row.int("juror_id"), work: try row.int("submission_id"))
+      var score = byPair[pair] ?? LatestScore(pair: pair, values: [:], comment: nil)
+      if let value = try row.optionalInt("value") { score.values[try row.string("criterion")] = value }
+      byPair[pair] = score
+    }
+    for row in try database.query(
+      """
+      SELECT c.juror_id, c.submission_id, c.comment FROM comment_change c
+      WHERE c.id IN (SELECT max(s.id) FROM comment_change s JOIN juror j ON j.id = s.juror_id
+        WHERE j.exhibition_id = ? GROUP BY s.juror_id, s.submission_id)
+      """, [exhibition])
+    {
+      let pair = JurorWork(juror: try row.int("juror_id"), work: try row.int("submission_id"))
+      var score = byPair[pair] ?? LatestScore(pair: pair, values: [:], comment: nil)
+      score.comment = try row.string("comment")
+      byPair[pair] = score
+    }
+    return byPair.values.sorted { ($0.pair.work, $0.pair.juror) < ($1.pair.work, $1.pair.juror) }
+  }
+
+  /// The whole score history of the exhibition, oldest first.
+  public func scoreHistory(exhibition: Int) throws -> [ScoreChange] {
+    try database.query(
+      """
+      SELECT c.* FROM score_change c JOIN juror j ON j.id = c.juror_id WHERE j.exhibition_id = ? ORDER BY c.id
+      """, [exhibition]
+    ).map {
+      ScoreChange(
+        pair: JurorWork(juror: try $0.int("juror_id"), work: try $0.int("submission_id")),
+        criterion: try $0.string("criterion"), value: try $0.optionalInt("value"),
+        previous: try $0.optionalInt("previous"), source: try $0.string("source"), time: try $0.string("time"),
+        actor: try $0.string("actor"))
+    }
+  }
+}
