@@ -139,6 +139,7 @@ struct MediaBuilder {
       } catch MediaToolError.cancelled {
         lock.withLock { shared.cancelled = true }
       } catch {
+        removePartialOutputs(of: job.sha)
         lock.withLock {
           shared.failures.append(
             .init(exhibition: job.owner.exhibition, id: job.owner.id, file: job.owner.file, message: "\(error)"))
@@ -342,6 +343,15 @@ struct MediaBuilder {
       }
     }
     return kept
+  }
+
+  /// A file that failed publishes nothing: whatever of it was already in place (a poster made
+  /// before its transcode ran out of time) goes, so no file outlives the manifest's record.
+  func removePartialOutputs(of sha: String) {
+    let folder = output.appendingPathComponent("media/\(sha.prefix(2))")
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix(sha) {
+      unlink(folder.appendingPathComponent(name).path)
+    }
   }
 
   /// Moves a finished file from the private folder to its published name, atomically.

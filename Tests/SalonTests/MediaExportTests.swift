@@ -181,6 +181,13 @@ struct MediaGallery {
     #expect(report["works"] as? Int == 6)
     #expect(g.page("2").contains(".m4a\""), "the other works are published")
     #expect(!g.files.keys.contains { $0.contains(".partial-") }, "nothing half-made is left")
+    // The failed video's poster, made before its transcode ran out, went with it: every file in
+    // the site is one the manifest records.
+    let manifest = try JSONSerialization.jsonObject(with: g.files[".salon-export.json"]!) as! [String: Any]
+    let recorded = Set((manifest["files"] as! [String: Any]).keys)
+    for name in g.files.keys where name != ".salon-export.json" {
+      #expect(recorded.contains(name), "\(name) is recorded")
+    }
     // A later export with room enough finishes the job.
     let retry = try g.export()
     #expect((retry["failures"] as! [Any]).isEmpty)
