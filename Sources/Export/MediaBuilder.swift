@@ -110,8 +110,14 @@ struct MediaBuilder {
     DispatchQueue.concurrentPerform(iterations: ordered.count) { index in
       let job = ordered[index]
       let key = cacheKey(job)
-      if let cached = previous.published?[key],
-        cached.files.allSatisfy({ FileManager.default.fileExists(atPath: output.appendingPathComponent($0).path) })
+      // The manifest lives in the site, where anyone may edit it: reuse only this file's own
+      // derivatives, inside the site, recorded and present.
+      let own = "media/\(job.sha.prefix(2))/\(job.sha)"
+      if let cached = previous.published?[key], cached.text == nil,
+        cached.files.allSatisfy({
+          SiteFolder.isSafe($0) && $0.hasPrefix(own) && previous.files[$0] != nil
+            && FileManager.default.fileExists(atPath: output.appendingPathComponent($0).path)
+        })
       {
         lock.withLock {
           shared.published[key] = cached

@@ -146,8 +146,21 @@ struct MediaGallery {
     #expect(again["written"] as? Int == 0)
     #expect(again["mediaSecondsTranscoded"] as? Double == 0)
     #expect(Date().timeIntervalSince(start) < 5)
+    // An edited manifest cannot point a page at a file outside the file's own derivatives.
+    let manifestPath = g.site + "/.salon-export.json"
+    var manifest =
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: manifestPath)))
+      as! [String: Any]
+    var published = manifest["published"] as! [String: [String: Any]]
+    let audioKey = try #require(published.keys.first { $0.hasSuffix(" audio") })
+    published[audioKey]!["rendition"] = "index.html"
+    manifest["published"] = published
+    try JSONSerialization.data(withJSONObject: manifest).write(to: URL(fileURLWithPath: manifestPath))
+    let edited = try g.export()
+    #expect(edited["derivativesMade"] as? Int == 1, "the edited entry is remade, not trusted")
+    #expect(g.page("2").contains(".m4a\""))
     // A smaller video size remakes the videos and the animation, nothing else.
-    let smaller = try g.export(["--video-size", "160"])
+    let smaller = try g.export(["--video-size", "160", "--prune"])
     #expect(smaller["derivativesMade"] as? Int == 3)
     #expect(g.page("1").contains(#"width="120" height="160""#) || g.page("1").contains("-160.mp4"))
     #expect(!g.files.keys.contains { $0.hasSuffix("-1280.mp4") }, "the old renditions are removed")
