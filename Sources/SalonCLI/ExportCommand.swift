@@ -43,7 +43,7 @@ enum ExportCommand: Command {
       // the clock catches a tool that waits forever.
       mediaLimits: SandboxLimits(
         wallSeconds: max(seconds * 2, seconds + 30), cpuSeconds: Int(min(seconds, 1e6).rounded(.up))),
-      isCancelled: { interruptRequested != 0 },
+      isCancelled: { interruption.isCancelled },
       progress: { done, total, mediaSeconds in
         guard showProgress else { return }
         let media = mediaSeconds > 0 ? String(format: ", %.0f s of media transcoded", mediaSeconds) : ""

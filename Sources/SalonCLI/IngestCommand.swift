@@ -65,7 +65,7 @@ enum IngestCommand: Command {
       return
     }
 
-    let ingester = Ingester(archive: archive, exhibition: exhibition, form: form)
+    let ingester = Ingester(archive: archive, exhibition: exhibition, form: form, cancellation: interruption)
     let showProgress = standardErrorIsTerminal && zips.count > 1
     var reports: [SubmissionReport] = []
     var failures: [String] = []

@@ -7,8 +7,10 @@ import Ingest
 /// (0 success, 1 failure, 64 bad usage).
 public enum SalonCommand {
   public static func exitAfterRunning(_ commandLine: [String]) -> Never {
-    signal(SIGINT) { _ in interruptRequested = 1 }
-    signal(SIGTERM) { _ in interruptRequested = 1 }
+    // Made before the handlers exist: a signal handler must not be the first to touch a global.
+    _ = interruption
+    signal(SIGINT) { _ in interruption.cancel() }
+    signal(SIGTERM) { _ in interruption.cancel() }
     // A parent may have blocked these (the mask survives exec); Ctrl-C must still reach us.
     var unblock = sigset_t()
     sigemptyset(&unblock)
@@ -101,6 +103,9 @@ public enum SalonCommand {
     }
   }
 }
+
+/// Cancelled by Ctrl-C (SIGINT) or SIGTERM; commands pass it to the long work they start.
+let interruption = Cancellation()
 
 /// One subcommand: its usage text and what it does.
 protocol Command {
