@@ -129,6 +129,7 @@ public struct Demo {
     let gallery = output.appendingPathComponent("gallery")
     let report = try Exporter(archive: archive, theme: try Theme(override: nil)).export(to: gallery, clean: false)
     for item in report.leftOut { say("   left out \(item.id) \(item.title): \(item.reasons.joined(separator: "; "))") }
+    for failure in report.failures { say("   could not publish \(failure.id) \(failure.file): \(failure.message)") }
     let fixity = try archive.verify(quick: false)
     say("8. Verified \(fixity.checked) stored files: \(fixity.ok ? "all match the catalog" : "PROBLEMS FOUND").")
     return Result(gallery: gallery, archive: archiveURL, announcement: announcement)

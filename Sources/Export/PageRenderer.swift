@@ -186,33 +186,58 @@ struct PageRenderer {
     let label =
       primary ? work.title : "Supplementary \(file.number.map(String.init) ?? "")".trimmingCharacters(in: .whitespaces)
     var item: [String: TemplateValue] = [
-      "isImage": .bool(false), "isAudio": .bool(false), "isVideo": .bool(false), "isPDF": .bool(false),
-      "isText": .bool(false), "label": .text(label), "image": .null, "src": .null, "type": .text(file.type),
-      "text": .null, "truncated": .bool(m.textTruncated),
-      "width": file.width.map { .text(String($0)) } ?? .null, "height": file.height.map { .text(String($0)) } ?? .null,
+      "isImage": .bool(false), "isAudio": .bool(false), "isVideo": .bool(false), "isAnimation": .bool(false),
+      "isAnimatedImage": .bool(false),
+      "isPDF": .bool(false), "isText": .bool(false), "label": .text(label), "image": .null, "src": .null,
+      "poster": .null, "pages": .list([]), "text": .null, "truncated": .bool(m.textTruncated), "width": .null,
+      "height": .null,
     ]
+    // The picture's own size gives the player its shape before the video loads.
+    if let largest = m.sizes.last {
+      item["poster"] = .text(root + largest.jpeg)
+      item["width"] = .text(String(largest.width))
+      item["height"] = .text(String(largest.height))
+    }
     let altText = primary ? alt(work) : "\(label) of \(work.title)"
-    if file.type.hasPrefix("image/") {
+    switch m.kind {
+    case .image:
       guard !m.sizes.isEmpty else { return nil }
       item["isImage"] = .bool(true)
       item["image"] = image(m, root: root, alt: altText, sizes: "(min-width: 60rem) 60rem, 100vw")
-    } else if file.type.hasPrefix("audio/"), let original = m.original {
+    case .video, .animation:
+      guard let rendition = m.rendition else { return nil }
+      if rendition.hasSuffix(".webp") {
+        item["isAnimatedImage"] = .bool(true)
+        item["alt"] = .text(altText)
+      } else {
+        item[m.kind == .video ? "isVideo" : "isAnimation"] = .bool(true)
+      }
+      item["src"] = .text(root + rendition)
+    case .audio:
+      guard let rendition = m.rendition else { return nil }
       item["isAudio"] = .bool(true)
-      item["src"] = .text(root + original)
-    } else if file.type.hasPrefix("video/"), let original = m.original {
-      item["isVideo"] = .bool(true)
-      item["src"] = .text(root + original)
-    } else if file.type == "application/pdf", let original = m.original {
-      item["isPDF"] = .bool(true)
-      item["src"] = .text(root + original)
+      item["src"] = .text(root + rendition)
       item["image"] =
         m.sizes.isEmpty
-        ? .null : image(m, root: root, alt: "First page of \(label)", sizes: "(min-width: 40rem) 30rem, 100vw")
-    } else if let text = m.text {
+        ? .null : image(m, root: root, alt: "Waveform of \(label)", sizes: "(min-width: 60rem) 60rem, 100vw")
+    case .pdf:
+      guard !m.pages.isEmpty else { return nil }
+      item["isPDF"] = .bool(true)
+      item["src"] = m.rendition.map { .text(root + $0) } ?? .null
+      item["pages"] = .list(
+        m.pages.enumerated().map { index, sizes in
+          var page = PublishedMedia()
+          page.sizes = sizes
+          return .object([
+            "image": image(
+              page, root: root, alt: "Page \(index + 1) of \(label)", sizes: "(min-width: 60rem) 60rem, 100vw"),
+            "number": .text(String(index + 1)),
+          ])
+        })
+    case .text:
+      guard let text = m.text else { return nil }
       item["isText"] = .bool(true)
       item["text"] = .text(text)
-    } else {
-      return nil
     }
     return .object(item)
   }

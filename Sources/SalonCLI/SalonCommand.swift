@@ -1,4 +1,5 @@
 import Catalog
+import Export
 import Foundation
 import Ingest
 
@@ -146,6 +147,9 @@ public enum SalonCommand {
       return 1
     } catch is Interrupted {
       printError("Interrupted; nothing half-done was recorded.")
+      return 130
+    } catch ExportError.interrupted {
+      printError(ExportError.interrupted.description)
       return 130
     } catch {
       printError(FileProblem.plainSentence(for: error))
