@@ -36,9 +36,7 @@ extension Jury {
       for id in ids {
         guard let work = works.first(where: { $0.id == id }) else { throw CatalogError.unknownSubmission(id: id) }
         let line = standings.standings.first { $0.id == id }
-        let reasons = Self.reasonsItCannotWin(work, standing: line, verb: "win")
-        if !reasons.isEmpty && !force { throw JuryError.prize(Self.refusal(reasons)) }
-        overridden += reasons
+        overridden += Self.reasonsItCannotWin(work, standing: line, verb: "win")
         if let line, line.flags.contains("new-version"), let scored = line.scoredVersion, let latest = line.version {
           if !acceptNewVersions {
             throw JuryError.prize(
@@ -51,12 +49,12 @@ extension Jury {
       }
       let progress = try progress()
       let missing = progress.works.filter { $0.scores < $0.assigned }
-      if !missing.isEmpty && !force {
-        throw JuryError.prize(
-          "\(missing.count) work\(missing.count == 1 ? " is" : "s are") missing scores (\(missing.prefix(5).map(\.id).joined(separator: ", "))); wait for the jury, or award with --force --note WHY (recorded)."
+      if !missing.isEmpty {
+        overridden.append(
+          "\(missing.count) work\(missing.count == 1 ? " is" : "s are") missing scores (\(missing.prefix(5).map(\.id).joined(separator: ", "))); wait for the jury."
         )
       }
-      if !missing.isEmpty { overridden.append("\(missing.count) works were missing scores") }
+      if !overridden.isEmpty && !force { throw JuryError.prize(Self.refusal(overridden)) }
       let forced = force && !overridden.isEmpty
       try archive.appendAward(exhibition: exhibition.id, winners: rows, amount: each, note: note, forced: forced)
       var detail: [String: Any] = ["winners": ids, "amount": each, "forced": forced]

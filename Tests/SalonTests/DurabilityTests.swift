@@ -165,7 +165,7 @@ import Testing
     let archive = try preparedArchive("l", works: 2)
     _ = try salon(["jury", "conflict", "ann", "1"], archive: archive)
     _ = try salon(["jury", "score", "ben", "1", "--merit", "5", "--relevance", "5"], archive: archive)
-    _ = try salon(["prize", "award", "1", "--force"], archive: archive)
+    _ = try salon(["prize", "award", "1", "--force", "--note", "for the log"], archive: archive)
     _ = try salon(["prize", "reopen"], archive: archive)
     _ = try salon(["export", "-o", scratch.path("site")], archive: archive)
     let events =
