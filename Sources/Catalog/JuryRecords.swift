@@ -248,11 +248,12 @@ extension SalonArchive {
       "SELECT comment FROM comment_change WHERE juror_id = ? AND submission_id = ? ORDER BY id DESC LIMIT 1",
       [pair.juror, pair.work])?.string("comment")
     if values.isEmpty && comment == nil { return nil }
-    let revision = try database.queryOne(
-      """
-      SELECT (SELECT count(*) FROM score_change WHERE juror_id = ?1 AND submission_id = ?2)
-        + (SELECT count(*) FROM comment_change WHERE juror_id = ?1 AND submission_id = ?2) AS n
-      """, [pair.juror, pair.work])?.int("n") ?? 0
+    let revision =
+      try database.queryOne(
+        """
+        SELECT (SELECT count(*) FROM score_change WHERE juror_id = ?1 AND submission_id = ?2)
+          + (SELECT count(*) FROM comment_change WHERE juror_id = ?1 AND submission_id = ?2) AS n
+        """, [pair.juror, pair.work])?.int("n") ?? 0
     return LatestScore(
       pair: pair, values: values, comment: comment, version: Self.earliest(versions), revision: revision)
   }

@@ -166,8 +166,7 @@ public final class Jury {
   /// Declares a conflict; scores the juror already gave the work stop counting at once (the
   /// history keeps them). Recorded with the reason.
   @discardableResult
-  public func declareConflict(juror reference: String, submission: String, reason: String?) throws -> DeclaredConflict
-  {
+  public func declareConflict(juror reference: String, submission: String, reason: String?) throws -> DeclaredConflict {
     let juror = try juror(reference)
     let work = try archive.submissionRowID(exhibition: exhibition, key: submission)
     let pair = JurorWork(juror: juror.rowID, work: work)
@@ -315,7 +314,10 @@ public final class Jury {
   }
 
   static func emails(in text: String) -> Set<String> {
-    Set(text.split(whereSeparator: { ",; \t\n<>".contains($0) }).map { comparableEmail(String($0)) }.filter { $0.contains("@") })
+    Set(
+      text.split(whereSeparator: { ",; \t\n<>".contains($0) }).map { comparableEmail(String($0)) }.filter {
+        $0.contains("@")
+      })
   }
 
   static func comparableEmail(_ email: String) -> String {

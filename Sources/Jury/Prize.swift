@@ -76,7 +76,8 @@ extension Jury {
       reasons.append("Work \(id) was declined for the programme, so it cannot \(verb).")
     } else if !work.isSelected {
       reasons.append(
-        "Work \(id) has not been selected for the programme; select it first (`salon submissions decide \(id) selected`).")
+        "Work \(id) has not been selected for the programme; select it first (`salon submissions decide \(id) selected`)."
+      )
     }
     switch work.declarations.rightsGranted {
     case .yes: break

@@ -38,7 +38,9 @@ extension Jury {
       uniqueKeysWithValues: StandingsCalculator.calibration(
         criteria: criteria,
         scores: counted.scores.compactMap { s in
-          keyByRow[s.pair.juror].map { StandingsCalculator.ScoreInput(juror: $0, work: String(s.pair.work), values: s.values) }
+          keyByRow[s.pair.juror].map {
+            StandingsCalculator.ScoreInput(juror: $0, work: String(s.pair.work), values: s.values)
+          }
         }
       ).map { ($0.juror, $0) })
     let jurorLines = counted.jurors.map { juror in

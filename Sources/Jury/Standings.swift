@@ -120,7 +120,9 @@ public enum StandingsCalculator {
     }
     func top(_ value: (Standing) -> Double?) -> [String] {
       guard let best = table.compactMap(value).max() else { return [] }
-      return table.filter { value($0) == best }.map(\.id).sorted { $0.localizedStandardCompare($1) == .orderedAscending }
+      return table.filter { value($0) == best }.map(\.id).sorted {
+        $0.localizedStandardCompare($1) == .orderedAscending
+      }
     }
     let winners = MethodWinners(
       raw: top(\.raw), normalized: top(\.normalized),
@@ -142,7 +144,8 @@ public enum StandingsCalculator {
     return Set(scores.map(\.juror)).sorted().map { juror in
       let values = byJuror[juror] ?? []
       return JurorCalibration(
-        juror: juror, mean: mean(values).map(round6), spread: (deviation(values) ?? (values.isEmpty ? nil : 0)).map(round6),
+        juror: juror, mean: mean(values).map(round6),
+        spread: (deviation(values) ?? (values.isEmpty ? nil : 0)).map(round6),
         count: values.count)
     }
   }

@@ -35,7 +35,8 @@ enum JuryCommand: Command {
   static func run(_ arguments: [String]) throws {
     guard let action = arguments.first(where: { !$0.hasPrefix("-") }) else {
       throw UsageError(
-        "jury needs an action: rubric, add, list, remove, conflict, conflicts, assign, score, sheet, import or progress.")
+        "jury needs an action: rubric, add, list, remove, conflict, conflicts, assign, score, sheet, import or progress."
+      )
     }
     var rest = arguments
     rest.remove(at: rest.firstIndex(of: action)!)
@@ -112,7 +113,8 @@ enum JuryCommand: Command {
       let removed = try openJury(args).removeJuror(args.positional[0], reason: args.value("--reason"))
       print("Removed juror \(removed.juror.name) (id \(removed.juror.id)).")
       if removed.withdrawnAssignments > 0 {
-        print("  \(removed.withdrawnAssignments) unscored assignments withdrawn; `salon jury assign` gives them to others.")
+        print(
+          "  \(removed.withdrawnAssignments) unscored assignments withdrawn; `salon jury assign` gives them to others.")
       }
       if !removed.withdrawnWorks.isEmpty {
         print(
@@ -164,7 +166,9 @@ enum JuryCommand: Command {
             "Imported \(path) for \(result.juror): \(result.scored) of \(result.rows) works scored, \(result.changes) values changed."
           )
           if !result.overwritten.isEmpty {
-            print("  Replaced newer scores of works \(result.overwritten.joined(separator: ", ")) (--overwrite-newer, recorded).")
+            print(
+              "  Replaced newer scores of works \(result.overwritten.joined(separator: ", ")) (--overwrite-newer, recorded)."
+            )
           }
         }
       }
@@ -191,7 +195,8 @@ enum JuryCommand: Command {
       func number(_ v: Double?) -> String { v.map { String(format: "%.2f", $0) } ?? "-" }
       for j in progress.jurors {
         print(
-          "  \(j.id): \(j.scored) of \(j.assigned) scored; mean \(number(j.mean)), spread \(number(j.spread)) over \(j.count)")
+          "  \(j.id): \(j.scored) of \(j.assigned) scored; mean \(number(j.mean)), spread \(number(j.spread)) over \(j.count)"
+        )
       }
       print("Works:")
       for w in progress.works {

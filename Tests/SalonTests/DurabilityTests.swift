@@ -47,7 +47,8 @@ import Testing
     var lines = sheet.split(whereSeparator: \.isNewline).map(String.init)
     for i in lines.indices.dropFirst() {
       var cells = lines[i].components(separatedBy: ",")
-      guard cells.count == 8 else { fatalError("unexpected sheet line: \(lines[i])") }
+      // juror, code, submission, title, medium, merit, relevance, comment, exhibition, revision
+      guard cells.count == 10 else { fatalError("unexpected sheet line: \(lines[i])") }
       cells[5] = String(3 + i % 7)
       cells[6] = String(2 + i % 8)
       lines[i] = cells.joined(separator: ",")

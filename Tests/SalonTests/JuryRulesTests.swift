@@ -87,7 +87,8 @@ import Testing
     #expect(try standing("6")["raw"] as? Double == 7)
     let declared = try salon("jury", "conflict", "ann-lee", "6", "--reason", "former student")
     #expect(declared.status == 0)
-    #expect(declared.stdout.contains("(merit 9, relevance 9) no longer count in the standings; the history keeps them."))
+    #expect(
+      declared.stdout.contains("(merit 9, relevance 9) no longer count in the standings; the history keeps them."))
     let six = try standing("6")
     #expect(six["raw"] as? Double == 5, "only Tonu's score counts now")
     #expect(six["scores"] as? Int == 1)
@@ -209,7 +210,8 @@ import Testing
   @Test func aVersionArrivingAfterScoringIsFlaggedAndAwardingNeedsItAcknowledged() throws {
     try setUp()
     for juror in ["mara-ilves", "tonu-kask", "ann-lee"] {
-      for work in ["2", "3", "4", "6"] where !(juror == "tonu-kask" && work == "2") && !(juror == "ann-lee" && work == "3") {
+      for work in ["2", "3", "4", "6"]
+      where !(juror == "tonu-kask" && work == "2") && !(juror == "ann-lee" && work == "3") {
         #expect(try score(juror, work, work == "6" ? 9 : 5).status == 0)
       }
     }
@@ -223,7 +225,8 @@ import Testing
     let six = try standing("6")
     #expect((six["flags"] as? [String] ?? []).contains("new-version"))
     #expect(six["version"] as? Int == 2 && six["scoredVersion"] as? Int == 1)
-    #expect(try salon("prize", "standings").stdout.contains("Work 6 was scored on version 1, but version 2 has arrived"))
+    #expect(
+      try salon("prize", "standings").stdout.contains("Work 6 was scored on version 1, but version 2 has arrived"))
     let refused = try salon("prize", "award", "6")
     #expect(refused.status == 1)
     #expect(refused.stderr.contains("--accept-new-versions"))
