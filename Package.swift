@@ -4,12 +4,13 @@ import PackageDescription
 // Salon: no Swift packages, only the toolchain and Debian's C libraries, each behind one wrapper.
 let package = Package(
   name: "Salon",
-  platforms: [.macOS(.v13)],
+  // macOS 15 for Synchronization.Atomic (the Ctrl-C token); Linux has it with the toolchain.
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "salon", targets: ["salon"]),
     .executable(name: "salon-bench", targets: ["SalonBench"]),
     // The pipeline stages as libraries, for the fuzzers in Fuzz/.
-    .library(name: "SalonLibraries", targets: ["Catalog", "Ingest", "Jury", "Export"]),
+    .library(name: "SalonLibraries", targets: ["Catalog", "Ingest", "Jury", "Export", "Packaging"]),
   ],
   targets: [
     .systemLibrary(
@@ -29,6 +30,8 @@ let package = Package(
     .target(name: "Ingest", dependencies: ["Catalog", "Zip", "Hashing"]),
     .target(name: "Jury", dependencies: ["Catalog", "Hashing"]),
     .target(name: "Export", dependencies: ["Catalog", "Imaging", "Hashing"]),
+    // BagIt packages for preservation: the originals, the records and the gallery.
+    .target(name: "Packaging", dependencies: ["Catalog", "Jury", "Export", "Hashing"]),
 
     // Real media made in code: the demo, the benchmarks and the tests use it.
     .target(name: "SampleContent", dependencies: ["Zip"]),
@@ -37,7 +40,7 @@ let package = Package(
     .target(name: "Demo", dependencies: ["Catalog", "Ingest", "Jury", "Export", "Imaging", "SampleContent", "Zip"]),
 
     // Command line.
-    .target(name: "SalonCLI", dependencies: ["Catalog", "Ingest", "Jury", "Export", "Imaging", "Demo"]),
+    .target(name: "SalonCLI", dependencies: ["Catalog", "Ingest", "Jury", "Export", "Packaging", "Imaging", "Demo"]),
     .executableTarget(name: "salon", dependencies: ["SalonCLI"]),
     // `make bench`: Salon beside its peers.
     .executableTarget(
@@ -46,7 +49,8 @@ let package = Package(
     .testTarget(
       name: "SalonTests",
       dependencies: [
-        "Catalog", "Ingest", "Jury", "Export", "Imaging", "SalonCLI", "SampleContent", "Zip", "Hashing", "SQLite",
+        "Catalog", "Ingest", "Jury", "Export", "Packaging", "Imaging", "SalonCLI", "SampleContent", "Zip", "Hashing",
+        "SQLite",
       ]),
   ],
   swiftLanguageModes: [.v5]

@@ -12,10 +12,13 @@ import Zip
 public struct Demo {
   public let output: URL
   let say: (String) -> Void
+  let cancellation: Cancellation
   static let marker = ".salon-demo"
 
-  public init(output: URL, say: @escaping (String) -> Void) {
+  /// `cancellation` stops the ingest step (Ctrl-C), as it stops `salon ingest`.
+  public init(output: URL, cancellation: Cancellation = .never, say: @escaping (String) -> Void) {
     self.output = output
+    self.cancellation = cancellation
     self.say = say
   }
 
@@ -48,7 +51,7 @@ public struct Demo {
 
     say("3. Ingesting the zips with the portal's form export…")
     let form = try FormExport.load(path: formPath)
-    let ingester = Ingester(archive: archive, exhibition: exhibition, form: form)
+    let ingester = Ingester(archive: archive, exhibition: exhibition, form: form, cancellation: cancellation)
     var reports: [SubmissionReport] = []
     for path in try Ingester.zipPaths([zips.path]) {
       let report = try ingester.ingest(zipAt: path)

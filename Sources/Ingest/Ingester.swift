@@ -6,11 +6,14 @@ public final class Ingester {
   let archive: SalonArchive
   let exhibition: Exhibition
   let form: FormExport?
+  let cancellation: Cancellation
 
-  public init(archive: SalonArchive, exhibition: Exhibition, form: FormExport?) {
+  /// `cancellation` stops the zip being read (throwing `Interrupted`) with nothing of it recorded.
+  public init(archive: SalonArchive, exhibition: Exhibition, form: FormExport?, cancellation: Cancellation = .never) {
     self.archive = archive
     self.exhibition = exhibition
     self.form = form
+    self.cancellation = cancellation
   }
 
   /// The zips named: files as given, folders by their `.zip` files (sorted, not recursive).
@@ -164,7 +167,7 @@ public final class Ingester {
 
   /// Reads the zip once and applies every check; the caller keeps or discards its files.
   private func inspect(_ path: String, link: String?) throws -> (ZipInspection, Verdict) {
-    let inspection = try ZipInspection(archive: archive, limits: exhibition.limits)
+    let inspection = try ZipInspection(archive: archive, limits: exhibition.limits, cancellation: cancellation)
     do {
       try inspection.run(path: path, archive: archive)
     } catch {
@@ -177,7 +180,8 @@ public final class Ingester {
     verdict.files = try assignRoles(inspection, verdict: &verdict)
     // Every reason is reported; only a zip that could not be read whole says nothing of contents.
     let unreadable: Set<String> = [
-      ProblemCode.notAZip, .zipTooLarge, .zipTruncated, .zipCorrupt, .crcMismatch, .centralDirectoryMissing,
+      ProblemCode.notARegularFile, .notAZip, .zipTooLarge, .zipTruncated, .zipCorrupt, .crcMismatch,
+      .centralDirectoryMissing,
       .centralDirectoryMismatch, .overlappingEntries, .tooManyEntries, .tooMuchData,
     ].reduce(into: []) { $0.insert($1.rawValue) }
     if !verdict.problems.contains(where: { unreadable.contains($0.code) }) { checkContents(&verdict, link: link) }
@@ -296,6 +300,7 @@ public final class Ingester {
   }
 }
 
+/// "60 s", "12.5 s"; a duration read from a hostile header may be far past Int's range.
 func seconds(_ value: Double) -> String {
   guard value.isFinite, abs(value) < 1e15 else { return String(format: "%.0f s", value) }
   return value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)

@@ -17,6 +17,10 @@ enum RoleInference {
     var note: String?
   }
 
+  /// The largest supplementary number kept from a name; larger ones (up to Int.max and beyond,
+  /// in a hostile name) would overflow the numbering of the files that have none.
+  static let largestNumber = 999_999
+
   static func assign(_ files: [Candidate]) -> [Assignment] {
     let strip = commonFolder(files.map(\.path))
     var assignments = files.map { file -> Assignment in
@@ -64,8 +68,17 @@ enum RoleInference {
       return Assignment(role: role, number: number, note: note)
     }
     let supplementaryWords: Set<String> = ["supplementary", "supplement", "supp", "supplemental"]
-    if let number = Int(last), words.count >= 2, supplementaryWords.contains(words[words.count - 2]) {
-      return found(.supplementary, number, "supplementary file \(number)")
+    if words.count >= 2, supplementaryWords.contains(words[words.count - 2]) {
+      if let number = Int(last), (0...largestNumber).contains(number) {
+        return found(.supplementary, number, "supplementary file \(number)")
+      }
+      if !last.isEmpty && last.allSatisfy({ $0.isASCII && $0.isNumber }) {
+        return Assignment(
+          role: .supplementary, number: nil,
+          note:
+            "Took \"\(original)\" as a supplementary file; its number is too large to keep, so it is numbered after the others."
+        )
+      }
     }
     if supplementaryWords.contains(last) { return found(.supplementary, nil, "a supplementary file") }
     let first = words[0]
@@ -75,7 +88,8 @@ enum RoleInference {
       return found(.description, nil, "the description")
     }
     if supplementaryWords.contains(first) {
-      return found(.supplementary, words.count > 1 ? Int(words[1]) : nil, "a supplementary file")
+      let number = words.count > 1 ? Int(words[1]).flatMap { (0...largestNumber).contains($0) ? $0 : nil } : nil
+      return found(.supplementary, number, "a supplementary file")
     }
     return Assignment(role: .other)
   }

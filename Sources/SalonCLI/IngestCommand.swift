@@ -51,10 +51,12 @@ enum IngestCommand: Command {
       let mapped = FormExport.Field.allCases.compactMap { field in
         form.mapping[field].map { "\(field.rawValue) ← \"\($0)\"" }
       }
-      print("Form columns: \(mapped.joined(separator: ", ")).")
+      print(TerminalText.visible("Form columns: \(mapped.joined(separator: ", "))."))
       let ignored = form.headers.filter { header in !form.mapping.values.contains(header) && !header.isEmpty }
       if !ignored.isEmpty {
-        print("Not used: \(ignored.map { "\"\($0)\"" }.joined(separator: ", ")) (map one with --column FIELD=HEADER).")
+        print(
+          "Not used: \(ignored.map { "\"\(TerminalText.visible($0))\"" }.joined(separator: ", ")) (map one with --column FIELD=HEADER)."
+        )
       }
     }
     if zips.isEmpty {
@@ -63,14 +65,14 @@ enum IngestCommand: Command {
       return
     }
 
-    let ingester = Ingester(archive: archive, exhibition: exhibition, form: form)
+    let ingester = Ingester(archive: archive, exhibition: exhibition, form: form, cancellation: interruption)
     let showProgress = standardErrorIsTerminal && zips.count > 1
     var reports: [SubmissionReport] = []
     var failures: [String] = []
     for (index, zip) in zips.enumerated() {
       if showProgress {
         let name = URL(fileURLWithPath: zip).lastPathComponent
-        FileHandle.standardError.write(Data("\r\u{1B}[K[\(index + 1)/\(zips.count)] \(name.prefix(60))".utf8))
+        writeToStandardError("\r\u{1B}[K[\(index + 1)/\(zips.count)] \(TerminalText.visible(String(name.prefix(60))))")
       }
       let report: SubmissionReport
       do {
@@ -79,18 +81,18 @@ enum IngestCommand: Command {
         throw error
       } catch {
         // One zip that cannot be read at all (permissions, a vanished file) never stops the batch.
-        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        printError("\(URL(fileURLWithPath: zip).lastPathComponent): \(error)")
+        if showProgress { writeToStandardError("\r\u{1B}[K") }
+        printError("\(URL(fileURLWithPath: zip).lastPathComponent): \(FileProblem.plainSentence(for: error))")
         failures.append(zip)
         continue
       }
       reports.append(report)
       if !json {
-        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if showProgress { writeToStandardError("\r\u{1B}[K") }
         printSummary(report)
       }
     }
-    if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    if showProgress { writeToStandardError("\r\u{1B}[K") }
     if json {
       try writeJSON(Output(submissions: reports))
       if !failures.isEmpty { throw Failed() }
@@ -120,8 +122,8 @@ enum IngestCommand: Command {
     default: change = ""
     }
     let mark = report.status == .accepted ? "accepted" : "REJECTED"
-    print("\(report.id) [\(report.zip)]: \(mark)\(change)")
-    for problem in report.problems { print("  ✗ \(problem.code): \(problem.message)") }
-    for warning in report.warnings { print("  ! \(warning.code): \(warning.message)") }
+    print("\(TerminalText.visible(report.id)) [\(TerminalText.visible(report.zip))]: \(mark)\(change)")
+    for problem in report.problems { print("  ✗ \(problem.code): \(TerminalText.visible(problem.message))") }
+    for warning in report.warnings { print("  ! \(warning.code): \(TerminalText.visible(warning.message))") }
   }
 }

@@ -52,7 +52,7 @@ enum JuryCommand: Command {
         try writeJSON(juror)
       } else {
         print("Added juror \(juror.name) (id \(juror.id)).")
-        for c in conflicts { print("  Conflict with work \(c.submission): \(c.reason).") }
+        for c in conflicts { print(TerminalText.visible("  Conflict with work \(c.submission): \(c.reason).")) }
       }
     case "list":
       let args = try Arguments(rest, valued: archiveOptions, flags: ["--json"])
@@ -81,7 +81,9 @@ enum JuryCommand: Command {
         let p = progress.jurors.first { $0.id == j.id }
         print("\(j.id): \(j.name)\(j.email.map { " <\($0)>" } ?? ""), \(p?.scored ?? 0) of \(p?.assigned ?? 0) scored")
         for c in conflicts where c.juror == j.id {
-          print("  conflict with \(c.submission): \(c.reason)\(c.automatic ? " (found automatically)" : "")")
+          print(
+            TerminalText.visible(
+              "  conflict with \(c.submission): \(c.reason)\(c.automatic ? " (found automatically)" : "")"))
         }
       }
     case "conflict":
@@ -90,35 +92,39 @@ enum JuryCommand: Command {
       let jury = try openJury(args)
       let declared = try jury.declareConflict(
         juror: args.positional[0], submission: args.positional[1], reason: args.value("--reason"))
-      print("Recorded: \(declared.juror.name) has a conflict with work \(declared.submission).")
+      print(TerminalText.visible("Recorded: \(declared.juror.name) has a conflict with work \(declared.submission)."))
       if !declared.withdrawn.isEmpty {
         let values = declared.withdrawn.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
         print(
-          "Their scores for work \(declared.submission) (\(values.joined(separator: ", "))) no longer count in the standings; the history keeps them."
+          TerminalText.visible(
+            "Their scores for work \(declared.submission) (\(values.joined(separator: ", "))) no longer count in the standings; the history keeps them."
+          )
         )
       }
     case "conflicts":
       let args = try Arguments(rest, valued: archiveOptions, flags: ["--json"])
       guard args.positional.isEmpty else { throw UsageError("jury conflicts takes only options.") }
-      let conflicts = try openJury(args).conflicts(checks: true)
+      let conflicts = try openJury(args, reading: true).conflicts(checks: true)
       if args.has("--json") {
         try writeJSON(conflicts)
         return
       }
       if conflicts.isEmpty { print("No conflicts: no juror matches an artist or contact, and none was declared.") }
-      for c in conflicts { print("\(c.juror) – work \(c.submission): \(c.kind): \(c.reason)") }
+      for c in conflicts { print(TerminalText.visible("\(c.juror) – work \(c.submission): \(c.kind): \(c.reason)")) }
     case "remove":
       let args = try Arguments(rest, valued: archiveOptions.union(["--reason"]), flags: [])
       guard args.positional.count == 1 else { throw UsageError("jury remove needs one JUROR.") }
       let removed = try openJury(args).removeJuror(args.positional[0], reason: args.value("--reason"))
-      print("Removed juror \(removed.juror.name) (id \(removed.juror.id)).")
+      print(TerminalText.visible("Removed juror \(removed.juror.name) (id \(removed.juror.id))."))
       if removed.withdrawnAssignments > 0 {
         print(
           "  \(removed.withdrawnAssignments) unscored assignments withdrawn; `salon jury assign` gives them to others.")
       }
       if !removed.withdrawnWorks.isEmpty {
         print(
-          "  Note: their scores for \(removed.withdrawnWorks.count) work\(removed.withdrawnWorks.count == 1 ? "" : "s") (\(removed.withdrawnWorks.joined(separator: ", "))) leave the standings; the history keeps them."
+          TerminalText.visible(
+            "  Note: their scores for \(removed.withdrawnWorks.count) work\(removed.withdrawnWorks.count == 1 ? "" : "s") (\(removed.withdrawnWorks.joined(separator: ", "))) leave the standings; the history keeps them."
+          )
         )
       }
     case "assign":
@@ -133,7 +139,7 @@ enum JuryCommand: Command {
       }
       print("Assigned: \(report.added) new, \(report.kept) kept, \(report.removed) withdrawn (seed \(report.seed)).")
       for (juror, load) in report.loads.sorted(by: { $0.key < $1.key }) { print("  \(juror): \(load) works") }
-      for shortfall in report.shortfalls { print("  ! \(shortfall)") }
+      for shortfall in report.shortfalls { print(TerminalText.visible("  ! \(shortfall)")) }
     case "score": try score(rest)
     case "sheet":
       let args = try Arguments(rest, valued: archiveOptions.union(["--format", "-o"]), flags: ["--show-artists"])
@@ -142,13 +148,13 @@ enum JuryCommand: Command {
       guard ["csv", "html"].contains(format) else { throw UsageError("--format is csv or html.") }
       let jury = try openJury(args)
       let juror = try jury.juror(args.positional[0])
-      let text =
+      try writeOutput(to: args.value("-o"), archive: jury.archive) {
         format == "csv"
-        ? try jury.csvSheet(for: juror)
-        : try jury.htmlSheet(
-          for: juror, showArtists: args.has("--show-artists"),
-          preview: { SheetPreview.dataURI(for: $0, archive: jury.archive) })
-      try writeOutput(text, to: args.value("-o"))
+          ? try jury.csvSheet(for: juror)
+          : try jury.htmlSheet(
+            for: juror, showArtists: args.has("--show-artists"),
+            preview: { SheetPreview.dataURI(for: $0, archive: jury.archive) })
+      }
     case "import":
       let args = try Arguments(rest, valued: archiveOptions, flags: ["--json", "--overwrite-newer"])
       guard !args.positional.isEmpty else { throw UsageError("jury import needs at least one sheet file.") }
@@ -167,7 +173,9 @@ enum JuryCommand: Command {
           )
           if !result.overwritten.isEmpty {
             print(
-              "  Replaced newer scores of works \(result.overwritten.joined(separator: ", ")) (--overwrite-newer, recorded)."
+              TerminalText.visible(
+                "  Replaced newer scores of works \(result.overwritten.joined(separator: ", ")) (--overwrite-newer, recorded)."
+              )
             )
           }
         }
@@ -185,7 +193,7 @@ enum JuryCommand: Command {
       }
     case "progress":
       let args = try Arguments(rest, valued: archiveOptions, flags: ["--json"])
-      let progress = try openJury(args).progress()
+      let progress = try openJury(args, reading: true).progress()
       if args.has("--json") {
         try writeJSON(progress)
         return
@@ -200,15 +208,17 @@ enum JuryCommand: Command {
       }
       print("Works:")
       for w in progress.works {
-        print("  \(w.id) \(w.title): \(w.scores) of \(w.assigned) scores\(w.scores < w.assigned ? "  (missing)" : "")")
+        print(
+          "  \(TerminalText.visible(w.id)) \(TerminalText.visible(w.title)): \(w.scores) of \(w.assigned) scores\(w.scores < w.assigned ? "  (missing)" : "")"
+        )
       }
     default:
       throw UsageError("Unknown jury action \"\(action)\".")
     }
   }
 
-  static func openJury(_ args: Arguments) throws -> Jury {
-    let archive = try openArchive(args)
+  static func openJury(_ args: Arguments, reading: Bool = false) throws -> Jury {
+    let archive = try openArchive(args, reading: reading)
     return Jury(archive: archive, exhibition: try archive.exhibition(slug: args.value("--exhibition")))
   }
 
@@ -295,16 +305,16 @@ enum JuryCommand: Command {
   }
 }
 
-/// Writes command output to a file (atomically) or standard output.
-func writeOutput(_ text: String, to path: String?) throws {
+/// Writes command output to standard output, or to the file `-o` names: never one of the
+/// archive's own, and replaced all at once.
+/// The path is checked before `text` is made, so a refused -o is the first thing said.
+func writeOutput(to path: String?, archive: SalonArchive, _ text: () throws -> String) throws {
   guard let path, path != "-" else {
+    let text = try text()
     print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
     return
   }
-  do {
-    try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-  } catch {
-    throw CatalogError.storage("Salon cannot write \(path): \(error.localizedDescription)")
-  }
+  let url = try archive.checkOutputPath(path, kind: .file)
+  try OutputPath.writeAtomically(Data(try text().utf8), to: url)
   printError("Wrote \(path).")
 }

@@ -38,7 +38,7 @@ enum PrizeCommand: Command {
       guard (1...1000).contains(shortlist) else {
         throw UsageError("--shortlist is a whole number from 1 to 1000 (Schulze is cubic in the number of works).")
       }
-      let jury = try JuryCommand.openJury(args)
+      let jury = try JuryCommand.openJury(args, reading: true)
       let standings = try jury.standings(by: basis, shortlist: shortlist)
       if args.has("--json") {
         try writeJSON(standings)
@@ -59,7 +59,11 @@ enum PrizeCommand: Command {
       let state = try jury.award(
         args.positional, amount: try args.number("--amount", in: .prize), note: args.value("--note"),
         force: args.has("--force"), acceptNewVersions: args.has("--accept-new-versions"))
-      for w in state.winners { print("Awarded \(money(w.amount)) \(state.currency) to \(w.id) \(w.title).") }
+      for w in state.winners {
+        print(
+          "Awarded \(money(w.amount)) \(state.currency) to \(TerminalText.visible(w.id)) \(TerminalText.visible(w.title))."
+        )
+      }
       if state.forced { print("Recorded that the award overrides Salon's checks (--force), with your note.") }
       print("Scoring is now locked; `salon prize announce` writes the announcement.")
     case "reopen":
@@ -76,13 +80,15 @@ enum PrizeCommand: Command {
       guard let format = AnnouncementFormat(rawValue: args.value("--format") ?? "md") else {
         throw UsageError("--format is md, html or txt.")
       }
-      try writeOutput(try JuryCommand.openJury(args).announcement(format: format), to: args.value("-o"))
+      let jury = try JuryCommand.openJury(args)
+      try writeOutput(to: args.value("-o"), archive: jury.archive) { try jury.announcement(format: format) }
     case "export-scores":
       let args = try Arguments(rest, valued: archiveOptions.union(["--format", "-o"]), flags: [])
       guard let format = Jury.ScoreExportFormat(rawValue: args.value("--format") ?? "csv") else {
         throw UsageError("--format is csv or json.")
       }
-      try writeOutput(try JuryCommand.openJury(args).exportScores(format: format), to: args.value("-o"))
+      let jury = try JuryCommand.openJury(args)
+      try writeOutput(to: args.value("-o"), archive: jury.archive) { try jury.exportScores(format: format) }
     default:
       throw UsageError("Unknown prize action \"\(action)\".")
     }
@@ -97,7 +103,7 @@ enum PrizeCommand: Command {
       let schulze: String = line.schulzeRank.map { String($0) } ?? "-"
       let columns: [String] = [
         (line.rank.map(String.init) ?? "-").padding(toLength: 4, withPad: " ", startingAt: 0),
-        String(line.id.prefix(10)).padding(toLength: 10, withPad: " ", startingAt: 0),
+        TerminalText.visible(String(line.id.prefix(10))).padding(toLength: 10, withPad: " ", startingAt: 0),
         number(line.raw).padding(toLength: 5, withPad: " ", startingAt: 0),
         number(line.normalized).padding(toLength: 5, withPad: " ", startingAt: 0),
         schulze.padding(toLength: 7, withPad: " ", startingAt: 0),
@@ -105,7 +111,7 @@ enum PrizeCommand: Command {
         number(line.spread).padding(toLength: 6, withPad: " ", startingAt: 0),
         line.previouslyPublished.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0),
         line.underReview.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0),
-        line.title + (line.flags.isEmpty ? "" : "  [\(line.flags.joined(separator: ", "))]"),
+        TerminalText.visible(line.title) + (line.flags.isEmpty ? "" : "  [\(line.flags.joined(separator: ", "))]"),
       ]
       print(columns.joined(separator: "  "))
     }
@@ -115,15 +121,19 @@ enum PrizeCommand: Command {
     )
     let w = s.winners
     if s.methodsAgree {
-      print("Raw, normalised and Schulze agree on the winner: \(w.raw.joined(separator: ", ")).")
+      print(TerminalText.visible("Raw, normalised and Schulze agree on the winner: \(w.raw.joined(separator: ", "))."))
     } else if !w.raw.isEmpty {
       print(
-        "The methods do not agree on the winner: raw \(w.raw.joined(separator: ", ")), normalised \(w.normalized.joined(separator: ", ")), Schulze \(w.schulze.isEmpty ? "-" : w.schulze.joined(separator: ", "))."
+        TerminalText.visible(
+          "The methods do not agree on the winner: raw \(w.raw.joined(separator: ", ")), normalised \(w.normalized.joined(separator: ", ")), Schulze \(w.schulze.isEmpty ? "-" : w.schulze.joined(separator: ", "))."
+        )
       )
     }
     for line in s.standings where line.flags.contains("new-version") {
       print(
-        "Work \(line.id) was scored on version \(line.scoredVersion ?? 0), but version \(line.version ?? 0) has arrived since; re-score it, or award it with --accept-new-versions."
+        TerminalText.visible(
+          "Work \(line.id) was scored on version \(line.scoredVersion ?? 0), but version \(line.version ?? 0) has arrived since; re-score it, or award it with --accept-new-versions."
+        )
       )
     }
     if !s.withdrawn.isEmpty {
@@ -131,7 +141,9 @@ enum PrizeCommand: Command {
       let removed = Set(s.withdrawn.filter { $0.reason == "juror-removed" }.map(\.juror)).sorted()
       if !conflicts.isEmpty {
         print(
-          "Not counted (conflict declared after scoring): \(conflicts.map { "\($0.juror) on \($0.submission)" }.joined(separator: ", "))."
+          TerminalText.visible(
+            "Not counted (conflict declared after scoring): \(conflicts.map { "\($0.juror) on \($0.submission)" }.joined(separator: ", "))."
+          )
         )
       }
       if !removed.isEmpty { print("Not counted (juror removed): every score by \(removed.joined(separator: ", ")).") }
