@@ -52,7 +52,10 @@ public final class Exporter {
     var sizes: [String: [Int]] = [:]
   }
 
-  public func export(to output: URL, clean: Bool) throws -> ExportReport {
+  /// Progress is the stage ("images", "pages"), then done and total.
+  public func export(to output: URL, clean: Bool, progress: ((String, Int, Int) -> Void)? = nil) throws
+    -> ExportReport
+  {
     let fileManager = FileManager.default
     let manifestURL = output.appendingPathComponent(Self.manifestName)
     var previous = Manifest()
@@ -91,6 +94,7 @@ public final class Exporter {
       derivativesMade: 0, derivativesReused: 0, leftOut: model.leftOut, failures: [])
 
     // Derivatives first (in parallel), then the pages that show them.
+    progress?("images", 0, report.works)
     let media = MediaBuilder(archive: archive, output: output, previous: previous)
     let outcome = media.build(model.exhibitions)
     report.derivativesMade = outcome.made
@@ -104,7 +108,8 @@ public final class Exporter {
       try site.write("assets/" + asset.relative, data)
     }
     let renderer = PageRenderer(model: model, media: outcome)
-    for page in renderer.pages() {
+    let pageCount = renderer.pageCount
+    try renderer.forEachPage { page in
       guard let template = try theme.template(page.template) else {
         throw ExportError.theme("The theme has no template \(page.template).")
       }
@@ -112,6 +117,7 @@ public final class Exporter {
       let html = try template.render(page.context) { name in try theme.template("_\(name).html") }
       try site.write(page.path, Data(html.utf8))
       report.pages += 1
+      progress?("pages", report.pages, pageCount)
     }
     report.removed = site.removeStale()
     report.written = site.written

@@ -27,15 +27,17 @@ extension Jury {
     let complete = Set(
       try currentScores().filter { score in criteria.allSatisfy { score.values[$0.key] != nil } }
         .map(\.pair))
+    // Grouped once, so each juror and each work is a lookup rather than a pass over every pair.
+    let byJuror = Dictionary(grouping: pairs, by: \.juror)
+    let byWork = Dictionary(grouping: pairs, by: \.work)
     let jurorLines = try jurors().map { juror in
-      let mine = pairs.filter { $0.juror == juror.rowID }
+      let mine = byJuror[juror.rowID] ?? []
       return JuryProgress.JurorLine(
         id: juror.id, name: juror.name, assigned: mine.count,
         scored: mine.filter { complete.contains($0) }.count)
     }
     let workLines = try archive.works(exhibition: exhibition).compactMap { work -> JuryProgress.WorkLine? in
-      let theirs = pairs.filter { $0.work == work.rowID }
-      guard !theirs.isEmpty else { return nil }
+      guard let theirs = byWork[work.rowID], !theirs.isEmpty else { return nil }
       return JuryProgress.WorkLine(
         id: work.id, title: work.title, assigned: theirs.count,
         scores: theirs.filter { complete.contains($0) }.count)

@@ -41,12 +41,24 @@ struct Bench {
   let quick: Bool
   var rows: [String] = []
   var notes: [String] = []
+  /// Call sizes for the growth section (`--growth 1000,10000` to choose; `--growth-only` runs just it).
+  let growthSizes: [Int]
+  let growthOnly: Bool
+  var growthSection = ""
 
   init(arguments: [String]) throws {
     let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     salon = folder.appendingPathComponent("salon").path
     me = CommandLine.arguments[0]
     quick = arguments.contains("--quick")
+    growthOnly = arguments.contains("--growth-only")
+    if let index = arguments.firstIndex(of: "--growth"), index + 1 < arguments.count {
+      growthSizes = arguments[index + 1].split(separator: ",").compactMap { Int($0) }.filter {
+        (1...1_000_000).contains($0)
+      }
+    } else {
+      growthSizes = quick ? [200, 2000] : [1000, 10_000, 100_000]
+    }
     root = URL(fileURLWithPath: "bench-out").standardizedFileURL
     guard FileManager.default.isExecutableFile(atPath: salon) else { throw BenchError("build salon first (\(salon))") }
   }
@@ -61,11 +73,17 @@ struct Bench {
 
   mutating func run() throws {
     try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    if growthOnly {
+      try growth(sizes: growthSizes)
+      try replaceGrowthSection()
+      return
+    }
     try ingestLarge()
     try hashing()
     try export()
     try standings()
     try ingestBatch()
+    try growth(sizes: growthSizes)
     try writeReport()
   }
 
@@ -326,6 +344,15 @@ struct Bench {
     return "\(model), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(kb / 1024 / 1024) GiB, Linux \(kernel)"
   }
 
+  /// `--growth-only`: the growth section of BENCHMARKS.md replaced, the rest kept.
+  func replaceGrowthSection() throws {
+    let existing = (try? String(contentsOfFile: "BENCHMARKS.md", encoding: .utf8)) ?? "# Benchmarks\n"
+    let kept = existing.components(separatedBy: "\n## Growth").first ?? existing
+    let text = kept.trimmingCharacters(in: .newlines) + "\n\n" + growthSection
+    try Data(text.utf8).write(to: URL(fileURLWithPath: "BENCHMARKS.md"))
+    print(growthSection)
+  }
+
   func writeReport() throws {
     let formatter = ISO8601DateFormatter()
     let text = """
@@ -358,6 +385,7 @@ struct Bench {
         ranks, recomputes the standings with each juror left out in turn, and prints JSON.
       \(notes.map { "- \($0)" }.joined(separator: "\n"))
 
+      \(growthSection)
       """
     try Data(text.utf8).write(to: URL(fileURLWithPath: "BENCHMARKS.md"))
     print(text)

@@ -22,7 +22,13 @@ enum ExportCommand: Command {
     let archive = try openArchive(args)
     let theme = try Theme(override: args.value("--theme").map { URL(fileURLWithPath: $0) })
     let output = URL(fileURLWithPath: args.value("-o") ?? "gallery").standardizedFileURL
-    let report = try Exporter(archive: archive, theme: theme).export(to: output, clean: args.has("--clean"))
+    let progress = TerminalProgress("")
+    let report = try Exporter(archive: archive, theme: theme).export(to: output, clean: args.has("--clean")) {
+      stage, done, total in
+      progress.label = stage == "images" ? "works: making images" : "pages written"
+      progress.update(done, of: total, always: done == 0)
+    }
+    progress.clear()
     if args.has("--json") {
       try writeJSON(report)
       return
