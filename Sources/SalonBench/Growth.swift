@@ -118,7 +118,7 @@ extension Bench {
     let media = ["Photography", "Digital painting", "Visual art", "Film still"]
     for n in 1...count {
       let name = String(format: "%06d", n)
-      let writer = try ZipWriter(path: folder.appendingPathComponent("\(name).zip").path, compress: false)
+      let writer = try ZipWriter(path: folder.appendingPathComponent("\(name).zip").path, compress: true)
       try writer.add("s\(n)_main.png", bytes: images[n % images.count])
       try writer.add("s\(n)_description.pdf", bytes: pdf)
       try writer.close()

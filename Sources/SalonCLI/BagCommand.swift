@@ -27,8 +27,10 @@ enum BagCommand: Command {
     }
     let archive = try openArchive(args)
     let exhibitions = try args.value("--exhibition").map { [try archive.exhibition(slug: $0)] } ?? archive.exhibitions()
-    let report = try BagWriter(archive: archive, exhibitions: exhibitions)
+    let progress = TerminalProgress("")
+    let report = try BagWriter(archive: archive, exhibitions: exhibitions, progress: progress)
       .write(to: output, includeSite: args.has("--site"))
+    progress.clear()
     if args.has("--json") {
       struct Report: Encodable {
         var output: String
@@ -46,6 +48,8 @@ enum BagCommand: Command {
 struct BagWriter {
   let archive: SalonArchive
   let exhibitions: [Exhibition]
+  /// Shown on a terminal only.
+  var progress = TerminalProgress("", enabled: false)
 
   func write(to output: URL, includeSite: Bool) throws -> (files: Int, bytes: Int) {
     let fileManager = FileManager.default
@@ -81,9 +85,12 @@ struct BagWriter {
     var works: [[String: Any]] = []
     var declarations: [[String: Any]] = []
     var judging: [[String: Any]] = []
+    progress.label = "works copied"
     for exhibition in exhibitions {
       let jury = Jury(archive: archive, exhibition: exhibition)
-      for work in try archive.works(exhibition: exhibition) {
+      let all = try archive.works(exhibition: exhibition)
+      for (index, work) in all.enumerated() {
+        progress.update(index + 1, of: all.count, detail: exhibition.slug)
         let report = try archive.submissionReport(exhibition: exhibition, id: work.id)
         let folder = "originals/\(exhibition.slug)/\(Self.safeName(work.id))"
         var originals: [[String: Any]] = []
@@ -170,7 +177,9 @@ struct BagWriter {
     while let url = enumerator?.nextObject() as? URL {
       if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { paths.append(url) }
     }
-    for url in paths.sorted(by: { $0.path < $1.path }) {
+    progress.label = "files hashed for the manifests"
+    for (index, url) in paths.sorted(by: { $0.path < $1.path }).enumerated() {
+      progress.update(index + 1, of: paths.count)
       let (a, b, size) = try Self.digest(url)
       let relative = Self.manifestPath(String(url.standardizedFileURL.path.dropFirst(root.count + 1)))
       sha256Lines.append("\(a)  \(relative)")
