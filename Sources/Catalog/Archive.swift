@@ -19,14 +19,40 @@ public final class SalonArchive {
     self.database = database
   }
 
-  /// Opens the archive at `path`, creating the folder and catalog if `create` is set.
-  public static func open(at path: String, create: Bool = false) throws -> SalonArchive {
+  /// True when the archive was opened for reading only (its folder or catalog is not writable).
+  public private(set) var isReadOnly = false
+
+  /// Opens the archive at `path`, creating the folder and catalog if `create` is set. With
+  /// `readOnlyIfNeeded` (commands that only read), an archive Salon may not write is opened
+  /// for reading instead of refused.
+  public static func open(at path: String, create: Bool = false, readOnlyIfNeeded: Bool = false) throws -> SalonArchive
+  {
     let root = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
     let catalog = root.appendingPathComponent(catalogName)
     let fileManager = FileManager.default
+    var isFolder: ObjCBool = false
+    if fileManager.fileExists(atPath: root.path, isDirectory: &isFolder), !isFolder.boolValue {
+      throw CatalogError.storage(
+        "\(root.path) is a file, not an archive folder; choose a folder with --archive.")
+    }
     if !fileManager.fileExists(atPath: catalog.path) {
       guard create else { throw CatalogError.noArchive(path: root.path) }
-      try fileManager.createDirectory(at: root, withIntermediateDirectories: true)
+      do {
+        try fileManager.createDirectory(at: root, withIntermediateDirectories: true)
+      } catch {
+        throw FileProblem.sentence(for: error, path: root.path, writing: true)
+          ?? CatalogError.storage("Salon could not make the archive folder \(root.path).")
+      }
+    }
+    let writable =
+      access(root.path, W_OK) == 0 && (access(catalog.path, W_OK) == 0 || !fileManager.fileExists(atPath: catalog.path))
+    if readOnlyIfNeeded && !writable && !create {
+      return try openForReading(root: root, catalog: catalog)
+    }
+    guard writable else {
+      throw CatalogError.storage(
+        "The archive at \(root.path) is read-only; Salon can show it (list, show, verify, standings, log) but not change it."
+      )
     }
     let database: Database
     do {
@@ -36,6 +62,8 @@ public final class SalonArchive {
       throw CatalogError.notAnArchive(path: catalog.path)
     } catch let error as DatabaseError where error.kind == .corrupt {
       throw CatalogError.damagedCatalog(path: catalog.path, reason: "SQLite cannot read part of the file")
+    } catch let error as DatabaseError {
+      throw CatalogError.database(error)
     }
     let archive = SalonArchive(root: root, database: database)
     // Refused before anything reads it: a damaged row must not look like an empty exhibition.
@@ -45,6 +73,31 @@ public final class SalonArchive {
     try archive.ensureSecret()
     archive.clearTemporaryFiles()
     if try database.queryOne("SELECT 1 AS x FROM pending_file LIMIT 1") != nil { try archive.recoverInterruptedRuns() }
+    return archive
+  }
+
+  /// An archive Salon may not write, opened for reading: nothing is created, swept or recovered.
+  private static func openForReading(root: URL, catalog: URL) throws -> SalonArchive {
+    let database: Database
+    do {
+      database = try Database(path: catalog.path, readOnly: true)
+      let version = try database.queryOne("PRAGMA user_version")?.int("user_version") ?? 0
+      if version > migrations.count { throw CatalogError.newerSchema(found: version, supported: migrations.count) }
+      if version < migrations.count {
+        throw CatalogError.storage(
+          "The archive at \(root.path) is read-only and was written by an older Salon; make it writable once so Salon can update it."
+        )
+      }
+    } catch let error as DatabaseError where error.kind == .notADatabase {
+      throw CatalogError.notAnArchive(path: catalog.path)
+    } catch let error as DatabaseError where error.kind == .corrupt {
+      throw CatalogError.damagedCatalog(path: catalog.path, reason: "SQLite cannot read part of the file")
+    } catch let error as DatabaseError {
+      throw CatalogError.database(error)
+    }
+    let archive = SalonArchive(root: root, database: database)
+    try archive.checkIntegrity()
+    archive.isReadOnly = true
     return archive
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SQLite
 
 /// Failures an organiser can act on, each one plain sentence.
 public enum CatalogError: Error, Equatable, CustomStringConvertible {
@@ -13,6 +14,8 @@ public enum CatalogError: Error, Equatable, CustomStringConvertible {
   case unknownSubmission(id: String)
   case invalidSetting(String)
   case storage(String)
+  /// The catalog database failed in a way no caller handled.
+  case database(DatabaseError)
 
   public var description: String {
     switch self {
@@ -37,6 +40,30 @@ public enum CatalogError: Error, Equatable, CustomStringConvertible {
       return message
     case .storage(let message):
       return message
+    case .database(let error):
+      let message = error.message.lowercased()
+      if error.kind == .readOnly || message.contains("readonly") {
+        return
+          "The archive's catalog is read-only, so Salon cannot record anything; check the archive folder's permissions."
+      }
+      if error.code.primary == .full || message.contains("disk is full") {
+        return
+          "The disk is full; Salon could not add to the catalog and recorded nothing. Free some space and run the command again."
+      }
+      if message.contains("i/o error") {
+        return
+          "The disk reported an error while Salon used the catalog; check that it has space and is writable, then run the command again."
+      }
+      if message.contains("unable to open") {
+        return "Salon cannot open the catalog; check that the archive folder and salon.sqlite may be read and written."
+      }
+      if error.kind == .busy {
+        return "Another salon is using the archive; run the command again when it has finished."
+      }
+      if error.kind == .corrupt || error.kind == .notADatabase {
+        return "The catalog is damaged or not Salon's; restore it from a backup (salon verify checks the store)."
+      }
+      return "The catalog refused the change (\(error.message)); nothing was recorded."
     }
   }
 }

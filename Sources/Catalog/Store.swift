@@ -17,7 +17,7 @@ public final class TemporaryFile {
     url = directory.appendingPathComponent(name)
     descriptor = Glibc.open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
     if descriptor < 0 {
-      throw CatalogError.storage("Salon cannot write in \(directory.path): \(String(cString: strerror(errno))).")
+      throw FileProblem.sentence(errno: errno, path: directory.path, writing: true)
     }
   }
 
@@ -35,7 +35,8 @@ public final class TemporaryFile {
       let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
       if written < 0 {
         if errno == EINTR { continue }
-        throw CatalogError.storage("Salon could not write to its archive: \(String(cString: strerror(errno))).")
+        throw FileProblem.sentence(
+          errno: errno, path: url.deletingLastPathComponent().deletingLastPathComponent().path, writing: true)
       }
       offset += written
     }
@@ -61,7 +62,8 @@ public final class TemporaryFile {
     try finish()
     guard descriptor >= 0 else { return }
     if fsync(descriptor) != 0 {
-      throw CatalogError.storage("Salon could not flush a file to disk: \(String(cString: strerror(errno))).")
+      throw FileProblem.sentence(
+        errno: errno, path: url.deletingLastPathComponent().deletingLastPathComponent().path, writing: true)
     }
     Glibc.close(descriptor)
     descriptor = -1
@@ -121,7 +123,7 @@ extension SalonArchive {
       try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
       // link() fails rather than replace an existing file, unlike rename().
       if link(file.url.path, target.path) != 0 && errno != EEXIST {
-        throw CatalogError.storage("Salon could not store a file: \(String(cString: strerror(errno))).")
+        throw FileProblem.sentence(errno: errno, path: folder.path, writing: true)
       }
       unlink(file.url.path)
       chmod(target.path, 0o444)

@@ -24,6 +24,8 @@ public struct ExportReport: Codable, Equatable, Sendable {
   public var written: Int
   public var unchanged: Int
   public var removed: Int
+  /// Files an earlier export made that this one no longer does, left in place (see `--prune`).
+  public var kept: Int = 0
   public var derivativesMade: Int
   public var derivativesReused: Int
   public var leftOut: [LeftOut]
@@ -52,18 +54,30 @@ public final class Exporter {
     var sizes: [String: [Int]] = [:]
   }
 
-  /// Progress is the stage ("images", "pages"), then done and total.
-  public func export(to output: URL, clean: Bool, progress: ((String, Int, Int) -> Void)? = nil) throws
-    -> ExportReport
-  {
+  /// Writes the site into `output`. Files an earlier export made and this one does not stay
+  /// unless `prune` is set (a catalog that suddenly knows fewer works must not unpublish them);
+  /// `clean` removes everything an earlier export made first. Progress is the stage ("images",
+  /// "pages"), then done and total.
+  public func export(
+    to output: URL, clean: Bool, prune: Bool = false, progress: ((String, Int, Int) -> Void)? = nil
+  ) throws -> ExportReport {
     let fileManager = FileManager.default
-    let manifestURL = output.appendingPathComponent(Self.manifestName)
     var previous = Manifest()
-    if fileManager.fileExists(atPath: output.path) {
+    var isFolder: ObjCBool = false
+    if fileManager.fileExists(atPath: output.path, isDirectory: &isFolder) {
+      guard isFolder.boolValue else {
+        throw ExportError.output("\(output.path) is a file; export writes a site into a folder, so choose one with -o.")
+      }
       let contents = (try? fileManager.contentsOfDirectory(atPath: output.path)) ?? []
-      if let data = fileManager.contents(atPath: manifestURL.path),
+      if let data = Self.readManifest(in: output),
         let manifest = try? JSONDecoder().decode(Manifest.self, from: data)
       {
+        // The manifest lives in the site, where anyone may edit it: trust none of its paths.
+        if let bad = manifest.files.keys.sorted().first(where: { !SiteFolder.isSafe($0) }) {
+          throw ExportError.output(
+            "The export manifest in \(output.path) lists \"\(bad)\", which is not inside the site; it has been edited, so export to a new folder."
+          )
+        }
         previous = manifest
       } else if contents.contains(where: { !Self.isPartial($0) }) {
         // (A folder of `.partial-` files only is an export killed before its manifest was written.)
@@ -72,21 +86,33 @@ public final class Exporter {
         )
       }
     }
+    do {
+      try fileManager.createDirectory(at: output, withIntermediateDirectories: true)
+    } catch {
+      throw ExportError.output(
+        FileProblem.sentence(for: error, path: output.path, writing: true)?.description
+          ?? "Salon could not make the export folder \(output.path).")
+    }
+    let folder = try SiteFolder(output)
+    if let link = folder.links().first {
+      throw ExportError.output(
+        "\(link) in the export folder \(output.path) is a link; Salon does not write through links, so remove it and export again."
+      )
+    }
     if clean {
-      for path in previous.files.keys { try? fileManager.removeItem(at: output.appendingPathComponent(path)) }
-      try? fileManager.removeItem(at: manifestURL)
-      removeEmptyFolders(output)
+      for path in previous.files.keys { folder.remove(path) }
+      folder.remove(Self.manifestName)
+      folder.removeEmptyFolders()
       previous = Manifest()
     }
-    try fileManager.createDirectory(at: output, withIntermediateDirectories: true)
     // Mark the folder as an export before anything else goes in, so a run killed midway can be
     // resumed; and sweep the partial files such a run left.
-    if !fileManager.fileExists(atPath: manifestURL.path) {
-      try SiteWriter(output: output, previous: previous).writeManifest(to: manifestURL)
+    if !folder.hasFile(Self.manifestName) {
+      try SiteWriter(folder: folder, previous: previous).writeManifest()
     }
     Self.removePartialFiles(in: output)
 
-    var site = SiteWriter(output: output, previous: previous)
+    var site = SiteWriter(folder: folder, previous: previous)
     let model = try SiteModel(archive: archive)
     var report = ExportReport(
       output: output.path, exhibitions: model.exhibitions.map(\.exhibition.slug),
@@ -104,7 +130,7 @@ public final class Exporter {
     site.manifest.sizes = outcome.sizes
 
     for asset in try theme.assets() {
-      guard let data = FileManager.default.contents(atPath: asset.url.path) else { continue }
+      guard let data = try Theme.readThemeFile(asset.url, name: "Gallery/\(asset.relative)") else { continue }
       try site.write("assets/" + asset.relative, data)
     }
     let renderer = PageRenderer(model: model, media: outcome)
@@ -119,10 +145,14 @@ public final class Exporter {
       report.pages += 1
       progress?("pages", report.pages, pageCount)
     }
-    report.removed = site.removeStale()
+    if prune {
+      report.removed = site.removeStale()
+    } else {
+      report.kept = site.keepStale()
+    }
     report.written = site.written
     report.unchanged = site.unchanged
-    try site.writeManifest(to: manifestURL)
+    try site.writeManifest()
     try archive.record(
       "export", exhibition: nil,
       detail: ["output": output.path, "works": report.works, "pages": report.pages, "written": report.written])
@@ -141,31 +171,27 @@ public final class Exporter {
     }
   }
 
-  private func removeEmptyFolders(_ root: URL) {
-    guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isDirectoryKey])
-    else { return }
-    let folders = enumerator.compactMap { $0 as? URL }.filter {
-      (try? $0.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true
-    }
-    for folder in folders.sorted(by: { $0.path.count > $1.path.count }) {
-      if (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.isEmpty == true {
-        try? FileManager.default.removeItem(at: folder)
-      }
-    }
+  /// The manifest's bytes, read only if it is a regular file in the folder.
+  static func readManifest(in output: URL) -> Data? {
+    let fd = open(output.appendingPathComponent(manifestName).path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+    var status = stat()
+    guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size < 256 << 20 else { return nil }
+    return try? handle.readToEnd()
   }
 }
 
 /// Writes files only when their content changed, atomically, and remembers what it wrote.
 struct SiteWriter {
-  let output: URL
+  let folder: SiteFolder
   let previous: Exporter.Manifest
   var manifest = Exporter.Manifest()
   var written = 0
   var unchanged = 0
-  private var createdFolders = Set<String>()
 
-  init(output: URL, previous: Exporter.Manifest) {
-    self.output = output
+  init(folder: SiteFolder, previous: Exporter.Manifest) {
+    self.folder = folder
     self.previous = previous
   }
 
@@ -174,51 +200,35 @@ struct SiteWriter {
   mutating func write(_ path: String, _ data: Data) throws {
     let sha = try SHA256Hasher.hash(data)
     manifest.files[path] = sha
-    let url = output.appendingPathComponent(path)
-    if previous.files[path] == sha, FileManager.default.fileExists(atPath: url.path) {
+    if previous.files[path] == sha, folder.hasFile(path) {
       unchanged += 1
       return
     }
-    let folder = url.deletingLastPathComponent()
-    if !createdFolders.contains(folder.path) {
-      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-      createdFolders.insert(folder.path)
-    }
-    try Self.atomicWrite(data, to: url)
+    try folder.write(path, data)
     written += 1
   }
 
+  /// What an earlier export wrote and this one did not.
+  var stale: [String] { previous.files.keys.filter { manifest.files[$0] == nil }.sorted() }
+
   /// Removes what an earlier export wrote and this one did not.
-  func removeStale() -> Int {
-    var removed = 0
-    for path in previous.files.keys where manifest.files[path] == nil {
-      if (try? FileManager.default.removeItem(at: output.appendingPathComponent(path))) != nil { removed += 1 }
+  func removeStale() -> Int { stale.filter { folder.remove($0) }.count }
+
+  /// Keeps what an earlier export wrote and this one did not, still listed in the manifest so a
+  /// later `--prune` finds it.
+  mutating func keepStale() -> Int {
+    var kept = 0
+    for path in stale where folder.hasFile(path) {
+      manifest.files[path] = previous.files[path]
+      if let size = previous.sizes[path], manifest.sizes[path] == nil { manifest.sizes[path] = size }
+      kept += 1
     }
-    return removed
+    return kept
   }
 
-  func writeManifest(to url: URL) throws {
+  func writeManifest() throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-    try Self.atomicWrite(try encoder.encode(manifest), to: url)
-  }
-
-  /// Writes to `.partial-PID-name` beside the target, then renames: a reader never sees half a
-  /// file, and a killed run leaves only `.partial-` files, which the next run sweeps.
-  static func atomicWrite(_ data: Data, to url: URL) throws {
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(
-      ".partial-\(getpid())-\(url.lastPathComponent)")
-    do {
-      try data.write(to: temporary)
-      guard rename(temporary.path, url.path) == 0 else {
-        throw ExportError.output("Salon cannot write \(url.path): \(String(cString: strerror(errno))).")
-      }
-    } catch let error as ExportError {
-      try? FileManager.default.removeItem(at: temporary)
-      throw error
-    } catch {
-      try? FileManager.default.removeItem(at: temporary)
-      throw ExportError.output("Salon cannot write \(url.path): \(error.localizedDescription)")
-    }
+    try folder.write(Exporter.manifestName, try encoder.encode(manifest))
   }
 }

@@ -98,7 +98,16 @@ public struct Template {
         }
         stack.removeLast()
         append(.section(name: top.name, inverted: top.inverted, children: top.nodes, line: top.line))
-      case ">": append(.partial(name: name, line: tagLine))
+      case ">":
+        // A partial is a file of the theme's Templates/: a plain name, never a path.
+        guard Template.isPartialName(name) else {
+          throw TemplateError(
+            file: file, line: tagLine,
+            message:
+              "\"\(name)\" is not a partial name; use only letters, digits, - and _ (it names _NAME.html beside the page)"
+          )
+        }
+        append(.partial(name: name, line: tagLine))
       case "&", "{", "=":
         throw TemplateError(
           file: file, line: tagLine, message: "{{\(sigil)…}} is not supported; use {{{name}}} for Salon's own markup")
@@ -111,6 +120,14 @@ public struct Template {
       throw TemplateError(file: file, line: open.line, message: "the section {{#\(open.name)}} is never closed")
     }
     nodes = stack[0].nodes
+  }
+
+  /// True for a name that can only mean a file in the theme's own Templates/ folder.
+  public static func isPartialName(_ name: String) -> Bool {
+    !name.isEmpty && name.count <= 64
+      && name.unicodeScalars.allSatisfy {
+        ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
+      }
   }
 
   /// Renders with `context`; `partials` resolves `{{> name}}`.

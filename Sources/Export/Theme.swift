@@ -50,9 +50,10 @@ public struct Theme {
   /// The template `name` (e.g. "work.html"), from the override first.
   public mutating func template(_ name: String) throws -> Template? {
     if let cached = cache[name] { return cached }
+    guard !name.contains("/"), !name.hasPrefix("."), !name.contains("\0") else { return nil }
     for folder in templateFolders {
       let url = folder.appendingPathComponent(name)
-      guard let data = FileManager.default.contents(atPath: url.path) else { continue }
+      guard let data = try Self.readThemeFile(url, name: "Templates/\(name)") else { continue }
       let template = try Template(source: String(decoding: data, as: UTF8.self), file: "Templates/\(name)")
       cache[name] = template
       return template
@@ -67,12 +68,44 @@ public struct Theme {
       guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
       else { continue }
       for case let url as URL in enumerator {
-        guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
         let relative = String(url.standardizedFileURL.path.dropFirst(folder.standardizedFileURL.path.count + 1))
+        var status = stat()
+        guard lstat(url.path, &status) == 0 else { continue }
+        if status.st_mode & S_IFMT == S_IFLNK { throw Self.linkRefusal("Gallery/\(relative)") }
+        guard status.st_mode & S_IFMT == S_IFREG else { continue }
         found[relative] = url
       }
     }
     return found.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+  }
+}
+
+extension Theme {
+  /// The bytes of a theme file, read only when it is a regular file and not a link: a link could
+  /// publish any file of this computer in every page. Nil when there is no such file.
+  public static func readThemeFile(_ url: URL, name: String) throws -> Data? {
+    let fd = open(url.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+    guard fd >= 0 else {
+      if errno == ELOOP { throw linkRefusal(name) }
+      return nil
+    }
+    let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+    var status = stat()
+    guard fstat(fd, &status) == 0 else { return nil }
+    guard status.st_mode & S_IFMT == S_IFREG else {
+      if status.st_mode & S_IFMT == S_IFDIR { return nil }
+      throw ExportError.theme("The theme file \(name) is not an ordinary file; a theme holds only ordinary files.")
+    }
+    guard status.st_size <= 64 << 20 else {
+      throw ExportError.theme("The theme file \(name) is larger than 64 MB; a theme file must be smaller.")
+    }
+    return try? handle.readToEnd() ?? Data()
+  }
+
+  static func linkRefusal(_ name: String) -> ExportError {
+    .theme(
+      "The theme file \(name) is a link; Salon publishes only ordinary files from a theme, so replace the link with the file itself."
+    )
   }
 }
 

@@ -167,7 +167,7 @@ extension Jury {
             r.submission, r.title, r.juror, r.jurorName, r.criterion, String(r.raw), String(r.normalized),
             r.comment ?? "",
           ]
-          .map(csvField).joined(separator: ","))
+          .map(CSVWriter.field).joined(separator: ","))
       }
       lines.append("")
       lines.append("time,submission,juror,criterion,value,previous,source,actor")
@@ -177,9 +177,9 @@ extension Jury {
             h.time, h.submission, h.juror, h.criterion, h.value.map(String.init) ?? "",
             h.previous.map(String.init) ?? "",
             h.source, h.actor,
-          ].map(csvField).joined(separator: ","))
+          ].map(CSVWriter.field).joined(separator: ","))
       }
-      return lines.joined(separator: "\r\n") + "\r\n"
+      return CSVWriter.document(lines)
     }
   }
 }

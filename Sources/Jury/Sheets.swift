@@ -34,26 +34,16 @@ extension Jury {
       uniquingKeysWith: { a, _ in a })
     var lines = [
       (["juror", "code", "submission", "title", "medium"] + criteria.map { "\($0.key) (\($0.scaleMin)-\($0.scaleMax))" }
-        + ["comment"]).map(csvField).joined(separator: ",")
+        + ["comment"]).map(CSVWriter.field).joined(separator: ",")
     ]
     for work in try assignedWorks(juror) {
       let current = scores[work.rowID]
       let cells =
         [juror.id, code, work.id, work.title, work.declarations.medium ?? ""]
         + criteria.map { current?.values[$0.key].map(String.init) ?? "" } + [current?.comment ?? ""]
-      lines.append(cells.map(csvField).joined(separator: ","))
+      lines.append(CSVWriter.line(cells))
     }
-    return lines.joined(separator: "\r\n") + "\r\n"
-  }
-
-  func csvField(_ text: String) -> String {
-    // A leading = + - @ would run as a formula in a spreadsheet; a quote mark defuses it.
-    var value = text
-    if let first = value.first, "=+-@\t\r".contains(first) { value = "'" + value }
-    if value.contains(where: { ",\"\r\n".contains($0) }) {
-      return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-    return value
+    return CSVWriter.document(lines)
   }
 
   // MARK: Import
@@ -103,7 +93,9 @@ extension Jury {
     for record in records.dropFirst() {
       func cell(_ i: Int?) -> String {
         guard let i, i < record.fields.count else { return "" }
-        return record.fields[i].trimmingCharacters(in: .whitespacesAndNewlines)
+        // The sheet's apostrophes before a leading =, +, - or @ come off again, so an unedited
+        // sheet reads back exactly as it was written.
+        return CSVWriter.plainField(record.fields[i].trimmingCharacters(in: .whitespacesAndNewlines))
       }
       let place = "\(name) line \(record.line)"
       jurorIDs.insert(cell(jurorColumn))

@@ -160,20 +160,50 @@ public final class Database {
 
   /// Opens (creating if needed) the database at `path`, with WAL, foreign keys and a busy timeout
   /// so that a second process waits instead of failing.
-  public init(path: String, busyTimeoutMilliseconds: Int32 = 30_000) throws {
+  /// `readOnly` opens an existing database for reading only, for a catalog Salon may not write.
+  public init(path: String, busyTimeoutMilliseconds: Int32 = 30_000, readOnly: Bool = false) throws {
+    guard readOnly else {
+      handle = try Self.openHandle(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX)
+      sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
+      try execute("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;")
+      return
+    }
+    let flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX
+    handle = try Self.openHandle(Self.readOnlyURI(path) + "?mode=ro", flags)
+    sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
+    if sqlite3_exec(handle, "PRAGMA user_version", nil, nil, nil) & 0xFF == SQLITE_READONLY {
+      // A WAL catalog in a folder no one may write: SQLite cannot make its shared-memory file, so
+      // it reads the file as it stands (nothing can be changing it).
+      sqlite3_close_v2(handle)
+      handle = try Self.openHandle(Self.readOnlyURI(path) + "?immutable=1", flags)
+    }
+    try execute("PRAGMA foreign_keys=ON;")
+  }
+
+  private static func openHandle(_ name: String, _ flags: Int32) throws -> OpaquePointer? {
     var db: OpaquePointer?
-    let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-    let rc = sqlite3_open_v2(path, &db, flags, nil)
-    handle = db
+    let rc = sqlite3_open_v2(name, &db, flags, nil)
     if rc != SQLITE_OK {
-      let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open \(path)"
+      let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open \(name)"
       sqlite3_close_v2(db)
-      handle = nil
       throw DatabaseError(code: ResultCode(rawValue: rc), message: message)
     }
-    sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
     sqlite3_extended_result_codes(db, 1)
-    try execute("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;")
+    return db
+  }
+
+  /// A `file:` URI that opens `path` read-only; the path's special characters percent-encoded.
+  static func readOnlyURI(_ path: String) -> String {
+    var encoded = ""
+    for byte in path.utf8 {
+      let c = Character(Unicode.Scalar(byte))
+      if c.isASCII && (c.isLetter || c.isNumber || "/-._~".contains(c)) {
+        encoded.append(c)
+      } else {
+        encoded += "%" + String(byte, radix: 16, uppercase: true).leftPadded()
+      }
+    }
+    return "file:\(encoded)"
   }
 
   deinit {
@@ -330,4 +360,8 @@ final class Statement {
     }
     return Row(columns: columns, sql: sql)
   }
+}
+
+extension String {
+  fileprivate func leftPadded() -> String { count < 2 ? "0" + self : self }
 }

@@ -20,12 +20,12 @@ enum BagCommand: Command {
     guard let outputPath = args.value("-o") else {
       throw UsageError("bag needs -o DIR, a folder that does not exist yet.")
     }
-    let output = URL(fileURLWithPath: outputPath).standardizedFileURL
+    let archive = try openArchive(args)
+    let output = try archive.checkOutputPath(outputPath, kind: .folder)
     guard !FileManager.default.fileExists(atPath: output.path) else {
       throw CatalogError.storage(
         "\(output.path) already exists; a bag is written to a new folder so nothing is overwritten.")
     }
-    let archive = try openArchive(args)
     let exhibitions = try args.value("--exhibition").map { [try archive.exhibition(slug: $0)] } ?? archive.exhibitions()
     let progress = TerminalProgress("")
     let report = try BagWriter(archive: archive, exhibitions: exhibitions, progress: progress)

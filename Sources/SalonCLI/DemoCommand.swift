@@ -1,3 +1,4 @@
+import Catalog
 import Demo
 import Foundation
 
@@ -14,7 +15,7 @@ enum DemoCommand: Command {
   static func run(_ arguments: [String]) throws {
     let args = try Arguments(arguments, valued: ["-o"], flags: [])
     guard args.positional.isEmpty else { throw UsageError("demo takes only -o DIR.") }
-    let output = URL(fileURLWithPath: args.value("-o") ?? "salon-demo").standardizedFileURL
+    let output = try OutputPath.check(args.value("-o") ?? "salon-demo", kind: .folder)
     let started = Date()
     let result = try Demo(output: output) { line in
       print(line)

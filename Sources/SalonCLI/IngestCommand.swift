@@ -51,10 +51,12 @@ enum IngestCommand: Command {
       let mapped = FormExport.Field.allCases.compactMap { field in
         form.mapping[field].map { "\(field.rawValue) ← \"\($0)\"" }
       }
-      print("Form columns: \(mapped.joined(separator: ", ")).")
+      print(TerminalText.visible("Form columns: \(mapped.joined(separator: ", "))."))
       let ignored = form.headers.filter { header in !form.mapping.values.contains(header) && !header.isEmpty }
       if !ignored.isEmpty {
-        print("Not used: \(ignored.map { "\"\($0)\"" }.joined(separator: ", ")) (map one with --column FIELD=HEADER).")
+        print(
+          "Not used: \(ignored.map { "\"\(TerminalText.visible($0))\"" }.joined(separator: ", ")) (map one with --column FIELD=HEADER)."
+        )
       }
     }
     if zips.isEmpty {
@@ -80,7 +82,7 @@ enum IngestCommand: Command {
       } catch {
         // One zip that cannot be read at all (permissions, a vanished file) never stops the batch.
         progress.clear()
-        printError("\(URL(fileURLWithPath: zip).lastPathComponent): \(error)")
+        printError("\(URL(fileURLWithPath: zip).lastPathComponent): \(FileProblem.plainSentence(for: error))")
         failures.append(zip)
         continue
       }
@@ -125,8 +127,8 @@ enum IngestCommand: Command {
     default: change = ""
     }
     let mark = report.status == .accepted ? "accepted" : "REJECTED"
-    print("\(report.id) [\(report.zip)]: \(mark)\(change)")
-    for problem in report.problems { print("  ✗ \(problem.code): \(problem.message)") }
-    for warning in report.warnings { print("  ! \(warning.code): \(warning.message)") }
+    print("\(TerminalText.visible(report.id)) [\(TerminalText.visible(report.zip))]: \(mark)\(change)")
+    for problem in report.problems { print("  ✗ \(problem.code): \(TerminalText.visible(problem.message))") }
+    for warning in report.warnings { print("  ! \(warning.code): \(TerminalText.visible(warning.message))") }
   }
 }

@@ -45,7 +45,7 @@ enum JuryCommand: Command {
         try writeJSON(juror)
       } else {
         print("Added juror \(juror.name) (id \(juror.id)).")
-        for c in conflicts { print("  Conflict with work \(c.submission): \(c.reason).") }
+        for c in conflicts { print(TerminalText.visible("  Conflict with work \(c.submission): \(c.reason).")) }
       }
     case "list":
       let args = try Arguments(rest, valued: archiveOptions, flags: ["--json"])
@@ -74,7 +74,9 @@ enum JuryCommand: Command {
         let p = progress.jurors.first { $0.id == j.id }
         print("\(j.id): \(j.name)\(j.email.map { " <\($0)>" } ?? ""), \(p?.scored ?? 0) of \(p?.assigned ?? 0) scored")
         for c in conflicts where c.juror == j.id {
-          print("  conflict with \(c.submission): \(c.reason)\(c.automatic ? " (found automatically)" : "")")
+          print(
+            TerminalText.visible(
+              "  conflict with \(c.submission): \(c.reason)\(c.automatic ? " (found automatically)" : "")"))
         }
       }
     case "conflict":
@@ -96,7 +98,7 @@ enum JuryCommand: Command {
       }
       print("Assigned: \(report.added) new, \(report.kept) kept, \(report.removed) withdrawn (seed \(report.seed)).")
       for (juror, load) in report.loads.sorted(by: { $0.key < $1.key }) { print("  \(juror): \(load) works") }
-      for shortfall in report.shortfalls { print("  ! \(shortfall)") }
+      for shortfall in report.shortfalls { print(TerminalText.visible("  ! \(shortfall)")) }
     case "score": try score(rest)
     case "sheet":
       let args = try Arguments(rest, valued: archiveOptions.union(["--format", "-o"]), flags: ["--show-artists"])
@@ -105,13 +107,13 @@ enum JuryCommand: Command {
       guard ["csv", "html"].contains(format) else { throw UsageError("--format is csv or html.") }
       let jury = try openJury(args)
       let juror = try jury.juror(args.positional[0])
-      let text =
+      try writeOutput(to: args.value("-o"), archive: jury.archive) {
         format == "csv"
-        ? try jury.csvSheet(for: juror)
-        : try jury.htmlSheet(
-          for: juror, showArtists: args.has("--show-artists"),
-          preview: { SheetPreview.dataURI(for: $0, archive: jury.archive) })
-      try writeOutput(text, to: args.value("-o"))
+          ? try jury.csvSheet(for: juror)
+          : try jury.htmlSheet(
+            for: juror, showArtists: args.has("--show-artists"),
+            preview: { SheetPreview.dataURI(for: $0, archive: jury.archive) })
+      }
     case "import":
       let args = try Arguments(rest, valued: archiveOptions, flags: ["--json"])
       guard !args.positional.isEmpty else { throw UsageError("jury import needs at least one sheet file.") }
@@ -135,7 +137,7 @@ enum JuryCommand: Command {
       }
     case "progress":
       let args = try Arguments(rest, valued: archiveOptions, flags: ["--json"])
-      let progress = try openJury(args).progress()
+      let progress = try openJury(args, reading: true).progress()
       if args.has("--json") {
         try writeJSON(progress)
         return
@@ -145,15 +147,17 @@ enum JuryCommand: Command {
       for j in progress.jurors { print("  \(j.id): \(j.scored) of \(j.assigned) scored") }
       print("Works:")
       for w in progress.works {
-        print("  \(w.id) \(w.title): \(w.scores) of \(w.assigned) scores\(w.scores < w.assigned ? "  (missing)" : "")")
+        print(
+          "  \(TerminalText.visible(w.id)) \(TerminalText.visible(w.title)): \(w.scores) of \(w.assigned) scores\(w.scores < w.assigned ? "  (missing)" : "")"
+        )
       }
     default:
       throw UsageError("Unknown jury action \"\(action)\".")
     }
   }
 
-  static func openJury(_ args: Arguments) throws -> Jury {
-    let archive = try openArchive(args)
+  static func openJury(_ args: Arguments, reading: Bool = false) throws -> Jury {
+    let archive = try openArchive(args, reading: reading)
     return Jury(archive: archive, exhibition: try archive.exhibition(slug: args.value("--exhibition")))
   }
 
@@ -240,16 +244,16 @@ enum JuryCommand: Command {
   }
 }
 
-/// Writes command output to a file (atomically) or standard output.
-func writeOutput(_ text: String, to path: String?) throws {
+/// Writes command output to standard output, or to the file `-o` names: never one of the
+/// archive's own, and replaced all at once.
+/// The path is checked before `text` is made, so a refused -o is the first thing said.
+func writeOutput(to path: String?, archive: SalonArchive, _ text: () throws -> String) throws {
   guard let path, path != "-" else {
+    let text = try text()
     print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
     return
   }
-  do {
-    try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-  } catch {
-    throw CatalogError.storage("Salon cannot write \(path): \(error.localizedDescription)")
-  }
+  let url = try archive.checkOutputPath(path, kind: .file)
+  try OutputPath.writeAtomically(Data(try text().utf8), to: url)
   printError("Wrote \(path).")
 }

@@ -32,7 +32,7 @@ enum PrizeCommand: Command {
       guard let basis = RankingBasis(rawValue: args.value("--by") ?? "normalized") else {
         throw UsageError("--by is raw or normalized.")
       }
-      let jury = try JuryCommand.openJury(args)
+      let jury = try JuryCommand.openJury(args, reading: true)
       let standings = try jury.standings(by: basis)
       if args.has("--json") {
         try writeJSON(standings)
@@ -52,7 +52,11 @@ enum PrizeCommand: Command {
       let state = try jury.award(
         args.positional, amount: try args.number("--amount", in: .prize), note: args.value("--note"),
         force: args.has("--force"))
-      for w in state.winners { print("Awarded \(money(w.amount)) \(state.currency) to \(w.id) \(w.title).") }
+      for w in state.winners {
+        print(
+          "Awarded \(money(w.amount)) \(state.currency) to \(TerminalText.visible(w.id)) \(TerminalText.visible(w.title))."
+        )
+      }
       if state.forced { print("Recorded that the award was made with scores missing (--force).") }
       print("Scoring is now locked; `salon prize announce` writes the announcement.")
     case "reopen":
@@ -69,13 +73,15 @@ enum PrizeCommand: Command {
       guard let format = AnnouncementFormat(rawValue: args.value("--format") ?? "md") else {
         throw UsageError("--format is md, html or txt.")
       }
-      try writeOutput(try JuryCommand.openJury(args).announcement(format: format), to: args.value("-o"))
+      let jury = try JuryCommand.openJury(args)
+      try writeOutput(to: args.value("-o"), archive: jury.archive) { try jury.announcement(format: format) }
     case "export-scores":
       let args = try Arguments(rest, valued: archiveOptions.union(["--format", "-o"]), flags: [])
       guard let format = Jury.ScoreExportFormat(rawValue: args.value("--format") ?? "csv") else {
         throw UsageError("--format is csv or json.")
       }
-      try writeOutput(try JuryCommand.openJury(args).exportScores(format: format), to: args.value("-o"))
+      let jury = try JuryCommand.openJury(args)
+      try writeOutput(to: args.value("-o"), archive: jury.archive) { try jury.exportScores(format: format) }
     default:
       throw UsageError("Unknown prize action \"\(action)\".")
     }
@@ -90,14 +96,14 @@ enum PrizeCommand: Command {
     for line in s.standings {
       let columns = [
         (line.rank.map(String.init) ?? "-").padding(toLength: 4, withPad: " ", startingAt: 0),
-        String(line.id.prefix(10)).padding(toLength: 10, withPad: " ", startingAt: 0),
+        TerminalText.visible(String(line.id.prefix(10))).padding(toLength: 10, withPad: " ", startingAt: 0),
         number(line.raw).padding(toLength: 5, withPad: " ", startingAt: 0),
         number(line.normalized).padding(toLength: 5, withPad: " ", startingAt: 0),
         "\(line.scores)/\(line.assigned)".padding(toLength: 6, withPad: " ", startingAt: 0),
         number(line.spread).padding(toLength: 6, withPad: " ", startingAt: 0),
         line.previouslyPublished.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0),
         line.underReview.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0),
-        line.title + (line.flags.isEmpty ? "" : "  [\(line.flags.joined(separator: ", "))]"),
+        TerminalText.visible(line.title) + (line.flags.isEmpty ? "" : "  [\(line.flags.joined(separator: ", "))]"),
       ]
       print(columns.joined(separator: "  "))
     }

@@ -15,8 +15,12 @@ public enum SalonCommand {
     sigaddset(&unblock, SIGTERM)
     sigprocmask(SIG_UNBLOCK, &unblock, nil)
     setvbuf(stdout, nil, _IOFBF, 1 << 16)
-    let status = run(Array(commandLine.dropFirst()))
-    fflush(stdout)
+    var status = run(Array(commandLine.dropFirst()))
+    // A report that never reached its reader is a failure, not a success.
+    if fflush(stdout) != 0 || ferror(stdout) != 0 {
+      writeToStandardError("Salon could not write its output (the file or pipe it goes to is full or closed).\n")
+      status = status == 0 ? 1 : status
+    }
     exit(status)
   }
 
@@ -88,7 +92,7 @@ public enum SalonCommand {
       printError("Interrupted; nothing half-done was recorded.")
       return 130
     } catch {
-      printError(String(describing: error))
+      printError(FileProblem.plainSentence(for: error))
       return 1
     }
   }
@@ -100,17 +104,33 @@ protocol Command {
   static func run(_ arguments: [String]) throws
 }
 
+/// Prints one message for the organiser on standard error, text from submissions made visible.
 func printError(_ message: String) {
   fflush(stdout)
-  FileHandle.standardError.write(Data((message + "\n").utf8))
+  let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map {
+    TerminalText.visible(String($0))
+  }
+  writeToStandardError(lines.joined(separator: "\n") + "\n")
+}
+
+/// Writes to standard error as well as it can: if it cannot be written (closed, full), the
+/// message is lost but Salon goes on.
+func writeToStandardError(_ text: String) {
+  var bytes = Array(text.utf8)[...]
+  while !bytes.isEmpty {
+    let n = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    if n < 0 && errno == EINTR { continue }
+    guard n > 0 else { return }
+    bytes = bytes.dropFirst(n)
+  }
 }
 
 /// Options every archive command takes.
 let archiveOptions: Set<String> = ["--archive", "--exhibition"]
 
-func openArchive(_ arguments: Arguments, create: Bool = false) throws -> SalonArchive {
-  let archive = try SalonArchive.open(at: arguments.value("--archive") ?? ".", create: create)
-  return archive
+/// Opens the archive; a command that only reads (`reading`) also opens one it may not write.
+func openArchive(_ arguments: Arguments, create: Bool = false, reading: Bool = false) throws -> SalonArchive {
+  try SalonArchive.open(at: arguments.value("--archive") ?? ".", create: create, readOnlyIfNeeded: reading)
 }
 
 func writeJSON<T: Encodable>(_ value: T) throws {
@@ -158,11 +178,12 @@ final class TerminalProgress {
     guard always || done == total || now - lastDraw > 100_000_000 else { return }
     lastDraw = now
     let text = ["[\(done)/\(total)]", label, detail].filter { !$0.isEmpty }.joined(separator: " ")
-    FileHandle.standardError.write(Data("\r\u{1B}[K\(text.prefix(100))".utf8))
+    // Names come from zips and forms: shown with their control characters made visible.
+    writeToStandardError("\r\u{1B}[K\(TerminalText.visible(String(text.prefix(100))))")
   }
 
   /// Erases the line, before other output or at the end.
   func clear() {
-    if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    if enabled { writeToStandardError("\r\u{1B}[K") }
   }
 }

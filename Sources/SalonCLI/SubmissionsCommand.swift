@@ -25,7 +25,8 @@ enum SubmissionsCommand: Command {
     guard let action = args.positional.first else {
       throw UsageError("submissions needs list, show, decide or attach.")
     }
-    let archive = try openArchive(args)
+    // list and show only read, so they work on an archive Salon may not write.
+    let archive = try openArchive(args, reading: action == "list" || action == "show")
     let exhibition = try archive.exhibition(slug: args.value("--exhibition"))
     switch action {
     case "list":
@@ -39,16 +40,16 @@ enum SubmissionsCommand: Command {
         print("No submissions yet in \(exhibition.title). Add some with `salon ingest`.")
         return
       }
-      let width = min(24, reports.map(\.id.count).max() ?? 2)
+      let width = min(24, reports.map { TerminalText.visible($0.id).count }.max() ?? 2)
       print("\("ID".padding(toLength: width, withPad: " ", startingAt: 0))  STATUS    WARN  VER  DECISION  TITLE")
       for r in reports {
         let columns = [
-          r.id.padding(toLength: width, withPad: " ", startingAt: 0),
+          TerminalText.visible(r.id).padding(toLength: width, withPad: " ", startingAt: 0),
           r.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0),
           String(r.warnings.count).padding(toLength: 4, withPad: " ", startingAt: 0),
           String(r.version ?? 1).padding(toLength: 3, withPad: " ", startingAt: 0),
           (r.decision ?? "-").padding(toLength: 8, withPad: " ", startingAt: 0),
-          r.declarations?.title ?? "(no title declared)",
+          r.declarations?.title.map(TerminalText.visible) ?? "(no title declared)",
         ]
         print(columns.joined(separator: "  "))
       }
@@ -108,7 +109,7 @@ enum SubmissionsCommand: Command {
     progress.clear()
     let all = outcome.selected.map { ($0, "selected") } + outcome.declined.map { ($0, "declined") }
     if all.count == 1, let (id, decision) = all.first {
-      print("Recorded: submission \(id) is \(decision).")
+      print("Recorded: submission \(TerminalText.visible(id)) is \(decision).")
     } else {
       print(
         "Recorded: \(outcome.selected.count) selected, \(outcome.declined.count) declined\(outcome.alreadyDecided > 0 ? "; \(outcome.alreadyDecided) accepted submission\(outcome.alreadyDecided == 1 ? " was" : "s were") already decided and left as \(outcome.alreadyDecided == 1 ? "it was" : "they were")" : "")."
@@ -118,7 +119,7 @@ enum SubmissionsCommand: Command {
     let shown = 20
     for item in outcome.unpublishable.prefix(shown) {
       print(
-        "  ! Submission \(item.id) is selected, but the export will leave it out: \(item.reasons.joined(separator: "; "))."
+        "  ! Submission \(TerminalText.visible(item.id)) is selected, but the export will leave it out: \(item.reasons.joined(separator: "; "))."
       )
     }
     if outcome.unpublishable.count > shown {
@@ -129,15 +130,19 @@ enum SubmissionsCommand: Command {
   }
 
   static func printReport(_ r: SubmissionReport) {
-    print("Submission \(r.id): \(r.status.rawValue), version \(r.version ?? 1) from \(r.zip)")
-    if let decision = r.decision { print("Decision: \(decision)\(r.decisionNote.map { " (\($0))" } ?? "")") }
+    print(
+      "Submission \(TerminalText.visible(r.id)): \(r.status.rawValue), version \(r.version ?? 1) from \(TerminalText.visible(r.zip))"
+    )
+    if let decision = r.decision {
+      print("Decision: \(decision)\(r.decisionNote.map { " (\(TerminalText.visible($0)))" } ?? "")")
+    }
     if !r.problems.isEmpty {
       print("\nProblems:")
-      for p in r.problems { print("  ✗ \(p.code): \(p.message)") }
+      for p in r.problems { print("  ✗ \(p.code): \(TerminalText.visible(p.message))") }
     }
     if !r.warnings.isEmpty {
       print("\nWarnings:")
-      for w in r.warnings { print("  ! \(w.code): \(w.message)") }
+      for w in r.warnings { print("  ! \(w.code): \(TerminalText.visible(w.message))") }
     }
     if !r.files.isEmpty {
       print("\nFiles:")
@@ -148,7 +153,7 @@ enum SubmissionsCommand: Command {
         if let p = f.pages { properties.append("\(p) page\(p == 1 ? "" : "s")") }
         let role = f.role == .supplementary ? "supplementary \(f.number ?? 0)" : f.role.rawValue
         print(
-          "  \(f.path)\n    \(role), \(f.type), \(f.size) bytes\(properties.isEmpty ? "" : ", " + properties.joined(separator: ", "))\n    sha256 \(f.sha256)"
+          "  \(TerminalText.visible(f.path))\n    \(role), \(f.type), \(f.size) bytes\(properties.isEmpty ? "" : ", " + properties.joined(separator: ", "))\n    sha256 \(f.sha256)"
         )
       }
     }
@@ -163,12 +168,14 @@ enum SubmissionsCommand: Command {
         ("Authorship affirmed", d.authorshipAffirmed.rawValue), ("AI use", d.aiUse.rawValue),
         ("AI statement", d.aiStatement),
       ]
-      for (label, value) in lines { if let value { print("  \(label): \(value)") } }
+      for (label, value) in lines { if let value { print("  \(label): \(TerminalText.visible(value))") } }
     }
     if let versions = r.versions {
       print("\nVersions:")
       for v in versions {
-        print("  \(v.number). \(v.zip), \(v.status.rawValue), received \(v.receivedAt), sha256 \(v.sha256)")
+        print(
+          "  \(v.number). \(TerminalText.visible(v.zip)), \(v.status.rawValue), received \(v.receivedAt), sha256 \(v.sha256)"
+        )
       }
     }
   }

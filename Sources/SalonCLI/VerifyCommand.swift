@@ -15,18 +15,22 @@ enum VerifyCommand: Command {
     let args = try Arguments(arguments, valued: archiveOptions, flags: ["--quick", "--json"])
     guard args.positional.isEmpty else { throw UsageError("verify takes only options.") }
     let progress = TerminalProgress("stored files checked")
-    let report = try openArchive(args).verify(quick: args.has("--quick")) { progress.update($0, of: $1) }
+    let report = try openArchive(args, reading: true).verify(quick: args.has("--quick")) {
+      progress.update($0, of: $1)
+    }
     progress.clear()
     if args.has("--json") {
       try writeJSON(report)
     } else {
       print("Checked \(report.checked) stored files\(report.quick ? " (sizes only)" : "").")
       for item in report.missing {
-        print("  MISSING \(item.sha256)\(owners(item))")
+        print(TerminalText.visible("  MISSING \(item.sha256)\(owners(item))"))
       }
-      for item in report.corrupt { print("  CORRUPT \(item.sha256): \(item.problem)\(owners(item))") }
+      for item in report.corrupt {
+        print(TerminalText.visible("  CORRUPT \(item.sha256): \(item.problem)\(owners(item))"))
+      }
       for item in report.orphans { print("  ORPHAN  \(item.sha256): in the store but not in the catalog") }
-      for problem in report.catalog { print("  CATALOG \(problem)") }
+      for problem in report.catalog { print(TerminalText.visible("  CATALOG \(problem)")) }
       print(report.ok ? "All files match the catalog." : "Problems found: restore the files named above from a backup.")
     }
     if !report.ok { throw Failed() }
@@ -53,7 +57,7 @@ enum LogCommand: Command {
   static func run(_ arguments: [String]) throws {
     let args = try Arguments(arguments, valued: archiveOptions.union(["--submission"]), flags: ["--json"])
     guard args.positional.isEmpty else { throw UsageError("log takes only options.") }
-    let archive = try openArchive(args)
+    let archive = try openArchive(args, reading: true)
     let exhibition = try? archive.exhibition(slug: args.value("--exhibition"))
     if args.value("--exhibition") != nil && exhibition == nil {
       _ = try archive.exhibition(slug: args.value("--exhibition"))
@@ -65,7 +69,8 @@ enum LogCommand: Command {
     }
     for e in events {
       let subject = [e.exhibition, e.submission].compactMap { $0 }.joined(separator: "/")
-      print("\(e.time)  \(e.actor)  \(e.kind)\(subject.isEmpty ? "" : "  \(subject)")  \(e.detail)")
+      print(
+        TerminalText.visible("\(e.time)  \(e.actor)  \(e.kind)\(subject.isEmpty ? "" : "  \(subject)")  \(e.detail)"))
     }
   }
 }

@@ -147,8 +147,11 @@ struct GalleryFixture {
     #expect(again["removed"] as? Int == 0)
     // A change rebuilds only what it touches.
     _ = try Binary.run(["submissions", "decide", "6", "declined", "--archive", f.archive])
-    let changed = try f.export(f.scratch.path("a"))
-    #expect((changed["removed"] as? Int ?? 0) >= 1, "the declined work's page goes")
+    let kept = try f.export(f.scratch.path("a"))
+    #expect(kept["removed"] as? Int == 0, "export alone never unpublishes")
+    #expect(FileManager.default.fileExists(atPath: f.scratch.path("a/creative-ai-salon-2026/works/6.html")))
+    let changed = try f.export(f.scratch.path("a"), ["--prune"])
+    #expect((changed["removed"] as? Int ?? 0) >= 1, "with --prune the declined work's page goes")
     #expect(!FileManager.default.fileExists(atPath: f.scratch.path("a/creative-ai-salon-2026/works/6.html")))
     let clean = try f.export(f.scratch.path("a"), ["--clean"])
     #expect((clean["derivativesMade"] as? Int ?? 0) > 0, "--clean starts over")

@@ -111,21 +111,34 @@ enum Binary {
     return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug/salon")
   }
 
+  /// - Parameters:
+  ///   - outputTo, errorsTo: a file for standard output or error (e.g. /dev/full) instead of a pipe.
+  ///   - asNobody: run as the unprivileged user `nobody` (through `setpriv`), so permissions hold.
   @discardableResult
-  static func run(_ arguments: [String], in folder: URL? = nil, environment: [String: String] = [:]) throws -> SalonRun
-  {
+  static func run(
+    _ arguments: [String], in folder: URL? = nil, environment: [String: String] = [:], outputTo: String? = nil,
+    errorsTo: String? = nil, asNobody: Bool = false
+  ) throws -> SalonRun {
     let process = Process()
-    process.executableURL = url
-    process.arguments = arguments
+    if asNobody {
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+      process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", url.path] + arguments
+    } else {
+      process.executableURL = url
+      process.arguments = arguments
+    }
     if let folder { process.currentDirectoryURL = folder }
     var env = ProcessInfo.processInfo.environment
     for (key, value) in environment { env[key] = value }
     process.environment = env
     let out = Pipe()
     let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
+    process.standardOutput = try outputTo.map { try FileHandle(forWritingTo: URL(fileURLWithPath: $0)) } ?? out
+    process.standardError = try errorsTo.map { try FileHandle(forWritingTo: URL(fileURLWithPath: $0)) } ?? err
     try process.run()
+    // The parent's ends of unused pipes must close, or reading them would never end.
+    if outputTo != nil { try out.fileHandleForWriting.close() }
+    if errorsTo != nil { try err.fileHandleForWriting.close() }
     // Read both pipes to the end before waiting, so a large output cannot block the child.
     final class Collected: @unchecked Sendable { var data = Data() }
     let errData = Collected()
