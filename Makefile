@@ -3,7 +3,8 @@
 
 # The Swift 6 toolchain: on the PATH, or where the official Linux tarball is usually unpacked.
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
-DEBIAN_PACKAGES = libarchive-dev libarchive-tools libsqlite3-dev libssl-dev libvips-dev libvips-tools pkg-config chromium python3
+DEBIAN_PACKAGES = libarchive-dev libarchive-tools libsqlite3-dev libssl-dev libvips-dev libvips-tools pkg-config chromium python3 \
+  ffmpeg poppler-utils qpdf util-linux
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DIR ?= demo-out
 
@@ -65,7 +66,7 @@ clean:
 	rm -rf .build $(DEMO_DIR)
 
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = FuzzZipStructure FuzzCSV FuzzSheet FuzzTemplate
+FUZZ_TARGETS = FuzzZipStructure FuzzMediaHeaders FuzzCSV FuzzSheet FuzzTemplate
 
 ## libFuzzer on the parsers of untrusted input, each for FUZZ_SECONDS, from the seed corpora.
 ## Leak detection is off: Swift globals initialised on first use read as leaks to LeakSanitizer.
@@ -73,7 +74,7 @@ fuzz: setup
 	$(SWIFT) build --package-path Fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address
 	@for t in $(FUZZ_TARGETS); do \
 	  corpus=.build-fuzz/corpus/$$t; mkdir -p $$corpus Fuzz/Regressions; \
-	  case $$t in FuzzZipStructure) seeds=zip;; FuzzCSV) seeds=csv;; FuzzSheet) seeds=sheet;; FuzzTemplate) seeds="template Templates";; esac; \
+	  case $$t in FuzzZipStructure) seeds=zip;; FuzzMediaHeaders) seeds=media;; FuzzCSV) seeds=csv;; FuzzSheet) seeds=sheet;; FuzzTemplate) seeds="template Templates";; esac; \
 	  echo "== $$t ($(FUZZ_SECONDS) s)"; \
 	  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 \
 	    .build-fuzz/debug/$$t $$corpus $$(for d in $$seeds; do [ -d Fuzz/Corpus/$$d ] && echo Fuzz/Corpus/$$d || echo $$d; done) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \

@@ -4,12 +4,13 @@ import PackageDescription
 // Salon: no Swift packages, only the toolchain and Debian's C libraries, each behind one wrapper.
 let package = Package(
   name: "Salon",
-  platforms: [.macOS(.v13)],
+  // macOS 15 for Synchronization.Atomic (the Ctrl-C token); Linux has it with the toolchain.
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "salon", targets: ["salon"]),
     .executable(name: "salon-bench", targets: ["SalonBench"]),
     // The pipeline stages as libraries, for the fuzzers in Fuzz/.
-    .library(name: "SalonLibraries", targets: ["Catalog", "Ingest", "Jury", "Export"]),
+    .library(name: "SalonLibraries", targets: ["Catalog", "Ingest", "Jury", "Export", "Packaging"]),
   ],
   targets: [
     .systemLibrary(
@@ -17,36 +18,47 @@ let package = Package(
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
     .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+    // glibc's posix_spawn extensions (close every other descriptor, change folder) for MediaTools.
+    .systemLibrary(name: "CSpawn"),
 
     // Wrapper modules: the only places that import a C library.
     .target(name: "Zip", dependencies: ["CArchive"]),
     .target(name: "SQLite", dependencies: ["CSQLite"]),
     .target(name: "Hashing", dependencies: ["COpenSSL"]),
     .target(name: "Imaging", dependencies: ["CVips"]),
+    // The only module that starts processes: Debian's ffmpeg, poppler and qpdf, sandboxed.
+    .target(name: "MediaTools", dependencies: ["CSpawn"]),
 
     // Pipeline stages.
     .target(name: "Catalog", dependencies: ["SQLite", "Hashing"]),
     .target(name: "Ingest", dependencies: ["Catalog", "Zip", "Hashing"]),
     .target(name: "Jury", dependencies: ["Catalog", "Hashing"]),
-    .target(name: "Export", dependencies: ["Catalog", "Imaging", "Hashing"]),
+    .target(name: "Export", dependencies: ["Catalog", "Imaging", "Hashing", "MediaTools"]),
+    // BagIt packages for preservation: the originals, the records and the gallery.
+    .target(name: "Packaging", dependencies: ["Catalog", "Jury", "Export", "Hashing"]),
 
     // Real media made in code: the demo, the benchmarks and the tests use it.
-    .target(name: "SampleContent", dependencies: ["Zip"]),
+    .target(name: "SampleContent", dependencies: ["Zip", "MediaTools"]),
 
     // `salon demo`: a whole call from generated content.
     .target(name: "Demo", dependencies: ["Catalog", "Ingest", "Jury", "Export", "Imaging", "SampleContent", "Zip"]),
 
     // Command line.
-    .target(name: "SalonCLI", dependencies: ["Catalog", "Ingest", "Jury", "Export", "Imaging", "Demo"]),
+    .target(
+      name: "SalonCLI",
+      dependencies: ["Catalog", "Ingest", "Jury", "Export", "Packaging", "Imaging", "Demo", "MediaTools"]
+    ),
     .executableTarget(name: "salon", dependencies: ["SalonCLI"]),
     // `make bench`: Salon beside its peers.
     .executableTarget(
-      name: "SalonBench", dependencies: ["Catalog", "Hashing", "Imaging", "Jury", "SampleContent", "Zip"]),
+      name: "SalonBench",
+      dependencies: ["Catalog", "Hashing", "Imaging", "Jury", "MediaTools", "SampleContent", "Zip"]),
 
     .testTarget(
       name: "SalonTests",
       dependencies: [
-        "Catalog", "Ingest", "Jury", "Export", "Imaging", "SalonCLI", "SampleContent", "Zip", "Hashing", "SQLite",
+        "Catalog", "Ingest", "Jury", "Export", "Packaging", "Imaging", "SalonCLI", "SampleContent", "Zip", "Hashing",
+        "SQLite", "MediaTools",
       ]),
   ],
   swiftLanguageModes: [.v5]

@@ -14,6 +14,9 @@ let package = Package(
       name: "FuzzZipStructure", dependencies: [.product(name: "SalonLibraries", package: "Salon"), "CFuzzerDriver"],
       swiftSettings: fuzzerFlags),
     .executableTarget(
+      name: "FuzzMediaHeaders", dependencies: [.product(name: "SalonLibraries", package: "Salon"), "CFuzzerDriver"],
+      swiftSettings: fuzzerFlags),
+    .executableTarget(
       name: "FuzzCSV", dependencies: [.product(name: "SalonLibraries", package: "Salon"), "CFuzzerDriver"],
       swiftSettings: fuzzerFlags),
     .executableTarget(

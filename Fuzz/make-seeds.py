@@ -74,3 +74,57 @@ write("sheet", "sheet.html", '<!DOCTYPE html><script type="application/json" id=
 
 # The default theme's Templates/ is a seed corpus too; `make fuzz` passes it as it is.
 write("template", "sections.html", "{{#items}}<li>{{name}}</li>{{/items}}{{^none}}none{{/none}}{{#work}}{{title}}{{/work}}{{{markup}}}{{> self}}")
+
+# Hostile numbers that once trapped ingest (issue 10): each is a seed of the fuzzer that reaches it.
+def png_header(w, h):
+    ihdr = b"IHDR" + struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + ihdr + struct.pack(">I", zlib.crc32(ihdr))
+
+
+def tiff_header(w, h, little=True):
+    e = "<" if little else ">"
+    order = b"II" if little else b"MM"
+    entries = struct.pack(e + "HHII", 256, 4, 1, w) + struct.pack(e + "HHII", 257, 4, 1, h)
+    return order + struct.pack(e + "HI", 42, 8) + struct.pack(e + "H", 2) + entries + b"\x00\x00\x00\x00"
+
+
+def box(kind, body, large=False):
+    if large:
+        return struct.pack(">I", 1) + kind + struct.pack(">Q", 16 + len(body)) + body
+    return struct.pack(">I", 8 + len(body)) + kind + body
+
+
+def zip64_overflow(entries):
+    """A zip whose ZIP64 end record declares a table of contents size and offset that overflow."""
+    whole = zip_of(entries, zipfile.ZIP_STORED)
+    body = whole[: whole.rfind(b"PK\x05\x06")]
+    huge = 0x7FFFFFF000000000
+    record = struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, 2, 2, huge, huge)
+    locator = struct.pack("<IIQI", 0x07064B50, 0, len(body), 1)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    return body + record + locator + end
+
+
+MAX = 0xFFFFFFFF
+write("zip", "huge-png.zip", zip_of([("a_main.png", png_header(MAX, MAX)), ("a_description.pdf", PDF)]))
+write("zip", "huge-tiff.zip", zip_of([("a_main.tif", tiff_header(MAX, MAX)), ("a_description.pdf", PDF)]))
+write("zip", "supplementary-overflow.zip", zip_of([
+    ("x_main.png", png(2, 2)), ("x_description.pdf", PDF), ("x_supplementary_9223372036854775807.png", png(2, 2)),
+    ("x_supplementary_99999999999999999999.png", png(2, 2)), ("x_supplementary.png", png(2, 2))]))
+write("zip", "zip64-overflow.zip", zip64_overflow([("a_main.png", png(2, 2)), ("a_description.pdf", PDF)]))
+
+write("media", "png.png", png(3, 2))
+write("media", "png-huge.png", png_header(MAX, MAX))
+write("media", "tiff-huge-le.tif", tiff_header(MAX, MAX))
+write("media", "tiff-huge-be.tif", tiff_header(MAX, MAX, little=False))
+write("media", "jpeg.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xc0\x00\x11\x08\xff\xff\xff\xff\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01\xff\xd9")
+write("media", "gif.gif", b"GIF89a\xff\xff\xff\xff\x00\x00\x00;")
+write("media", "bmp.bmp", b"BM" + b"\x00" * 12 + struct.pack("<IiiHH", 40, -1, -2147483648, 1, 24) + b"\x00" * 24)
+write("media", "webp.webp", b"RIFF\x1e\x00\x00\x00WEBPVP8X\x0a\x00\x00\x00\x00\x00\x00\x00\xff\xff\xff\xff\xff\xff")
+write("media", "wav.wav", b"RIFF\xff\xff\xff\xffWAVEfmt " + struct.pack("<IHHIIHH", 16, 1, 1, 1, 1, 2, 16) + b"data" + struct.pack("<I", MAX))
+write("media", "flac.flac", b"fLaC\x00\x00\x00\x22" + b"\x00" * 10 + b"\x00\x00\x1f\xff\xff\xff\xff\xff" + b"\x00" * 16)
+mvhd = box(b"mvhd", b"\x01\x00\x00\x00" + b"\x00" * 16 + struct.pack(">IQ", 1, 0x7FFFFFFE00000000) + b"\x00" * 80)
+write("media", "mp4-huge-duration.mp4", box(b"ftyp", b"isom\x00\x00\x02\x00") + box(b"moov", mvhd))
+write("media", "mp4-box64-overflow.mp4", box(b"ftyp", b"isom\x00\x00\x02\x00") + struct.pack(">I", 1) + b"moov" + struct.pack(">Q", 0x7FFFFFFE00000000) + mvhd)
+write("media", "pdf.pdf", PDF)
+write("media", "names.txt", "x_supplementary_9223372036854775807.png\nx_supplementary.png\nsupplementary_99999999999999999999_x.png\nx_supp_18446744073709551616.png\n")

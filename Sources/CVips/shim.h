@@ -1,4 +1,5 @@
 #include <stdlib.h>
+#include <string.h>
 #include <vips/vips.h>
 
 // libvips's API is variadic (NULL-terminated option lists), which Swift cannot call; these
@@ -65,4 +66,24 @@ static inline int salon_vips_jpegsave(VipsImage *in, const char *path, int quali
 
 static inline int salon_vips_jpegsave_buffer(VipsImage *in, void **buffer, size_t *length, int quality) {
   return vips_jpegsave_buffer(in, buffer, length, "Q", quality, "strip", TRUE, NULL);
+}
+
+// Frames in an image file, from its header (1 for a still image).
+static inline int salon_vips_pages(const char *path, int *pages) {
+  VipsImage *image = vips_image_new_from_file(path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+  if (!image) return -1;
+  *pages = vips_image_get_n_pages(image);
+  g_object_unref(image);
+  return 0;
+}
+
+// Removes every metadata item except those that make an animation move (frame height, frame
+// delays, loop count), so an animated WebP keeps its frames and nothing else.
+static inline void salon_vips_keep_only_animation(VipsImage *image) {
+  gchar **fields = vips_image_get_fields(image);
+  for (int i = 0; fields[i]; i++) {
+    if (strcmp(fields[i], "page-height") && strcmp(fields[i], "delay") && strcmp(fields[i], "loop"))
+      vips_image_remove(image, fields[i]);
+  }
+  g_strfreev(fields);
 }

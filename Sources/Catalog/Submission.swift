@@ -105,12 +105,14 @@ public struct SubmissionReport: Codable, Equatable, Sendable {
   public var hasDeclarations: Bool?
   public var declarations: Declarations?
   public var versions: [VersionSummary]?
+  /// The call's category (`visual-art`, `writing`…), for the gallery's filters.
+  public var category: WorkCategory?
 
   public init(
     id: String, zip: String, status: SubmissionStatus, problems: [Finding], warnings: [Finding],
     files: [ReceivedFile], change: String? = nil, version: Int? = nil, decision: String? = nil,
     decisionNote: String? = nil, hasDeclarations: Bool? = nil, declarations: Declarations? = nil,
-    versions: [VersionSummary]? = nil
+    versions: [VersionSummary]? = nil, category: WorkCategory? = nil
   ) {
     self.id = id
     self.zip = zip
@@ -125,6 +127,7 @@ public struct SubmissionReport: Codable, Equatable, Sendable {
     self.hasDeclarations = hasDeclarations
     self.declarations = declarations
     self.versions = versions
+    self.category = category
   }
 }
 
@@ -225,9 +228,8 @@ extension SalonArchive {
   public func forEachSubmissionReport(
     exhibition: Exhibition, pageSize: Int = 500, _ body: (SubmissionReport) throws -> Void
   ) throws {
-    let keys = try database.query(
-      "SELECT id, key FROM submission WHERE exhibition_id = ? ORDER BY key COLLATE NOCASE", [exhibition.id]
-    ).map { (id: try $0.int("id"), key: try $0.string("key")) }
+    let keys = try database.query("SELECT id, key FROM submission WHERE exhibition_id = ?", [exhibition.id])
+      .map { (id: try $0.int("id"), key: try $0.string("key")) }.sorted { NaturalOrder.precedes($0.key, $1.key) }
     var start = 0
     while start < keys.count {
       let page = keys[start..<min(start + max(1, pageSize), keys.count)]
@@ -243,7 +245,10 @@ extension SalonArchive {
     var latest: [Int: Row] = [:]
     try database.forEachRow(
       """
-      SELECT v.*, d.decision AS latest_decision, d.note AS latest_note FROM version v
+      SELECT v.*, d.decision AS latest_decision, d.note AS latest_note,
+        (SELECT category FROM category_choice c WHERE c.submission_id = v.submission_id ORDER BY c.id DESC LIMIT 1)
+          AS latest_category
+      FROM version v
       LEFT JOIN decision d ON d.id = (SELECT max(id) FROM decision WHERE submission_id = v.submission_id)
       WHERE v.submission_id IN (SELECT value FROM json_each(?))
         AND v.number = (SELECT max(number) FROM version WHERE submission_id = v.submission_id)
@@ -285,7 +290,9 @@ extension SalonArchive {
         version: try version.int("number"), decision: try version.optionalString("latest_decision"),
         decisionNote: try version.optionalString("latest_note"),
         hasDeclarations: try version.bool("has_declarations"), declarations: try Self.declarations(from: version),
-        versions: versions[row.id] ?? [])
+        versions: versions[row.id] ?? [],
+        category: try version.optionalString("latest_category").flatMap(WorkCategory.init(rawValue:))
+          ?? WorkCategory.inferred(fromMedium: try version.optionalString("medium")) ?? .other)
     }
   }
 
@@ -294,6 +301,25 @@ extension SalonArchive {
       number: try row.int("number"), zip: try row.string("zip_name"), sha256: try row.string("zip_sha256"),
       size: try row.int("zip_size"), status: try row.value("status", as: SubmissionStatus.self),
       receivedAt: try row.string("received_at"))
+  }
+
+  /// The version of a submission of the exhibition that received exactly this zip, if any
+  /// (the newest such), with the submission's latest version number.
+  public func versionHolding(exhibition: Exhibition, zipSHA256 sha: String) throws -> (
+    key: String, number: Int, latest: Int, status: SubmissionStatus
+  )? {
+    guard
+      let row = try database.queryOne(
+        """
+        SELECT s.key, v.number, v.status, (SELECT max(number) FROM version WHERE submission_id = s.id) AS latest
+        FROM version v JOIN submission s ON s.id = v.submission_id
+        WHERE v.zip_sha256 = ? AND s.exhibition_id = ? ORDER BY v.id DESC LIMIT 1
+        """, [sha, exhibition.id])
+    else { return nil }
+    return (
+      try row.string("key"), try row.int("number"), try row.int("latest"),
+      try row.value("status", as: SubmissionStatus.self)
+    )
   }
 
   /// The submission's report, or nil when the exhibition has no submission `key`.

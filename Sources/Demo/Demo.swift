@@ -12,10 +12,13 @@ import Zip
 public struct Demo {
   public let output: URL
   let say: (String) -> Void
+  let cancellation: Cancellation
   static let marker = ".salon-demo"
 
-  public init(output: URL, say: @escaping (String) -> Void) {
+  /// `cancellation` stops the ingest step (Ctrl-C), as it stops `salon ingest`.
+  public init(output: URL, cancellation: Cancellation = .never, say: @escaping (String) -> Void) {
     self.output = output
+    self.cancellation = cancellation
     self.say = say
   }
 
@@ -48,7 +51,7 @@ public struct Demo {
 
     say("3. Ingesting the zips with the portal's form export…")
     let form = try FormExport.load(path: formPath)
-    let ingester = Ingester(archive: archive, exhibition: exhibition, form: form)
+    let ingester = Ingester(archive: archive, exhibition: exhibition, form: form, cancellation: cancellation)
     var reports: [SubmissionReport] = []
     for path in try Ingester.zipPaths([zips.path]) {
       let report = try ingester.ingest(zipAt: path)
@@ -126,6 +129,7 @@ public struct Demo {
     let gallery = output.appendingPathComponent("gallery")
     let report = try Exporter(archive: archive, theme: try Theme(override: nil)).export(to: gallery, clean: false)
     for item in report.leftOut { say("   left out \(item.id) \(item.title): \(item.reasons.joined(separator: "; "))") }
+    for failure in report.failures { say("   could not publish \(failure.id) \(failure.file): \(failure.message)") }
     let fixity = try archive.verify(quick: false)
     say("8. Verified \(fixity.checked) stored files: \(fixity.ok ? "all match the catalog" : "PROBLEMS FOUND").")
     return Result(gallery: gallery, archive: archiveURL, announcement: announcement)

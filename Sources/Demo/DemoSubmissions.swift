@@ -34,18 +34,18 @@ extension Demo {
         ("artwork_102_main.jpg", photo), ("102_description.pdf", description("Harbour at Dusk")),
         ("102_supplementary_1.png", SampleMedia.png(width: 800, height: 800, seed: 7)),
       ])
-    // 103: music, with a lone PDF as the description.
+    // 103: music (an MP3 made by the real encoder), with a lone PDF as the description.
     try zip(
       "103.zip",
       [
-        ("musebots_main.wav", SampleMedia.wav(seconds: 6, frequency: 330)),
+        ("musebots_main.mp3", try SampleClip.mp3(seconds: 6, frequency: 330)),
         ("GoGo Musebots.pdf", description("GoGo Musebots")),
       ])
-    // 104: a short film.
+    // 104: a short film: H.264 and AAC from the real encoder, picture and sound.
     try zip(
       "104.zip",
       [
-        ("104_video.mp4", SampleVideo.mp4(seconds: 6)),
+        ("104_video.mp4", try SampleClip.mp4(seconds: 6)),
         ("104_description.pdf", description("Still Moving")),
       ])
     // 105: a PDF piece.
@@ -58,7 +58,11 @@ extension Demo {
     // 106: a poem as plain text.
     try zip(
       "106.zip",
-      [("106_main.txt", Array(SampleMedia.poem.utf8)), ("106_Description.PDF", description("Seven Small Hours"))])
+      [
+        ("106_main.txt", Array(SampleMedia.poem.utf8)), ("106_Description.PDF", description("Seven Small Hours")),
+        // An illustration, so the poem's card has a picture too.
+        ("106_supplementary_1.png", SampleMedia.png(width: 900, height: 600, seed: 5)),
+      ])
     // 107: an image whose artist did not grant the rights to publish it.
     try zip(
       "107.zip",
@@ -67,7 +71,13 @@ extension Demo {
         ("107_description.pdf", description("Unlicensed Dreams")),
       ])
     // 108: a hosted interactive piece, sent as a link the organisers cleared.
-    try zip("108.zip", [("108_description.pdf", description("Tide Engine"))])
+    try zip(
+      "108.zip",
+      [
+        ("108_description.pdf", description("Tide Engine")),
+        // A screenshot of the game, for its card.
+        ("108_supplementary_1.png", SampleMedia.png(width: 1280, height: 720, seed: 6)),
+      ])
     // 109: a hostile zip: a path that climbs out of its folder, a script in an SVG.
     try zip(
       "109.zip",

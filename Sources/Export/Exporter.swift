@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import Hashing
 import Imaging
+import MediaTools
 
 /// What an export did, and every work it left out with why.
 public struct ExportReport: Codable, Equatable, Sendable {
@@ -28,8 +29,39 @@ public struct ExportReport: Codable, Equatable, Sendable {
   public var kept: Int = 0
   public var derivativesMade: Int
   public var derivativesReused: Int
+  /// Seconds of audio and video transcoded by this run.
+  public var mediaSecondsTranscoded: Double
   public var leftOut: [LeftOut]
   public var failures: [Failure]
+}
+
+/// How the gallery's media is made. Every number is clamped to a sane range.
+public struct ExportSettings: Sendable {
+  /// Longest side of a published video or animation, in pixels.
+  public var videoMaxSide: Int
+  /// Pages of a PDF work shown as images.
+  public var pdfPages: Int
+  /// Resolution PDF pages are rendered at (the images are then never upscaled).
+  public var pdfDPI: Int
+  /// Limits for each run of ffmpeg, poppler or qpdf on one file.
+  public var mediaLimits: SandboxLimits
+  /// Raised by the caller (Ctrl-C): the running tool is killed at once and the export stops.
+  public var isCancelled: @Sendable () -> Bool
+  /// Files done, files in all, seconds of media transcoded: for a progress line.
+  public var progress: (@Sendable (_ done: Int, _ total: Int, _ mediaSeconds: Double) -> Void)?
+
+  public init(
+    videoMaxSide: Int = 1280, pdfPages: Int = 20, pdfDPI: Int = 150, mediaLimits: SandboxLimits = SandboxLimits(),
+    isCancelled: @escaping @Sendable () -> Bool = { false },
+    progress: (@Sendable (_ done: Int, _ total: Int, _ mediaSeconds: Double) -> Void)? = nil
+  ) {
+    self.videoMaxSide = min(max(videoMaxSide, 64), 7680)
+    self.pdfPages = min(max(pdfPages, 1), 1000)
+    self.pdfDPI = min(max(pdfDPI, 36), 600)
+    self.mediaLimits = mediaLimits
+    self.isCancelled = isCancelled
+    self.progress = progress
+  }
 }
 
 /// Builds the static gallery: every exhibition, newest first, with only the works that are
@@ -37,13 +69,15 @@ public struct ExportReport: Codable, Equatable, Sendable {
 public final class Exporter {
   let archive: SalonArchive
   var theme: Theme
+  let settings: ExportSettings
   /// Derivative widths for images and PDF previews.
   public static let widths = [480, 1200]
   static let manifestName = ".salon-export.json"
 
-  public init(archive: SalonArchive, theme: Theme) {
+  public init(archive: SalonArchive, theme: Theme, settings: ExportSettings = ExportSettings()) {
     self.archive = archive
     self.theme = theme
+    self.settings = settings
   }
 
   struct Manifest: Codable {
@@ -52,12 +86,14 @@ public final class Exporter {
     var files: [String: String] = [:]
     /// Derivative sizes, by file name, so a re-export need not decode anything.
     var sizes: [String: [Int]] = [:]
+    /// What each stored file published, by source and settings, so a re-export does no media work.
+    var published: [String: PublishedMedia]? = nil
   }
 
   /// Writes the site into `output`. Files an earlier export made and this one does not stay
   /// unless `prune` is set (a catalog that suddenly knows fewer works must not unpublish them);
   /// `clean` removes everything an earlier export made first. Progress is the stage ("images",
-  /// "pages"), then done and total.
+  /// "pages"), then done and total (media files report through the settings).
   public func export(
     to output: URL, clean: Bool, prune: Bool = false, progress: ((String, Int, Int) -> Void)? = nil
   ) throws -> ExportReport {
@@ -117,17 +153,20 @@ public final class Exporter {
     var report = ExportReport(
       output: output.path, exhibitions: model.exhibitions.map(\.exhibition.slug),
       works: model.exhibitions.map(\.works.count).reduce(0, +), pages: 0, written: 0, unchanged: 0, removed: 0,
-      derivativesMade: 0, derivativesReused: 0, leftOut: model.leftOut, failures: [])
+      derivativesMade: 0, derivativesReused: 0, mediaSecondsTranscoded: 0, leftOut: model.leftOut, failures: [])
 
     // Derivatives first (in parallel), then the pages that show them.
-    progress?("images", 0, report.works)
-    let media = MediaBuilder(archive: archive, output: output, previous: previous)
-    let outcome = media.build(model.exhibitions)
+    let media = MediaBuilder(archive: archive, output: output, previous: previous, settings: settings)
+    let outcome = try media.build(model.exhibitions) { done, total, seconds in
+      settings.progress?(done, total, seconds)
+    }
     report.derivativesMade = outcome.made
     report.derivativesReused = outcome.reused
+    report.mediaSecondsTranscoded = (outcome.mediaSeconds * 10).rounded() / 10
     report.failures = outcome.failures
     for (path, sha) in outcome.files { site.record(path, sha256: sha) }
     site.manifest.sizes = outcome.sizes
+    site.manifest.published = outcome.published
 
     for asset in try theme.assets() {
       guard let data = try Theme.readThemeFile(asset.url, name: "Gallery/\(asset.relative)") else { continue }

@@ -1,84 +1,102 @@
 import Catalog
 import Foundation
 import Imaging
+import MediaTools
 
-/// What the gallery has for one stored file.
-struct PublishedMedia {
-  struct Size {
+/// What the gallery has for one stored file. Never the original: every published byte is a
+/// re-encoded derivative.
+struct PublishedMedia: Codable, Equatable {
+  struct Size: Codable, Equatable {
     var width: Int
     var height: Int
     var webp: String
     var jpeg: String
   }
-  /// Image derivatives, smallest first (images, and PDF first pages).
+  enum Kind: String, Codable { case image, animation, video, audio, pdf, text }
+  var kind: Kind = .image
+  /// The picture that stands for the file, smallest first: the image itself, a video's poster,
+  /// an audio file's waveform, a PDF's first page, an animation's still.
   var sizes: [Size] = []
-  /// The original, for audio, video and PDF (relative to the site root).
-  var original: String?
+  /// Every PDF page shown, each smallest first (the first is `sizes`).
+  var pages: [[Size]] = []
+  /// The playable or downloadable derivative (relative to the site root): a web MP4, an M4A,
+  /// a muted looping MP4 of an animation, a PDF with its metadata removed.
+  var rendition: String?
   /// Plain text, to be shown escaped.
   var text: String?
   var textTruncated = false
+
+  /// Every file this entry needs in the site.
+  var files: [String] {
+    (sizes + pages.flatMap { $0 }).flatMap { [$0.webp, $0.jpeg] } + (rendition.map { [$0] } ?? [])
+  }
 }
 
-/// Makes derivatives (in parallel, skipping those an earlier export made) and copies the
-/// originals that browsers play natively. Never copies an original image, SVG or HTML.
+/// Makes derivatives (in parallel, skipping those an earlier export made): images through
+/// libvips; audio, video, animation and PDF through the sandboxed tools of MediaTools.
 struct MediaBuilder {
   let archive: SalonArchive
   let output: URL
   let previous: Exporter.Manifest
+  let settings: ExportSettings
 
   struct Outcome {
     var media: [String: PublishedMedia] = [:]
     var files: [String: String] = [:]
     var sizes: [String: [Int]] = [:]
+    /// What each stored file published, by `cacheKey`, for the next export.
+    var published: [String: PublishedMedia] = [:]
     var made = 0
     var reused = 0
+    var mediaSeconds = 0.0
     var failures: [ExportReport.Failure] = []
   }
 
   static let publishedRoles: Set<FileRole> = [.main, .video, .supplementary]
   static let textLimit = 256 * 1024
 
-  static func extensionFor(_ type: String) -> String? {
-    [
-      "audio/mpeg": "mp3", "audio/wav": "wav", "audio/flac": "flac", "audio/ogg": "ogg", "audio/mp4": "m4a",
-      "audio/aac": "aac", "video/mp4": "mp4", "video/quicktime": "mov", "video/webm": "webm",
-      "video/x-matroska": "mkv", "video/x-msvideo": "avi", "application/pdf": "pdf",
-    ][type]
+  struct Job {
+    var sha: String
+    var type: String
+    var maxPixels: Int
+    var owner: (exhibition: String, id: String, file: String)
   }
 
-  func build(_ exhibitions: [SiteModel.ExhibitionModel]) -> Outcome {
-    var outcome = Outcome()
-    struct Job {
-      var sha: String
-      var isPDF: Bool
-      var maxPixels: Int
-      var owner: (exhibition: String, id: String, file: String)
+  /// A stored file and the settings that shape its derivatives: a change of either remakes them.
+  func cacheKey(_ job: Job) -> String {
+    if Self.mayBeAnimated(archive.storedFileURL(sha256: job.sha).path, type: job.type) {
+      return "\(job.sha) animation \(settings.videoMaxSide)"
     }
+    switch Self.family(job.type) {
+    case .video, .animation: return "\(job.sha) video \(settings.videoMaxSide)"
+    case .pdf: return "\(job.sha) pdf \(settings.pdfPages) \(settings.pdfDPI)"
+    case .audio: return "\(job.sha) audio"
+    default: return "\(job.sha) image"
+    }
+  }
+
+  static func family(_ type: String) -> PublishedMedia.Kind {
+    if type.hasPrefix("video/") { return .video }
+    if type.hasPrefix("audio/") { return .audio }
+    if type == "application/pdf" { return .pdf }
+    if type == "text/plain" { return .text }
+    return .image
+  }
+
+  func build(_ exhibitions: [SiteModel.ExhibitionModel], progress: (Int, Int, Double) -> Void) throws -> Outcome {
+    var outcome = Outcome()
     var jobs: [String: Job] = [:]
     for model in exhibitions {
       for shown in model.works {
         for file in shown.work.files where Self.publishedRoles.contains(file.role) {
           if outcome.media[file.sha256] != nil || jobs[file.sha256] != nil { continue }
-          let source = archive.storedFileURL(sha256: file.sha256)
-          var media = PublishedMedia()
-          if file.type.hasPrefix("image/") || file.type == "application/pdf" {
+          if Self.family(file.type) == .text {
+            outcome.media[file.sha256] = readText(archive.storedFileURL(sha256: file.sha256))
+          } else if file.type.hasPrefix("image/") || Self.family(file.type) != .image {
             jobs[file.sha256] = Job(
-              sha: file.sha256, isPDF: file.type == "application/pdf", maxPixels: model.exhibition.limits.maxPixels,
+              sha: file.sha256, type: file.type, maxPixels: model.exhibition.limits.maxPixels,
               owner: (model.exhibition.slug, shown.work.id, file.path))
           }
-          if let ext = Self.extensionFor(file.type) {
-            let path = "media/\(file.sha256.prefix(2))/\(file.sha256).\(ext)"
-            copyOriginal(source, to: path)
-            media.original = path
-            outcome.files[path] = "original:\(file.sha256)"
-          }
-          if file.type == "text/plain", let handle = FileHandle(forReadingAtPath: source.path) {
-            let data = (try? handle.read(upToCount: Self.textLimit + 1)) ?? Data()
-            try? handle.close()
-            media.text = String(decoding: data.prefix(Self.textLimit), as: UTF8.self)
-            media.textTruncated = data.count > Self.textLimit
-          }
-          outcome.media[file.sha256] = media
         }
       }
     }
@@ -88,99 +106,304 @@ struct MediaBuilder {
     let ordered = jobs.values.sorted { $0.sha < $1.sha }
     let lock = NSLock()
     let shared = SharedOutcome()
+    let sandbox = Sandbox(limits: settings.mediaLimits, isCancelled: settings.isCancelled)
     DispatchQueue.concurrentPerform(iterations: ordered.count) { index in
       let job = ordered[index]
-      let names = Exporter.widths.map { width in
-        (
-          width, "media/\(job.sha.prefix(2))/\(job.sha)-\(width).webp",
-          "media/\(job.sha.prefix(2))/\(job.sha)-\(width).jpg"
-        )
-      }
-      // Reuse what an earlier export made, if every file is there and its size is known.
-      let cached = names.compactMap { width, webp, jpeg -> PublishedMedia.Size? in
-        guard let size = previous.sizes[jpeg], size.count == 2,
-          FileManager.default.fileExists(atPath: output.appendingPathComponent(webp).path),
-          FileManager.default.fileExists(atPath: output.appendingPathComponent(jpeg).path)
-        else { return nil }
-        return PublishedMedia.Size(width: size[0], height: size[1], webp: webp, jpeg: jpeg)
-      }
-      if cached.count == names.count {
+      let key = cacheKey(job)
+      // The manifest lives in the site, where anyone may edit it: reuse only this file's own
+      // derivatives, inside the site, recorded and present.
+      let own = "media/\(job.sha.prefix(2))/\(job.sha)"
+      if let cached = previous.published?[key], cached.text == nil,
+        cached.files.allSatisfy({
+          SiteFolder.isSafe($0) && $0.hasPrefix(own) && previous.files[$0] != nil
+            && FileManager.default.fileExists(atPath: output.appendingPathComponent($0).path)
+        })
+      {
         lock.withLock {
-          shared.sizes[job.sha] = cached
+          shared.published[key] = cached
+          shared.media[job.sha] = cached
           shared.reused += 1
+          shared.done += 1
+          progress(shared.done, ordered.count, shared.mediaSeconds)
         }
+        return
+      }
+      if settings.isCancelled() {
+        lock.withLock { shared.cancelled = true }
         return
       }
       do {
         try FileManager.default.createDirectory(
           at: output.appendingPathComponent("media/\(job.sha.prefix(2))"), withIntermediateDirectories: true)
-        let made = try Imaging.derivatives(
-          of: archive.storedFileURL(sha256: job.sha).path, widths: Exporter.widths, maxPixels: job.maxPixels,
-          isPDF: job.isPDF
-        ) { width in
-          let name = names.first { $0.0 == width }!
-          return (output.appendingPathComponent(name.1).path, output.appendingPathComponent(name.2).path)
-        }
-        let sizes = made.map { derivative in
-          let name = names.first { $0.0 == derivative.requestedWidth }!
-          return PublishedMedia.Size(width: derivative.width, height: derivative.height, webp: name.1, jpeg: name.2)
-        }
+        let (made, seconds) = try make(job, sandbox: sandbox)
         lock.withLock {
-          shared.sizes[job.sha] = sizes
+          shared.published[key] = made
+          shared.media[job.sha] = made
           shared.made += 1
+          shared.mediaSeconds += seconds
         }
+      } catch MediaToolError.cancelled {
+        lock.withLock { shared.cancelled = true }
       } catch {
+        removePartialOutputs(of: job.sha)
         lock.withLock {
           shared.failures.append(
             .init(exhibition: job.owner.exhibition, id: job.owner.id, file: job.owner.file, message: "\(error)"))
         }
       }
-    }
-    for (sha, sizes) in shared.sizes {
-      // A small image gives the same width twice; the page lists each width once.
-      var seenWidths = Set<Int>()
-      let ascending = sizes.sorted { ($0.width, $0.jpeg) < ($1.width, $1.jpeg) }.filter {
-        seenWidths.insert($0.width).inserted
+      lock.withLock {
+        shared.done += 1
+        progress(shared.done, ordered.count, shared.mediaSeconds)
       }
-      outcome.media[sha, default: PublishedMedia()].sizes = ascending
-      for size in sizes {
-        outcome.files[size.webp] = "derived:\(sha):webp:\(size.width)x\(size.height)"
-        outcome.files[size.jpeg] = "derived:\(sha):jpeg:\(size.width)x\(size.height)"
+    }
+    if shared.cancelled { throw ExportError.interrupted }
+    for (sha, media) in shared.media { outcome.media[sha] = media }
+    for media in outcome.media.values {
+      for size in media.sizes + media.pages.flatMap({ $0 }) {
+        outcome.files[size.webp] = "derived:\(size.webp)"
+        outcome.files[size.jpeg] = "derived:\(size.jpeg)"
         outcome.sizes[size.jpeg] = [size.width, size.height]
       }
+      if let rendition = media.rendition { outcome.files[rendition] = "derived:\(rendition)" }
     }
+    outcome.published = shared.published
     outcome.made = shared.made
     outcome.reused = shared.reused
+    outcome.mediaSeconds = shared.mediaSeconds
     outcome.failures = shared.failures.sorted { ($0.exhibition, $0.id, $0.file) < ($1.exhibition, $1.id, $1.file) }
     return outcome
   }
 
-  /// Copies a stored original into the site once; an existing copy of the same size stays.
-  private func copyOriginal(_ source: URL, to path: String) {
-    let target = output.appendingPathComponent(path)
-    let fileManager = FileManager.default
-    if let a = try? fileManager.attributesOfItem(atPath: target.path)[.size] as? NSNumber,
-      let b = try? fileManager.attributesOfItem(atPath: source.path)[.size] as? NSNumber, a == b
-    {
-      return
+  func readText(_ source: URL) -> PublishedMedia {
+    var media = PublishedMedia(kind: .text)
+    if let handle = FileHandle(forReadingAtPath: source.path) {
+      let data = (try? handle.read(upToCount: Self.textLimit + 1)) ?? Data()
+      try? handle.close()
+      media.text = String(decoding: data.prefix(Self.textLimit), as: UTF8.self)
+      media.textTruncated = data.count > Self.textLimit
     }
-    try? fileManager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-    let temporary = target.deletingLastPathComponent().appendingPathComponent(
-      ".partial-\(getpid())-\(target.lastPathComponent)")
-    try? fileManager.removeItem(at: temporary)
-    do {
-      try fileManager.copyItem(at: source, to: temporary)
-      chmod(temporary.path, 0o644)
-      _ = rename(temporary.path, target.path)
-    } catch {
-      try? fileManager.removeItem(at: temporary)
+    return media
+  }
+
+  // MARK: Making
+
+  /// The derivatives of one stored file, and the seconds of media it transcoded.
+  func make(_ job: Job, sandbox: Sandbox) throws -> (PublishedMedia, Double) {
+    let source = archive.storedFileURL(sha256: job.sha).path
+    let base = "media/\(job.sha.prefix(2))/\(job.sha)"
+    // Outputs are made in a private folder inside the site (swept if a run is killed), then
+    // renamed into place: a later export never finds half a file under a published name.
+    let folder = try PrivateFolder(in: output.path, prefix: ".partial-media-")
+    switch Self.family(job.type) {
+    case .video:
+      let facts = try sandbox.probe(source, workingFolder: folder.path)
+      if facts.video == nil, facts.audio != nil { return try audio(source, facts, base, folder, sandbox) }
+      return try video(source, facts, base, folder, sandbox)
+    case .audio:
+      let facts = try sandbox.probe(source, workingFolder: folder.path)
+      return try audio(source, facts, base, folder, sandbox)
+    case .pdf:
+      return (try pdf(source, base, folder, sandbox), 0)
+    default:
+      if job.type == "image/webp", Self.mayBeAnimated(source, type: job.type) {
+        return (try animatedWebP(source, job, base), 0)
+      }
+      if Self.mayBeAnimated(source, type: job.type) {
+        let facts = try sandbox.probe(source, workingFolder: folder.path, countPackets: true)
+        if let frames = facts.video?.packets, frames > 1 {
+          return try animation(source, facts, base, folder, sandbox)
+        }
+      }
+      var media = PublishedMedia(kind: .image)
+      media.sizes = try images(of: source, maxPixels: job.maxPixels, base: base)
+      return (media, 0)
     }
+  }
+
+  func video(_ source: String, _ facts: MediaFacts, _ base: String, _ folder: PrivateFolder, _ sandbox: Sandbox)
+    throws -> (PublishedMedia, Double)
+  {
+    guard facts.video != nil else { throw MediaToolError.unreadable }
+    var media = PublishedMedia(kind: .video)
+    media.sizes = try poster(source, facts, base + "-poster", folder, sandbox)
+    try sandbox.run(
+      VideoRendition(maxSide: settings.videoMaxSide, hasAudio: facts.audio != nil), input: source,
+      demuxer: facts.demuxer, folder: folder.path)
+    let name = "\(base)-\(settings.videoMaxSide).mp4"
+    try publish(folder.file(VideoRendition.output), as: name)
+    media.rendition = name
+    return (media, facts.duration ?? 0)
+  }
+
+  /// A frame that is not black: at 10% of the duration, then further on while nearly black;
+  /// the brightest tried when all are dark.
+  func poster(_ source: String, _ facts: MediaFacts, _ base: String, _ folder: PrivateFolder, _ sandbox: Sandbox)
+    throws -> [PublishedMedia.Size]
+  {
+    let duration = facts.duration ?? facts.video?.duration ?? 0
+    var best: (brightness: Double, path: String)?
+    for (attempt, fraction) in [0.1, 0.3, 0.5, 0.7, 0.0].enumerated() {
+      let frameFolder = folder.file("poster-\(attempt)")
+      try FileManager.default.createDirectory(atPath: frameFolder, withIntermediateDirectories: true)
+      try sandbox.run(
+        PosterFrame(at: duration * fraction, maxSide: settings.videoMaxSide), input: source, demuxer: facts.demuxer,
+        folder: frameFolder)
+      guard let brightness = PosterFrame.meanBrightness(in: frameFolder),
+        FileManager.default.fileExists(atPath: frameFolder + "/" + PosterFrame.output)
+      else { continue }
+      if best == nil || brightness > best!.brightness {
+        best = (brightness, frameFolder + "/" + PosterFrame.output)
+      }
+      if brightness >= 24 { break }
+    }
+    guard let best else { throw MediaToolError.unreadable }
+    return try images(of: best.path, maxPixels: 100_000_000, base: base)
+  }
+
+  func audio(_ source: String, _ facts: MediaFacts, _ base: String, _ folder: PrivateFolder, _ sandbox: Sandbox)
+    throws -> (PublishedMedia, Double)
+  {
+    guard facts.audio != nil else { throw MediaToolError.unreadable }
+    var media = PublishedMedia(kind: .audio)
+    try sandbox.run(Waveform(), input: source, demuxer: facts.demuxer, folder: folder.path)
+    media.sizes = try images(of: folder.file(Waveform.output), maxPixels: 100_000_000, base: base + "-wave")
+    try sandbox.run(AudioRendition(), input: source, demuxer: facts.demuxer, folder: folder.path)
+    let name = base + ".m4a"
+    try publish(folder.file(AudioRendition.output), as: name)
+    media.rendition = name
+    return (media, facts.duration ?? 0)
+  }
+
+  func animation(_ source: String, _ facts: MediaFacts, _ base: String, _ folder: PrivateFolder, _ sandbox: Sandbox)
+    throws -> (PublishedMedia, Double)
+  {
+    var media = PublishedMedia(kind: .animation)
+    let stillFolder = folder.file("still")
+    try FileManager.default.createDirectory(atPath: stillFolder, withIntermediateDirectories: true)
+    try sandbox.run(
+      PosterFrame(at: 0, maxSide: settings.videoMaxSide), input: source, demuxer: facts.demuxer, folder: stillFolder)
+    media.sizes = try images(of: stillFolder + "/" + PosterFrame.output, maxPixels: 100_000_000, base: base)
+    try sandbox.run(
+      AnimationRendition(maxSide: settings.videoMaxSide), input: source, demuxer: facts.demuxer, folder: folder.path)
+    let name = "\(base)-anim-\(settings.videoMaxSide).mp4"
+    try publish(folder.file(AnimationRendition.output), as: name)
+    media.rendition = name
+    return (media, facts.duration ?? 0)
+  }
+
+  /// An animated WebP stays one, re-encoded by libvips (its loader is trusted; ffmpeg cannot
+  /// decode animated WebP), with its first frame as the still.
+  func animatedWebP(_ source: String, _ job: Job, _ base: String) throws -> PublishedMedia {
+    var media = PublishedMedia(kind: .animation)
+    media.sizes = try images(of: source, maxPixels: job.maxPixels, base: base)
+    let name = "\(base)-anim-\(settings.videoMaxSide).webp"
+    _ = try Imaging.animatedWebP(
+      of: source, maxSide: settings.videoMaxSide, maxPixels: job.maxPixels,
+      to: output.appendingPathComponent(name).path)
+    media.rendition = name
+    return media
+  }
+
+  /// Pages as images (poppler in the sandbox renders, libvips only reads its PNGs); the PDF
+  /// itself only once qpdf has rebuilt it without its metadata.
+  func pdf(_ source: String, _ base: String, _ folder: PrivateFolder, _ sandbox: Sandbox) throws -> PublishedMedia {
+    var media = PublishedMedia(kind: .pdf)
+    let count = try sandbox.pdfPageCount(source, workingFolder: folder.path)
+    guard count > 0 else { throw MediaToolError.unreadable }
+    try sandbox.run(
+      PDFPages(maxPages: min(count, settings.pdfPages), dpi: settings.pdfDPI), input: source, folder: folder.path)
+    let pages = PDFPages.pages(in: folder.path)
+    guard !pages.isEmpty else { throw MediaToolError.unreadable }
+    for (index, page) in pages.enumerated() {
+      media.pages.append(try images(of: page, maxPixels: 100_000_000, base: "\(base)-p\(index + 1)"))
+    }
+    media.sizes = media.pages[0]
+    if (try? sandbox.run(StripPDFMetadata(), input: source, folder: folder.path)) != nil {
+      let name = base + ".pdf"
+      try publish(folder.file(StripPDFMetadata.output), as: name)
+      media.rendition = name
+    }
+    return media
+  }
+
+  /// WebP and JPEG at each width, smallest first, each width once.
+  func images(of source: String, maxPixels: Int, base: String) throws -> [PublishedMedia.Size] {
+    let made = try Imaging.derivatives(of: source, widths: Exporter.widths, maxPixels: maxPixels) { width in
+      (
+        output.appendingPathComponent("\(base)-\(width).webp").path,
+        output.appendingPathComponent("\(base)-\(width).jpg").path
+      )
+    }
+    // A small picture gives the same width twice; the page lists each width once and the
+    // site keeps no file it does not list.
+    var seenWidths = Set<Int>()
+    var kept: [PublishedMedia.Size] = []
+    for derivative in made.sorted(by: { ($0.width, $0.requestedWidth) < ($1.width, $1.requestedWidth) }) {
+      let size = PublishedMedia.Size(
+        width: derivative.width, height: derivative.height, webp: "\(base)-\(derivative.requestedWidth).webp",
+        jpeg: "\(base)-\(derivative.requestedWidth).jpg")
+      if seenWidths.insert(derivative.width).inserted {
+        kept.append(size)
+      } else {
+        for name in [size.webp, size.jpeg] { unlink(output.appendingPathComponent(name).path) }
+      }
+    }
+    return kept
+  }
+
+  /// A file that failed publishes nothing: whatever of it was already in place (a poster made
+  /// before its transcode ran out of time) goes, so no file outlives the manifest's record.
+  func removePartialOutputs(of sha: String) {
+    let folder = output.appendingPathComponent("media/\(sha.prefix(2))")
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix(sha) {
+      unlink(folder.appendingPathComponent(name).path)
+    }
+  }
+
+  /// Moves a finished file from the private folder to its published name, atomically.
+  func publish(_ made: String, as name: String) throws {
+    let target = output.appendingPathComponent(name).path
+    chmod(made, 0o644)
+    guard rename(made, target) == 0 else {
+      throw ExportError.output("Salon cannot write \(target): \(String(cString: strerror(errno))).")
+    }
+  }
+
+  /// GIFs, PNGs with an animation control chunk before their image data, and WebPs whose
+  /// extended header says "animation" (bounded header reads); the probe then counts GIF and PNG
+  /// frames.
+  static func mayBeAnimated(_ path: String, type: String) -> Bool {
+    if type == "image/gif" { return true }
+    guard type == "image/png" || type == "image/webp", let handle = FileHandle(forReadingAtPath: path) else {
+      return false
+    }
+    defer { try? handle.close() }
+    let head = [UInt8]((try? handle.read(upToCount: 64 * 1024)) ?? Data())
+    if type == "image/webp" {
+      // RIFF, size, WEBP, then a VP8X chunk whose flags byte has the animation bit.
+      return head.count >= 21 && head[12..<16].elementsEqual("VP8X".utf8) && head[20] & 0x02 != 0
+    }
+    let actl = Array("acTL".utf8)
+    let idat = Array("IDAT".utf8)
+    var index = 8
+    while index + 8 <= head.count {
+      let length = head[index..<index + 4].reduce(0) { $0 << 8 | Int($1) }
+      let name = Array(head[index + 4..<index + 8])
+      if name == actl { return true }
+      if name == idat || length > head.count { return false }
+      index += 12 + length
+    }
+    return false
   }
 }
 
 private final class SharedOutcome: @unchecked Sendable {
-  var sizes: [String: [PublishedMedia.Size]] = [:]
+  var media: [String: PublishedMedia] = [:]
+  var published: [String: PublishedMedia] = [:]
   var made = 0
   var reused = 0
+  var done = 0
+  var mediaSeconds = 0.0
+  var cancelled = false
   var failures: [ExportReport.Failure] = []
 }

@@ -48,7 +48,7 @@ struct PageRenderer {
   func common(root: String, title: String, exhibition: SiteModel.ExhibitionModel? = nil) -> [String: TemplateValue] {
     var context: [String: TemplateValue] = [
       "root": .text(root), "pageTitle": .text(title), "csp": .text(Self.contentSecurityPolicy),
-      "siteTitle": .text("Exhibition archive"), "exhibition": .null,
+      "siteTitle": .text(model.siteTitle), "exhibition": .null,
     ]
     if let exhibition { context["exhibition"] = exhibitionSummary(exhibition, root: root) }
     return context
@@ -59,7 +59,7 @@ struct PageRenderer {
     for exhibition in model.exhibitions {
       years[exhibition.exhibition.year, default: []].append(exhibitionSummary(exhibition, root: ""))
     }
-    var context = common(root: "", title: "Exhibition archive")
+    var context = common(root: "", title: model.siteTitle)
     context["years"] = .list(
       years.keys.sorted(by: >).map { year in .object(["year": .text(String(year)), "exhibitions": .list(years[year]!)])
       })
@@ -193,33 +193,58 @@ struct PageRenderer {
     let label =
       primary ? work.title : "Supplementary \(file.number.map(String.init) ?? "")".trimmingCharacters(in: .whitespaces)
     var item: [String: TemplateValue] = [
-      "isImage": .bool(false), "isAudio": .bool(false), "isVideo": .bool(false), "isPDF": .bool(false),
-      "isText": .bool(false), "label": .text(label), "image": .null, "src": .null, "type": .text(file.type),
-      "text": .null, "truncated": .bool(m.textTruncated),
-      "width": file.width.map { .text(String($0)) } ?? .null, "height": file.height.map { .text(String($0)) } ?? .null,
+      "isImage": .bool(false), "isAudio": .bool(false), "isVideo": .bool(false), "isAnimation": .bool(false),
+      "isAnimatedImage": .bool(false),
+      "isPDF": .bool(false), "isText": .bool(false), "label": .text(label), "image": .null, "src": .null,
+      "poster": .null, "pages": .list([]), "text": .null, "truncated": .bool(m.textTruncated), "width": .null,
+      "height": .null,
     ]
+    // The picture's own size gives the player its shape before the video loads.
+    if let largest = m.sizes.last {
+      item["poster"] = .text(root + largest.jpeg)
+      item["width"] = .text(String(largest.width))
+      item["height"] = .text(String(largest.height))
+    }
     let altText = primary ? alt(work) : "\(label) of \(work.title)"
-    if file.type.hasPrefix("image/") {
+    switch m.kind {
+    case .image:
       guard !m.sizes.isEmpty else { return nil }
       item["isImage"] = .bool(true)
       item["image"] = image(m, root: root, alt: altText, sizes: "(min-width: 60rem) 60rem, 100vw")
-    } else if file.type.hasPrefix("audio/"), let original = m.original {
+    case .video, .animation:
+      guard let rendition = m.rendition else { return nil }
+      if rendition.hasSuffix(".webp") {
+        item["isAnimatedImage"] = .bool(true)
+        item["alt"] = .text(altText)
+      } else {
+        item[m.kind == .video ? "isVideo" : "isAnimation"] = .bool(true)
+      }
+      item["src"] = .text(root + rendition)
+    case .audio:
+      guard let rendition = m.rendition else { return nil }
       item["isAudio"] = .bool(true)
-      item["src"] = .text(root + original)
-    } else if file.type.hasPrefix("video/"), let original = m.original {
-      item["isVideo"] = .bool(true)
-      item["src"] = .text(root + original)
-    } else if file.type == "application/pdf", let original = m.original {
-      item["isPDF"] = .bool(true)
-      item["src"] = .text(root + original)
+      item["src"] = .text(root + rendition)
       item["image"] =
         m.sizes.isEmpty
-        ? .null : image(m, root: root, alt: "First page of \(label)", sizes: "(min-width: 40rem) 30rem, 100vw")
-    } else if let text = m.text {
+        ? .null : image(m, root: root, alt: "Waveform of \(label)", sizes: "(min-width: 60rem) 60rem, 100vw")
+    case .pdf:
+      guard !m.pages.isEmpty else { return nil }
+      item["isPDF"] = .bool(true)
+      item["src"] = m.rendition.map { .text(root + $0) } ?? .null
+      item["pages"] = .list(
+        m.pages.enumerated().map { index, sizes in
+          var page = PublishedMedia()
+          page.sizes = sizes
+          return .object([
+            "image": image(
+              page, root: root, alt: "Page \(index + 1) of \(label)", sizes: "(min-width: 60rem) 60rem, 100vw"),
+            "number": .text(String(index + 1)),
+          ])
+        })
+    case .text:
+      guard let text = m.text else { return nil }
       item["isText"] = .bool(true)
       item["text"] = .text(text)
-    } else {
-      return nil
     }
     return .object(item)
   }
@@ -243,7 +268,8 @@ struct PageRenderer {
       d.previouslyPublished == .yes ? d.priorVenue?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty : nil
     context["work"] = .object([
       "title": .text(work.title), "artists": d.artists.map(TemplateValue.text) ?? .null,
-      "medium": .text(shown.medium.label),
+      // The medium as the artist declared it, linking to its category's filter.
+      "medium": .text(d.medium?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty ?? shown.medium.label),
       "mediumURL": .text(e.mediums.count > 1 ? "../medium-\(shown.medium.slug).html" : "../index.html"),
       "statement": .list(paragraphs(d.statement ?? "")),
       "aiUse": .text(aiLabel), "aiStatement": .list(paragraphs(d.aiStatement ?? "")),

@@ -112,10 +112,12 @@ extension Theme {
 public enum ExportError: Error, Equatable, CustomStringConvertible {
   case theme(String)
   case output(String)
+  case interrupted
 
   public var description: String {
     switch self {
     case .theme(let message), .output(let message): return message
+    case .interrupted: return "The export was stopped; run it again to finish (what is done is kept)."
     }
   }
 }

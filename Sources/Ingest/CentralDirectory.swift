@@ -27,13 +27,18 @@ struct CentralDirectory {
   /// Where the central directory starts: no entry's data may reach past it.
   var offset: Int
 
-  static func read(_ file: RandomAccessFile, maximumEntries: Int) throws -> CentralDirectory {
+  /// Numbers in the records are the zip's own: every sum of them is checked, and a sum past
+  /// Int's range is a damaged table of contents, never a trap.
+  static func read(_ file: RandomAccessFile, maximumEntries: Int, cancellation: Cancellation) throws
+    -> CentralDirectory
+  {
     let tailLength = min(file.size, 22 + 65_535)
     let tailStart = file.size - tailLength
     let tail = file.read(at: tailStart, count: tailLength)
     var eocd: Int?
     var index = tail.count - 22
     while index >= 0 {
+      if index % 4096 == 0 { try cancellation.check() }
       if tail[index] == 0x50, tail[index + 1] == 0x4B, tail[index + 2] == 0x05, tail[index + 3] == 0x06,
         let commentLength = tail.uint16LE(index + 20), index + 22 + commentLength <= tail.count
       {
@@ -64,10 +69,12 @@ struct CentralDirectory {
       (total, size, offset) = (t, s, o)
       directoryEnd = recordOffset
     }
-    guard offset + size == directoryEnd else {
+    let (end, overflow) = offset.addingReportingOverflow(size)
+    guard !overflow, end == directoryEnd else {
       throw Failure.inconsistent("its table of contents is not where the end record says")
     }
-    guard total <= maximumEntries * 4 + 64, size <= 64 * 1024 * 1024 else {
+    let plausibleEntries = maximumEntries.clampedMultiple(4).clampedSum(64)
+    guard total <= plausibleEntries, size <= 64 * 1024 * 1024 else {
       throw Failure.inconsistent("its table of contents is implausibly large")
     }
     let bytes = file.read(at: offset, count: size)
@@ -75,6 +82,7 @@ struct CentralDirectory {
     var entries: [Entry] = []
     var cursor = 0
     while cursor < bytes.count {
+      try cancellation.check()
       guard bytes.uint32LE(cursor) == 0x0201_4B50, let made = bytes.uint16LE(cursor + 4),
         let flags = bytes.uint16LE(cursor + 8), let method = bytes.uint16LE(cursor + 10),
         var compressed = bytes.uint32LE(cursor + 20), var uncompressed = bytes.uint32LE(cursor + 24),
@@ -106,22 +114,23 @@ struct CentralDirectory {
           uncompressedSize: uncompressed, localHeaderOffset: localOffset,
           unixFileType: isUnix ? (external >> 16) & 0xF000 : 0))
       cursor += 46 + nameLength + extraLength + commentLength
-      guard entries.count <= maximumEntries * 4 + 64 else { break }
+      guard entries.count <= plausibleEntries else { break }
     }
     guard entries.count == total else {
       throw Failure.inconsistent("its table of contents lists \(entries.count) files but its end record says \(total)")
     }
     let directory = CentralDirectory(entries: entries, offset: offset)
-    try directory.checkLocalHeaders(file)
+    try directory.checkLocalHeaders(file, cancellation: cancellation)
     return directory
   }
 
   /// Every entry must point at a local header with the same name, and no two entries' bytes may
   /// overlap (the trick behind non-recursive zip bombs).
-  private func checkLocalHeaders(_ file: RandomAccessFile) throws {
+  private func checkLocalHeaders(_ file: RandomAccessFile, cancellation: Cancellation) throws {
     var spans: [(start: Int, end: Int, name: String)] = []
     var localNames: [[UInt8]] = []
     for entry in entries {
+      try cancellation.check()
       let header = file.read(at: entry.localHeaderOffset, count: 30)
       guard header.uint32LE(0) == 0x0403_4B50, let nameLength = header.uint16LE(26),
         let extraLength = header.uint16LE(28)
@@ -129,7 +138,12 @@ struct CentralDirectory {
         throw Failure.inconsistent("its table of contents points at no file for \"\(entry.name)\"")
       }
       localNames.append(file.read(at: entry.localHeaderOffset + 30, count: nameLength))
-      let dataEnd = entry.localHeaderOffset + 30 + nameLength + extraLength + entry.compressedSize
+      // The header was read, so its offset is inside the file; the declared size may be anything.
+      let (dataEnd, overflow) = (entry.localHeaderOffset + 30 + nameLength + extraLength)
+        .addingReportingOverflow(entry.compressedSize)
+      guard !overflow else {
+        throw Failure.inconsistent("\"\(entry.name)\" declares more data than any zip can hold")
+      }
       spans.append((entry.localHeaderOffset, dataEnd, entry.name))
     }
     // Overlaps first: a zip bomb's extra records name files that have no local header of their own.
@@ -143,5 +157,18 @@ struct CentralDirectory {
     for (entry, localName) in zip(entries, localNames) where localName != entry.nameBytes {
       throw Failure.inconsistent("\"\(entry.name)\" has another name in its table of contents")
     }
+  }
+}
+
+extension Int {
+  /// `self + other`, or Int.max when that does not fit: for limits built from settings.
+  func clampedSum(_ other: Int) -> Int {
+    let (sum, overflow) = addingReportingOverflow(other)
+    return overflow ? (other < 0 ? Int.min : Int.max) : sum
+  }
+  /// `self × factor`, or Int.max when that does not fit (for non-negative numbers).
+  func clampedMultiple(_ factor: Int) -> Int {
+    let (product, overflow) = multipliedReportingOverflow(by: factor)
+    return overflow ? Int.max : product
   }
 }

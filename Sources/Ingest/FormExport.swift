@@ -56,12 +56,15 @@ public struct FormExport: Sendable {
   /// The rows by the keys a zip is matched on, so matching a zip costs the same for ten rows or
   /// a hundred thousand.
   private var index: RowIndex
+  /// What separated the fields: detected from the header line unless the organiser forced one.
+  public var delimiter: CSVReader.Delimiter = .comma
 
-  public init(headers: [String], mapping: [Field: String], rows: [Row]) {
+  public init(headers: [String], mapping: [Field: String], rows: [Row], delimiter: CSVReader.Delimiter = .comma) {
     self.headers = headers
     self.mapping = mapping
     self.rows = rows
     self.index = RowIndex(rows)
+    self.delimiter = delimiter
   }
 
   /// Row positions by the file name a row names (lowercased, last path component), by its id
@@ -85,14 +88,24 @@ public struct FormExport: Sendable {
     }
   }
 
-  public static func load(path: String, explicitColumns: [String: String] = [:]) throws -> FormExport {
+  /// - Parameter delimiter: forces one; nil detects it from the header line.
+  public static func load(
+    path: String, explicitColumns: [String: String] = [:], delimiter: CSVReader.Delimiter? = nil
+  ) throws -> FormExport {
     guard let data = FileManager.default.contents(atPath: path) else { throw Problem.unreadable(path) }
-    return try parse(data, explicitColumns: explicitColumns)
+    return try parse(data, explicitColumns: explicitColumns, delimiter: delimiter)
   }
 
-  public static func parse(_ data: Data, explicitColumns: [String: String] = [:]) throws -> FormExport {
+  public static func parse(
+    _ data: Data, explicitColumns: [String: String] = [:], delimiter forced: CSVReader.Delimiter? = nil
+  ) throws -> FormExport {
     let records: [CSVReader.Record]
-    do { records = try CSVReader.records(from: data) } catch let error as CSVReader.Malformed {
+    let delimiter: CSVReader.Delimiter
+    do {
+      let text = try CSVReader.text(of: data)
+      delimiter = forced ?? CSVReader.detectDelimiter(in: text)
+      records = try CSVReader.records(from: text, delimiter: delimiter)
+    } catch let error as CSVReader.Malformed {
       throw Problem.malformed(error)
     }
     guard let header = records.first,
@@ -131,7 +144,8 @@ public struct FormExport: Sendable {
         line.unicodeScalars.map { $0.properties.generalCategory == .control ? "\u{FFFD}" : Character($0) })
       throw Problem.noRows(firstLine: line, recognised: !columns.isEmpty)
     }
-    return FormExport(headers: headers, mapping: columns.mapValues { headers[$0] }, rows: rows)
+    return FormExport(
+      headers: headers, mapping: columns.mapValues { headers[$0] }, rows: rows, delimiter: delimiter)
   }
 
   /// Lowercase letters and digits only: "Submission ID" and "submission_id" compare equal.

@@ -9,20 +9,25 @@ struct Inflater {
   private var bitCount = 0
   private var output: [UInt8] = []
   private let limit: Int
+  private let cancellation: Cancellation
+  /// Symbols decoded since the last look at `cancellation`.
+  private var sinceCheck = 0
 
   /// Decodes a zlib stream (RFC 1950 header, then DEFLATE); the checksum is not verified.
-  static func inflateZlib(_ data: [UInt8], limit: Int) throws -> [UInt8] {
+  /// Throws `Failure` for a bad stream and `Interrupted` when cancelled.
+  static func inflateZlib(_ data: [UInt8], limit: Int, cancellation: Cancellation = .never) throws -> [UInt8] {
     guard data.count >= 2, data[0] & 0x0F == 8, (Int(data[0]) << 8 | Int(data[1])) % 31 == 0 else {
       throw Failure.malformed
     }
-    var inflater = Inflater(input: data, start: 2, limit: limit)
+    var inflater = Inflater(input: data, start: 2, limit: limit, cancellation: cancellation)
     return try inflater.run()
   }
 
-  private init(input: [UInt8], start: Int, limit: Int) {
+  private init(input: [UInt8], start: Int, limit: Int, cancellation: Cancellation) {
     self.input = input
     self.position = start
     self.limit = limit
+    self.cancellation = cancellation
   }
 
   private mutating func bits(_ count: Int) throws -> Int {
@@ -88,6 +93,7 @@ struct Inflater {
   private mutating func run() throws -> [UInt8] {
     var last = 0
     repeat {
+      try cancellation.check()
       last = try bits(1)
       switch try bits(2) {
       case 0: try stored()
@@ -146,6 +152,11 @@ struct Inflater {
 
   private mutating func codes(_ literals: Huffman, _ distances: Huffman) throws {
     while true {
+      sinceCheck += 1
+      if sinceCheck == 1 << 16 {
+        sinceCheck = 0
+        try cancellation.check()
+      }
       let symbol = try decode(literals)
       if symbol < 256 {
         guard output.count < limit else { throw Failure.tooLarge }

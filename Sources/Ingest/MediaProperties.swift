@@ -8,19 +8,24 @@ struct MediaProperties: Equatable {
   var pages: Int?
 }
 
+/// Every number read from a header is the file's own: sums that locate the next box or chunk are
+/// checked, so a hostile size ends the walk instead of trapping.
 enum MediaInspector {
-  static func properties(of file: RandomAccessFile, type: DetectedType) -> MediaProperties {
+  static func properties(of file: RandomAccessFile, type: DetectedType, cancellation: Cancellation) throws
+    -> MediaProperties
+  {
     switch type.mediaType {
     case "image/png": return pngSize(file)
-    case "image/jpeg": return jpegSize(file)
+    case "image/jpeg": return try jpegSize(file, cancellation: cancellation)
     case "image/gif": return gifSize(file)
     case "image/webp": return webpSize(file)
     case "image/tiff": return tiffSize(file)
     case "image/bmp": return bmpSize(file)
-    case "audio/wav": return wavDuration(file)
+    case "audio/wav": return try wavDuration(file, cancellation: cancellation)
     case "audio/flac": return flacDuration(file)
-    case "video/mp4", "video/quicktime", "audio/mp4": return isoMediaProperties(file)
-    case "application/pdf": return MediaProperties(pages: PDFPageCounter.pageCount(of: file))
+    case "video/mp4", "video/quicktime", "audio/mp4": return try isoMediaProperties(file, cancellation: cancellation)
+    case "application/pdf":
+      return MediaProperties(pages: try PDFPageCounter.pageCount(of: file, cancellation: cancellation))
     default: return MediaProperties()
     }
   }
@@ -65,10 +70,11 @@ enum MediaInspector {
   }
 
   /// Walks JPEG segments to the first start-of-frame marker, skipping EXIF and other data.
-  static func jpegSize(_ file: RandomAccessFile) -> MediaProperties {
+  static func jpegSize(_ file: RandomAccessFile, cancellation: Cancellation) throws -> MediaProperties {
     var offset = 2
     var guardCount = 0
     while offset + 4 <= file.size && guardCount < 10_000 {
+      try cancellation.check()
       guardCount += 1
       let marker = file.read(at: offset, count: 10)
       guard marker.count >= 4, marker[0] == 0xFF else { return MediaProperties() }
@@ -114,11 +120,12 @@ enum MediaInspector {
   }
 
   /// WAV: the data chunk's size over the byte rate from the fmt chunk.
-  static func wavDuration(_ file: RandomAccessFile) -> MediaProperties {
+  static func wavDuration(_ file: RandomAccessFile, cancellation: Cancellation) throws -> MediaProperties {
     var offset = 12
     var byteRate: Int?
     var steps = 0
     while offset + 8 <= file.size && steps < 1000 {
+      try cancellation.check()
       steps += 1
       let header = file.read(at: offset, count: 8)
       guard let id = header.ascii(0, 4), let size = header.uint32LE(4) else { break }
@@ -147,12 +154,13 @@ enum MediaInspector {
   }
 
   /// MP4 and QuickTime: duration from `moov/mvhd`, frame size from the first visual `tkhd`.
-  static func isoMediaProperties(_ file: RandomAccessFile) -> MediaProperties {
+  static func isoMediaProperties(_ file: RandomAccessFile, cancellation: Cancellation) throws -> MediaProperties {
     var result = MediaProperties()
-    func boxes(from start: Int, to end: Int, _ visit: (String, Int, Int) -> Bool) {
+    func boxes(from start: Int, to end: Int, _ visit: (String, Int, Int) throws -> Bool) throws {
       var offset = start
       var steps = 0
       while offset + 8 <= end && steps < 100_000 {
+        try cancellation.check()
         steps += 1
         let header = file.read(at: offset, count: 16)
         guard var size = header.uint32BE(0), let type = header.ascii(4, 4) else { return }
@@ -164,14 +172,16 @@ enum MediaInspector {
         } else if size == 0 {
           size = end - offset
         }
-        guard size >= headerLength, offset + size <= end else { return }
-        if !visit(type, offset + headerLength, offset + size) { return }
+        // A 64-bit box size may be anything; a box reaching past Int's range is damaged.
+        let (boxEnd, overflow) = offset.addingReportingOverflow(size)
+        guard size >= headerLength, !overflow, boxEnd <= end else { return }
+        if try !visit(type, offset + headerLength, boxEnd) { return }
         offset += size
       }
     }
-    boxes(from: 0, to: file.size) { type, start, end in
+    try boxes(from: 0, to: file.size) { type, start, end in
       guard type == "moov" else { return true }
-      boxes(from: start, to: end) { type, start, end in
+      try boxes(from: start, to: end) { type, start, end in
         if type == "mvhd" {
           let body = file.read(at: start, count: 32)
           guard let version = body.first else { return true }
@@ -183,7 +193,7 @@ enum MediaInspector {
             result.duration = Double(duration) / Double(scale)
           }
         } else if type == "trak" && result.width == nil {
-          boxes(from: start, to: end) { type, start, _ in
+          try boxes(from: start, to: end) { type, start, _ in
             guard type == "tkhd" else { return true }
             let body = file.read(at: start, count: 92)
             let base = body.first == 1 ? 88 : 76

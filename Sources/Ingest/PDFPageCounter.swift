@@ -5,16 +5,22 @@ enum PDFPageCounter {
   /// Larger PDFs are not read whole (peak memory stays bounded); their count is reported unknown.
   static let maximumBytes = 32 * 1024 * 1024
 
-  static func pageCount(of file: RandomAccessFile) -> Int? {
+  static func pageCount(of file: RandomAccessFile, cancellation: Cancellation) throws -> Int? {
     guard file.size <= maximumBytes else { return nil }
-    return pageCount(in: file.read(at: 0, count: file.size))
+    return try pageCount(in: file.read(at: 0, count: file.size), cancellation: cancellation)
   }
 
-  static func pageCount(in pdf: [UInt8]) -> Int? {
+  static func pageCount(in pdf: [UInt8], cancellation: Cancellation = .never) throws -> Int? {
     var tally = Tally()
-    tally.scan(pdf)
-    for stream in objectStreams(in: pdf) {
-      if let inflated = try? Inflater.inflateZlib(stream, limit: 16 * 1024 * 1024) { tally.scan(inflated) }
+    try tally.scan(pdf, cancellation: cancellation)
+    for stream in try objectStreams(in: pdf, cancellation: cancellation) {
+      let inflated: [UInt8]
+      do {
+        inflated = try Inflater.inflateZlib(stream, limit: 16 * 1024 * 1024, cancellation: cancellation)
+      } catch is Inflater.Failure {
+        continue
+      }
+      try tally.scan(inflated, cancellation: cancellation)
     }
     if let root = tally.largestPagesCount { return root }
     return tally.leaves > 0 ? tally.leaves : nil
@@ -24,10 +30,11 @@ enum PDFPageCounter {
     var largestPagesCount: Int?
     var leaves = 0
 
-    mutating func scan(_ bytes: [UInt8]) {
+    mutating func scan(_ bytes: [UInt8], cancellation: Cancellation) throws {
       let type = Array("/Type".utf8)
       var index = 0
       while let found = findBytes(type, in: bytes, from: index) {
+        try cancellation.check()
         index = found + type.count
         var cursor = skipSpace(bytes, index)
         guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "/") else { continue }
@@ -62,12 +69,13 @@ enum PDFPageCounter {
   }
 
   /// The raw contents of every `/Type /ObjStm` stream with `/FlateDecode`.
-  static func objectStreams(in pdf: [UInt8]) -> [[UInt8]] {
+  static func objectStreams(in pdf: [UInt8], cancellation: Cancellation) throws -> [[UInt8]] {
     var streams: [[UInt8]] = []
     let marker = Array("/ObjStm".utf8)
     let streamKeyword = Array("stream".utf8)
     var index = 0
     while let found = findBytes(marker, in: pdf, from: index), streams.count < 10_000 {
+      try cancellation.check()
       index = found + marker.count
       guard var start = findBytes(streamKeyword, in: pdf, from: index), start - found < 4096 else { continue }
       let dictionary = String(decoding: pdf[found..<start], as: UTF8.self)

@@ -5,6 +5,7 @@ import Foundation
 /// scripts and the README rely on; the messages are for artists and organisers.
 public enum ProblemCode: String, CaseIterable, Sendable {
   // The zip itself.
+  case notARegularFile = "not-a-regular-file"
   case notAZip = "not-a-zip"
   case zipTooLarge = "zip-too-large"
   case zipCorrupt = "zip-corrupt"
@@ -39,6 +40,7 @@ public enum ProblemCode: String, CaseIterable, Sendable {
   /// The one-line summary used in the README's table.
   public var summary: String {
     switch self {
+    case .notARegularFile: return "The path is a device, a pipe or a link to one, not an ordinary file."
     case .notAZip: return "The file is not a zip, or has data before the zip begins."
     case .zipTooLarge: return "The zip is over the call's size limit."
     case .zipCorrupt: return "The zip is damaged and cannot be read."

@@ -36,14 +36,15 @@ final class RandomAccessFile {
   }
 }
 
-/// Little- and big-endian integers out of byte arrays, nil when out of range.
+/// Little- and big-endian integers out of byte arrays, nil when out of range. Offsets may come
+/// from the file itself, so the range checks subtract instead of adding.
 extension Array where Element == UInt8 {
   func uint16LE(_ at: Int) -> Int? {
-    guard at >= 0, at + 2 <= count else { return nil }
+    guard at >= 0, at <= count - 2 else { return nil }
     return Int(self[at]) | Int(self[at + 1]) << 8
   }
   func uint32LE(_ at: Int) -> Int? {
-    guard at >= 0, at + 4 <= count else { return nil }
+    guard at >= 0, at <= count - 4 else { return nil }
     return Int(self[at]) | Int(self[at + 1]) << 8 | Int(self[at + 2]) << 16 | Int(self[at + 3]) << 24
   }
   func uint64LE(_ at: Int) -> Int? {
@@ -51,11 +52,11 @@ extension Array where Element == UInt8 {
     return low | high << 32
   }
   func uint16BE(_ at: Int) -> Int? {
-    guard at >= 0, at + 2 <= count else { return nil }
+    guard at >= 0, at <= count - 2 else { return nil }
     return Int(self[at]) << 8 | Int(self[at + 1])
   }
   func uint32BE(_ at: Int) -> Int? {
-    guard at >= 0, at + 4 <= count else { return nil }
+    guard at >= 0, at <= count - 4 else { return nil }
     return Int(self[at]) << 24 | Int(self[at + 1]) << 16 | Int(self[at + 2]) << 8 | Int(self[at + 3])
   }
   func uint64BE(_ at: Int) -> Int? {
@@ -63,7 +64,7 @@ extension Array where Element == UInt8 {
     return high << 32 | low
   }
   func ascii(_ at: Int, _ length: Int) -> String? {
-    guard at >= 0, at + length <= count else { return nil }
+    guard at >= 0, length >= 0, at <= count - length else { return nil }
     return String(decoding: self[at..<at + length], as: UTF8.self)
   }
 }

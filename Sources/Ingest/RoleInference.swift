@@ -17,6 +17,10 @@ enum RoleInference {
     var note: String?
   }
 
+  /// The largest supplementary number kept from a name; larger ones (up to Int.max and beyond,
+  /// in a hostile name) would overflow the numbering of the files that have none.
+  static let largestNumber = 999_999
+
   static func assign(_ files: [Candidate]) -> [Assignment] {
     let strip = commonFolder(files.map(\.path))
     var assignments = files.map { file -> Assignment in
@@ -57,15 +61,25 @@ enum RoleInference {
       .map(String.init)
     guard let last = words.last else { return Assignment(role: .other) }
 
-    let exact = isConventional(relative)
+    // An enclosing folder is accepted, but it is a drift the artist should hear about.
+    let exact = isConventional(original)
     func found(_ role: FileRole, _ number: Int? = nil, _ description: String) -> Assignment {
       let note =
         exact ? nil : "Took \"\(original)\" as \(description), though its name drifts from the call's convention."
       return Assignment(role: role, number: number, note: note)
     }
     let supplementaryWords: Set<String> = ["supplementary", "supplement", "supp", "supplemental"]
-    if let number = Int(last), words.count >= 2, supplementaryWords.contains(words[words.count - 2]) {
-      return found(.supplementary, number, "supplementary file \(number)")
+    if words.count >= 2, supplementaryWords.contains(words[words.count - 2]) {
+      if let number = Int(last), (0...largestNumber).contains(number) {
+        return found(.supplementary, number, "supplementary file \(number)")
+      }
+      if !last.isEmpty && last.allSatisfy({ $0.isASCII && $0.isNumber }) {
+        return Assignment(
+          role: .supplementary, number: nil,
+          note:
+            "Took \"\(original)\" as a supplementary file; its number is too large to keep, so it is numbered after the others."
+        )
+      }
     }
     if supplementaryWords.contains(last) { return found(.supplementary, nil, "a supplementary file") }
     let first = words[0]
@@ -75,15 +89,17 @@ enum RoleInference {
       return found(.description, nil, "the description")
     }
     if supplementaryWords.contains(first) {
-      return found(.supplementary, words.count > 1 ? Int(words[1]) : nil, "a supplementary file")
+      let number = words.count > 1 ? Int(words[1]).flatMap { (0...largestNumber).contains($0) ? $0 : nil } : nil
+      return found(.supplementary, number, "a supplementary file")
     }
     return Assignment(role: .other)
   }
 
-  /// `<name>_main.<ext>` and friends exactly as the call asks, at the top of the zip.
+  /// `<name>_main.<ext>` and friends exactly as the call asks, at the top of the zip; the call's
+  /// own placeholder left as a prefix (`artwork_X_main.pdf`) is a drift.
   static func isConventional(_ path: String) -> Bool {
     guard !path.contains("/"), !path.contains(" ") else { return false }
-    let pattern = #"^[^_][^ ]*_(main|video|description|supplementary_[0-9]+)\.[a-z0-9]+$"#
+    let pattern = #"^(?!artwork_)[^_][^ ]*_(main|video|description|supplementary_[0-9]+)\.[a-z0-9]+$"#
     return path.range(of: pattern, options: .regularExpression) != nil
   }
 }

@@ -5,7 +5,7 @@ import Jury
 import SampleContent
 import Zip
 
-/// Row 7: how every step an organiser of a large call runs grows from 1,000 to 100,000
+/// Row 8: how every step an organiser of a large call runs grows from 1,000 to 100,000
 /// submissions. Each step is the real `salon` command (the jury's scores, which jurors would
 /// send as sheets, go in through the Jury library as `salon jury import` would put them).
 extension Bench {
@@ -16,7 +16,7 @@ extension Bench {
   }
 
   mutating func growth(sizes: [Int]) throws {
-    say("7. growth: \(sizes.map(String.init).joined(separator: ", ")) submissions")
+    say("8. growth: \(sizes.map(String.init).joined(separator: ", ")) submissions")
     let loadBefore = loadAverage()
     let names = [
       "ingest with the form", "decide --all-accepted", "first export", "export, nothing changed",
@@ -67,7 +67,7 @@ extension Bench {
     let met = steps.allSatisfy { growthMet($0, sizes: sizes) }
     rows.append(
       row(
-        "7", "growth from \(sizes.first?.grouped ?? "") to \(sizes.last?.grouped ?? "") submissions (table below)",
+        "8", "growth from \(sizes.first?.grouped ?? "") to \(sizes.last?.grouped ?? "") submissions (table below)",
         "see table", "—", "—", "≤ 1.5x per submission, no-op export of 100,000 < 10 s, peak < 512 MB", met))
   }
 

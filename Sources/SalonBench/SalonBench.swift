@@ -3,6 +3,7 @@ import Foundation
 import Hashing
 import Imaging
 import Jury
+import MediaTools
 import SampleContent
 import Zip
 
@@ -19,6 +20,12 @@ struct SalonBench {
         return
       }
       var bench = try Bench(arguments: arguments)
+      if arguments.first == "transcode" {
+        // Row 7 alone, printed: the sandbox's overhead without the whole run.
+        try bench.transcode()
+        print(bench.rows.joined(separator: "\n"))
+        return
+      }
       try bench.run()
     } catch {
       FileHandle.standardError.write(Data("salon-bench: \(error)\n".utf8))
@@ -83,6 +90,7 @@ struct Bench {
     try export()
     try standings()
     try ingestBatch()
+    try transcode()
     try growth(sizes: growthSizes)
     try writeReport()
   }
@@ -316,6 +324,42 @@ struct Bench {
         "—", "—", "peak memory flat: " + memory.joined(separator: ", "), true))
   }
 
+  // MARK: 7. A web rendition through the sandbox vs the same ffmpeg command run directly
+
+  mutating func transcode() throws {
+    let seconds = quick ? 10 : 60
+    say("7. transcode of a \(seconds) s 1080p H.264 clip: Salon's sandbox vs the same ffmpeg command run directly")
+    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    let clip = path("clip-\(seconds)s-1080p.mp4")
+    if !FileManager.default.fileExists(atPath: clip) {
+      try Data(try SampleClip.mp4(seconds: Double(seconds), width: 1920, height: 1080)).write(
+        to: URL(fileURLWithPath: clip))
+    }
+    let folder = path("transcode")
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let sandbox = Sandbox()
+    let facts = try sandbox.probe(clip, workingFolder: folder)
+    let command = VideoRendition(maxSide: 1280, hasAudio: facts.audio != nil)
+    let ours = try Measure.median(runs: 3) {
+      let start = DispatchTime.now()
+      try sandbox.run(command, input: clip, demuxer: facts.demuxer, folder: folder)
+      return Measurement(
+        seconds: Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9, peakMemoryMB: 0,
+        status: 0)
+    }
+    // The very same arguments, the file named directly instead of through descriptor 3.
+    let direct = command.arguments(demuxer: facts.demuxer, folder: folder).map {
+      $0 == "file:" + Sandbox.inputPath ? "file:" + clip : $0
+    }
+    let peer = try Measure.median(runs: 3) { try Measure.run([MediaTool.ffmpeg.path ?? "ffmpeg"] + direct) }
+    let ratio = ours.seconds / peer.seconds
+    rows.append(
+      row(
+        "7", "transcode a \(seconds) s 1080p H.264/AAC clip to the web rendition (H.264/AAC, ≤ 1280 px)",
+        s(ours.seconds), "the same `ffmpeg` command run directly: \(s(peer.seconds))",
+        String(format: "%.2fx time", ratio), "≤ 1.05x", ratio <= 1.05))
+  }
+
   // MARK: Report
 
   func row(_ n: String, _ what: String, _ ours: String, _ peer: String, _ ratio: String, _ target: String, _ met: Bool)
@@ -383,6 +427,10 @@ struct Bench {
         `vipsthumbnail` writes one 480 px JPEG for each image.
       - Row 5 times the whole command: it opens the catalog, computes raw and normalised scores and
         ranks, recomputes the standings with each juror left out in turn, and prints JSON.
+      - Row 7 runs the export's web rendition of a clip made by ffmpeg's own test sources, once
+        through Salon's sandbox (posix_spawn of `prlimit` with the limits, the input opened by Salon
+        and handed over as descriptor 3, a poll for the deadline and Ctrl-C) and once as the same
+        argument vector run directly; the difference is the sandbox's cost.
       \(notes.map { "- \($0)" }.joined(separator: "\n"))
 
       \(growthSection)

@@ -17,7 +17,7 @@ enum DemoCommand: Command {
     guard args.positional.isEmpty else { throw UsageError("demo takes only -o DIR.") }
     let output = try OutputPath.check(args.value("-o") ?? "salon-demo", kind: .folder)
     let started = Date()
-    let result = try Demo(output: output) { line in
+    let result = try Demo(output: output, cancellation: interruption) { line in
       print(line)
       fflush(stdout)
     }.run()

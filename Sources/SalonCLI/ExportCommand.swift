@@ -2,10 +2,13 @@ import Catalog
 import Export
 import Foundation
 import Imaging
+import Ingest
+import MediaTools
 
 enum ExportCommand: Command {
   static let usage = """
-    Usage: salon export [-o DIR] [--theme DIR] [--prune | --clean] [--json] [--archive DIR]
+    Usage: salon export [-o DIR] [--theme DIR] [--prune | --clean] [--video-size PX]
+                        [--pdf-pages N] [--media-time-limit SECONDS] [--json] [--archive DIR]
 
     Writes the static gallery of every exhibition in the archive (default: ./gallery). A work
     appears when it is selected, its rights are granted and its authorship affirmed; the report
@@ -15,24 +18,48 @@ enum ExportCommand: Command {
       --theme DIR     A theme folder with Templates/ and/or Gallery/ overriding the default
       --prune         Remove the pages and images an earlier export made that this one does not
       --clean         Remove what an earlier export wrote, then export anew
+      --video-size PX Longest side of published videos and animations (default 1280)
+      --pdf-pages N   Pages of a PDF work shown as images (default 20)
+      --media-time-limit SECONDS
+                      Processor time ffmpeg, poppler or qpdf may spend on one file (default
+                      600); the clock allows twice that, and at least 30 s more
       --json          Print the report as JSON
     """
 
   static func run(_ arguments: [String]) throws {
     let args = try Arguments(
-      arguments, valued: archiveOptions.union(["-o", "--theme"]), flags: ["--clean", "--prune", "--json"])
+      arguments, valued: archiveOptions.union(["-o", "--theme", "--video-size", "--pdf-pages", "--media-time-limit"]),
+      flags: ["--clean", "--prune", "--json"])
     guard args.positional.isEmpty else { throw UsageError("export takes only options.") }
     let archive = try openArchive(args)
     let theme = try Theme(override: args.value("--theme").map { URL(fileURLWithPath: $0) })
     let output = try archive.checkOutputPath(args.value("-o") ?? "gallery", kind: .folder)
-    let progress = TerminalProgress("")
-    let report = try Exporter(archive: archive, theme: theme).export(
-      to: output, clean: args.has("--clean"), prune: args.has("--prune")
-    ) { stage, done, total in
-      progress.label = stage == "images" ? "works: making images" : "pages written"
-      progress.update(done, of: total, always: done == 0)
+    let seconds = try args.double("--media-time-limit") ?? 600
+    guard seconds > 0 else { throw UsageError("--media-time-limit takes a number of seconds above 0.") }
+    let showProgress = standardErrorIsTerminal
+    let settings = ExportSettings(
+      videoMaxSide: try args.int("--video-size") ?? 1280, pdfPages: try args.int("--pdf-pages") ?? 20,
+      // Processor time is what a spinning decoder burns, whatever else the machine is doing;
+      // the clock catches a tool that waits forever.
+      mediaLimits: SandboxLimits(
+        wallSeconds: max(seconds * 2, seconds + 30), cpuSeconds: Int(min(seconds, 1e6).rounded(.up))),
+      isCancelled: { interruption.isCancelled },
+      progress: { done, total, mediaSeconds in
+        guard showProgress else { return }
+        let media = mediaSeconds > 0 ? String(format: ", %.0f s of media transcoded", mediaSeconds) : ""
+        FileHandle.standardError.write(Data("\r\u{1B}[K[\(done)/\(total)] media files\(media)".utf8))
+      })
+    let report: ExportReport
+    do {
+      let pages = TerminalProgress("pages written", enabled: showProgress)
+      report = try Exporter(archive: archive, theme: theme, settings: settings).export(
+        to: output, clean: args.has("--clean"), prune: args.has("--prune")
+      ) { _, done, total in pages.update(done, of: total) }
+      if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    } catch {
+      if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+      throw error
     }
-    progress.clear()
     if args.has("--json") {
       try writeJSON(report)
       return
@@ -41,7 +68,7 @@ enum ExportCommand: Command {
       "Exported \(report.works) works in \(report.exhibitions.count) exhibition\(report.exhibitions.count == 1 ? "" : "s") to \(report.output)"
     )
     print(
-      "  \(report.pages) pages: \(report.written) files written, \(report.unchanged) unchanged, \(report.removed) removed; \(report.derivativesMade) images made, \(report.derivativesReused) reused."
+      "  \(report.pages) pages: \(report.written) files written, \(report.unchanged) unchanged, \(report.removed) removed; \(report.derivativesMade) media files made, \(report.derivativesReused) reused."
     )
     if report.kept > 0 {
       print(
@@ -57,7 +84,7 @@ enum ExportCommand: Command {
       }
     }
     if !report.failures.isEmpty {
-      print("Could not make images for:")
+      print("Could not publish:")
       for f in report.failures { print(TerminalText.visible("  \(f.exhibition)/\(f.id) \(f.file): \(f.message)")) }
     }
     print(

@@ -50,8 +50,11 @@ public enum SampleMedia {
   // MARK: PDF
 
   /// A PDF with `pages` pages of text. With `objectStreams`, the page tree sits in a compressed
-  /// object stream, as pdfTeX and modern Word write it.
-  public static func pdf(pages: Int, title: String = "Description", objectStreams: Bool = false) -> [UInt8] {
+  /// object stream, as pdfTeX and modern Word write it. With `author`, the document carries it
+  /// in its information dictionary (/Author) and in an XMP metadata stream, as word processors do.
+  public static func pdf(pages: Int, title: String = "Description", objectStreams: Bool = false, author: String? = nil)
+    -> [UInt8]
+  {
     var objects: [String] = []
     let pageIDs = (0..<pages).map { 4 + $0 * 2 }
     objects.append("<< /Type /Catalog /Pages 2 0 R >>")
@@ -63,6 +66,16 @@ public enum SampleMedia {
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents \(pageIDs[page] + 1) 0 R >>"
       )
       objects.append("<< /Length \(text.utf8.count) >>\nstream\n\(text)\nendstream")
+    }
+    var info = ""
+    if let author, !objectStreams {
+      let xmp = """
+        <?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>\(author)</dc:creator></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>
+        """
+      objects.append("<< /Type /Metadata /Subtype /XML /Length \(xmp.utf8.count) >>\nstream\n\(xmp)\nendstream")
+      objects[0] = "<< /Type /Catalog /Pages 2 0 R /Metadata \(objects.count) 0 R >>"
+      objects.append("<< /Author (\(escapePDF(author))) /Title (\(escapePDF(title))) >>")
+      info = " /Info \(objects.count) 0 R"
     }
     var out = Array("%PDF-1.5\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
     var offsets: [Int] = []
@@ -100,7 +113,7 @@ public enum SampleMedia {
     let xref = out.count
     var table = "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
     for offset in offsets { table += String(format: "%010d 00000 n \n", offset) }
-    table += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+    table += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R\(info) >>\nstartxref\n\(xref)\n%%EOF\n"
     return out + Array(table.utf8)
   }
 

@@ -6,6 +6,7 @@ headless Chromium:
 
   cdp.py sheet SHEET.html DOWNLOAD_DIR     fill a juror's sheet by typing, save it, print JSON
   cdp.py visit PAGE.html [PAGE.html...]    load pages, report images, links, scripts that ran
+  cdp.py play PAGE.html [PAGE.html...]     play every audio and video, report how far each got
 """
 import json
 import os
@@ -195,11 +196,36 @@ def visit(pages):
         browser.close()
 
 
+def play(pages):
+    """Starts every audio and video player (muted, as autoplay rules allow) and reports the
+    time each reached after a moment of playing."""
+    browser = Browser()
+    report = []
+    try:
+        for page in pages:
+            browser.open("file://" + os.path.abspath(page))
+            # A visitor's click on the page first, as the browser's autoplay rules require.
+            browser.click("h1")
+            players = browser.evaluate("""Promise.all([].slice.call(document.querySelectorAll('audio,video')).map(function(m){
+              m.muted=true;
+              return m.play().then(function(){return new Promise(function(done){setTimeout(function(){
+                done({kind:m.tagName.toLowerCase(),src:m.currentSrc,currentTime:m.currentTime,error:m.error?m.error.code:null,
+                      poster:m.getAttribute('poster'),videoWidth:m.videoWidth||0});},1500);});},
+                function(e){return {kind:m.tagName.toLowerCase(),src:m.currentSrc,currentTime:0,error:String(e),poster:m.getAttribute('poster'),videoWidth:0};});
+            }))""")
+            report.append({"page": page, "players": players})
+        print(json.dumps(report))
+    finally:
+        browser.close()
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 4 and sys.argv[1] == "sheet":
         fill_sheet(sys.argv[2], sys.argv[3])
     elif len(sys.argv) >= 3 and sys.argv[1] == "visit":
         visit(sys.argv[2:])
+    elif len(sys.argv) >= 3 and sys.argv[1] == "play":
+        play(sys.argv[2:])
     else:
         print(__doc__, file=sys.stderr)
         sys.exit(64)

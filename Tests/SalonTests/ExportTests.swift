@@ -129,8 +129,9 @@ struct GalleryFixture {
     for (name, data) in derivatives {
       #expect(findBytes(Array("Exif".utf8), in: Array(data)) == nil, "\(name) has no EXIF")
     }
-    // Audio, video and PDF originals are there to play or open.
-    #expect(files.keys.contains { $0.hasSuffix(".wav") })
+    // Audio, video and PDF are there to play or open, as derivatives: no original WAV.
+    #expect(!files.keys.contains { $0.hasSuffix(".wav") })
+    #expect(files.keys.contains { $0.hasSuffix(".m4a") })
     #expect(files.keys.contains { $0.hasSuffix(".mp4") })
     #expect(files.keys.contains { $0.hasSuffix(".pdf") })
   }

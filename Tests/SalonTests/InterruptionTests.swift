@@ -89,6 +89,30 @@ import Testing
     #expect(expected.status == 0)
   }
 
+  @Test func ctrlCStopsALongParsingStepWithinASecond() throws {
+    // A description whose page tree takes far longer than a test to walk: Ctrl-C must be heard
+    // inside the walk, not only between blocks of the zip.
+    let pdf = Array(("%PDF-1.4\n" + String(repeating: "/Type /Pages ", count: 2_000_000)).utf8)
+    let zip = scratch.zip("slow/1.zip", [("1_main.png", Parts.image), ("1_description.pdf", pdf)])
+    let archive = scratch.path("slow-archive")
+    try Binary.run(["init", "--title", "Salon", "--archive", archive])
+    let process = try Binary.start(["ingest", zip, "--archive", archive])
+    Thread.sleep(forTimeInterval: 3)
+    #expect(process.isRunning, "still reading the description")
+    let signalled = Date()
+    kill(process.processIdentifier, SIGINT)
+    while process.isRunning && Date().timeIntervalSince(signalled) < 10 { Thread.sleep(forTimeInterval: 0.02) }
+    let took = Date().timeIntervalSince(signalled)
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 130)
+    // A second, with half a second's room for a machine busy with other builds.
+    #expect(took < 1.5, "stopped \(took) s after Ctrl-C")
+    let after = try state(archive)
+    #expect(after.submissions == 0 && after.versions == 0, "nothing half-done is recorded")
+    #expect(after.temporary.isEmpty && after.unreferenced.isEmpty)
+  }
+
   /// Drops the receipt times, which differ between runs.
   func normalise(_ json: String) -> String {
     json.split(separator: "\n").filter { !$0.contains("\"receivedAt\"") }.joined(separator: "\n")

@@ -10,7 +10,8 @@ import Zip
     let scratch = Scratch()
     let path = scratch.write("f.\(ext)", bytes)
     let type = FileTypeDetector.detect(head: Array(bytes.prefix(4096)), fileExtension: ext)
-    return (type, MediaInspector.properties(of: RandomAccessFile(path: path)!, type: type))
+    // A token nobody cancels: the inspection cannot throw.
+    return (type, try! MediaInspector.properties(of: RandomAccessFile(path: path)!, type: type, cancellation: .never))
   }
 
   @Test func readsPNGSize() {
@@ -52,10 +53,10 @@ import Zip
     #expect(p == MediaProperties(width: 320, height: 240, duration: 3))
   }
 
-  @Test func countsPDFPagesPlainAndInObjectStreams() {
-    #expect(PDFPageCounter.pageCount(in: SampleMedia.pdf(pages: 5)) == 5)
-    #expect(PDFPageCounter.pageCount(in: SampleMedia.pdf(pages: 3, objectStreams: true)) == 3)
-    #expect(PDFPageCounter.pageCount(in: Array("%PDF-1.4 nothing here".utf8)) == nil)
+  @Test func countsPDFPagesPlainAndInObjectStreams() throws {
+    #expect(try PDFPageCounter.pageCount(in: SampleMedia.pdf(pages: 5)) == 5)
+    #expect(try PDFPageCounter.pageCount(in: SampleMedia.pdf(pages: 3, objectStreams: true)) == 3)
+    #expect(try PDFPageCounter.pageCount(in: Array("%PDF-1.4 nothing here".utf8)) == nil)
   }
 
   @Test func detectsTextButNotBinaryNoise() {
@@ -116,7 +117,7 @@ import Zip
     let r = roles(["24_main .png", "Title_Description.pdf", "artwork_X_main.pdf"], families: [.image, .pdf, .pdf])
     #expect(r.map(\.role) == [.main, .description, .main])
     #expect(r[0].note != nil && r[1].note != nil)
-    #expect(r[2].note == nil)
+    #expect(r[2].note != nil, "the call's placeholder left as a prefix is a drift, as the README says")
   }
 
   @Test func oneTopLevelFolderIsLookedThrough() {

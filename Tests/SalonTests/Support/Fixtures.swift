@@ -115,9 +115,11 @@ enum Binary {
   ///   - outputTo, errorsTo: a file for standard output or error (e.g. /dev/full) instead of a pipe.
   ///   - asNobody: run as the unprivileged user `nobody` (through `setpriv`), so permissions hold.
   @discardableResult
+  /// With `timeout`, a run still going after that many seconds is killed (a hang fails the test
+  /// instead of blocking the suite).
   static func run(
     _ arguments: [String], in folder: URL? = nil, environment: [String: String] = [:], outputTo: String? = nil,
-    errorsTo: String? = nil, asNobody: Bool = false
+    errorsTo: String? = nil, asNobody: Bool = false, timeout: TimeInterval? = nil
   ) throws -> SalonRun {
     let process = Process()
     if asNobody {
@@ -139,6 +141,12 @@ enum Binary {
     // The parent's ends of unused pipes must close, or reading them would never end.
     if outputTo != nil { try out.fileHandleForWriting.close() }
     if errorsTo != nil { try err.fileHandleForWriting.close() }
+    if let timeout {
+      let pid = process.processIdentifier
+      DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [process] in
+        if process.isRunning { kill(pid, SIGKILL) }
+      }
+    }
     // Read both pipes to the end before waiting, so a large output cannot block the child.
     final class Collected: @unchecked Sendable { var data = Data() }
     let errData = Collected()

@@ -30,6 +30,9 @@ struct RawZip {
   var overlappingCopies = 0
   /// Central directory record count override (for an inconsistent end record).
   var declaredCount: Int?
+  /// Ends with a ZIP64 end record declaring this table of contents size and offset (the classic
+  /// end record then says "see ZIP64").
+  var zip64Directory: (size: Int, offset: Int)?
 
   init(_ entries: [Entry] = []) { self.entries = entries }
 
@@ -58,6 +61,14 @@ struct RawZip {
     }
     if omitCentralDirectory { return out }
     out += central
+    if let zip64 = zip64Directory {
+      let recordOffset = out.count
+      out += le32(0x0606_4B50) + le64(44) + le16(45) + le16(45) + le32(0) + le32(0)
+      out += le64(count) + le64(count) + le64(zip64.size) + le64(zip64.offset)
+      out += le32(0x0706_4B50) + le32(0) + le64(recordOffset) + le32(1)
+      out += le32(0x0605_4B50) + le16(0) + le16(0) + le16(0xFFFF) + le16(0xFFFF)
+      return out + le32(0xFFFF_FFFF) + le32(0xFFFF_FFFF) + le16(0)
+    }
     out += le32(0x0605_4B50) + le16(0) + le16(0) + le16(declaredCount ?? count) + le16(declaredCount ?? count)
     out += le32(central.count) + le32(centralStart - 0) + le16(0)
     return out
@@ -80,4 +91,5 @@ struct RawZip {
 
   private func le16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8((v >> 8) & 0xFF)] }
   private func le32(_ v: Int) -> [UInt8] { SampleMedia.littleEndian32(v) }
+  private func le64(_ v: Int) -> [UInt8] { le32(v & 0xFFFF_FFFF) + le32(v >> 32) }
 }

@@ -1,0 +1,67 @@
+import Catalog
+import Foundation
+
+/// Detects each unpacked file's format from its bytes, refuses the formats the call does not
+/// accept, and reads the technical properties (pixel size, duration, pages) of the rest.
+struct EntryClassifier {
+  let limits: Limits
+  let cancellation: Cancellation
+
+  func classify(_ entries: inout [ZipStream.Entry], findings: inout ZipFindings) throws {
+    for index in entries.indices {
+      try cancellation.check()
+      let path = entries[index].path
+      let ext = fileExtension(path)
+      let type = FileTypeDetector.detect(head: entries[index].head, fileExtension: ext)
+      entries[index].type = type
+      if entries[index].file.size == 0 { findings.add(.emptyFile(path)) }
+      switch type.family {
+      case .archive:
+        findings.add(.nestedArchive(path, mediaType: type.mediaType))
+        continue
+      case .executable:
+        findings.add(.executable(path))
+        continue
+      case .svg:
+        findings.add(.svgNotAllowed(path))
+        continue
+      case .html:
+        findings.add(.htmlNotAllowed(path))
+        continue
+      default: break
+      }
+      if let expected = FileTypeDetector.expectedTypes(forExtension: ext), !expected.contains(type.mediaType),
+        !(type.family == .text && entries[index].file.size == 0)
+      {
+        let actual = type == .unknown ? "an unrecognised format" : type.mediaType
+        findings.add(.typeMismatch(path, extension: ext, actual: actual))
+        continue
+      }
+      guard FileTypeDetector.isAllowed(type, fileExtension: ext) else {
+        findings.add(.formatNotAllowed(path))
+        continue
+      }
+      guard let file = RandomAccessFile(path: entries[index].file.url.path) else { continue }
+      let properties = try MediaInspector.properties(of: file, type: type, cancellation: cancellation)
+      entries[index].properties = properties
+      if type.family == .image {
+        if let w = properties.width, let h = properties.height {
+          // Headers may declare up to 2³² × 2³² pixels: a product past Int's range is too large too.
+          let (pixels, overflow) = w.multipliedReportingOverflow(by: h)
+          if overflow || pixels > limits.maxPixels {
+            findings.add(.imageTooLarge(path, width: w, height: h, limit: limits.maxPixels))
+          }
+        } else {
+          findings.add(.pixelSizeUnknown(path))
+        }
+      }
+    }
+  }
+}
+
+/// The extension after the last dot of the last path component, trimmed ("x_main .PNG " → "PNG").
+func fileExtension(_ path: String) -> String {
+  let base = path.split(separator: "/").last.map(String.init) ?? path
+  guard let dot = base.lastIndex(of: "."), dot != base.startIndex else { return "" }
+  return base[base.index(after: dot)...].trimmingCharacters(in: .whitespaces)
+}

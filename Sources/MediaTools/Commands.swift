@@ -1,0 +1,232 @@
+import Foundation
+
+/// One job for a sandboxed tool, as a typed value: what it makes, never a string of options
+/// pieced together by callers. Output names are fixed, inside the job's private folder.
+public protocol MediaCommand: Sendable {
+  var tool: MediaTool { get }
+  /// The argument vector. `demuxer` is the format the probe found (ffmpeg's `-f`); `folder`
+  /// is the private folder the outputs go in.
+  func arguments(demuxer: String?, folder: String) -> [String]
+}
+
+extension MediaCommand {
+  /// ffmpeg reading exactly the probed format from the descriptor Salon opened, with local
+  /// files as the only protocol and no interaction.
+  func ffmpegInput(_ demuxer: String?, seek: Double? = nil) -> [String] {
+    var arguments = [
+      "-nostdin", "-hide_banner", "-v", "error", "-protocol_whitelist", "file", "-format_whitelist",
+      AllowedFormats.list,
+    ]
+    if let seek { arguments += ["-ss", String(format: "%.3f", seek)] }
+    if let demuxer { arguments += ["-f", demuxer] }
+    return arguments + ["-i", "file:" + Sandbox.inputPath]
+  }
+
+  /// Reproducible output with no container metadata, chapters, subtitles or data streams.
+  static var cleanOutput: [String] {
+    ["-map_metadata", "-1", "-map_chapters", "-1", "-sn", "-dn", "-fflags", "+bitexact"]
+  }
+
+  /// A scale filter fitting the picture (rotation already applied by ffmpeg) within `maxSide`,
+  /// never upscaled, with even sides as yuv420p needs.
+  static func fit(_ maxSide: Int) -> String {
+    let side = max(16, min(maxSide, 16_384))
+    return
+      "scale=w='trunc(min(\(side),iw*min(1,\(side)/max(iw,ih)))/2)*2':h='trunc(min(\(side),ih*min(1,\(side)/max(iw,ih)))/2)*2'"
+  }
+}
+
+/// A web rendition of a video: H.264 (yuv420p) and AAC in MP4, moov first, longest side at most
+/// `maxSide`, rotation applied, no metadata.
+public struct VideoRendition: MediaCommand {
+  public var maxSide: Int
+  public var hasAudio: Bool
+  public static let output = "video.mp4"
+  public var tool: MediaTool { .ffmpeg }
+  public init(maxSide: Int, hasAudio: Bool) {
+    self.maxSide = maxSide
+    self.hasAudio = hasAudio
+  }
+  public func arguments(demuxer: String?, folder: String) -> [String] {
+    var arguments = ffmpegInput(demuxer) + ["-map", "0:v:0"]
+    if hasAudio { arguments += ["-map", "0:a:0"] }
+    arguments +=
+      Self.cleanOutput + [
+        "-vf", Self.fit(maxSide) + ",setsar=1", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23",
+        "-pix_fmt", "yuv420p", "-profile:v", "high", "-flags:v", "+bitexact",
+      ]
+    if hasAudio { arguments += ["-c:a", "aac", "-b:a", "128k", "-ac", "2", "-flags:a", "+bitexact"] }
+    return arguments + ["-movflags", "+faststart", "-f", "mp4", "-y", folder + "/" + Self.output]
+  }
+}
+
+/// One frame of a video as a PNG (longest side at most `maxSide`), and the same frame as
+/// 16 × 16 grey bytes so the caller can tell a black frame without decoding the PNG.
+public struct PosterFrame: MediaCommand {
+  public var at: Double
+  public var maxSide: Int
+  public static let output = "poster.png"
+  public static let brightness = "poster.gray"
+  public var tool: MediaTool { .ffmpeg }
+  public init(at: Double, maxSide: Int) {
+    self.at = at.isFinite ? max(0, at) : 0
+    self.maxSide = maxSide
+  }
+  public func arguments(demuxer: String?, folder: String) -> [String] {
+    ffmpegInput(demuxer, seek: at) + [
+      "-filter_complex",
+      "[0:v:0]\(Self.fit(maxSide)),setsar=1,split[poster][probe];[probe]scale=16:16,format=gray[grey]",
+      "-map", "[poster]", "-frames:v", "1", "-map_metadata", "-1", "-f", "image2", "-c:v", "png", "-y",
+      folder + "/" + Self.output, "-map", "[grey]", "-frames:v", "1", "-f", "rawvideo", "-y",
+      folder + "/" + Self.brightness,
+    ]
+  }
+
+  /// The mean brightness (0–255) of the 16 × 16 grey copy, or nil when there was no frame.
+  public static func meanBrightness(in folder: String) -> Double? {
+    guard let data = FileManager.default.contents(atPath: folder + "/" + brightness), !data.isEmpty else { return nil }
+    return Double(data.reduce(0) { $0 + Int($1) }) / Double(data.count)
+  }
+}
+
+/// Audio every browser plays: AAC in an M4A, tags and cover art dropped.
+public struct AudioRendition: MediaCommand {
+  public static let output = "audio.m4a"
+  public var tool: MediaTool { .ffmpeg }
+  public init() {}
+  public func arguments(demuxer: String?, folder: String) -> [String] {
+    ffmpegInput(demuxer) + ["-map", "0:a:0", "-vn"] + Self.cleanOutput + [
+      "-c:a", "aac", "-b:a", "160k", "-flags:a", "+bitexact", "-movflags", "+faststart", "-f", "mp4", "-y",
+      folder + "/" + Self.output,
+    ]
+  }
+}
+
+/// A picture of the sound: ffmpeg's `showwavespic`, one channel, as a PNG.
+public struct Waveform: MediaCommand {
+  public var width: Int
+  public var height: Int
+  public static let output = "waveform.png"
+  public var tool: MediaTool { .ffmpeg }
+  public init(width: Int = 1200, height: Int = 240) {
+    self.width = min(max(width, 16), 4096)
+    self.height = min(max(height, 16), 2048)
+  }
+  public func arguments(demuxer: String?, folder: String) -> [String] {
+    ffmpegInput(demuxer) + [
+      "-filter_complex",
+      "[0:a:0]aformat=channel_layouts=mono,showwavespic=s=\(width)x\(height):colors=0x2f3e5c,format=rgb24[wave]",
+      "-map", "[wave]", "-frames:v", "1", "-map_metadata", "-1", "-f", "image2", "-c:v", "png", "-y",
+      folder + "/" + Self.output,
+    ]
+  }
+}
+
+/// An animation (GIF, APNG) as a muted, looping-ready MP4, never upscaled past its own size.
+public struct AnimationRendition: MediaCommand {
+  public var maxSide: Int
+  public static let output = "animation.mp4"
+  public var tool: MediaTool { .ffmpeg }
+  public init(maxSide: Int) { self.maxSide = maxSide }
+  public func arguments(demuxer: String?, folder: String) -> [String] {
+    ffmpegInput(demuxer) + ["-map", "0:v:0", "-an"] + Self.cleanOutput + [
+      "-vf", Self.fit(maxSide) + ",setsar=1", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23",
+      "-pix_fmt", "yuv420p", "-flags:v", "+bitexact", "-movflags", "+faststart", "-f", "mp4", "-y",
+      folder + "/" + Self.output,
+    ]
+  }
+}
+
+/// The first `maxPages` pages of a PDF as PNGs at `dpi`, by poppler's `pdftoppm`.
+public struct PDFPages: MediaCommand {
+  public var maxPages: Int
+  public var dpi: Int
+  public static let prefix = "page"
+  public var tool: MediaTool { .pdftoppm }
+  public init(maxPages: Int, dpi: Int) {
+    self.maxPages = min(max(maxPages, 1), 10_000)
+    self.dpi = min(max(dpi, 18), 600)
+  }
+  public func arguments(demuxer: String?, folder: String) -> [String] {
+    [
+      "-png", "-r", String(dpi), "-f", "1", "-l", String(maxPages), Sandbox.inputPath,
+      folder + "/" + Self.prefix,
+    ]
+  }
+
+  /// The pages written, in order (pdftoppm pads the number to the page count's width).
+  public static func pages(in folder: String) -> [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    return names.filter { $0.hasPrefix(prefix + "-") && $0.hasSuffix(".png") }
+      .compactMap { name -> (Int, String)? in
+        guard let n = Int(name.dropFirst(prefix.count + 1).dropLast(4)) else { return nil }
+        return (n, folder + "/" + name)
+      }
+      .sorted { $0.0 < $1.0 }.map(\.1)
+  }
+}
+
+/// A copy of a PDF holding only its pages: qpdf rebuilds it from an empty document, so the
+/// document information dictionary (/Author, /Title…), the XMP metadata stream, outlines and
+/// attachments are left behind.
+public struct StripPDFMetadata: MediaCommand {
+  public static let output = "clean.pdf"
+  public var tool: MediaTool { .qpdf }
+  public init() {}
+  public func arguments(demuxer: String?, folder: String) -> [String] {
+    [
+      "--empty", "--deterministic-id", "--no-original-object-ids", "--pages", Sandbox.inputPath, "1-z", "--",
+      folder + "/" + Self.output,
+    ]
+  }
+}
+
+extension Sandbox {
+  /// Runs `command` on `input`; outputs land in `folder`.
+  public func run(_ command: MediaCommand, input: String?, demuxer: String? = nil, folder: String) throws {
+    try run(
+      command.tool, command.arguments(demuxer: demuxer, folder: folder), input: input, workingFolder: folder)
+  }
+}
+
+/// A clip made from nothing: ffmpeg's own test picture and a tone, encoded for real (H.264 and
+/// AAC in MP4, or MP3 alone). For the demo and the benchmarks; it reads no file.
+public struct TestPattern: MediaCommand {
+  public enum Kind: Sendable {
+    case video(width: Int, height: Int)
+    case mp3
+  }
+  public var kind: Kind
+  public var seconds: Double
+  public var frequency: Int
+  public var tool: MediaTool { .ffmpeg }
+  public init(_ kind: Kind, seconds: Double, frequency: Int = 440) {
+    self.kind = kind
+    self.seconds = seconds.isFinite ? min(max(seconds, 0.1), 3600) : 1
+    self.frequency = min(max(frequency, 20), 20_000)
+  }
+  public var output: String {
+    if case .mp3 = kind { return "pattern.mp3" }
+    return "pattern.mp4"
+  }
+  public func arguments(demuxer: String?, folder: String) -> [String] {
+    let duration = String(format: "%.3f", seconds)
+    let tone = ["-f", "lavfi", "-i", "sine=frequency=\(frequency):beep_factor=2:duration=\(duration)"]
+    let common = ["-nostdin", "-hide_banner", "-v", "error"]
+    switch kind {
+    case .video(let width, let height):
+      let w = min(max(width, 16), 7680) / 2 * 2
+      let h = min(max(height, 16), 4320) / 2 * 2
+      return common + ["-f", "lavfi", "-i", "testsrc2=size=\(w)x\(h):rate=25:duration=\(duration)"] + tone + [
+        "-map", "0:v", "-map", "1:a", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+        "-b:a", "128k", "-shortest", "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact",
+        "-flags:a", "+bitexact", "-movflags", "+faststart", "-f", "mp4", "-y", folder + "/" + output,
+      ]
+    case .mp3:
+      return common + tone + [
+        "-c:a", "libmp3lame", "-b:a", "128k", "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",
+        "-f", "mp3", "-y", folder + "/" + output,
+      ]
+    }
+  }
+}

@@ -1,0 +1,163 @@
+import Foundation
+
+/// What ffprobe read from an audio or video file: typed facts from its JSON, never its stderr.
+public struct MediaFacts: Equatable, Sendable {
+  public struct Stream: Equatable, Sendable {
+    public enum Kind: String, Sendable { case video, audio, subtitle, data, attachment, other }
+    public var kind: Kind
+    public var codec: String
+    public var width: Int?
+    public var height: Int?
+    /// Degrees, as the display matrix or the legacy `rotate` tag says (0, 90, 180, 270).
+    public var rotation: Int
+    /// Frames per second (the average), when the stream says.
+    public var frameRate: Double?
+    public var duration: Double?
+    /// Cover art in an audio file, not a moving picture.
+    public var isAttachedPicture: Bool
+    /// Packets read, when the probe counted them (an animation's frames).
+    public var packets: Int?
+  }
+
+  /// ffprobe's demuxer list, e.g. `mov,mp4,m4a,3gp,3g2,mj2`.
+  public var container: String
+  /// The demuxer name passed to ffmpeg's `-f`, so every later decode uses the probed format.
+  public var demuxer: String
+  public var duration: Double?
+  public var streams: [Stream]
+
+  public var video: Stream? { streams.first { $0.kind == .video && !$0.isAttachedPicture } }
+  public var audio: Stream? { streams.first { $0.kind == .audio } }
+
+  /// Width and height as shown, rotation applied.
+  public var displaySize: (width: Int, height: Int)? {
+    guard let v = video, let w = v.width, let h = v.height else { return nil }
+    return v.rotation % 180 == 0 ? (w, h) : (h, w)
+  }
+}
+
+/// The demuxers Salon lets ffprobe and ffmpeg use: the containers the call invites, nothing
+/// else (no playlists, no network formats, no image sequences, no concat).
+public enum AllowedFormats {
+  public static let demuxers = [
+    "mov", "matroska", "avi", "mpegts", "mpeg", "mp3", "aac", "ogg", "wav", "flac", "aiff", "gif", "apng",
+  ]
+  public static var list: String { demuxers.joined(separator: ",") }
+
+  /// The demuxer for ffmpeg's `-f`, if the probed format is allowed.
+  static func demuxer(for container: String) -> String? {
+    let names = container.split(separator: ",").map(String.init)
+    if names.contains("mov") || names.contains("mp4") { return "mov" }
+    if names.contains("matroska") || names.contains("webm") { return "matroska" }
+    return names.first { demuxers.contains($0) }
+  }
+}
+
+extension Sandbox {
+  /// Probes an audio or video file with `ffprobe -of json`.
+  /// - Parameter countPackets: read the whole file to count packets (frames of a GIF).
+  public func probe(_ path: String, workingFolder: String, countPackets: Bool = false) throws -> MediaFacts {
+    let output = try Self.unreadableWhenFailed {
+      try run(
+        .ffprobe,
+        [
+          "-v", "error", "-hide_banner", "-protocol_whitelist", "file", "-format_whitelist", AllowedFormats.list,
+          "-of", "json", "-show_format", "-show_streams",
+        ] + (countPackets ? ["-count_packets"] : []) + ["file:" + Sandbox.inputPath], input: path,
+        workingFolder: workingFolder)
+    }
+    return try MediaFacts(json: output)
+  }
+
+  /// The number of pages of a PDF, from poppler's `pdfinfo`.
+  public func pdfPageCount(_ path: String, workingFolder: String) throws -> Int {
+    let output = try Self.unreadableWhenFailed {
+      try run(.pdfinfo, [Sandbox.inputPath], input: path, workingFolder: workingFolder)
+    }
+    return try Self.pageCount(pdfinfo: output)
+  }
+
+  /// A reader that exits with an error could not read the file: say so, not that it failed.
+  static func unreadableWhenFailed(_ body: () throws -> Data) throws -> Data {
+    do {
+      return try body()
+    } catch MediaToolError.failed {
+      throw MediaToolError.unreadable
+    }
+  }
+
+  /// The last `Pages:` line: the document's own strings (title, author…) come before it, so a
+  /// title that holds a line break and a fake count cannot win.
+  static func pageCount(pdfinfo output: Data) throws -> Int {
+    let lines = String(decoding: output, as: UTF8.self).split(separator: "\n")
+    guard let line = lines.last(where: { $0.hasPrefix("Pages:") }),
+      let count = Int(line.dropFirst("Pages:".count).trimmingCharacters(in: .whitespaces)), count >= 0
+    else { throw MediaToolError.unreadable }
+    return count
+  }
+}
+
+extension MediaFacts {
+  /// Reads ffprobe's JSON; a file with no format or no audio/video stream is unreadable, and a
+  /// container outside the allow-list is refused.
+  init(json: Data) throws {
+    guard let root = try? JSONSerialization.jsonObject(with: json) as? [String: Any],
+      let format = root["format"] as? [String: Any], let container = format["format_name"] as? String
+    else { throw MediaToolError.unreadable }
+    guard let demuxer = AllowedFormats.demuxer(for: container) else {
+      throw MediaToolError.formatNotAllowed(container)
+    }
+    self.container = container
+    self.demuxer = demuxer
+    duration = Self.number(format["duration"])
+    streams = ((root["streams"] as? [[String: Any]]) ?? []).map(Self.stream)
+    guard video != nil || audio != nil else { throw MediaToolError.unreadable }
+  }
+
+  static func stream(_ s: [String: Any]) -> Stream {
+    let kind = Stream.Kind(rawValue: s["codec_type"] as? String ?? "") ?? .other
+    var rotation = 0
+    if let sideData = s["side_data_list"] as? [[String: Any]],
+      let value = sideData.compactMap({ number($0["rotation"]) }).first
+    {
+      rotation = Int(value.rounded())
+    } else if let tags = s["tags"] as? [String: Any], let value = number(tags["rotate"]) {
+      rotation = Int(value.rounded())
+    }
+    rotation = ((rotation % 360) + 360) % 360
+    let disposition = s["disposition"] as? [String: Any]
+    return Stream(
+      kind: kind, codec: s["codec_name"] as? String ?? "unknown", width: dimension(s["width"]),
+      height: dimension(s["height"]), rotation: rotation, frameRate: rate(s["avg_frame_rate"] as? String),
+      duration: number(s["duration"]), isAttachedPicture: (disposition?["attached_pic"] as? Int ?? 0) != 0,
+      packets: number(s["nb_read_packets"]).map { Int(max(0, $0)) })
+  }
+
+  /// A finite, non-negative number from a JSON string or number.
+  static func number(_ value: Any?) -> Double? {
+    let parsed: Double?
+    if let text = value as? String {
+      parsed = Double(text)
+    } else if let n = value as? NSNumber {
+      parsed = n.doubleValue
+    } else {
+      parsed = nil
+    }
+    guard let parsed, parsed.isFinite, parsed >= -1e9, parsed <= 1e9 else { return nil }
+    return parsed
+  }
+
+  static func dimension(_ value: Any?) -> Int? {
+    guard let n = number(value), n >= 1, n <= 1_000_000 else { return nil }
+    return Int(n)
+  }
+
+  /// `30000/1001` as frames per second.
+  static func rate(_ text: String?) -> Double? {
+    guard let parts = text?.split(separator: "/"), parts.count == 2, let n = Double(parts[0]), let d = Double(parts[1]),
+      d > 0, n > 0
+    else { return nil }
+    let value = n / d
+    return value.isFinite && value <= 1_000_000 ? value : nil
+  }
+}
