@@ -39,11 +39,14 @@ test: setup
 demo: release
 	.build/release/salon demo -o $(DEMO_DIR)
 
-## Benchmarks against their peers (bsdtar, openssl, sigal, vipsthumbnail); writes BENCHMARKS.md.
+## Benchmarks against their peers (bsdtar, openssl, sigal, vipsthumbnail), and how each step grows
+## from 1,000 to 100,000 submissions; writes BENCHMARKS.md. BENCH_ARGS="--growth 1000,10000
+## --growth-only" runs only the growth section at the sizes given.
+BENCH_ARGS ?=
 bench: release
 	@python3 -m pip show -q sigal >/dev/null 2>&1 || python3 -m pip install -q sigal \
 	  || python3 -m pip install -q --break-system-packages sigal
-	.build/release/salon-bench
+	.build/release/salon-bench $(BENCH_ARGS)
 
 PREFIX ?= /usr/local
 

@@ -22,7 +22,8 @@ public struct FixityReport: Codable, Equatable, Sendable {
 extension SalonArchive {
   /// Re-hashes every stored file (or, `quick`, checks sizes), checks that every reference in the
   /// catalog resolves and that nothing unknown sits in the store.
-  public func verify(quick: Bool) throws -> FixityReport {
+  /// Progress is (files checked, total), reported from the checking threads one at a time.
+  public func verify(quick: Bool, progress: ((Int, Int) -> Void)? = nil) throws -> FixityReport {
     var catalogProblems: [String] = []
     let integrity = try database.query("PRAGMA quick_check").map { try $0.string("quick_check") }
     if integrity != ["ok"] { catalogProblems += integrity.map { "The catalog database is damaged: \($0)." } }
@@ -51,6 +52,7 @@ extension SalonArchive {
     }
     let results = VerifyResults(count: blobs.count)
     DispatchQueue.concurrentPerform(iterations: blobs.count) { index in
+      defer { results.finished { progress?($0, blobs.count) } }
       let (sha, size) = blobs[index]
       let url = storedFileURL(sha256: sha)
       guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
@@ -110,5 +112,13 @@ private final class VerifyResults: @unchecked Sendable {
   private let lock = NSLock()
   private(set) var problems: [String?]
   init(count: Int) { problems = Array(repeating: nil, count: count) }
+  private var done = 0
   func set(_ index: Int, _ problem: String) { lock.withLock { problems[index] = problem } }
+  /// Counts one more file checked and reports the count, under the lock.
+  func finished(_ report: (Int) -> Void) {
+    lock.withLock {
+      done += 1
+      report(done)
+    }
+  }
 }

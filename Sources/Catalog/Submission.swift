@@ -218,9 +218,89 @@ extension SalonArchive {
 
   /// Every submission of the exhibition, latest version first by id.
   public func submissionReports(exhibition: Exhibition) throws -> [SubmissionReport] {
-    try database.query("SELECT key FROM submission WHERE exhibition_id = ?", [exhibition.id])
-      .map { try $0.string("key") }.sorted(by: NaturalOrder.precedes)
-      .map { try submissionReport(exhibition: exhibition, id: $0) }
+    var reports: [SubmissionReport] = []
+    try forEachSubmissionReport(exhibition: exhibition) { reports.append($0) }
+    return reports
+  }
+
+  /// Every submission's report in id order, a page at a time: a few queries per page, never one
+  /// per submission, and only one page of reports in memory.
+  public func forEachSubmissionReport(
+    exhibition: Exhibition, pageSize: Int = 500, _ body: (SubmissionReport) throws -> Void
+  ) throws {
+    let keys = try database.query("SELECT id, key FROM submission WHERE exhibition_id = ?", [exhibition.id])
+      .map { (id: try $0.int("id"), key: try $0.string("key")) }.sorted { NaturalOrder.precedes($0.key, $1.key) }
+    var start = 0
+    while start < keys.count {
+      let page = keys[start..<min(start + max(1, pageSize), keys.count)]
+      for report in try submissionReports(page.map { ($0.id, $0.key) }) { try body(report) }
+      start += page.count
+    }
+  }
+
+  /// The reports of the submissions `rows` (catalog row and key), in that order, in five queries.
+  func submissionReports(_ rows: [(id: Int, key: String)]) throws -> [SubmissionReport] {
+    // One JSON array of row ids binds the whole page to one prepared statement.
+    let ids = "[" + rows.map { String($0.id) }.joined(separator: ",") + "]"
+    var latest: [Int: Row] = [:]
+    try database.forEachRow(
+      """
+      SELECT v.*, d.decision AS latest_decision, d.note AS latest_note,
+        (SELECT category FROM category_choice c WHERE c.submission_id = v.submission_id ORDER BY c.id DESC LIMIT 1)
+          AS latest_category
+      FROM version v
+      LEFT JOIN decision d ON d.id = (SELECT max(id) FROM decision WHERE submission_id = v.submission_id)
+      WHERE v.submission_id IN (SELECT value FROM json_each(?))
+        AND v.number = (SELECT max(number) FROM version WHERE submission_id = v.submission_id)
+      """, [ids]
+    ) { latest[try $0.int("submission_id")] = $0 }
+    var files: [Int: [ReceivedFile]] = [:]
+    var findings: [Int: [Row]] = [:]
+    var versions: [Int: [VersionSummary]] = [:]
+    let latestIDs = "[" + (try latest.values.map { String(try $0.int("id")) }).joined(separator: ",") + "]"
+    try database.forEachRow(
+      "SELECT * FROM version_file WHERE version_id IN (SELECT value FROM json_each(?)) ORDER BY version_id, position",
+      [latestIDs]
+    ) { files[try $0.int("version_id"), default: []].append(try Self.receivedFile(from: $0)) }
+    try database.forEachRow(
+      "SELECT * FROM finding WHERE version_id IN (SELECT value FROM json_each(?)) ORDER BY version_id, position",
+      [latestIDs]
+    ) { findings[try $0.int("version_id"), default: []].append($0) }
+    try database.forEachRow(
+      """
+      SELECT submission_id, number, zip_name, zip_sha256, zip_size, status, received_at FROM version
+      WHERE submission_id IN (SELECT value FROM json_each(?)) ORDER BY submission_id, number
+      """, [ids]
+    ) { versions[try $0.int("submission_id"), default: []].append(try Self.versionSummary(from: $0)) }
+    return try rows.map { row in
+      guard let version = latest[row.id] else { throw CatalogError.unknownSubmission(id: row.key) }
+      let versionID = try version.int("id")
+      var problems: [Finding] = []
+      var warnings: [Finding] = []
+      for finding in findings[versionID] ?? [] {
+        let item = Finding(
+          code: try finding.string("code"), message: try finding.string("message"),
+          file: try finding.optionalString("file"))
+        if try finding.string("severity") == "problem" { problems.append(item) } else { warnings.append(item) }
+      }
+      return SubmissionReport(
+        id: row.key, zip: try version.string("zip_name"),
+        status: try version.value("status", as: SubmissionStatus.self),
+        problems: problems, warnings: warnings, files: files[versionID] ?? [], change: nil,
+        version: try version.int("number"), decision: try version.optionalString("latest_decision"),
+        decisionNote: try version.optionalString("latest_note"),
+        hasDeclarations: try version.bool("has_declarations"), declarations: try Self.declarations(from: version),
+        versions: versions[row.id] ?? [],
+        category: try version.optionalString("latest_category").flatMap(WorkCategory.init(rawValue:))
+          ?? WorkCategory.inferred(fromMedium: try version.optionalString("medium")) ?? .other)
+    }
+  }
+
+  static func versionSummary(from row: Row) throws -> VersionSummary {
+    VersionSummary(
+      number: try row.int("number"), zip: try row.string("zip_name"), sha256: try row.string("zip_sha256"),
+      size: try row.int("zip_size"), status: try row.value("status", as: SubmissionStatus.self),
+      receivedAt: try row.string("received_at"))
   }
 
   /// The version of a submission of the exhibition that received exactly this zip, if any
@@ -311,64 +391,14 @@ extension SalonArchive {
     guard
       let submission = try database.queryOne(
         "SELECT id FROM submission WHERE exhibition_id = ? AND key = ?", [exhibition.id, key]),
-      case let submissionID = try submission.int("id"),
-      let latest = try database.queryOne(
-        "SELECT * FROM version WHERE submission_id = ? ORDER BY number DESC LIMIT 1", [submissionID])
+      let report = try submissionReports([(try submission.int("id"), key)]).first
     else { throw CatalogError.unknownSubmission(id: key) }
-    let versionID = try latest.int("id")
-    let files = try database.query(
-      "SELECT * FROM version_file WHERE version_id = ? ORDER BY position", [versionID]
-    ).map(Self.receivedFile(from:))
-    var problems: [Finding] = []
-    var warnings: [Finding] = []
-    for row in try database.query("SELECT * FROM finding WHERE version_id = ? ORDER BY position", [versionID]) {
-      let finding = Finding(
-        code: try row.string("code"), message: try row.string("message"), file: try row.optionalString("file"))
-      if try row.string("severity") == "problem" { problems.append(finding) } else { warnings.append(finding) }
-    }
-    let versions = try database.query(
-      "SELECT * FROM version WHERE submission_id = ? ORDER BY number", [submissionID]
-    ).map {
-      VersionSummary(
-        number: try $0.int("number"), zip: try $0.string("zip_name"), sha256: try $0.string("zip_sha256"),
-        size: try $0.int("zip_size"), status: try $0.value("status", as: SubmissionStatus.self),
-        receivedAt: try $0.string("received_at"))
-    }
-    let decision = try database.queryOne(
-      "SELECT decision, note FROM decision WHERE submission_id = ? ORDER BY id DESC LIMIT 1", [submissionID])
-    return SubmissionReport(
-      id: key, zip: try latest.string("zip_name"),
-      status: try latest.value("status", as: SubmissionStatus.self),
-      problems: problems, warnings: warnings, files: files, change: nil, version: try latest.int("number"),
-      decision: try decision?.string("decision"), decisionNote: try decision?.optionalString("note"),
-      hasDeclarations: try latest.bool("has_declarations"), declarations: try Self.declarations(from: latest),
-      versions: versions,
-      category: try category(submissionRow: submissionID, medium: try latest.optionalString("medium")))
+    return report
   }
 
   /// Records the programme decision for a submission; an earlier decision stays in the history.
   public func decide(exhibition: Exhibition, id key: String, selected: Bool, note: String?) throws {
-    try database.transaction {
-      guard
-        let row = try database.queryOne(
-          "SELECT id FROM submission WHERE exhibition_id = ? AND key = ?", [exhibition.id, key])
-      else { throw CatalogError.unknownSubmission(id: key) }
-      let submissionID = try row.int("id")
-      let status = try database.queryOne(
-        "SELECT status FROM version WHERE submission_id = ? ORDER BY number DESC LIMIT 1", [submissionID])?
-        .string("status")
-      if selected && status != SubmissionStatus.accepted.rawValue {
-        throw CatalogError.invalidSetting(
-          "Submission \"\(key)\" was rejected at ingest, so it cannot be selected; ask the artist to resubmit.")
-      }
-      let decision = selected ? "selected" : "declined"
-      try database.run(
-        "INSERT INTO decision (submission_id, decision, note, decided_at) VALUES (?, ?, ?, ?)",
-        [submissionID, decision, note, Clock.now()])
-      var detail: [String: Any] = ["decision": decision]
-      if let note { detail["note"] = note }
-      try record("decision", exhibition: exhibition.id, submission: submissionID, detail: detail)
-    }
+    _ = try decide(exhibition: exhibition, [DecisionRequest(id: key, selected: selected, note: note)])
   }
 
   static func declarations(from row: Row) throws -> Declarations {

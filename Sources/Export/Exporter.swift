@@ -92,8 +92,11 @@ public final class Exporter {
 
   /// Writes the site into `output`. Files an earlier export made and this one does not stay
   /// unless `prune` is set (a catalog that suddenly knows fewer works must not unpublish them);
-  /// `clean` removes everything an earlier export made first.
-  public func export(to output: URL, clean: Bool, prune: Bool = false) throws -> ExportReport {
+  /// `clean` removes everything an earlier export made first. Progress is the stage ("images",
+  /// "pages"), then done and total (media files report through the settings).
+  public func export(
+    to output: URL, clean: Bool, prune: Bool = false, progress: ((String, Int, Int) -> Void)? = nil
+  ) throws -> ExportReport {
     let fileManager = FileManager.default
     var previous = Manifest()
     var isFolder: ObjCBool = false
@@ -170,7 +173,8 @@ public final class Exporter {
       try site.write("assets/" + asset.relative, data)
     }
     let renderer = PageRenderer(model: model, media: outcome)
-    for page in renderer.pages() {
+    let pageCount = renderer.pageCount
+    try renderer.forEachPage { page in
       guard let template = try theme.template(page.template) else {
         throw ExportError.theme("The theme has no template \(page.template).")
       }
@@ -178,6 +182,7 @@ public final class Exporter {
       let html = try template.render(page.context) { name in try theme.template("_\(name).html") }
       try site.write(page.path, Data(html.utf8))
       report.pages += 1
+      progress?("pages", report.pages, pageCount)
     }
     if prune {
       report.removed = site.removeStale()

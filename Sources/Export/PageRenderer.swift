@@ -16,24 +16,31 @@ struct PageRenderer {
   static let contentSecurityPolicy =
     "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'self'; script-src 'self'; base-uri 'none'; form-action 'none'"
 
-  func pages() -> [Page] {
-    var pages: [Page] = [indexPage()]
+  /// How many pages `forEachPage` makes.
+  var pageCount: Int {
+    1
+      + model.exhibitions.map { 3 + $0.works.count + ($0.mediums.count > 1 ? $0.mediums.count : 0) }.reduce(0, +)
+  }
+
+  /// Every page, one at a time: a page's context is built when it is written and dropped after,
+  /// so a call of any size never holds all its pages at once.
+  func forEachPage(_ body: (Page) throws -> Void) rethrows {
+    try body(indexPage())
     for exhibition in model.exhibitions {
       let slug = exhibition.exhibition.slug
-      pages.append(exhibitionPage(exhibition, medium: nil))
+      try body(exhibitionPage(exhibition, medium: nil))
       for medium in exhibition.mediums where exhibition.mediums.count > 1 {
-        pages.append(exhibitionPage(exhibition, medium: medium))
+        try body(exhibitionPage(exhibition, medium: medium))
       }
       for shown in exhibition.works {
-        pages.append(
+        try body(
           Page(
             path: "\(slug)/works/\(shown.page).html", template: "work.html",
             context: workContext(shown, in: exhibition, root: "../../")))
       }
-      pages.append(prizePage(exhibition))
-      pages.append(aboutPage(exhibition))
+      try body(prizePage(exhibition))
+      try body(aboutPage(exhibition))
     }
-    return pages
   }
 
   // MARK: Pages

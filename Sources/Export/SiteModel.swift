@@ -69,16 +69,7 @@ struct SiteModel {
     if !work.isSelected {
       reasons.append(work.decision == "declined" ? "it was declined for the programme" : "it has not been selected")
     }
-    switch work.declarations.rightsGranted {
-    case .yes: break
-    case .no: reasons.append("the artist did not grant the rights to publish it")
-    case .unknown: reasons.append("the artist's grant of rights to publish is unknown")
-    }
-    switch work.declarations.authorshipAffirmed {
-    case .yes: break
-    case .no: reasons.append("the artist did not affirm authorship")
-    case .unknown: reasons.append("the artist's affirmation of authorship is unknown")
-    }
+    reasons += work.declarations.reasonsNotPublishable
     return reasons
   }
 }

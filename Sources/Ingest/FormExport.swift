@@ -52,9 +52,41 @@ public struct FormExport: Sendable {
   public var headers: [String]
   /// Which header each field was read from.
   public var mapping: [Field: String]
-  public var rows: [Row]
+  public var rows: [Row] { didSet { index = RowIndex(rows) } }
+  /// The rows by the keys a zip is matched on, so matching a zip costs the same for ten rows or
+  /// a hundred thousand.
+  private var index: RowIndex
   /// What separated the fields: detected from the header line unless the organiser forced one.
   public var delimiter: CSVReader.Delimiter = .comma
+
+  public init(headers: [String], mapping: [Field: String], rows: [Row], delimiter: CSVReader.Delimiter = .comma) {
+    self.headers = headers
+    self.mapping = mapping
+    self.rows = rows
+    self.index = RowIndex(rows)
+    self.delimiter = delimiter
+  }
+
+  /// Row positions by the file name a row names (lowercased, last path component), by its id
+  /// (lowercased), and by its numeric id without leading zeros.
+  struct RowIndex: Sendable {
+    var byFile: [String: [Int]] = [:]
+    var byID: [String: [Int]] = [:]
+    var byNumber: [String: [Int]] = [:]
+
+    init(_ rows: [Row]) {
+      for (position, row) in rows.enumerated() {
+        if let file = row.values[.file]?.lowercased() {
+          let base = file.split(separator: "/").last.map(String.init) ?? file
+          byFile[base, default: []].append(position)
+        }
+        if let id = row.values[.id] {
+          byID[id.lowercased(), default: []].append(position)
+          if id.allSatisfy(\.isNumber) { byNumber[String(id.drop(while: { $0 == "0" })), default: []].append(position) }
+        }
+      }
+    }
+  }
 
   /// - Parameter delimiter: forces one; nil detects it from the header line.
   public static func load(
@@ -241,23 +273,22 @@ public struct FormExport: Sendable {
     return base == lower || base == stem || base + ".zip" == lower
   }
 
+  /// The one row whose file column names the zip: its name, or its name without `.zip`.
   private func rowByFile(_ zipName: String) -> Row? {
-    let byFile = rows.filter { Self.row($0, names: zipName) }
-    return byFile.count == 1 ? byFile[0] : nil
+    let lower = zipName.lowercased()
+    let stem = lower.hasSuffix(".zip") ? String(lower.dropLast(4)) : lower
+    return onlyRow(Set((index.byFile[lower] ?? []) + (index.byFile[stem] ?? [])))
   }
 
   private func rowByID(_ zipName: String) -> Row? {
     let lower = zipName.lowercased()
     let stem = lower.hasSuffix(".zip") ? String(lower.dropLast(4)) : lower
-    let byID = rows.filter { $0.values[.id]?.lowercased() == stem }
-    if byID.count == 1 { return byID[0] }
+    if let row = onlyRow(Set(index.byID[stem] ?? [])) { return row }
     let numbers = Set(stem.split(whereSeparator: { !$0.isNumber }).map { String($0.drop(while: { $0 == "0" })) })
-    let byNumber = rows.filter { row in
-      guard let id = row.values[.id], id.allSatisfy(\.isNumber) else { return false }
-      return numbers.contains(String(id.drop(while: { $0 == "0" })))
-    }
-    return byNumber.count == 1 ? byNumber[0] : nil
+    return onlyRow(Set(numbers.flatMap { index.byNumber[$0] ?? [] }))
   }
+
+  private func onlyRow(_ positions: Set<Int>) -> Row? { positions.count == 1 ? rows[positions.first!] : nil }
 
   /// The artist's declarations from a row; an answer left blank stays `unknown`.
   public static func declarations(from row: Row) -> Declarations {

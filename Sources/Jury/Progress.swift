@@ -43,16 +43,18 @@ extension Jury {
           }
         }
       ).map { ($0.juror, $0) })
+    // Grouped once, so each juror and each work is a lookup rather than a pass over every pair.
+    let byJuror = Dictionary(grouping: pairs, by: \.juror)
+    let byWork = Dictionary(grouping: pairs, by: \.work)
     let jurorLines = counted.jurors.map { juror in
-      let mine = pairs.filter { $0.juror == juror.rowID }
+      let mine = byJuror[juror.rowID] ?? []
       let c = calibration[juror.id]
       return JuryProgress.JurorLine(
         id: juror.id, name: juror.name, assigned: mine.count,
         scored: mine.filter { complete.contains($0) }.count, mean: c?.mean, spread: c?.spread, count: c?.count ?? 0)
     }
     let workLines = counted.works.compactMap { work -> JuryProgress.WorkLine? in
-      let theirs = pairs.filter { $0.work == work.rowID }
-      guard !theirs.isEmpty else { return nil }
+      guard let theirs = byWork[work.rowID], !theirs.isEmpty else { return nil }
       return JuryProgress.WorkLine(
         id: work.id, title: work.title, assigned: theirs.count,
         scores: theirs.filter { complete.contains($0) }.count)

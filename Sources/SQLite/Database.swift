@@ -247,6 +247,15 @@ public final class Database {
     return rows
   }
 
+  /// Runs one query and hands each row to `body` as it is read, so a large result is never held
+  /// whole. `body` must not run this same query again (the statement is in use).
+  public func forEachRow(_ sql: String, _ arguments: [any SQLBindable] = [], _ body: (Row) throws -> Void) throws {
+    let statement = try prepared(sql)
+    try statement.bind(arguments)
+    defer { statement.reset() }
+    while try statement.step() { try body(statement.row()) }
+  }
+
   public func queryOne(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Row? {
     try query(sql, arguments).first
   }

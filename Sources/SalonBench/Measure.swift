@@ -3,6 +3,8 @@ import Foundation
 /// Wall time and peak memory of a child process, from wait4's resource usage.
 struct Measurement {
   var seconds: Double
+  /// User plus system CPU time: less sensitive than wall time to other work on the machine.
+  var cpuSeconds: Double = 0
   var peakMemoryMB: Double
   var status: Int32
 }
@@ -34,7 +36,10 @@ enum Measure {
     while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-    return Measurement(seconds: seconds, peakMemoryMB: Double(usage.ru_maxrss) / 1024, status: exit)
+    let cpu =
+      Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
+      + Double(usage.ru_stime.tv_usec) / 1e6
+    return Measurement(seconds: seconds, cpuSeconds: cpu, peakMemoryMB: Double(usage.ru_maxrss) / 1024, status: exit)
   }
 
   /// The median of `runs` measurements, each after `prepare`.

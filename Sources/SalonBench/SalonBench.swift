@@ -50,6 +50,10 @@ struct Bench {
   let standingsOnly: Bool
   var rows: [String] = []
   var notes: [String] = []
+  /// Call sizes for the growth section (`--growth 1000,10000` to choose; `--growth-only` runs just it).
+  let growthSizes: [Int]
+  let growthOnly: Bool
+  var growthSection = ""
 
   init(arguments: [String]) throws {
     let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -57,6 +61,14 @@ struct Bench {
     me = CommandLine.arguments[0]
     quick = arguments.contains("--quick")
     standingsOnly = arguments.contains("--standings-only")
+    growthOnly = arguments.contains("--growth-only")
+    if let index = arguments.firstIndex(of: "--growth"), index + 1 < arguments.count {
+      growthSizes = arguments[index + 1].split(separator: ",").compactMap { Int($0) }.filter {
+        (1...1_000_000).contains($0)
+      }
+    } else {
+      growthSizes = quick ? [200, 2000] : [1000, 10_000, 100_000]
+    }
     root = URL(fileURLWithPath: "bench-out").standardizedFileURL
     guard FileManager.default.isExecutableFile(atPath: salon) else { throw BenchError("build salon first (\(salon))") }
   }
@@ -76,12 +88,18 @@ struct Bench {
       print(rows.joined(separator: "\n"))
       return
     }
+    if growthOnly {
+      try growth(sizes: growthSizes)
+      try replaceGrowthSection()
+      return
+    }
     try ingestLarge()
     try hashing()
     try export()
     try standings()
     try ingestBatch()
     try transcode()
+    try growth(sizes: growthSizes)
     try writeReport()
   }
 
@@ -403,6 +421,15 @@ struct Bench {
     return "\(model), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(kb / 1024 / 1024) GiB, Linux \(kernel)"
   }
 
+  /// `--growth-only`: the growth section of BENCHMARKS.md replaced, the rest kept.
+  func replaceGrowthSection() throws {
+    let existing = (try? String(contentsOfFile: "BENCHMARKS.md", encoding: .utf8)) ?? "# Benchmarks\n"
+    let kept = existing.components(separatedBy: "\n## Growth").first ?? existing
+    let text = kept.trimmingCharacters(in: .newlines) + "\n\n" + growthSection
+    try Data(text.utf8).write(to: URL(fileURLWithPath: "BENCHMARKS.md"))
+    print(growthSection)
+  }
+
   func writeReport() throws {
     let formatter = ISO8601DateFormatter()
     let text = """
@@ -441,6 +468,7 @@ struct Bench {
         argument vector run directly; the difference is the sandbox's cost.
       \(notes.map { "- \($0)" }.joined(separator: "\n"))
 
+      \(growthSection)
       """
     try Data(text.utf8).write(to: URL(fileURLWithPath: "BENCHMARKS.md"))
     print(text)

@@ -51,8 +51,10 @@ enum ExportCommand: Command {
       })
     let report: ExportReport
     do {
+      let pages = TerminalProgress("pages written", enabled: showProgress)
       report = try Exporter(archive: archive, theme: theme, settings: settings).export(
-        to: output, clean: args.has("--clean"), prune: args.has("--prune"))
+        to: output, clean: args.has("--clean"), prune: args.has("--prune")
+      ) { _, done, total in pages.update(done, of: total) }
       if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     } catch {
       if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }

@@ -103,14 +103,14 @@ enum IngestCommand: Command {
     }
 
     let ingester = Ingester(archive: archive, exhibition: exhibition, form: form, cancellation: interruption)
-    let showProgress = standardErrorIsTerminal && zips.count > 1
+    let progress = TerminalProgress("", enabled: standardErrorIsTerminal && zips.count > 1)
+    // Only --json keeps every report; the summary needs counts, so memory stays flat for a big call.
     var reports: [SubmissionReport] = []
+    var counts = (all: 0, accepted: 0, warned: 0, rejected: 0, unchanged: 0)
     var failures: [String] = []
     for (index, zip) in zips.enumerated() {
-      if showProgress {
-        let name = URL(fileURLWithPath: zip).lastPathComponent
-        writeToStandardError("\r\u{1B}[K[\(index + 1)/\(zips.count)] \(TerminalText.visible(String(name.prefix(60))))")
-      }
+      progress.update(
+        index + 1, of: zips.count, detail: String(URL(fileURLWithPath: zip).lastPathComponent.prefix(60)), always: true)
       let report: SubmissionReport
       do {
         report = try ingester.ingest(zipAt: zip, asVersionOf: targetID)
@@ -120,30 +120,35 @@ enum IngestCommand: Command {
         throw error
       } catch {
         // One zip that cannot be read at all (permissions, a vanished file) never stops the batch.
-        if showProgress { writeToStandardError("\r\u{1B}[K") }
+        progress.clear()
         printError("\(URL(fileURLWithPath: zip).lastPathComponent): \(FileProblem.plainSentence(for: error))")
         failures.append(zip)
         continue
       }
-      reports.append(report)
+      counts.all += 1
+      if report.status == .rejected {
+        counts.rejected += 1
+      } else if report.warnings.isEmpty {
+        counts.accepted += 1
+      } else {
+        counts.warned += 1
+      }
+      if report.change == RecordOutcome.unchanged.rawValue { counts.unchanged += 1 }
+      if json { reports.append(report) }
       if !json {
-        if showProgress { writeToStandardError("\r\u{1B}[K") }
+        progress.clear()
         printSummary(report)
       }
     }
-    if showProgress { writeToStandardError("\r\u{1B}[K") }
+    progress.clear()
     if json {
       try writeJSON(Output(submissions: reports, skipped: skipped))
       if !failures.isEmpty { throw Failed() }
       return
     }
-    let accepted = reports.filter { $0.status == .accepted && $0.warnings.isEmpty }.count
-    let warned = reports.filter { $0.status == .accepted && !$0.warnings.isEmpty }.count
-    let rejected = reports.filter { $0.status == .rejected }.count
-    let unchanged = reports.filter { $0.change == RecordOutcome.unchanged.rawValue }.count
     var line =
-      "\(reports.count) zip\(reports.count == 1 ? "" : "s"): \(accepted) accepted, \(warned) accepted with warnings, \(rejected) rejected"
-    if unchanged > 0 { line += " (\(unchanged) already in the archive, unchanged)" }
+      "\(counts.all) zip\(counts.all == 1 ? "" : "s"): \(counts.accepted) accepted, \(counts.warned) accepted with warnings, \(counts.rejected) rejected"
+    if counts.unchanged > 0 { line += " (\(counts.unchanged) already in the archive, unchanged)" }
     print(line + ".")
     printCategories(ingester.categoriesByMedium)
     if !failures.isEmpty {

@@ -255,5 +255,50 @@ func writeJSON<T: Encodable>(_ value: T) throws {
   print(String(decoding: data, as: UTF8.self))
 }
 
+/// Prints a JSON array element by element as `produce` emits them, so a long list is never held
+/// whole in memory.
+func writeJSONArray<T: Encodable>(_ produce: ((T) throws -> Void) throws -> Void) throws {
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+  var first = true
+  print("[", terminator: "")
+  try produce { element in
+    let text = String(decoding: try encoder.encode(element), as: UTF8.self)
+    // Indented one level, as the encoder would inside an array.
+    print((first ? "\n  " : ",\n  ") + text.replacingOccurrences(of: "\n", with: "\n  "), terminator: "")
+    first = false
+  }
+  print(first ? "]" : "\n]")
+}
+
 /// True when standard error is a terminal, where progress lines belong.
 var standardErrorIsTerminal: Bool { isatty(2) == 1 }
+
+/// A progress line on standard error, redrawn in place; silent unless standard error is a
+/// terminal, so pipes and logs stay clean.
+final class TerminalProgress {
+  var label: String
+  let enabled: Bool
+  private var lastDraw: UInt64 = 0
+
+  init(_ label: String, enabled: Bool = standardErrorIsTerminal) {
+    self.label = label
+    self.enabled = enabled
+  }
+
+  /// Shows `[done/total] label detail`; redrawn at most ten times a second unless `always`.
+  func update(_ done: Int, of total: Int, detail: String = "", always: Bool = false) {
+    guard enabled else { return }
+    let now = DispatchTime.now().uptimeNanoseconds
+    guard always || done == total || now - lastDraw > 100_000_000 else { return }
+    lastDraw = now
+    let text = ["[\(done)/\(total)]", label, detail].filter { !$0.isEmpty }.joined(separator: " ")
+    // Names come from zips and forms: shown with their control characters made visible.
+    writeToStandardError("\r\u{1B}[K\(TerminalText.visible(String(text.prefix(100))))")
+  }
+
+  /// Erases the line, before other output or at the end.
+  func clear() {
+    if enabled { writeToStandardError("\r\u{1B}[K") }
+  }
+}

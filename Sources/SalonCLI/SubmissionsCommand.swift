@@ -6,21 +6,26 @@ enum SubmissionsCommand: Command {
   static let usage = """
     Usage: salon submissions list [--json]
            salon submissions show ID [--json]
-           salon submissions decide ID selected|declined [--note TEXT]
+           salon submissions decide ID... selected|declined [--note TEXT]
+           salon submissions decide --all-accepted [--note TEXT]
+           salon submissions decide --csv FILE [--note TEXT]
            salon submissions attach PROVISIONAL-ID ID
            salon submissions category ID CATEGORY
     (each also takes --archive DIR and --exhibition SLUG)
 
       list      Every submission with its status, latest version and decision
       show      One submission: status, problems, warnings, files, declarations, versions
-      decide    Record the programme decision; earlier decisions stay in the history
+      decide    Record the programme decision; earlier decisions stay in the history.
+                --all-accepted selects every accepted submission not yet decided; --csv reads
+                lines of id,decision[,note] and records all of them or, on a bad line, none
       attach    Make a zip kept apart by id-conflict (e.g. 7-conflict-1) a new version of ID
       category  Choose the work's category for the gallery's filters, whatever its medium says:
                 \(WorkCategory.allCases.map(\.rawValue).joined(separator: ", "))
     """
 
   static func run(_ arguments: [String]) throws {
-    let args = try Arguments(arguments, valued: archiveOptions.union(["--note"]), flags: ["--json"])
+    let args = try Arguments(
+      arguments, valued: archiveOptions.union(["--note", "--csv"]), flags: ["--json", "--all-accepted"])
     let actions: Set<String> = ["list", "show", "decide", "attach", "category"]
     guard let action = args.positional.first else {
       throw UsageError("Submissions needs list, show, decide, attach or category.")
@@ -36,11 +41,11 @@ enum SubmissionsCommand: Command {
     switch action {
     case "list":
       guard args.positional.count == 1 else { throw UsageError("submissions list takes no arguments.") }
-      let reports = try archive.submissionReports(exhibition: exhibition)
       if args.has("--json") {
-        try writeJSON(reports)
+        try writeJSONArray { emit in try archive.forEachSubmissionReport(exhibition: exhibition, emit) }
         return
       }
+      let reports = try archive.submissionReports(exhibition: exhibition)
       if reports.isEmpty {
         print("No submissions yet in \(exhibition.title). Add some with `salon ingest`.")
         return
@@ -69,13 +74,7 @@ enum SubmissionsCommand: Command {
         printReport(report)
       }
     case "decide":
-      guard args.positional.count == 3, ["selected", "declined"].contains(args.positional[2]) else {
-        throw UsageError("submissions decide needs an ID and either selected or declined.")
-      }
-      let id = args.positional[1]
-      try archive.decide(
-        exhibition: exhibition, id: id, selected: args.positional[2] == "selected", note: args.value("--note"))
-      print("Recorded: submission \(id) is \(args.positional[2]).")
+      try decide(args, archive: archive, exhibition: exhibition)
     case "attach":
       guard args.positional.count == 3 else {
         throw UsageError("submissions attach needs the provisional ID and the ID it belongs to.")
@@ -95,6 +94,57 @@ enum SubmissionsCommand: Command {
       print("Recorded: submission \(args.positional[1]) is in the category \(category.label); later versions keep it.")
     default:
       break
+    }
+  }
+
+  static func decide(_ args: Arguments, archive: SalonArchive, exhibition: Exhibition) throws {
+    let note = args.value("--note")
+    let progress = TerminalProgress("decisions recorded")
+    defer { progress.clear() }
+    let outcome: DecisionOutcome
+    if let csv = args.value("--csv") {
+      guard args.positional.count == 1, !args.has("--all-accepted") else {
+        throw UsageError("submissions decide --csv FILE takes no ids and no --all-accepted.")
+      }
+      outcome = try archive.decide(
+        exhibition: exhibition, csvAt: csv, note: note, progress: { progress.update($0, of: $1) })
+    } else if args.has("--all-accepted") {
+      guard args.positional.count == 1 else { throw UsageError("submissions decide --all-accepted takes no ids.") }
+      outcome = try archive.selectAllAccepted(
+        exhibition: exhibition, note: note, progress: { progress.update($0, of: $1) })
+    } else {
+      guard args.positional.count >= 3, let decision = args.positional.last,
+        ["selected", "declined"].contains(decision)
+      else {
+        throw UsageError(
+          "submissions decide needs one or more IDs and either selected or declined (or --all-accepted, or --csv FILE)."
+        )
+      }
+      let requests = args.positional.dropFirst().dropLast().map {
+        DecisionRequest(id: $0, selected: decision == "selected", note: note)
+      }
+      outcome = try archive.decide(exhibition: exhibition, Array(requests), progress: { progress.update($0, of: $1) })
+    }
+    progress.clear()
+    let all = outcome.selected.map { ($0, "selected") } + outcome.declined.map { ($0, "declined") }
+    if all.count == 1, let (id, decision) = all.first {
+      print("Recorded: submission \(TerminalText.visible(id)) is \(decision).")
+    } else {
+      print(
+        "Recorded: \(outcome.selected.count) selected, \(outcome.declined.count) declined\(outcome.alreadyDecided > 0 ? "; \(outcome.alreadyDecided) accepted submission\(outcome.alreadyDecided == 1 ? " was" : "s were") already decided and left as \(outcome.alreadyDecided == 1 ? "it was" : "they were")" : "")."
+      )
+    }
+    // Selecting is not publishing: say which selected works the gallery will still leave out.
+    let shown = 20
+    for item in outcome.unpublishable.prefix(shown) {
+      print(
+        "  ! Submission \(TerminalText.visible(item.id)) is selected, but the export will leave it out: \(item.reasons.joined(separator: "; "))."
+      )
+    }
+    if outcome.unpublishable.count > shown {
+      print(
+        "  ! … and \(outcome.unpublishable.count - shown) more selected submissions the export will leave out (see `salon export`)."
+      )
     }
   }
 

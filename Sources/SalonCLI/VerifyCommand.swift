@@ -14,7 +14,11 @@ enum VerifyCommand: Command {
   static func run(_ arguments: [String]) throws {
     let args = try Arguments(arguments, valued: archiveOptions, flags: ["--quick", "--json"])
     guard args.positional.isEmpty else { throw UsageError("verify takes only options.") }
-    let report = try openArchive(args, reading: true).verify(quick: args.has("--quick"))
+    let progress = TerminalProgress("stored files checked")
+    let report = try openArchive(args, reading: true).verify(quick: args.has("--quick")) {
+      progress.update($0, of: $1)
+    }
+    progress.clear()
     if args.has("--json") {
       try writeJSON(report)
     } else {
