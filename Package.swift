@@ -61,5 +61,5 @@ let package = Package(
         "SQLite", "MediaTools",
       ]),
   ],
-  swiftLanguageModes: [.v5]
+  swiftLanguageModes: [.v6]
 )

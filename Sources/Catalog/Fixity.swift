@@ -23,7 +23,7 @@ extension SalonArchive {
   /// Re-hashes every stored file (or, `quick`, checks sizes), checks that every reference in the
   /// catalog resolves and that nothing unknown sits in the store.
   /// Progress is (files checked, total), reported from the checking threads one at a time.
-  public func verify(quick: Bool, progress: ((Int, Int) -> Void)? = nil) throws -> FixityReport {
+  public func verify(quick: Bool, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> FixityReport {
     var catalogProblems: [String] = []
     let integrity = try database.query("PRAGMA quick_check").map { try $0.string("quick_check") }
     if integrity != ["ok"] { catalogProblems += integrity.map { "The catalog database is damaged: \($0)." } }
@@ -51,10 +51,11 @@ extension SalonArchive {
       row -> (String, Int) in (try row.string("sha256"), try row.int("size"))
     }
     let results = VerifyResults(count: blobs.count)
+    let urls = blobs.map { storedFileURL(sha256: $0.0) }
     DispatchQueue.concurrentPerform(iterations: blobs.count) { index in
       defer { results.finished { progress?($0, blobs.count) } }
       let (sha, size) = blobs[index]
-      let url = storedFileURL(sha256: sha)
+      let url = urls[index]
       guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
         let actual = (attributes[.size] as? NSNumber)?.intValue
       else {

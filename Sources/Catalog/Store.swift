@@ -3,7 +3,9 @@ import Hashing
 
 /// A file being written into the archive's `tmp/`, hashed as it is written. It becomes part of
 /// the store only through `SalonArchive.keep(_:)`; otherwise it is discarded.
-public final class TemporaryFile {
+/// Unchecked Sendable: each file is used by one thread at a time (the store flushes distinct
+/// files in parallel, never one file from two threads).
+public final class TemporaryFile: @unchecked Sendable {
   public let url: URL
   private var descriptor: Int32
   private let hasher = SHA256Hasher()

@@ -157,8 +157,9 @@ public final class Exporter {
 
     // Derivatives first (in parallel), then the pages that show them.
     let media = MediaBuilder(archive: archive, output: output, previous: previous, settings: settings)
+    let mediaProgress = settings.progress
     let outcome = try media.build(model.exhibitions) { done, total, seconds in
-      settings.progress?(done, total, seconds)
+      mediaProgress?(done, total, seconds)
     }
     report.derivativesMade = outcome.made
     report.derivativesReused = outcome.reused

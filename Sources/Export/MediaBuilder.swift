@@ -34,7 +34,10 @@ struct PublishedMedia: Codable, Equatable {
 
 /// Makes derivatives (in parallel, skipping those an earlier export made): images through
 /// libvips; audio, video, animation and PDF through the sandboxed tools of MediaTools.
-struct MediaBuilder {
+///
+/// Unchecked Sendable: the parallel jobs read only the archive's file paths and the builder's
+/// immutable settings, never the catalog's database connection.
+struct MediaBuilder: @unchecked Sendable {
   let archive: SalonArchive
   let output: URL
   let previous: Exporter.Manifest
@@ -83,7 +86,9 @@ struct MediaBuilder {
     return .image
   }
 
-  func build(_ exhibitions: [SiteModel.ExhibitionModel], progress: (Int, Int, Double) -> Void) throws -> Outcome {
+  func build(_ exhibitions: [SiteModel.ExhibitionModel], progress: @Sendable (Int, Int, Double) -> Void) throws
+    -> Outcome
+  {
     var outcome = Outcome()
     var jobs: [String: Job] = [:]
     for model in exhibitions {

@@ -1,6 +1,7 @@
 import Catalog
 import Demo
 import Foundation
+@preconcurrency import Glibc
 
 enum DemoCommand: Command {
   static let usage = """

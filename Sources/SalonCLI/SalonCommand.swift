@@ -1,6 +1,7 @@
 import Catalog
 import Export
 import Foundation
+@preconcurrency import Glibc
 import Ingest
 
 /// The `salon` command line: dispatches to one subcommand, maps errors to exit statuses
@@ -276,7 +277,9 @@ var standardErrorIsTerminal: Bool { isatty(2) == 1 }
 
 /// A progress line on standard error, redrawn in place; silent unless standard error is a
 /// terminal, so pipes and logs stay clean.
-final class TerminalProgress {
+/// Unchecked Sendable: parallel callers (verify's workers) report through their own lock, so
+/// updates never overlap.
+final class TerminalProgress: @unchecked Sendable {
   var label: String
   let enabled: Bool
   private var lastDraw: UInt64 = 0
