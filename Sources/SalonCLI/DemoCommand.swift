@@ -1,7 +1,10 @@
+// swift-format-ignore-file: OrderedImports
+// Glibc first, as @preconcurrency: Swift 6 cannot prove C's `stdout` safe, and only the main
+// thread touches it.
+@preconcurrency import Glibc
 import Catalog
 import Demo
 import Foundation
-@preconcurrency import Glibc
 
 enum DemoCommand: Command {
   static let usage = """

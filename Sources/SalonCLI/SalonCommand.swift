@@ -1,7 +1,10 @@
+// swift-format-ignore-file: OrderedImports
+// Glibc first, as @preconcurrency: Swift 6 cannot prove C's `stdout` safe, and only the main
+// thread touches it.
+@preconcurrency import Glibc
 import Catalog
 import Export
 import Foundation
-@preconcurrency import Glibc
 import Ingest
 
 /// The `salon` command line: dispatches to one subcommand, maps errors to exit statuses
@@ -73,6 +76,34 @@ public enum SalonCommand {
   static let globalValued: Set<String> = ["--archive", "--exhibition"]
   static let globalFlags: Set<String> = ["--json"]
 
+  /// Global options anywhere after the command move to its end, so a command's action is never
+  /// mistaken for the value of `--archive` (`salon prize --archive DIR standings`).
+  static func movingGlobalOptionsLast(_ arguments: [String]) -> [String] {
+    var kept: [String] = []
+    var globals: [String] = []
+    var index = 0
+    while index < arguments.count {
+      let argument = arguments[index]
+      let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+      if argument == "--" {
+        kept += arguments[index...]
+        break
+      } else if globalValued.contains(name) {
+        globals.append(argument)
+        if !argument.contains("="), index + 1 < arguments.count {
+          globals.append(arguments[index + 1])
+          index += 1
+        }
+      } else if globalFlags.contains(name) {
+        globals.append(argument)
+      } else {
+        kept.append(argument)
+      }
+      index += 1
+    }
+    return kept + globals
+  }
+
   public static func run(_ arguments: [String]) -> Int32 {
     // Global options before the command move after it, where every command reads them.
     var leading: [String] = []
@@ -112,7 +143,7 @@ public enum SalonCommand {
       return 64
     }
     let command = arguments[index]
-    let rest = Array(arguments[(index + 1)...]) + leading
+    let rest = movingGlobalOptionsLast(Array(arguments[(index + 1)...])) + leading
     let handler: Command.Type
     switch command {
     case "help":

@@ -41,6 +41,13 @@ import Testing
     #expect(json.status == 0, "\(json.stderr)")
     #expect(try Binary.json(json) as? [Any] != nil)
     #expect(try salon("submissions", "list", "--archive", archive).status == 0)
+    // Between the command and its action, too: the archive's path is never taken for the action.
+    let between = try salon("submissions", "--archive", archive, "list")
+    #expect(between.status == 0, "\(between.stderr)")
+    #expect(between.stdout.contains("No submissions yet in Salon"))
+    let standings = try salon("prize", "--archive", archive, "--json", "standings")
+    #expect(standings.status == 0, "\(standings.stderr)")
+    #expect(try Binary.json(standings) as? [String: Any] != nil)
     let unknown = try salon("--archve", archive, "submissions", "list")
     #expect(unknown.status == 64)
     #expect(unknown.stderr.contains("Did you mean `--archive`?"))
