@@ -241,6 +241,10 @@ let migrations: [String] = [
     WHEN EXISTS (SELECT 1 FROM prize_winner WHERE round_id = NEW.round_id AND submission_id = NEW.submission_id)
     BEGIN SELECT RAISE(ABORT, 'the prize record cannot be changed'); END;
   """,
+  // The organiser's choice for a supplementary file a decoder finds damaged: warn (0) or reject (1).
+  """
+  ALTER TABLE exhibition ADD COLUMN reject_damaged_supplementary INTEGER NOT NULL DEFAULT 0;
+  """,
 ]
 
 extension Database {
