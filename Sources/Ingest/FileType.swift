@@ -114,7 +114,8 @@ enum FileTypeDetector {
     }
     // After the markup checks, so an SVG or HTML page carrying `%PDF-` early stays what it is;
     // and only when nothing before the marker looks like markup.
-    if let pdf = findBytes(Array("%PDF-".utf8), in: Array(head.prefix(1024))), !head[..<pdf].contains(UInt8(ascii: "<")) {
+    if let pdf = findBytes(Array("%PDF-".utf8), in: Array(head.prefix(1024))), !head[..<pdf].contains(UInt8(ascii: "<"))
+    {
       return .init(mediaType: "application/pdf", family: .pdf)
     }
     if isText(head) { return .init(mediaType: "text/plain", family: .text) }

@@ -23,6 +23,7 @@ struct MediaDamage: Equatable {
 /// in MediaTools' sandbox on the stored temporary file, read-only, each in a private folder.
 struct MediaCheck {
   let limits: Limits
+  let cancellation: Cancellation
   let sandbox: Sandbox
   let workingParent: String
 
@@ -30,7 +31,7 @@ struct MediaCheck {
   /// `Interrupted`; a missing tool stops the batch, as every file would fail alike.
   func check(path: String, type: DetectedType) throws -> (MediaProperties, MediaDamage?) {
     switch type.family {
-    case .image: return image(path, type: type)
+    case .image: return try image(path, type: type)
     case .audio, .video: return try inSandbox { try audioVideo(path, folder: $0) }
     case .pdf:
       return try inSandbox { folder in
@@ -40,11 +41,15 @@ struct MediaCheck {
     }
   }
 
-  private func image(_ path: String, type: DetectedType) -> (MediaProperties, MediaDamage?) {
-    // libvips has no trusted BMP loader; a bounded header read stays for BMP alone.
-    if type.mediaType == "image/bmp" {
-      guard let file = RandomAccessFile(path: path) else { return (MediaProperties(), nil) }
-      return (MediaInspector.bmpSize(file), nil)
+  private func image(_ path: String, type: DetectedType) throws -> (MediaProperties, MediaDamage?) {
+    // The header's pixel size first: a bomb is refused before libvips decodes anything, and a
+    // BMP (no trusted libvips loader) is judged by its header alone.
+    guard let file = RandomAccessFile(path: path) else { return (MediaProperties(), nil) }
+    let header = try MediaInspector.pixelSize(of: file, type: type, cancellation: cancellation)
+    if type.mediaType == "image/bmp" { return (header, nil) }
+    if let w = header.width, let h = header.height {
+      let (pixels, overflow) = w.multipliedReportingOverflow(by: h)
+      if overflow || pixels > limits.maxPixels { return (header, nil) }
     }
     do {
       let (width, height) = try Imaging.checkDecodes(path, maxPixels: limits.maxPixels)

@@ -9,7 +9,6 @@ final class ZipInspection {
   let limits: Limits
   let cancellation: Cancellation
   let mediaLimits: SandboxLimits
-  let temporaryFolder: String
   let zipCopy: TemporaryFile
   private let zipCopyWriter: BackgroundWriter
   private(set) var entries: [ZipStream.Entry] = []
@@ -19,7 +18,6 @@ final class ZipInspection {
     self.limits = limits
     self.cancellation = cancellation
     self.mediaLimits = mediaLimits
-    self.temporaryFolder = archive.temporaryRoot.path
     self.zipCopy = try archive.makeTemporaryFile()
     self.zipCopyWriter = BackgroundWriter(zipCopy)
   }
@@ -54,8 +52,9 @@ final class ZipInspection {
       .check(zipCopy: zipCopy.url.path, streamed: stream.streamed, entries: &entries, findings: &findings)
     let cancellation = self.cancellation
     let media = MediaCheck(
-      limits: limits, sandbox: Sandbox(limits: mediaLimits, isCancelled: { cancellation.isCancelled }),
-      workingParent: temporaryFolder)
+      limits: limits, cancellation: cancellation,
+      sandbox: Sandbox(limits: mediaLimits, isCancelled: { cancellation.isCancelled }),
+      workingParent: FileManager.default.temporaryDirectory.path)
     try EntryClassifier(limits: limits, cancellation: cancellation, media: media).classify(
       &entries, findings: &findings)
     if !stream.junk.isEmpty { findings.add(.junkIgnored(stream.junk)) }

@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import Ingest
+import MediaTools
 
 enum IngestCommand: Command {
   static let usage = """
@@ -12,6 +13,8 @@ enum IngestCommand: Command {
       --form FORM.csv               The submission portal's form export (declarations)
       --column FIELD=HEADER         Read FIELD from the column HEADER (repeatable). Fields:
                                     \(FormExport.Field.allCases.map(\.rawValue).joined(separator: ", "))
+      --media-time-limit SECONDS    Processor time a decoder may spend checking one file
+                                    (default 60; the clock allows three times that)
       --json                        Print {"submissions": [...]} as JSON
     """
 
@@ -20,7 +23,8 @@ enum IngestCommand: Command {
   }
 
   static func run(_ arguments: [String]) throws {
-    let args = try Arguments(arguments, valued: archiveOptions.union(["--form", "--column"]), flags: ["--json"])
+    let args = try Arguments(
+      arguments, valued: archiveOptions.union(["--form", "--column", "--media-time-limit"]), flags: ["--json"])
     guard !args.positional.isEmpty else { throw UsageError("ingest needs at least one zip or folder.") }
     var columns: [String: String] = [:]
     for mapping in args.values["--column"] ?? [] {
@@ -65,7 +69,17 @@ enum IngestCommand: Command {
       return
     }
 
-    let ingester = Ingester(archive: archive, exhibition: exhibition, form: form, cancellation: interruption)
+    var mediaLimits = Ingester.defaultMediaLimits
+    if let seconds = try args.double("--media-time-limit") {
+      guard seconds > 0, seconds <= 86_400 else {
+        throw UsageError("--media-time-limit takes a number of seconds above 0 and at most 86400.")
+      }
+      mediaLimits = SandboxLimits(
+        wallSeconds: seconds * 3, cpuSeconds: Int(seconds.rounded(.up)), memoryBytes: mediaLimits.memoryBytes,
+        fileBytes: mediaLimits.fileBytes)
+    }
+    let ingester = Ingester(
+      archive: archive, exhibition: exhibition, form: form, cancellation: interruption, mediaLimits: mediaLimits)
     let showProgress = standardErrorIsTerminal && zips.count > 1
     var reports: [SubmissionReport] = []
     var failures: [String] = []

@@ -1,9 +1,9 @@
-import Foundation
-import SampleContent
-import Testing
 import Catalog
+import Foundation
 import Imaging
 import MediaTools
+import SampleContent
+import Testing
 
 @testable import Ingest
 
@@ -16,7 +16,8 @@ import MediaTools
     let path = scratch.write("f.\(ext)", bytes)
     let type = FileTypeDetector.detect(head: Array(bytes.prefix(4096)), fileExtension: ext)
     let media = MediaCheck(
-      limits: limits, sandbox: Sandbox(limits: Ingester.defaultMediaLimits), workingParent: scratch.url.path)
+      limits: limits, cancellation: .never, sandbox: Sandbox(limits: Ingester.defaultMediaLimits),
+      workingParent: scratch.url.path)
     let (properties, damage) = try media.check(path: path, type: type)
     return (type, properties, damage)
   }
