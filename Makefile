@@ -66,7 +66,7 @@ clean:
 	rm -rf .build $(DEMO_DIR)
 
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = FuzzZipStructure FuzzMediaHeaders FuzzCSV FuzzSheet FuzzTemplate
+FUZZ_TARGETS = FuzzZipStructure FuzzFileType FuzzCSV FuzzSheet FuzzTemplate
 
 ## libFuzzer on the parsers of untrusted input, each for FUZZ_SECONDS, from the seed corpora.
 ## Leak detection is off: Swift globals initialised on first use read as leaks to LeakSanitizer.
@@ -74,7 +74,7 @@ fuzz: setup
 	$(SWIFT) build --package-path Fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address
 	@for t in $(FUZZ_TARGETS); do \
 	  corpus=.build-fuzz/corpus/$$t; mkdir -p $$corpus Fuzz/Regressions; \
-	  case $$t in FuzzZipStructure) seeds=zip;; FuzzMediaHeaders) seeds=media;; FuzzCSV) seeds=csv;; FuzzSheet) seeds=sheet;; FuzzTemplate) seeds="template Templates";; esac; \
+	  case $$t in FuzzZipStructure) seeds=zip;; FuzzFileType) seeds=media;; FuzzCSV) seeds=csv;; FuzzSheet) seeds=sheet;; FuzzTemplate) seeds="template Templates";; esac; \
 	  echo "== $$t ($(FUZZ_SECONDS) s)"; \
 	  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 \
 	    .build-fuzz/debug/$$t $$corpus $$(for d in $$seeds; do [ -d Fuzz/Corpus/$$d ] && echo Fuzz/Corpus/$$d || echo $$d; done) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \

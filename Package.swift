@@ -31,7 +31,7 @@ let package = Package(
 
     // Pipeline stages.
     .target(name: "Catalog", dependencies: ["SQLite", "Hashing"]),
-    .target(name: "Ingest", dependencies: ["Catalog", "Zip", "Hashing"]),
+    .target(name: "Ingest", dependencies: ["Catalog", "Zip", "Hashing", "Imaging", "MediaTools"]),
     .target(name: "Jury", dependencies: ["Catalog", "Hashing"]),
     .target(name: "Export", dependencies: ["Catalog", "Imaging", "Hashing", "MediaTools"]),
     // BagIt packages for preservation: the originals, the records and the gallery.

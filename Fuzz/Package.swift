@@ -14,7 +14,7 @@ let package = Package(
       name: "FuzzZipStructure", dependencies: [.product(name: "SalonLibraries", package: "Salon"), "CFuzzerDriver"],
       swiftSettings: fuzzerFlags),
     .executableTarget(
-      name: "FuzzMediaHeaders", dependencies: [.product(name: "SalonLibraries", package: "Salon"), "CFuzzerDriver"],
+      name: "FuzzFileType", dependencies: [.product(name: "SalonLibraries", package: "Salon"), "CFuzzerDriver"],
       swiftSettings: fuzzerFlags),
     .executableTarget(
       name: "FuzzCSV", dependencies: [.product(name: "SalonLibraries", package: "Salon"), "CFuzzerDriver"],

@@ -87,3 +87,15 @@ static inline void salon_vips_keep_only_animation(VipsImage *image) {
   }
   g_strfreev(fields);
 }
+
+// Decodes every pixel of the first frame once, failing on a truncated or corrupt file (libvips'
+// `fail_on`), without keeping the pixels: a statistic streams the image through in strips.
+static inline int salon_vips_decode_check(const char *path) {
+  VipsImage *image = vips_image_new_from_file(
+      path, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL);
+  if (!image) return -1;
+  double mean = 0;
+  int result = vips_avg(image, &mean, NULL);
+  g_object_unref(image);
+  return result;
+}

@@ -23,6 +23,9 @@ public struct Limits: Equatable, Codable, Sendable {
   public var maxPixels: Int = 100_000_000
   public var maxEntries: Int = 200
   public var maxUnpackedBytes: Int = 1024 * 1024 * 1024
+  /// A damaged main work or video always rejects; a damaged supplementary file (the description,
+  /// a supplement, another file) warns unless the organiser chose to reject it too.
+  public var rejectDamagedSupplementary = false
   public init() {}
 
   /// Checks every limit against its documented range (in the units the catalog stores).
@@ -137,13 +140,13 @@ extension SalonArchive {
         """
         INSERT INTO exhibition (slug, title, year, description, created_at, max_zip_bytes,
           max_video_seconds, max_description_pages, max_pixels, max_entries, max_unpacked_bytes,
-          prize_amount, prize_currency)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          prize_amount, prize_currency, reject_damaged_supplementary)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         [
           slug, new.title, new.year, new.description, Clock.now(), limits.maxZipBytes,
           limits.maxVideoSeconds, limits.maxDescriptionPages, limits.maxPixels, limits.maxEntries,
-          limits.maxUnpackedBytes, new.prizeAmount, new.prizeCurrency,
+          limits.maxUnpackedBytes, new.prizeAmount, new.prizeCurrency, limits.rejectDamagedSupplementary ? 1 : 0,
         ])
       let id = database.lastInsertRowID
       for (position, criterion) in new.criteria.enumerated() {
@@ -214,6 +217,7 @@ extension SalonArchive {
     limits.maxPixels = try row.int("max_pixels")
     limits.maxEntries = try row.int("max_entries")
     limits.maxUnpackedBytes = try row.int("max_unpacked_bytes")
+    limits.rejectDamagedSupplementary = try row.int("reject_damaged_supplementary") != 0
     return Exhibition(
       id: try row.int("id"), slug: try row.string("slug"), title: try row.string("title"),
       year: try row.int("year"), description: try row.string("description"), limits: limits,

@@ -294,6 +294,10 @@ let migrations: [String] = [
   CREATE INDEX mention_exhibition ON mention(exhibition_id, id);
   CREATE INDEX prize_round_exhibition ON prize_round(exhibition_id, id);
   """,
+  // 8: the organiser's choice for a supplementary file a decoder finds damaged: warn (0) or reject (1).
+  """
+  ALTER TABLE exhibition ADD COLUMN reject_damaged_supplementary INTEGER NOT NULL DEFAULT 0;
+  """,
 ]
 
 extension Database {

@@ -166,6 +166,25 @@ public enum Imaging {
     return (Int(width), Int(height))
   }
 
+  /// Decodes the whole image once, failing on truncation or corruption, so a damaged file is
+  /// caught when it arrives rather than published broken. The pixels are not kept.
+  /// - Throws: `ImagingError.tooLarge` (from the header, before decoding) when it has more than
+  ///   `maxPixels` pixels; `ImagingError.unreadable` when it is empty, damaged or in a format
+  ///   whose loader Salon blocks.
+  /// - Returns: the pixel size.
+  @discardableResult
+  public static func checkDecodes(_ path: String, maxPixels: Int) throws -> (width: Int, height: Int) {
+    try ensureStarted()
+    let (width, height) = try size(of: path)
+    guard width > 0, height > 0 else { throw ImagingError.unreadable(detail: "no pixels") }
+    let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+    guard !overflow, pixels <= maxPixels else {
+      throw ImagingError.tooLarge(width: width, height: height, limitMegapixels: maxPixels / 1_000_000)
+    }
+    guard salon_vips_decode_check(path) == 0 else { throw ImagingError.unreadable(detail: vipsFailureDetail()) }
+    return (width, height)
+  }
+
   /// Refuses an image over `maxPixels` from its header, before anything is decoded.
   private static func checkPixels(of source: String, maxPixels: Int) throws {
     let (width, height) = try size(of: source)

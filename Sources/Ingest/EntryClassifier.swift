@@ -2,10 +2,12 @@ import Catalog
 import Foundation
 
 /// Detects each unpacked file's format from its bytes, refuses the formats the call does not
-/// accept, and reads the technical properties (pixel size, duration, pages) of the rest.
+/// accept, and has real decoders read the rest (`MediaCheck`): pixel size, duration, pages, and
+/// whether the file decodes at all. Damage is kept on the entry: its role decides what it costs.
 struct EntryClassifier {
   let limits: Limits
   let cancellation: Cancellation
+  let media: MediaCheck
 
   func classify(_ entries: inout [ZipStream.Entry], findings: inout ZipFindings) throws {
     for index in entries.indices {
@@ -41,9 +43,11 @@ struct EntryClassifier {
         findings.add(.formatNotAllowed(path))
         continue
       }
-      guard let file = RandomAccessFile(path: entries[index].file.url.path) else { continue }
-      let properties = try MediaInspector.properties(of: file, type: type, cancellation: cancellation)
+      if entries[index].file.size == 0 { continue }
+      let (properties, damage) = try media.check(path: entries[index].file.url.path, type: type)
       entries[index].properties = properties
+      entries[index].damage = damage
+      if damage != nil { continue }
       if type.family == .image {
         if let w = properties.width, let h = properties.height {
           // Headers may declare up to 2³² × 2³² pixels: a product past Int's range is too large too.

@@ -39,6 +39,15 @@ enum FileTypeDetector {
     if ascii("BM") && head.count > 18 && [12, 40, 52, 56, 108, 124].contains(Int(head[14])) && head[15] == 0 {
       return .init(mediaType: "image/bmp", family: .image)
     }
+    if ascii("FORM") && (ascii("AIFF", at: 8) || ascii("AIFC", at: 8)) {
+      return .init(mediaType: "audio/aiff", family: .audio)
+    }
+    // MPEG transport stream: a sync byte every 188 bytes (192 in a camera's M2TS).
+    for (start, stride) in [(0, 188), (4, 192)]
+    where head.count > start + 2 * stride && (0..<3).allSatisfy({ head[start + $0 * stride] == 0x47 }) {
+      return .init(mediaType: "video/mp2t", family: .video)
+    }
+    if starts([0x00, 0x00, 0x01, 0xBA]) { return .init(mediaType: "video/mpeg", family: .video) }
     if ascii("fLaC") { return .init(mediaType: "audio/flac", family: .audio) }
     if ascii("OggS") { return .init(mediaType: "audio/ogg", family: .audio) }
     if ascii("ID3") { return .init(mediaType: "audio/mpeg", family: .audio) }
@@ -58,9 +67,6 @@ enum FileTypeDetector {
     if starts([0x1A, 0x45, 0xDF, 0xA3]) {
       let isWebM = head.count > 8 && findBytes(Array("webm".utf8), in: head) != nil
       return .init(mediaType: isWebM ? "video/webm" : "video/x-matroska", family: .video)
-    }
-    if let pdf = findBytes(Array("%PDF-".utf8), in: Array(head.prefix(1024))), pdf < 1024 {
-      return .init(mediaType: "application/pdf", family: .pdf)
     }
     // MPEG audio frame sync (after JPEG, which also starts with 0xFF).
     if head.count >= 2 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0 {
@@ -106,6 +112,12 @@ enum FileTypeDetector {
     {
       return .init(mediaType: "text/html", family: .html)
     }
+    // After the markup checks, so an SVG or HTML page carrying `%PDF-` early stays what it is;
+    // and only when nothing before the marker looks like markup.
+    if let pdf = findBytes(Array("%PDF-".utf8), in: Array(head.prefix(1024))), !head[..<pdf].contains(UInt8(ascii: "<"))
+    {
+      return .init(mediaType: "application/pdf", family: .pdf)
+    }
     if isText(head) { return .init(mediaType: "text/plain", family: .text) }
     return .unknown
   }
@@ -131,6 +143,9 @@ enum FileTypeDetector {
     case "mp3": return ["audio/mpeg"]
     case "aac": return ["audio/aac", "audio/mpeg"]
     case "flac": return ["audio/flac"]
+    case "aif", "aiff", "aifc": return ["audio/aiff"]
+    case "ts", "mts", "m2ts": return ["video/mp2t"]
+    case "mpg", "mpeg": return ["video/mpeg"]
     case "ogg", "oga", "opus": return ["audio/ogg"]
     case "m4a": return ["audio/mp4", "video/mp4"]
     case "mp4", "m4v": return ["video/mp4", "video/quicktime", "audio/mp4"]

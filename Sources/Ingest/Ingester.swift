@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import Hashing
+import MediaTools
 
 /// Ingests zips into an exhibition: inspects each, stores what it keeps, records a version.
 public final class Ingester {
@@ -10,13 +11,24 @@ public final class Ingester {
   /// Each medium the form gave and the category it was taken as, for the organiser to review.
   public private(set) var categoriesByMedium: [String: WorkCategory] = [:]
   let cancellation: Cancellation
+  let mediaLimits: SandboxLimits
 
-  /// `cancellation` stops the zip being read (throwing `Interrupted`) with nothing of it recorded.
-  public init(archive: SalonArchive, exhibition: Exhibition, form: FormExport?, cancellation: Cancellation = .never) {
+  /// The limits on each decoder run at ingest (ffprobe, the decode check, pdfinfo): a probe
+  /// reads headers and a few seconds of media, so a minute of the clock is generous.
+  public static let defaultMediaLimits = SandboxLimits(
+    wallSeconds: 60, cpuSeconds: 60, memoryBytes: 2 << 30, fileBytes: 1 << 20)
+
+  /// `cancellation` stops the zip being read (throwing `Interrupted`) with nothing of it recorded,
+  /// killing a decoder that is running at once.
+  public init(
+    archive: SalonArchive, exhibition: Exhibition, form: FormExport?, cancellation: Cancellation = .never,
+    mediaLimits: SandboxLimits = Ingester.defaultMediaLimits
+  ) {
     self.archive = archive
     self.exhibition = exhibition
     self.form = form
     self.cancellation = cancellation
+    self.mediaLimits = mediaLimits
   }
 
   /// What ingest found at the paths it was given.
@@ -263,7 +275,8 @@ public final class Ingester {
 
   /// Reads the zip once and applies every check; the caller keeps or discards its files.
   private func inspect(_ path: String, link: String?) throws -> (ZipInspection, Verdict) {
-    let inspection = try ZipInspection(archive: archive, limits: exhibition.limits, cancellation: cancellation)
+    let inspection = try ZipInspection(
+      archive: archive, limits: exhibition.limits, cancellation: cancellation, mediaLimits: mediaLimits)
     do {
       try inspection.run(path: path, archive: archive)
     } catch {
@@ -305,6 +318,7 @@ public final class Ingester {
       file.duration = entry.properties.duration.map { ($0 * 1000).rounded() / 1000 }
       file.pages = entry.properties.pages
       files.append(file)
+      if let damage = entry.damage { report(damage, of: entry.path, role: assignment.role, in: &verdict) }
       if let note = assignment.note {
         verdict.warnings.append(Finding(code: WarningCode.roleInferred.rawValue, message: note, file: entry.path))
       }
@@ -316,6 +330,24 @@ public final class Ingester {
       }
     }
     return files
+  }
+
+  /// A damaged main work or video rejects the submission; a damaged supplementary file warns,
+  /// unless the organiser chose to reject those too.
+  private func report(_ damage: MediaDamage, of path: String, role: FileRole, in verdict: inout Verdict) {
+    let code: ProblemCode
+    switch damage.kind {
+    case .damaged: code = .mediaDamaged
+    case .timedOut: code = .mediaTimedOut
+    case .overLimit: code = .mediaOverLimit
+    }
+    let message = "\"\(path)\" failed when Salon decoded it. \(damage.sentence)"
+    if role == .main || role == .video || exhibition.limits.rejectDamagedSupplementary {
+      verdict.problems.append(Finding(code, message, file: path))
+    } else {
+      verdict.warnings.append(
+        Finding(.supplementaryDamaged, message + " It is kept, as it is not the main work or video.", file: path))
+    }
   }
 
   /// The call's rules on what a submission holds.
@@ -365,7 +397,9 @@ public final class Ingester {
                 "The description \"\(description.path)\" has \(pages) pages; the call allows at most \(limits.maxDescriptionPages).",
               file: description.path))
         }
-      } else {
+      } else if !verdict.warnings.contains(where: { $0.file == description.path })
+        && !verdict.problems.contains(where: { $0.file == description.path })
+      {
         verdict.warnings.append(
           Finding(
             code: WarningCode.pagesUnknown.rawValue,

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Technical properties read from a file's headers, never by decoding its content.
+/// Technical properties of a file, as its decoder (or, for a pixel size, its header) says.
 struct MediaProperties: Equatable {
   var width: Int?
   var height: Int?
@@ -8,10 +8,13 @@ struct MediaProperties: Equatable {
   var pages: Int?
 }
 
-/// Every number read from a header is the file's own: sums that locate the next box or chunk are
-/// checked, so a hostile size ends the walk instead of trapping.
+/// An image's pixel size from its header: a bounded read that stays as a pre-check, so an image
+/// declaring more pixels than the call allows (a decompression bomb) is refused before any
+/// decoder sees it, and BMP, which libvips has no trusted loader for, has a size at all. Every
+/// number read is the file's own: sums that locate the next segment are checked, so a hostile
+/// size ends the walk instead of trapping. Everything else comes from real decoders (`MediaCheck`).
 enum MediaInspector {
-  static func properties(of file: RandomAccessFile, type: DetectedType, cancellation: Cancellation) throws
+  static func pixelSize(of file: RandomAccessFile, type: DetectedType, cancellation: Cancellation) throws
     -> MediaProperties
   {
     switch type.mediaType {
@@ -21,11 +24,6 @@ enum MediaInspector {
     case "image/webp": return webpSize(file)
     case "image/tiff": return tiffSize(file)
     case "image/bmp": return bmpSize(file)
-    case "audio/wav": return try wavDuration(file, cancellation: cancellation)
-    case "audio/flac": return flacDuration(file)
-    case "video/mp4", "video/quicktime", "audio/mp4": return try isoMediaProperties(file, cancellation: cancellation)
-    case "application/pdf":
-      return MediaProperties(pages: try PDFPageCounter.pageCount(of: file, cancellation: cancellation))
     default: return MediaProperties()
     }
   }
@@ -115,98 +113,6 @@ enum MediaInspector {
       let value = type == 3 ? u16(table, base + 8) : u32(table, base + 8)
       if tag == 256 { result.width = value }
       if tag == 257 { result.height = value }
-    }
-    return result
-  }
-
-  /// WAV: the data chunk's size over the byte rate from the fmt chunk.
-  static func wavDuration(_ file: RandomAccessFile, cancellation: Cancellation) throws -> MediaProperties {
-    var offset = 12
-    var byteRate: Int?
-    var steps = 0
-    while offset + 8 <= file.size && steps < 1000 {
-      try cancellation.check()
-      steps += 1
-      let header = file.read(at: offset, count: 8)
-      guard let id = header.ascii(0, 4), let size = header.uint32LE(4) else { break }
-      if id == "fmt " {
-        byteRate = file.read(at: offset + 8, count: 16).uint32LE(8)
-      } else if id == "data" {
-        guard let byteRate, byteRate > 0 else { break }
-        let available = min(size, file.size - offset - 8)
-        return MediaProperties(duration: Double(available) / Double(byteRate))
-      }
-      offset += 8 + size + (size & 1)
-    }
-    return MediaProperties()
-  }
-
-  /// FLAC: total samples over the sample rate, from STREAMINFO.
-  static func flacDuration(_ file: RandomAccessFile) -> MediaProperties {
-    let head = file.read(at: 0, count: 26)
-    guard head.count >= 26, head[4] & 0x7F == 0 else { return MediaProperties() }
-    let info = Array(head[18..<26])
-    let sampleRate = Int(info[0]) << 12 | Int(info[1]) << 4 | Int(info[2]) >> 4
-    let totalSamples =
-      Int(info[3] & 0x0F) << 32 | Int(info[4]) << 24 | Int(info[5]) << 16 | Int(info[6]) << 8 | Int(info[7])
-    guard sampleRate > 0, totalSamples > 0 else { return MediaProperties() }
-    return MediaProperties(duration: Double(totalSamples) / Double(sampleRate))
-  }
-
-  /// MP4 and QuickTime: duration from `moov/mvhd`, frame size from the first visual `tkhd`.
-  static func isoMediaProperties(_ file: RandomAccessFile, cancellation: Cancellation) throws -> MediaProperties {
-    var result = MediaProperties()
-    func boxes(from start: Int, to end: Int, _ visit: (String, Int, Int) throws -> Bool) throws {
-      var offset = start
-      var steps = 0
-      while offset + 8 <= end && steps < 100_000 {
-        try cancellation.check()
-        steps += 1
-        let header = file.read(at: offset, count: 16)
-        guard var size = header.uint32BE(0), let type = header.ascii(4, 4) else { return }
-        var headerLength = 8
-        if size == 1 {
-          guard let large = header.uint64BE(8) else { return }
-          size = large
-          headerLength = 16
-        } else if size == 0 {
-          size = end - offset
-        }
-        // A 64-bit box size may be anything; a box reaching past Int's range is damaged.
-        let (boxEnd, overflow) = offset.addingReportingOverflow(size)
-        guard size >= headerLength, !overflow, boxEnd <= end else { return }
-        if try !visit(type, offset + headerLength, boxEnd) { return }
-        offset += size
-      }
-    }
-    try boxes(from: 0, to: file.size) { type, start, end in
-      guard type == "moov" else { return true }
-      try boxes(from: start, to: end) { type, start, end in
-        if type == "mvhd" {
-          let body = file.read(at: start, count: 32)
-          guard let version = body.first else { return true }
-          if version == 1 {
-            if let scale = body.uint32BE(20), let duration = body.uint64BE(24), scale > 0 {
-              result.duration = Double(duration) / Double(scale)
-            }
-          } else if let scale = body.uint32BE(12), let duration = body.uint32BE(16), scale > 0 {
-            result.duration = Double(duration) / Double(scale)
-          }
-        } else if type == "trak" && result.width == nil {
-          try boxes(from: start, to: end) { type, start, _ in
-            guard type == "tkhd" else { return true }
-            let body = file.read(at: start, count: 92)
-            let base = body.first == 1 ? 88 : 76
-            if let w = body.uint32BE(base), let h = body.uint32BE(base + 4), w > 0, h > 0 {
-              result.width = w >> 16
-              result.height = h >> 16
-            }
-            return false
-          }
-        }
-        return true
-      }
-      return false
     }
     return result
   }

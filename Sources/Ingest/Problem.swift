@@ -30,6 +30,9 @@ public enum ProblemCode: String, CaseIterable, Sendable {
   case svgNotAllowed = "svg-not-allowed"
   case htmlNotAllowed = "html-not-allowed"
   case imageTooLarge = "image-too-large"
+  case mediaDamaged = "media-damaged"
+  case mediaTimedOut = "media-timed-out"
+  case mediaOverLimit = "media-over-limit"
   // The submission's contents.
   case noMainWork = "no-main-work"
   case noDescription = "no-description"
@@ -65,6 +68,10 @@ public enum ProblemCode: String, CaseIterable, Sendable {
     case .svgNotAllowed: return "An SVG image (may hold scripts); send PNG or PDF instead."
     case .htmlNotAllowed: return "An HTML page (may hold scripts); send PDF or a cleared link instead."
     case .imageTooLarge: return "An image has more pixels than the call allows."
+    case .mediaDamaged:
+      return "The main work or video does not decode (cut short, corrupt, or not what it claims to be)."
+    case .mediaTimedOut: return "Decoding the main work or video took longer than the limit and was stopped."
+    case .mediaOverLimit: return "Decoding the main work or video needed more memory or time than the limit allows."
     case .noMainWork: return "There is neither a main work nor a video."
     case .noDescription: return "There is no description PDF."
     case .descriptionNotPDF: return "The description is not a PDF."
@@ -90,6 +97,7 @@ public enum WarningCode: String, CaseIterable, Sendable {
   case idConflict = "id-conflict"
   case declarationsKept = "declarations-kept"
   case declarationsReplaced = "declarations-replaced"
+  case supplementaryDamaged = "supplementary-damaged"
 
   public var summary: String {
     switch self {
@@ -110,6 +118,9 @@ public enum WarningCode: String, CaseIterable, Sendable {
     case .declarationsKept:
       return "No form row matches this new version, so it keeps the previous version's declarations."
     case .declarationsReplaced: return "A form row gives this new version declarations that replace the previous ones."
+    case .supplementaryDamaged:
+      return
+        "A file other than the main work or video does not decode; it is kept (`salon init --damaged-supplementary reject` rejects instead)."
     }
   }
 }

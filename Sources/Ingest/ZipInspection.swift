@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import MediaTools
 
 /// One zip read once: streamed and copied (`ZipStream`), its table of contents compared with
 /// the stream (`ZipReconciliation`), its files classified (`EntryClassifier`). Nothing is stored
@@ -7,14 +8,16 @@ import Foundation
 final class ZipInspection {
   let limits: Limits
   let cancellation: Cancellation
+  let mediaLimits: SandboxLimits
   let zipCopy: TemporaryFile
   private let zipCopyWriter: BackgroundWriter
   private(set) var entries: [ZipStream.Entry] = []
   private var findings = ZipFindings()
 
-  init(archive: SalonArchive, limits: Limits, cancellation: Cancellation) throws {
+  init(archive: SalonArchive, limits: Limits, cancellation: Cancellation, mediaLimits: SandboxLimits) throws {
     self.limits = limits
     self.cancellation = cancellation
+    self.mediaLimits = mediaLimits
     self.zipCopy = try archive.makeTemporaryFile()
     self.zipCopyWriter = BackgroundWriter(zipCopy)
   }
@@ -47,7 +50,13 @@ final class ZipInspection {
     guard outcome == .read else { return }
     try ZipReconciliation(limits: limits, cancellation: cancellation)
       .check(zipCopy: zipCopy.url.path, streamed: stream.streamed, entries: &entries, findings: &findings)
-    try EntryClassifier(limits: limits, cancellation: cancellation).classify(&entries, findings: &findings)
+    let cancellation = self.cancellation
+    let media = MediaCheck(
+      limits: limits, cancellation: cancellation,
+      sandbox: Sandbox(limits: mediaLimits, isCancelled: { cancellation.isCancelled }),
+      workingParent: FileManager.default.temporaryDirectory.path)
+    try EntryClassifier(limits: limits, cancellation: cancellation, media: media).classify(
+      &entries, findings: &findings)
     if !stream.junk.isEmpty { findings.add(.junkIgnored(stream.junk)) }
   }
 }

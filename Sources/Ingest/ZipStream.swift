@@ -13,6 +13,8 @@ struct ZipStream {
     var head: [UInt8]
     var type = DetectedType.unknown
     var properties = MediaProperties()
+    /// What a real decoder found wrong, if anything.
+    var damage: MediaDamage?
   }
 
   /// Every local entry the stream showed, in order, with the bytes it produced (nil if skipped).

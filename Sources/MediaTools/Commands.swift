@@ -230,3 +230,19 @@ public struct TestPattern: MediaCommand {
     }
   }
 }
+
+/// A short, bounded check that a file's streams decode: every audio and video stream of the first
+/// `seconds` is decoded to nothing, and every packet of the whole file is read once without
+/// decoding (cheap) so a file cut short or with corrupt packets further on is caught too. Any
+/// error stops ffmpeg with a failure (`-xerror`).
+public struct DecodeCheck: MediaCommand {
+  public var seconds: Double
+  public var tool: MediaTool { .ffmpeg }
+  public init(seconds: Double = 5) { self.seconds = seconds.isFinite ? min(max(seconds, 0.1), 600) : 5 }
+  public func arguments(demuxer: String?, folder: String) -> [String] {
+    ["-xerror"] + ffmpegInput(demuxer) + [
+      "-map", "0:v?", "-map", "0:a?", "-t", String(format: "%.3f", seconds), "-f", "null", "-",
+      "-map", "0:v?", "-map", "0:a?", "-c", "copy", "-f", "null", "-",
+    ]
+  }
+}

@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import Ingest
+import MediaTools
 
 enum IngestCommand: Command {
   static let usage = """
@@ -16,6 +17,8 @@ enum IngestCommand: Command {
       --delimiter comma|semicolon|tab
                                     What separates the form's fields (default: read from its header line)
       --id ID                       Make the zip the next version of the existing submission ID
+      --media-time-limit SECONDS    Processor time a decoder may spend checking one file
+                                    (default 60; the clock allows three times that)
       --json                        Print {"submissions": [...]} as JSON
 
     A zip already in the archive (the same bytes) is recognised whatever its name, and nothing changes.
@@ -29,7 +32,8 @@ enum IngestCommand: Command {
 
   static func run(_ arguments: [String]) throws {
     let args = try Arguments(
-      arguments, valued: archiveOptions.union(["--form", "--column", "--delimiter", "--id"]), flags: ["--json"])
+      arguments, valued: archiveOptions.union(["--form", "--column", "--delimiter", "--id", "--media-time-limit"]),
+      flags: ["--json"])
     guard !args.positional.isEmpty else { throw UsageError("ingest needs at least one zip or folder.") }
     var columns: [String: String] = [:]
     for mapping in args.values["--column"] ?? [] {
@@ -102,7 +106,17 @@ enum IngestCommand: Command {
       return
     }
 
-    let ingester = Ingester(archive: archive, exhibition: exhibition, form: form, cancellation: interruption)
+    var mediaLimits = Ingester.defaultMediaLimits
+    if let seconds = try args.double("--media-time-limit") {
+      guard seconds > 0, seconds <= 86_400 else {
+        throw UsageError("--media-time-limit takes a number of seconds above 0 and at most 86400.")
+      }
+      mediaLimits = SandboxLimits(
+        wallSeconds: seconds * 3, cpuSeconds: Int(seconds.rounded(.up)), memoryBytes: mediaLimits.memoryBytes,
+        fileBytes: mediaLimits.fileBytes)
+    }
+    let ingester = Ingester(
+      archive: archive, exhibition: exhibition, form: form, cancellation: interruption, mediaLimits: mediaLimits)
     let progress = TerminalProgress("", enabled: standardErrorIsTerminal && zips.count > 1)
     // Only --json keeps every report; the summary needs counts, so memory stays flat for a big call.
     var reports: [SubmissionReport] = []

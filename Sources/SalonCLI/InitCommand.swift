@@ -19,6 +19,10 @@ enum InitCommand: Command {
       --criterion KEY:LABEL[:WEIGHT[:MIN-MAX]]
                                     A scoring criterion (repeatable; default merit and relevance, 1-10;
                                     weight 0.001 to 1000, scale bounds -1000 to 1000)
+      --damaged-supplementary reject|warn
+                                    A supplementary file (description, supplement) that does not
+                                    decode: a warning (default) or a rejection; a damaged main
+                                    work or video is always rejected
       --prize AMOUNT                The prize (default 200; 0 to 1000000000)
       --currency CODE               The prize's currency (default USD)
       --json                        Print the exhibition as JSON
@@ -30,7 +34,7 @@ enum InitCommand: Command {
       valued: archiveOptions.union([
         "--title", "--year", "--slug", "--description", "--max-zip-mb", "--max-video-seconds",
         "--max-description-pages", "--max-megapixels", "--max-files", "--max-unpacked-mb", "--prize", "--currency",
-        "--criterion", "--site-title",
+        "--criterion", "--site-title", "--damaged-supplementary",
       ]),
       flags: ["--json"])
     guard args.positional.isEmpty else { throw UsageError("init takes no arguments besides options.") }
@@ -51,6 +55,11 @@ enum InitCommand: Command {
     if let n = try args.wholeNumber("--max-files", in: .files) { new.limits.maxEntries = n }
     if let mb = try args.number("--max-unpacked-mb", in: .unpackedMegabytes) {
       new.limits.maxUnpackedBytes = Int(mb * megabyte)
+    }
+    switch args.value("--damaged-supplementary") {
+    case nil, "warn": break
+    case "reject": new.limits.rejectDamagedSupplementary = true
+    default: throw UsageError("--damaged-supplementary takes reject or warn.")
     }
     if let prize = try args.number("--prize", in: .prize) { new.prizeAmount = prize }
     if let currency = args.value("--currency") { new.prizeCurrency = currency }

@@ -101,9 +101,28 @@ public enum SampleMedia {
           .utf8)
       out += compressed
       out += Array("\nendstream\nendobj\n".utf8)
-      // A cross-reference stream would be correct here; readers rebuild without it and Salon
-      // does not need it, so a trailer with /Root suffices for the sample.
-      out += Array("trailer\n<< /Size \(streamID + 1) /Root 1 0 R >>\nstartxref\n\(streamOffset)\n%%EOF\n".utf8)
+      // A cross-reference stream (uncompressed, 1 + 4 + 2 bytes an entry), as PDF 1.5 requires
+      // when objects live in an object stream.
+      let xrefID = streamID + 1
+      let xrefOffset = out.count
+      func entry(_ type: Int, _ field: Int, _ generation: Int) -> [UInt8] {
+        [UInt8(type)] + bigEndian32(field) + [UInt8(generation >> 8 & 0xFF), UInt8(generation & 0xFF)]
+      }
+      var table = entry(0, 0, 65535)
+      var written = offsets.makeIterator()
+      for id in 1..<streamID {
+        if let slot = packed.firstIndex(of: id) {
+          table += entry(2, streamID, slot)
+        } else {
+          table += entry(1, written.next() ?? 0, 0)
+        }
+      }
+      table += entry(1, streamOffset, 0) + entry(1, xrefOffset, 0)
+      out += Array(
+        "\(xrefID) 0 obj\n<< /Type /XRef /Size \(xrefID + 1) /W [1 4 2] /Root 1 0 R /Length \(table.count) >>\nstream\n"
+          .utf8)
+      out += table
+      out += Array("\nendstream\nendobj\nstartxref\n\(xrefOffset)\n%%EOF\n".utf8)
       return out
     }
     for (position, object) in objects.enumerated() {

@@ -16,7 +16,10 @@ import Testing
     scratch.zip("incoming/24.zip", [("24_main .png", Parts.image), ("Title_Description.pdf", Parts.description)])
     scratch.zip(
       "incoming/25.zip",
-      [("Work/25_video.mp4", SampleMedia.mp4(seconds: 30)), ("Work/GoGo Musebots.pdf", Parts.description)])
+      [
+        ("Work/25_video.mp4", SampleVideo.mp4(seconds: 30, width: 16, height: 16, fps: 1)),
+        ("Work/GoGo Musebots.pdf", Parts.description),
+      ])
     scratch.zip("incoming/26.zip", [("26_main.svg", Array("<svg/>".utf8))])
     scratch.write("incoming/readme.txt", "not a zip, not ingested")
     let form = scratch.write(
@@ -148,7 +151,12 @@ import Testing
     #expect(try salon("init", "--title", "Salon", "--year", "2025", in: folder).status == 0)
     #expect(
       try salon("init", "--title", "Salon", "--year", "2026", "--max-video-seconds", "90", in: folder).status == 0)
-    scratch.zip("z/1.zip", [("1_video.mp4", SampleMedia.mp4(seconds: 75)), ("1_description.pdf", Parts.description)])
+    scratch.zip(
+      "z/1.zip",
+      [
+        ("1_video.mp4", SampleVideo.mp4(seconds: 75, width: 16, height: 16, fps: 1)),
+        ("1_description.pdf", Parts.description),
+      ])
     let newest = try salon("ingest", scratch.path("z/1.zip"), "--json", in: folder)
     #expect(newest.stdout.contains("\"accepted\""))
     let older = try salon("ingest", scratch.path("z/1.zip"), "--json", "--exhibition", "salon-2025", in: folder)

@@ -274,7 +274,11 @@ import Testing
     let report = try rejected(
       t,
       t.scratch.zip(
-        "film.zip", [("a_video.mp4", SampleMedia.mp4(seconds: 61.5)), ("a_description.pdf", Parts.description)]))
+        "film.zip",
+        [
+          ("a_video.mp4", SampleVideo.mp4(seconds: 61.5, width: 16, height: 16, fps: 2)),
+          ("a_description.pdf", Parts.description),
+        ]))
     #expect(report.problemCodes == ["video-too-long"])
     #expect(report.files.first { $0.role == .video }?.duration == 61.5)
   }

@@ -90,10 +90,12 @@ import Testing
   }
 
   @Test func ctrlCStopsALongParsingStepWithinASecond() throws {
-    // A description whose page tree takes far longer than a test to walk: Ctrl-C must be heard
-    // inside the walk, not only between blocks of the zip.
-    let pdf = Array(("%PDF-1.4\n" + String(repeating: "/Type /Pages ", count: 2_000_000)).utf8)
-    let zip = scratch.zip("slow/1.zip", [("1_main.png", Parts.image), ("1_description.pdf", pdf)])
+    // Many sound files, each probed and decode-checked by a sandboxed ffmpeg: far longer than a
+    // test to check, so Ctrl-C lands while a decoder runs and must stop it, not wait for it.
+    let sounds = (1...150).map {
+      ("1_supplementary_\($0).wav", SampleMedia.wav(seconds: 1, frequency: Double(200 + $0)))
+    }
+    let zip = scratch.zip("slow/1.zip", Parts.valid("1") + sounds)
     let archive = scratch.path("slow-archive")
     try Binary.run(["init", "--title", "Salon", "--archive", archive])
     let process = try Binary.start(["ingest", zip, "--archive", archive])

@@ -1,102 +1,104 @@
+import Catalog
 import Foundation
+import Imaging
+import MediaTools
 import SampleContent
 import Testing
-import Zip
 
 @testable import Ingest
 
 @Suite struct MediaPropertiesTests {
-  func properties(_ bytes: [UInt8], ext: String) -> (DetectedType, MediaProperties) {
+  /// What ingest's real decoders (libvips, ffprobe and ffmpeg, pdfinfo) make of `bytes`.
+  func check(_ bytes: [UInt8], ext: String, limits: Limits = Limits()) throws -> (
+    DetectedType, MediaProperties, MediaDamage?
+  ) {
     let scratch = Scratch()
     let path = scratch.write("f.\(ext)", bytes)
     let type = FileTypeDetector.detect(head: Array(bytes.prefix(4096)), fileExtension: ext)
-    // A token nobody cancels: the inspection cannot throw.
-    return (type, try! MediaInspector.properties(of: RandomAccessFile(path: path)!, type: type, cancellation: .never))
+    let media = MediaCheck(
+      limits: limits, cancellation: .never, sandbox: Sandbox(limits: Ingester.defaultMediaLimits),
+      workingParent: scratch.url.path)
+    let (properties, damage) = try media.check(path: path, type: type)
+    return (type, properties, damage)
   }
 
-  @Test func readsPNGSize() {
-    let (type, p) = properties(SampleMedia.png(width: 300, height: 200), ext: "png")
+  @Test func readsPNGSizeByDecodingIt() throws {
+    let (type, p, damage) = try check(SampleMedia.png(width: 300, height: 200), ext: "png")
     #expect(type.mediaType == "image/png")
     #expect(p.width == 300 && p.height == 200)
+    #expect(damage == nil)
   }
 
-  @Test func readsJPEGSizePastAnEXIFSegment() {
+  @Test func readsAJPEGsSize() throws {
+    let scratch = Scratch()
+    let png = scratch.write("p.png", SampleMedia.png(width: 640, height: 480))
+    let jpeg = try Imaging.jpegPreview(of: png, width: 320, maxPixels: 1_000_000)
+    let (type, p, damage) = try check(jpeg, ext: "jpg")
+    #expect(type.mediaType == "image/jpeg")
+    #expect(p.width == 320 && p.height == 240)
+    #expect(damage == nil)
+  }
+
+  @Test func aHeaderWithNoPictureBehindItIsDamaged() throws {
+    // A JPEG header declaring 1920 × 1080 with no image data: a header reader believed it.
     var jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x10] + Array("Exif\0\0".utf8) + [UInt8](repeating: 0, count: 8)
     jpeg += [0xFF, 0xC0, 0x00, 0x11, 0x08, 0x04, 0x38, 0x07, 0x80, 0x03] + [UInt8](repeating: 0, count: 9)
     jpeg += [0xFF, 0xD9]
-    let (type, p) = properties(jpeg, ext: "jpg")
-    #expect(type.mediaType == "image/jpeg")
-    #expect(p.width == 1920 && p.height == 1080)
-  }
-
-  @Test func readsGIFAndWebPSizes() {
+    #expect(try check(jpeg, ext: "jpg").2?.kind == .damaged)
     let gif = Array("GIF89a".utf8) + [0x40, 0x01, 0xF0, 0x00] + [UInt8](repeating: 0, count: 10)
-    #expect(properties(gif, ext: "gif").1 == MediaProperties(width: 320, height: 240))
-    var webp = Array("RIFF".utf8) + [0, 0, 0, 0] + Array("WEBPVP8X".utf8) + [10, 0, 0, 0, 0, 0, 0, 0]
-    webp += [0x7F, 0x07, 0x00, 0x37, 0x04, 0x00]  // 1920 × 1080, stored minus one
-    #expect(properties(webp, ext: "webp").1 == MediaProperties(width: 1920, height: 1080))
+    #expect(try check(gif, ext: "gif").2?.kind == .damaged)
   }
 
-  @Test func readsWAVAndMP4Durations() {
-    let (wavType, wav) = properties(SampleMedia.wav(seconds: 2.5), ext: "wav")
+  @Test func aTruncatedPNGIsDamaged() throws {
+    let png = SampleMedia.png(width: 300, height: 200, seed: 3)
+    let (_, _, damage) = try check(Array(png.prefix(png.count * 2 / 3)), ext: "png")
+    #expect(damage?.kind == .damaged)
+  }
+
+  @Test func anImageOverThePixelLimitIsRefusedFromItsHeaderBeforeDecoding() throws {
+    var limits = Limits()
+    limits.maxPixels = 10_000
+    let (_, p, damage) = try check(SampleMedia.png(width: 300, height: 200), ext: "png", limits: limits)
+    #expect(p.width == 300 && p.height == 200)
+    #expect(damage == nil)
+  }
+
+  @Test func readsWAVAndARealH264MP4() throws {
+    let (wavType, wav, wavDamage) = try check(SampleMedia.wav(seconds: 2.5), ext: "wav")
     #expect(wavType.mediaType == "audio/wav")
     #expect(wav.duration == 2.5)
-    let (mp4Type, mp4) = properties(SampleMedia.mp4(seconds: 42, width: 1280, height: 720), ext: "mp4")
-    #expect(mp4Type.mediaType == "video/mp4")
-    #expect(mp4.duration == 42)
-    #expect(mp4.width == 1280 && mp4.height == 720)
-  }
-
-  @Test func readsARealH264MP4() {
-    let (type, p) = properties(SampleVideo.mp4(seconds: 3), ext: "mp4")
+    #expect(wavDamage == nil)
+    let (type, p, damage) = try check(SampleVideo.mp4(seconds: 3), ext: "mp4")
     #expect(type.mediaType == "video/mp4")
     #expect(p == MediaProperties(width: 320, height: 240, duration: 3))
+    #expect(damage == nil)
   }
 
-  @Test func countsPDFPagesPlainAndInObjectStreams() throws {
-    #expect(try PDFPageCounter.pageCount(in: SampleMedia.pdf(pages: 5)) == 5)
-    #expect(try PDFPageCounter.pageCount(in: SampleMedia.pdf(pages: 3, objectStreams: true)) == 3)
-    #expect(try PDFPageCounter.pageCount(in: Array("%PDF-1.4 nothing here".utf8)) == nil)
+  @Test func anMP4HeaderWithNoMediaBehindItIsDamaged() throws {
+    let (_, _, damage) = try check(SampleMedia.mp4(seconds: 42, width: 1280, height: 720), ext: "mp4")
+    #expect(damage?.kind == .damaged)
+  }
+
+  @Test func countsPDFPagesWithPoppler() throws {
+    #expect(try check(SampleMedia.pdf(pages: 5), ext: "pdf").1.pages == 5)
+    #expect(try check(SampleMedia.pdf(pages: 3, objectStreams: true), ext: "pdf").1.pages == 3)
+    let (_, p, damage) = try check(Array("%PDF-1.4 nothing here".utf8), ext: "pdf")
+    #expect(p.pages == nil)
+    #expect(damage?.kind == .damaged)
   }
 
   @Test func detectsTextButNotBinaryNoise() {
     #expect(FileTypeDetector.detect(head: Array("Un poème, en UTF-8.\n".utf8), fileExtension: "txt").family == .text)
     #expect(FileTypeDetector.detect(head: [0x00, 0x01, 0x02, 0xFE], fileExtension: "txt").family == .unknown)
   }
-}
 
-@Suite struct InflateTests {
-  /// Real DEFLATE data, compressed by libarchive's zip writer (zlib), taken out of the zip.
-  func deflated(_ data: [UInt8]) throws -> [UInt8] {
-    let scratch = Scratch()
-    let path = scratch.path("d.zip")
-    let writer = try ZipWriter(path: path, compress: true)
-    try writer.add("x", bytes: data)
-    try writer.close()
-    let zip = Array(FileManager.default.contents(atPath: path)!)
-    let nameLength = Int(zip[26]) | Int(zip[27]) << 8
-    let extraLength = Int(zip[28]) | Int(zip[29]) << 8
-    let start = 30 + nameLength + extraLength
-    // libarchive streams the entry, so sizes are in the data descriptor; the central
-    // directory holds the compressed size too.
-    let central = findBytes([0x50, 0x4B, 0x01, 0x02], in: zip)!
-    let compressed = Int(zip[central + 20]) | Int(zip[central + 21]) << 8 | Int(zip[central + 22]) << 16
-    return Array(zip[start..<start + compressed])
-  }
-
-  @Test func inflatesWhatZlibDeflates() throws {
-    var text: [UInt8] = []
-    for n in 0..<5000 { text += Array("line \(n % 97) of a description that repeats itself a lot\n".utf8) }
-    text += SampleMedia.pseudoRandomBytes(3000, seed: 9)
-    let raw = try deflated(text)
-    #expect(raw.count < text.count / 3, "the data really is compressed")
-    let output = try Inflater.inflateZlib([0x78, 0x9C] + raw, limit: 10_000_000)
-    #expect(output == text)
-  }
-
-  @Test func stopsAtTheOutputLimit() throws {
-    let raw = try deflated([UInt8](repeating: 0, count: 1_000_000))
-    #expect(throws: Inflater.Failure.tooLarge) { try Inflater.inflateZlib([0x78, 0x9C] + raw, limit: 1000) }
+  @Test func markupCarryingAPDFMarkerIsNotAPDF() {
+    let svg = Array("<svg xmlns=\"http://www.w3.org/2000/svg\"><!-- %PDF-1.7 --></svg>".utf8)
+    #expect(FileTypeDetector.detect(head: svg, fileExtension: "pdf").family == .svg)
+    let html = Array("<p>Read me %PDF-1.4</p>".utf8)
+    #expect(FileTypeDetector.detect(head: html, fileExtension: "pdf").family != .pdf)
+    let page = Array("<!DOCTYPE html><html>%PDF-1.4".utf8)
+    #expect(FileTypeDetector.detect(head: page, fileExtension: "pdf").family == .html)
   }
 }
 

@@ -62,6 +62,31 @@ enum MediaFixtures {
     return f
   }()
 
+  /// One short file in every container the call invites, by name, with its duration in seconds:
+  /// videos of 2 s (picture and sound), audio of 3 s.
+  static let containers: [(name: String, seconds: Double)] = {
+    let f = folder
+    let quiet = ["-v", "error", "-nostdin", "-y"]
+    let clip = ["-f", "lavfi", "-i", "testsrc2=s=160x120:r=25:d=2", "-f", "lavfi", "-i", "sine=f=440:d=2"]
+    let tone = ["-f", "lavfi", "-i", "sine=f=550:d=3"]
+    let h264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-shortest"]
+    let videos: [(String, [String])] = [
+      ("clip.mp4", h264 + ["-c:a", "aac"]), ("clip.mov", h264 + ["-c:a", "aac"]),
+      ("clip.m4v", h264 + ["-c:a", "aac", "-f", "mp4"]),
+      ("clip.mkv", h264 + ["-c:a", "libvorbis"]), ("clip.ts", h264 + ["-c:a", "aac"]),
+      ("clip.webm", ["-c:v", "libvpx", "-deadline", "realtime", "-c:a", "libopus", "-shortest"]),
+      ("clip.avi", ["-c:v", "mpeg4", "-c:a", "libmp3lame", "-shortest"]),
+    ]
+    let sounds: [(String, [String])] = [
+      ("tone.mp3", ["-c:a", "libmp3lame"]), ("tone.aac", ["-c:a", "aac", "-f", "adts"]), ("tone.m4a", ["-c:a", "aac"]),
+      ("tone.ogg", ["-c:a", "libvorbis"]), ("tone.opus", ["-c:a", "libopus"]), ("tone.wav", []),
+      ("tone.flac", []), ("tone.aiff", []),
+    ]
+    for (name, codec) in videos { make(quiet + clip + codec + ["\(f)/c-\(name)"]) }
+    for (name, codec) in sounds { make(quiet + tone + codec + ["\(f)/c-\(name)"]) }
+    return videos.map { ("c-" + $0.0, 2.0) } + sounds.map { ("c-" + $0.0, 3.0) }
+  }()
+
   static func make(_ arguments: [String]) {
     let result = try! Tool.run(["ffmpeg"] + arguments)
     precondition(result.status == 0, "ffmpeg could not make a fixture: \(result.output)")

@@ -1,0 +1,111 @@
+import Catalog
+import Foundation
+import Imaging
+import MediaTools
+
+/// Why a file failed when a real decoder read it.
+struct MediaDamage: Equatable {
+  enum Kind: Equatable {
+    /// The decoder could not read it: truncated, corrupt, or not what its bytes claim.
+    case damaged
+    /// It took longer than the limit (a decoder spinning on it).
+    case timedOut
+    /// It needed more memory, processor time or disk than the limit.
+    case overLimit
+  }
+  var kind: Kind
+  /// One sentence a non-programmer understands.
+  var sentence: String
+}
+
+/// Reads each file's facts with real decoders: libvips decodes every image once; ffprobe (JSON)
+/// and a short ffmpeg decode check audio and video; poppler's pdfinfo counts PDF pages. Tools run
+/// in MediaTools' sandbox on the stored temporary file, read-only, each in a private folder.
+struct MediaCheck {
+  let limits: Limits
+  let cancellation: Cancellation
+  let sandbox: Sandbox
+  let workingParent: String
+
+  /// The facts of the file at `path`, or the damage a decoder found. Cancellation throws
+  /// `Interrupted`; a missing tool stops the batch, as every file would fail alike.
+  func check(path: String, type: DetectedType) throws -> (MediaProperties, MediaDamage?) {
+    switch type.family {
+    case .image: return try image(path, type: type)
+    case .audio, .video: return try inSandbox { try audioVideo(path, folder: $0) }
+    case .pdf:
+      return try inSandbox { folder in
+        (MediaProperties(pages: try sandbox.pdfPageCount(path, workingFolder: folder)), nil)
+      }
+    default: return (MediaProperties(), nil)
+    }
+  }
+
+  private func image(_ path: String, type: DetectedType) throws -> (MediaProperties, MediaDamage?) {
+    // The header's pixel size first: a bomb is refused before libvips decodes anything, and a
+    // BMP (no trusted libvips loader) is judged by its header alone.
+    guard let file = RandomAccessFile(path: path) else { return (MediaProperties(), nil) }
+    let header = try MediaInspector.pixelSize(of: file, type: type, cancellation: cancellation)
+    if type.mediaType == "image/bmp" { return (header, nil) }
+    if let w = header.width, let h = header.height {
+      let (pixels, overflow) = w.multipliedReportingOverflow(by: h)
+      if overflow || pixels > limits.maxPixels { return (header, nil) }
+    }
+    do {
+      let (width, height) = try Imaging.checkDecodes(path, maxPixels: limits.maxPixels)
+      return (MediaProperties(width: width, height: height), nil)
+    } catch ImagingError.tooLarge(let width, let height, _) {
+      // Refused from the header before any decoding; the classifier reports the size.
+      return (MediaProperties(width: width, height: height), nil)
+    } catch {
+      return (
+        MediaProperties(),
+        MediaDamage(
+          kind: .damaged, sentence: "The image cannot be decoded: it is cut short, damaged or has no pixels.")
+      )
+    }
+  }
+
+  private func audioVideo(_ path: String, folder: String) throws -> (MediaProperties, MediaDamage?) {
+    let facts = try sandbox.probe(path, workingFolder: folder)
+    var properties = MediaProperties()
+    let duration = facts.duration ?? facts.video?.duration ?? facts.audio?.duration
+    properties.duration = duration.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
+    if let size = facts.displaySize {
+      properties.width = size.width
+      properties.height = size.height
+    }
+    do {
+      try sandbox.run(DecodeCheck(), input: path, demuxer: facts.demuxer, folder: folder)
+    } catch let error as MediaToolError {
+      // The probe's facts stay: a damaged video over the limit is reported for both.
+      return (properties, try Self.damage(error))
+    }
+    return (properties, nil)
+  }
+
+  /// Runs `body` in a private folder, turning a tool's failure into damage.
+  private func inSandbox(_ body: (String) throws -> (MediaProperties, MediaDamage?)) throws -> (
+    MediaProperties, MediaDamage?
+  ) {
+    let folder = try PrivateFolder(in: workingParent, prefix: "salon-check-")
+    do {
+      return try body(folder.path)
+    } catch let error as MediaToolError {
+      return (MediaProperties(), try Self.damage(error))
+    }
+  }
+
+  static func damage(_ error: MediaToolError) throws -> MediaDamage {
+    switch error {
+    case .cancelled: throw Interrupted()
+    case .missingTool: throw error
+    case .timedOut: return MediaDamage(kind: .timedOut, sentence: error.description)
+    case .overLimit: return MediaDamage(kind: .overLimit, sentence: error.description)
+    case .failed, .crashed:
+      return MediaDamage(kind: .damaged, sentence: "It does not decode cleanly: it is probably cut short or damaged.")
+    case .unreadable, .formatNotAllowed, .unreadableInput:
+      return MediaDamage(kind: .damaged, sentence: error.description)
+    }
+  }
+}
