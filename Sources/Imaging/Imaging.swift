@@ -8,7 +8,7 @@ public enum ImagingError: Error, Equatable, CustomStringConvertible {
   /// The file cannot be decoded: damaged, or a format (or loader) Salon does not open.
   case unreadable(detail: String)
   case tooLarge(width: Int, height: Int, limitMegapixels: Int)
-  case cannotProcess(ImagingStep, detail: String)
+  case cannotTransform(ImagingStep, detail: String)
   case cannotSave(path: String, detail: String)
   case cannotRemoveMetadata(path: String)
 
@@ -18,7 +18,7 @@ public enum ImagingError: Error, Equatable, CustomStringConvertible {
     case .unreadable: return "The image cannot be read: it is damaged or in a format Salon does not open."
     case .tooLarge(let width, let height, let limit):
       return "The image is \(width) × \(height) pixels, more than the limit of \(limit) megapixels."
-    case .cannotProcess(let step, _): return "The image cannot be \(step.rawValue)."
+    case .cannotTransform(let step, _): return "The image cannot be \(step.rawValue)."
     case .cannotSave(let path, _): return "Salon cannot write \(path)."
     case .cannotRemoveMetadata(let path): return "Salon cannot remove the metadata of \(path)."
     }
@@ -91,7 +91,7 @@ private final class VipsImageReference {
   }
 
   func thumbnail(width: Int, height: Int) throws -> VipsImageReference {
-    try derive({ .cannotProcess(.resized, detail: $0) }) {
+    try derive({ .cannotTransform(.resized, detail: $0) }) {
       salon_vips_thumbnail_image($0, &$1, Int32(clamping: width), Int32(clamping: height))
     }
   }
@@ -102,17 +102,17 @@ private final class VipsImageReference {
       vips_image_get_interpretation(image) != VIPS_INTERPRETATION_sRGB
         || vips_image_get_format(image) != VIPS_FORMAT_UCHAR
     else { return self }
-    return try derive({ .cannotProcess(.converted, detail: $0) }) { salon_vips_srgb($0, &$1) }
+    return try derive({ .cannotTransform(.converted, detail: $0) }) { salon_vips_srgb($0, &$1) }
   }
 
   func flattenedOnWhite() throws -> VipsImageReference {
-    try derive({ .cannotProcess(.flattened, detail: $0) }) { salon_vips_flatten_white($0, &$1) }
+    try derive({ .cannotTransform(.flattened, detail: $0) }) { salon_vips_flatten_white($0, &$1) }
   }
 
   /// The loader reads its source once, in order; every size and format is made from this copy.
   func inMemory() throws -> VipsImageReference {
     guard let copy = vips_image_copy_memory(image) else {
-      throw ImagingError.cannotProcess(.decoded, detail: vipsFailureDetail())
+      throw ImagingError.cannotTransform(.decoded, detail: vipsFailureDetail())
     }
     return VipsImageReference(taking: copy)
   }
@@ -129,7 +129,7 @@ private final class VipsImageReference {
     var length = 0
     let result = salon_vips_jpegsave_buffer(image, &buffer, &length, quality)
     defer { g_free(buffer) }
-    guard result == 0, let buffer else { throw ImagingError.cannotProcess(.encoded, detail: vipsFailureDetail()) }
+    guard result == 0, let buffer else { throw ImagingError.cannotTransform(.encoded, detail: vipsFailureDetail()) }
     return Array(UnsafeRawBufferPointer(start: buffer, count: length))
   }
 }
@@ -267,7 +267,7 @@ extension ImagingError {
   /// libvips' (or the system's) own words, for diagnostics.
   public var detail: String {
     switch self {
-    case .unreadable(let detail), .cannotProcess(_, let detail), .cannotSave(_, let detail): return detail
+    case .unreadable(let detail), .cannotTransform(_, let detail), .cannotSave(_, let detail): return detail
     case .unavailable, .tooLarge, .cannotRemoveMetadata: return ""
     }
   }
