@@ -23,6 +23,9 @@ struct SiteModel {
   var exhibitions: [ExhibitionModel] = []
   var leftOut: [ExportReport.LeftOut] = []
 
+  /// No exhibitions: for pages that show media outside the gallery (a jury room).
+  init() {}
+
   init(archive: SalonArchive) throws {
     for exhibition in try archive.exhibitions() {
       let prize = try archive.prizeState(exhibition: exhibition)
