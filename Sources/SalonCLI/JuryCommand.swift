@@ -12,8 +12,9 @@ enum JuryCommand: Command {
            salon jury assign [--per-work K] [--seed N] [--json]
            salon jury score JUROR SUBMISSION --CRITERION N... [--comment TEXT]
            salon jury sheet JUROR [--format csv|html] [-o FILE] [--show-artists]
-           salon jury room JUROR [-o DIR] [--zip] [--show-artists] [--gallery DIR] [--json]
-           salon jury room --all -o DIR [--zip] [--show-artists] [--gallery DIR] [--json]
+           salon jury room JUROR [-o DIR] [--zip] [--show-artists] [--gallery DIR]
+                           [--theme DIR] [--json]
+           salon jury room --all -o DIR [--zip] [--show-artists] [--gallery DIR] [--theme DIR] [--json]
            salon jury import FILE... [--json]
            salon jury progress [--json]
     (each also takes --archive DIR and --exhibition SLUG)
@@ -171,7 +172,8 @@ enum JuryCommand: Command {
 
   static func room(_ rest: [String]) throws {
     let args = try Arguments(
-      rest, valued: archiveOptions.union(["-o", "--gallery"]), flags: ["--all", "--zip", "--show-artists", "--json"])
+      rest, valued: archiveOptions.union(["-o", "--gallery", "--theme"]),
+      flags: ["--all", "--zip", "--show-artists", "--json"])
     let all = args.has("--all")
     if all {
       guard args.positional.isEmpty else { throw UsageError("jury room --all takes no JUROR.") }
@@ -184,7 +186,8 @@ enum JuryCommand: Command {
     let output = try jury.archive.checkOutputPath(
       args.value("-o") ?? "room-\(Slug.make(jurors[0].id, fallback: "juror"))", kind: .folder)
     var builder = JuryRoomBuilder(
-      jury: jury, theme: try Theme(override: nil), settings: ExportSettings(isCancelled: { interruption.isCancelled }))
+      jury: jury, theme: try Theme(override: args.value("--theme").map { URL(fileURLWithPath: $0) }),
+      settings: ExportSettings(isCancelled: { interruption.isCancelled }))
     let report = try builder.build(
       jurors: jurors, output: output, perJurorFolders: all, showArtists: args.has("--show-artists"),
       zip: args.has("--zip"), gallery: args.value("--gallery").map { URL(fileURLWithPath: $0) })
