@@ -41,7 +41,7 @@ struct PageRenderer {
   func common(root: String, title: String, exhibition: SiteModel.ExhibitionModel? = nil) -> [String: TemplateValue] {
     var context: [String: TemplateValue] = [
       "root": .text(root), "pageTitle": .text(title), "csp": .text(Self.contentSecurityPolicy),
-      "siteTitle": .text("Exhibition archive"), "exhibition": .null,
+      "siteTitle": .text(model.siteTitle), "exhibition": .null,
     ]
     if let exhibition { context["exhibition"] = exhibitionSummary(exhibition, root: root) }
     return context
@@ -52,7 +52,7 @@ struct PageRenderer {
     for exhibition in model.exhibitions {
       years[exhibition.exhibition.year, default: []].append(exhibitionSummary(exhibition, root: ""))
     }
-    var context = common(root: "", title: "Exhibition archive")
+    var context = common(root: "", title: model.siteTitle)
     context["years"] = .list(
       years.keys.sorted(by: >).map { year in .object(["year": .text(String(year)), "exhibitions": .list(years[year]!)])
       })
@@ -261,7 +261,8 @@ struct PageRenderer {
       d.previouslyPublished == .yes ? d.priorVenue?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty : nil
     context["work"] = .object([
       "title": .text(work.title), "artists": d.artists.map(TemplateValue.text) ?? .null,
-      "medium": .text(shown.medium.label),
+      // The medium as the artist declared it, linking to its category's filter.
+      "medium": .text(d.medium?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty ?? shown.medium.label),
       "mediumURL": .text(e.mediums.count > 1 ? "../medium-\(shown.medium.slug).html" : "../index.html"),
       "statement": .list(paragraphs(d.statement ?? "")),
       "aiUse": .text(aiLabel), "aiStatement": .list(paragraphs(d.aiStatement ?? "")),

@@ -87,7 +87,12 @@ extension Jury {
 
   // MARK: Private export of every score
 
-  public enum ScoreExportFormat: String, CaseIterable, Sendable { case csv, json }
+  /// `csv` is the current scores and `history-csv` every change, each one table a spreadsheet
+  /// opens cleanly; `json` holds both.
+  public enum ScoreExportFormat: String, CaseIterable, Sendable {
+    case csv, json
+    case historyCSV = "history-csv"
+  }
 
   /// Everything the organisers need offline: raw and normalised scores per juror and criterion,
   /// comments and the full history. Private: it names jurors.
@@ -169,8 +174,9 @@ extension Jury {
           ]
           .map(CSVWriter.field).joined(separator: ","))
       }
-      lines.append("")
-      lines.append("time,submission,juror,criterion,value,previous,source,actor")
+      return lines.joined(separator: "\r\n") + "\r\n"
+    case .historyCSV:
+      var lines = ["time,submission,juror,criterion,value,previous,source,actor"]
       for h in history {
         lines.append(
           [

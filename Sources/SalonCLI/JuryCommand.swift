@@ -105,8 +105,18 @@ enum JuryCommand: Command {
         return
       }
       print("Assigned: \(report.added) new, \(report.kept) kept, \(report.removed) withdrawn (seed \(report.seed)).")
-      for (juror, load) in report.loads.sorted(by: { $0.key < $1.key }) { print("  \(juror): \(load) works") }
-      for shortfall in report.shortfalls { print(TerminalText.visible("  ! \(shortfall)")) }
+      for (juror, load) in report.loads.sorted(by: { NaturalOrder.precedes($0.key, $1.key) }) {
+        print("  \(juror): \(load) works")
+      }
+      // A large call's shortfall is one line; --json lists every work.
+      if report.shortfalls.count == 1 {
+        print(TerminalText.visible("  ! \(report.shortfalls[0])"))
+      } else if let first = report.shortfalls.first {
+        print(
+          TerminalText.visible(
+            "  ! \(report.shortfalls.count) works have fewer jurors than asked (first: \(first)); `salon jury assign --json` lists each."
+          ))
+      }
     case "score": try score(rest)
     case "sheet":
       let args = try Arguments(rest, valued: archiveOptions.union(["--format", "-o"]), flags: ["--show-artists"])

@@ -9,7 +9,7 @@ enum PrizeCommand: Command {
            salon prize reopen [--note TEXT]
            salon prize mention ID [--note TEXT]
            salon prize announce [--format md|html|txt] [-o FILE]
-           salon prize export-scores [--format csv|json] [-o FILE]
+           salon prize export-scores [--format csv|history-csv|json] [-o FILE]
     (each also takes --archive DIR and --exhibition SLUG)
 
       standings      Raw and per-juror normalised scores side by side, ranks, ties, spread
@@ -17,7 +17,8 @@ enum PrizeCommand: Command {
       reopen         Unlock scoring and withdraw the award (recorded)
       mention        An honourable mention
       announce       The public announcement
-      export-scores  Every score, comment and change (private: it names the jurors)
+      export-scores  Every score and comment (csv), every change (history-csv), or both (json);
+                     private: it names the jurors
     """
 
   static func run(_ arguments: [String]) throws {
@@ -78,7 +79,7 @@ enum PrizeCommand: Command {
     case "export-scores":
       let args = try Arguments(rest, valued: archiveOptions.union(["--format", "-o"]), flags: [])
       guard let format = Jury.ScoreExportFormat(rawValue: args.value("--format") ?? "csv") else {
-        throw UsageError("--format is csv or json.")
+        throw UsageError("--format is csv, history-csv or json.")
       }
       let jury = try JuryCommand.openJury(args)
       try writeOutput(to: args.value("-o"), archive: jury.archive) { try jury.exportScores(format: format) }
