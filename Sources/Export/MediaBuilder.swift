@@ -393,7 +393,8 @@ struct MediaBuilder {
       media.pages.append(try images(of: page, maxPixels: 100_000_000, base: "\(base)-p\(index + 1)"))
     }
     media.sizes = media.pages[0]
-    if (try? sandbox.run(StripPDFMetadata(), input: source, folder: folder.path)) != nil {
+    // (A jury room shows only the pages, so qpdf need not run for it.)
+    if keepsPDFFile, (try? sandbox.run(StripPDFMetadata(), input: source, folder: folder.path)) != nil {
       let name = base + ".pdf"
       try publish(folder.file(StripPDFMetadata.output), as: name)
       media.rendition = name
