@@ -266,6 +266,24 @@ let migrations: [String] = [
     WHEN EXISTS (SELECT 1 FROM category_choice WHERE id = NEW.id)
     BEGIN SELECT RAISE(ABORT, 'a category choice is superseded by a new one, never changed'); END;
   """,
+  // 6: each score remembers the version of the work it was given to, so a later version is
+  // flagged; a juror removed from the jury keeps their history but leaves the standings.
+  """
+  ALTER TABLE score_change ADD COLUMN version INTEGER;
+  CREATE TABLE juror_removal (
+    juror_id INTEGER PRIMARY KEY REFERENCES juror(id),
+    reason TEXT NOT NULL,
+    time TEXT NOT NULL,
+    actor TEXT NOT NULL
+  );
+  CREATE TRIGGER juror_removal_no_update BEFORE UPDATE ON juror_removal
+    BEGIN SELECT RAISE(ABORT, 'the jury record cannot be changed'); END;
+  CREATE TRIGGER juror_removal_no_delete BEFORE DELETE ON juror_removal
+    BEGIN SELECT RAISE(ABORT, 'the jury record cannot be changed'); END;
+  CREATE TRIGGER juror_removal_no_replace BEFORE INSERT ON juror_removal
+    WHEN EXISTS (SELECT 1 FROM juror_removal WHERE juror_id = NEW.juror_id)
+    BEGIN SELECT RAISE(ABORT, 'the jury record cannot be changed'); END;
+  """,
 ]
 
 extension Database {

@@ -98,7 +98,9 @@ extension Jury {
   /// comments and the full history. Private: it names jurors.
   public func exportScores(format: ScoreExportFormat) throws -> String {
     let criteria = try rubric()
-    let jurors = Dictionary(uniqueKeysWithValues: try jurors().map { ($0.rowID, $0) })
+    // Removed jurors too: the history keeps their scores.
+    let jurors = Dictionary(
+      uniqueKeysWithValues: try archive.jurorRecords(exhibition: exhibition.id).map { ($0.rowID, Juror($0)) })
     let works = Dictionary(uniqueKeysWithValues: try archive.works(exhibition: exhibition).map { ($0.rowID, $0) })
     let current = try currentScores()
     // Per criterion, each juror's scores standardised against that juror's own, mapped back.
