@@ -89,8 +89,9 @@ public struct JuryRoomBuilder {
     media.donors = donors
     media.roles = Self.roles
     media.keepsPDFFile = false
+    let mediaProgress = settings.progress
     let outcome = try media.build(works: [(jury.exhibition, works)]) { done, total, seconds in
-      settings.progress?(done, total, seconds)
+      mediaProgress?(done, total, seconds)
     }
 
     var site = SiteWriter(folder: folder, previous: previous)
