@@ -100,11 +100,14 @@ struct MediaBuilder: @unchecked Sendable {
     return .image
   }
 
-  func build(_ exhibitions: [SiteModel.ExhibitionModel], progress: @Sendable (Int, Int, Double) -> Void) throws -> Outcome {
+  func build(_ exhibitions: [SiteModel.ExhibitionModel], progress: @Sendable (Int, Int, Double) -> Void) throws
+    -> Outcome
+  {
     try build(works: exhibitions.map { ($0.exhibition, $0.works.map(\.work)) }, progress: progress)
   }
 
-  func build(works sources: [(exhibition: Exhibition, works: [Work])], progress: @Sendable (Int, Int, Double) -> Void) throws
+  func build(works sources: [(exhibition: Exhibition, works: [Work])], progress: @Sendable (Int, Int, Double) -> Void)
+    throws
     -> Outcome
   {
     var outcome = Outcome()
