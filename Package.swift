@@ -33,7 +33,8 @@ let package = Package(
     .target(name: "Catalog", dependencies: ["SQLite", "Hashing"]),
     .target(name: "Ingest", dependencies: ["Catalog", "Zip", "Hashing", "Imaging", "MediaTools"]),
     .target(name: "Jury", dependencies: ["Catalog", "Hashing"]),
-    .target(name: "Export", dependencies: ["Catalog", "Imaging", "Hashing", "MediaTools"]),
+    // Export also builds the jury rooms, the call's other offline site.
+    .target(name: "Export", dependencies: ["Catalog", "Jury", "Imaging", "Hashing", "MediaTools", "Zip"]),
     // BagIt packages for preservation: the originals, the records and the gallery.
     .target(name: "Packaging", dependencies: ["Catalog", "Jury", "Export", "Hashing"]),
 

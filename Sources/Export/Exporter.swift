@@ -169,7 +169,8 @@ public final class Exporter {
     site.manifest.sizes = outcome.sizes
     site.manifest.published = outcome.published
 
-    for asset in try theme.assets() {
+    // Gallery/room/ is the jury room's, never published.
+    for asset in try theme.assets() where !asset.relative.hasPrefix(Theme.roomAssets) {
       guard let data = try Theme.readThemeFile(asset.url, name: "Gallery/\(asset.relative)") else { continue }
       try site.write("assets/" + asset.relative, data)
     }
@@ -229,6 +230,8 @@ struct SiteWriter {
   var manifest = Exporter.Manifest()
   var written = 0
   var unchanged = 0
+  /// The gallery's manifest, or a jury room's.
+  var manifestName = Exporter.manifestName
 
   init(folder: SiteFolder, previous: Exporter.Manifest) {
     self.folder = folder
@@ -269,6 +272,6 @@ struct SiteWriter {
   func writeManifest() throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-    try folder.write(Exporter.manifestName, try encoder.encode(manifest))
+    try folder.write(manifestName, try encoder.encode(manifest))
   }
 }

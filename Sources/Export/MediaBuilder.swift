@@ -42,6 +42,18 @@ struct MediaBuilder: @unchecked Sendable {
   let output: URL
   let previous: Exporter.Manifest
   let settings: ExportSettings
+  /// Other folders whose derivatives may be copied in rather than made again (a jury room takes
+  /// the gallery's, and an earlier room's).
+  var donors: [Donor] = []
+  /// Which of a work's files get derivatives.
+  var roles: Set<FileRole> = MediaBuilder.publishedRoles
+  /// False in a jury room: a PDF's text may name its artist, so only its page images go in.
+  var keepsPDFFile = true
+
+  struct Donor {
+    var folder: URL
+    var manifest: Exporter.Manifest
+  }
 
   struct Outcome {
     var media: [String: PublishedMedia] = [:]
@@ -51,6 +63,8 @@ struct MediaBuilder: @unchecked Sendable {
     var published: [String: PublishedMedia] = [:]
     var made = 0
     var reused = 0
+    /// Of those reused, how many were copied from a donor.
+    var donated = 0
     var mediaSeconds = 0.0
     var failures: [ExportReport.Failure] = []
   }
@@ -89,18 +103,25 @@ struct MediaBuilder: @unchecked Sendable {
   func build(_ exhibitions: [SiteModel.ExhibitionModel], progress: @Sendable (Int, Int, Double) -> Void) throws
     -> Outcome
   {
+    try build(works: exhibitions.map { ($0.exhibition, $0.works.map(\.work)) }, progress: progress)
+  }
+
+  func build(works sources: [(exhibition: Exhibition, works: [Work])], progress: @Sendable (Int, Int, Double) -> Void)
+    throws
+    -> Outcome
+  {
     var outcome = Outcome()
     var jobs: [String: Job] = [:]
-    for model in exhibitions {
-      for shown in model.works {
-        for file in shown.work.files where Self.publishedRoles.contains(file.role) {
+    for (exhibition, works) in sources {
+      for work in works {
+        for file in work.files where roles.contains(file.role) {
           if outcome.media[file.sha256] != nil || jobs[file.sha256] != nil { continue }
           if Self.family(file.type) == .text {
             outcome.media[file.sha256] = readText(archive.storedFileURL(sha256: file.sha256))
           } else if file.type.hasPrefix("image/") || Self.family(file.type) != .image {
             jobs[file.sha256] = Job(
-              sha: file.sha256, type: file.type, maxPixels: model.exhibition.limits.maxPixels,
-              owner: (model.exhibition.slug, shown.work.id, file.path))
+              sha: file.sha256, type: file.type, maxPixels: exhibition.limits.maxPixels,
+              owner: (exhibition.slug, work.id, file.path))
           }
         }
       }
@@ -118,7 +139,7 @@ struct MediaBuilder: @unchecked Sendable {
       // The manifest lives in the site, where anyone may edit it: reuse only this file's own
       // derivatives, inside the site, recorded and present.
       let own = "media/\(job.sha.prefix(2))/\(job.sha)"
-      if let cached = previous.published?[key], cached.text == nil,
+      if let cached = previous.published?[key].map(shown), cached.text == nil,
         cached.files.allSatisfy({
           SiteFolder.isSafe($0) && $0.hasPrefix(own) && previous.files[$0] != nil
             && FileManager.default.fileExists(atPath: output.appendingPathComponent($0).path)
@@ -133,6 +154,17 @@ struct MediaBuilder: @unchecked Sendable {
         }
         return
       }
+      if let given = copyFromDonor(key: key, own: own) {
+        lock.withLock {
+          shared.published[key] = given
+          shared.media[job.sha] = given
+          shared.reused += 1
+          shared.donated += 1
+          shared.done += 1
+          progress(shared.done, ordered.count, shared.mediaSeconds)
+        }
+        return
+      }
       if settings.isCancelled() {
         lock.withLock { shared.cancelled = true }
         return
@@ -140,7 +172,11 @@ struct MediaBuilder: @unchecked Sendable {
       do {
         try FileManager.default.createDirectory(
           at: output.appendingPathComponent("media/\(job.sha.prefix(2))"), withIntermediateDirectories: true)
-        let (made, seconds) = try make(job, sandbox: sandbox)
+        var (made, seconds) = try make(job, sandbox: sandbox)
+        if !keepsPDFFile, made.kind == .pdf, let file = made.rendition {
+          unlink(output.appendingPathComponent(file).path)
+          made.rendition = nil
+        }
         lock.withLock {
           shared.published[key] = made
           shared.media[job.sha] = made
@@ -174,9 +210,49 @@ struct MediaBuilder: @unchecked Sendable {
     outcome.published = shared.published
     outcome.made = shared.made
     outcome.reused = shared.reused
+    outcome.donated = shared.donated
     outcome.mediaSeconds = shared.mediaSeconds
     outcome.failures = shared.failures.sorted { ($0.exhibition, $0.id, $0.file) < ($1.exhibition, $1.id, $1.file) }
     return outcome
+  }
+
+  /// An entry as this builder shows it: without the PDF file where only pages may go.
+  func shown(_ media: PublishedMedia) -> PublishedMedia {
+    var media = media
+    if !keepsPDFFile, media.kind == .pdf { media.rendition = nil }
+    return media
+  }
+
+  /// A donor's derivatives of one stored file, copied in: only its own files, listed in its
+  /// manifest, regular files inside its folder. Nil when no donor has them all.
+  func copyFromDonor(key: String, own: String) -> PublishedMedia? {
+    for donor in donors {
+      guard let entry = donor.manifest.published?[key].map(shown), entry.text == nil, !entry.files.isEmpty,
+        entry.files.allSatisfy({
+          SiteFolder.isSafe($0) && $0.hasPrefix(own) && donor.manifest.files[$0] != nil
+            && Self.isRegularFile(donor.folder.appendingPathComponent($0).path)
+        })
+      else { continue }
+      do {
+        let folder = output.appendingPathComponent(String(own.prefix(9)))
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for file in entry.files {
+          let temporary = folder.appendingPathComponent(".partial-copy-\(getpid())-\(UUID().uuidString)").path
+          try FileManager.default.copyItem(atPath: donor.folder.appendingPathComponent(file).path, toPath: temporary)
+          try publish(temporary, as: file)
+        }
+        return entry
+      } catch {
+        removePartialOutputs(of: String(own.dropFirst(9)))
+        continue
+      }
+    }
+    return nil
+  }
+
+  static func isRegularFile(_ path: String) -> Bool {
+    var status = stat()
+    return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
   }
 
   func readText(_ source: URL) -> PublishedMedia {
@@ -323,7 +399,8 @@ struct MediaBuilder: @unchecked Sendable {
       media.pages.append(try images(of: page, maxPixels: 100_000_000, base: "\(base)-p\(index + 1)"))
     }
     media.sizes = media.pages[0]
-    if (try? sandbox.run(StripPDFMetadata(), input: source, folder: folder.path)) != nil {
+    // (A jury room shows only the pages, so qpdf need not run for it.)
+    if keepsPDFFile, (try? sandbox.run(StripPDFMetadata(), input: source, folder: folder.path)) != nil {
       let name = base + ".pdf"
       try publish(folder.file(StripPDFMetadata.output), as: name)
       media.rendition = name
@@ -407,6 +484,7 @@ private final class SharedOutcome: @unchecked Sendable {
   var published: [String: PublishedMedia] = [:]
   var made = 0
   var reused = 0
+  var donated = 0
   var done = 0
   var mediaSeconds = 0.0
   var cancelled = false

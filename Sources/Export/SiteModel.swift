@@ -25,6 +25,9 @@ struct SiteModel {
   /// The gallery's title, a setting of the archive.
   var siteTitle = SalonArchive.defaultSiteTitle
 
+  /// No exhibitions: for pages that show media outside the gallery (a jury room).
+  init() {}
+
   init(archive: SalonArchive) throws {
     siteTitle = try archive.siteTitle()
     // A hidden exhibition (made by mistake, or not ready) stays out of the gallery.

@@ -61,6 +61,20 @@ public struct Theme {
     return nil
   }
 
+  /// The jury room's script and style live here in `Gallery/`; the gallery leaves them out.
+  static let roomAssets = "room/"
+
+  /// One asset file's bytes (e.g. "room/room.js"), from the override first; nil when none has it.
+  public func asset(_ relative: String) throws -> Data? {
+    guard SiteFolder.isSafe(relative) else { return nil }
+    for folder in assetFolders {
+      if let data = try Self.readThemeFile(folder.appendingPathComponent(relative), name: "Gallery/\(relative)") {
+        return data
+      }
+    }
+    return nil
+  }
+
   /// Every asset file, by its path inside `Gallery/`; an override replaces a default of the same name.
   public func assets() throws -> [(relative: String, url: URL)] {
     var found: [String: URL] = [:]

@@ -7,27 +7,7 @@ extension Jury {
   /// checks run as they type, and "Save" downloads the filled page, which `jury import` reads.
   /// - Parameter preview: a `data:` URI with a small preview of a work, if it has one.
   public func htmlSheet(for juror: Juror, showArtists: Bool, preview: (Work) -> String?) throws -> String {
-    let criteria = try rubric()
-    let scores = Dictionary(
-      try currentScores().filter { $0.pair.juror == juror.rowID }.map { ($0.pair.work, $0) },
-      uniquingKeysWith: { a, _ in a })
-    let works = try assignedWorks(juror).map { work -> HTMLSheetData.WorkData in
-      let d = work.declarations
-      let current = scores[work.rowID]
-      return HTMLSheetData.WorkData(
-        id: work.id, title: work.title, medium: d.medium, artists: showArtists ? d.artists : nil,
-        statement: d.statement,
-        aiUse: d.aiUse.rawValue, aiStatement: d.aiStatement, preview: preview(work).flatMap(Self.safeDataURI),
-        scores: current.map { $0.values.mapValues { HTMLSheetData.Cell.integer($0) } }, comment: current?.comment,
-        revision: try revisionToken(juror: juror, work: work.id, revision: current?.revision ?? 0))
-    }
-    let data = HTMLSheetData(
-      format: Self.sheetFormat, version: 1, exhibition: exhibition.slug, exhibitionTitle: exhibition.title,
-      juror: juror.id, jurorName: juror.name, code: try sheetCode(for: juror),
-      criteria: criteria.map { .init(key: $0.key, label: $0.label, min: $0.scaleMin, max: $0.scaleMax) }, works: works)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    let json = HTMLText.scriptSafeJSON(String(decoding: try encoder.encode(data), as: UTF8.self))
+    let json = try sheetDataJSON(for: juror, showArtists: showArtists, preview: preview)
     let csp =
       "default-src 'none'; img-src data:; style-src 'sha256-\(try sha256Base64(Self.sheetStyle))'; script-src 'sha256-\(try sha256Base64(Self.sheetScript))'; base-uri 'none'; form-action 'none'"
     let title = HTMLText.escape("Scoring sheet — \(exhibition.title) — \(juror.name)")
@@ -58,6 +38,34 @@ extension Jury {
       </html>
 
       """
+  }
+
+  /// The sheet's data block as JSON safe inside a `<script>` element: what `jury import` reads
+  /// back from a saved page (the HTML sheet's and the jury room's).
+  public func sheetDataJSON(for juror: Juror, showArtists: Bool, preview: (Work) -> String? = { _ in nil }) throws
+    -> String
+  {
+    let criteria = try rubric()
+    let scores = Dictionary(
+      try currentScores().filter { $0.pair.juror == juror.rowID }.map { ($0.pair.work, $0) },
+      uniquingKeysWith: { a, _ in a })
+    let works = try assignedWorks(juror).map { work -> HTMLSheetData.WorkData in
+      let d = work.declarations
+      let current = scores[work.rowID]
+      return HTMLSheetData.WorkData(
+        id: work.id, title: work.title, medium: d.medium, artists: showArtists ? d.artists : nil,
+        statement: d.statement,
+        aiUse: d.aiUse.rawValue, aiStatement: d.aiStatement, preview: preview(work).flatMap(Self.safeDataURI),
+        scores: current.map { $0.values.mapValues { HTMLSheetData.Cell.integer($0) } }, comment: current?.comment,
+        revision: try revisionToken(juror: juror, work: work.id, revision: current?.revision ?? 0))
+    }
+    let data = HTMLSheetData(
+      format: Self.sheetFormat, version: 1, exhibition: exhibition.slug, exhibitionTitle: exhibition.title,
+      juror: juror.id, jurorName: juror.name, code: try sheetCode(for: juror),
+      criteria: criteria.map { .init(key: $0.key, label: $0.label, min: $0.scaleMin, max: $0.scaleMax) }, works: works)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    return HTMLText.scriptSafeJSON(String(decoding: try encoder.encode(data), as: UTF8.self))
   }
 
   /// Only image data URIs reach the page.

@@ -26,6 +26,12 @@ struct SalonBench {
         print(bench.rows.joined(separator: "\n"))
         return
       }
+      if arguments.first == "room" {
+        // Row 8 alone, printed.
+        try bench.juryRoom()
+        print(bench.rows.joined(separator: "\n"))
+        return
+      }
       try bench.run()
     } catch {
       FileHandle.standardError.write(Data("salon-bench: \(error)\n".utf8))
@@ -100,6 +106,7 @@ struct Bench {
     try ingestBatch()
     try transcode()
     try growth(sizes: growthSizes)
+    try juryRoom()
     try writeReport()
   }
 
@@ -391,6 +398,72 @@ struct Bench {
         "7", "transcode a \(seconds) s 1080p H.264/AAC clip to the web rendition (H.264/AAC, ≤ 1280 px)",
         s(ours.seconds), "the same `ffmpeg` command run directly: \(s(peer.seconds))",
         String(format: "%.2fx time", ratio), "≤ 1.05x", ratio <= 1.05))
+  }
+
+  // MARK: 8. A jury room of 50 mixed works, after an export
+
+  mutating func juryRoom() throws {
+    say("8. jury room for a juror with 50 mixed works, after an export made the gallery's media")
+    let zips = root.appendingPathComponent("room-zips")
+    try? FileManager.default.removeItem(at: zips)
+    try FileManager.default.createDirectory(at: zips, withIntermediateDirectories: true)
+    var csv = "id,title,artists,email,medium,rights,authorship\n"
+    for n in 0..<50 {
+      let main: (String, [UInt8])
+      switch n % 5 {
+      case 0: main = ("\(n)_main.mp4", try SampleClip.mp4(seconds: 5, frequency: 300 + n))
+      case 1: main = ("\(n)_main.mp3", try SampleClip.mp3(seconds: 20, frequency: 300 + n))
+      case 2: main = ("\(n)_main.pdf", SampleMedia.pdf(pages: 3, title: "Score \(n)"))
+      case 3: main = ("\(n)_main.txt", Array("Poem \(n)\n\nA line of verse for the jury.\n".utf8))
+      default: main = ("\(n)_main.png", SampleMedia.png(width: 1600, height: 1200, seed: n))
+      }
+      let writer = try ZipWriter(path: zips.appendingPathComponent("\(n).zip").path, compress: false)
+      try writer.add(main.0, bytes: main.1)
+      // Each artist's own description, as in a real call.
+      try writer.add("\(n)_description.pdf", bytes: SampleMedia.pdf(pages: 2, title: "About work \(n)"))
+      try writer.close()
+      csv += "\(n),Work \(n),Artist \(n),a\(n)@example.org,Mixed,yes,yes\n"
+    }
+    try Data(csv.utf8).write(to: URL(fileURLWithPath: path("room-form.csv")))
+    let archive = path("room-archive")
+    remove("room-archive")
+    remove("room-site")
+    _ = try salonRun(["init", "--title", "Bench Room", "--year", "2026", "--archive", archive])
+    _ = try salonRun(["ingest", zips.path, "--form", path("room-form.csv"), "--archive", archive])
+    let catalog = try SalonArchive.open(at: archive)
+    let exhibition = try catalog.exhibition(slug: nil)
+    for work in try catalog.works(exhibition: exhibition) {
+      try catalog.decide(exhibition: exhibition, id: work.id, selected: true, note: nil)
+    }
+    _ = try salonRun(["export", "-o", path("room-site"), "--archive", archive])
+    _ = try salonRun(["jury", "add", "Bench Juror", "--archive", archive])
+    _ = try salonRun(["jury", "assign", "--archive", archive])
+    // The first room after the export: the gallery's media copied, the descriptions (which the
+    // gallery never shows) rendered. Then a room built again with nothing changed.
+    let first = try Measure.median(runs: 3, prepare: { remove("room") }) {
+      try salonRun(["jury", "room", "bench-juror", "-o", path("room"), "--archive", archive])
+    }
+    let again = try Measure.median(runs: 3) {
+      try salonRun(["jury", "room", "bench-juror", "-o", path("room"), "--archive", archive])
+    }
+    let roomBytes = Self.folderBytes(path("room"))
+    let siteBytes = Self.folderBytes(path("room-site"))
+    rows.append(
+      row(
+        "8a", "jury room, 50 mixed works, after an export (50 description PDFs rendered)", s(first.seconds),
+        "the gallery of the same works: \(mb(siteBytes))", "room \(mb(roomBytes))", "< 2 s", first.seconds < 2))
+    rows.append(
+      row("8b", "the same room built again, nothing changed", s(again.seconds), "—", "—", "< 2 s", again.seconds < 2))
+  }
+
+  static func folderBytes(_ folder: String) -> Int {
+    var total = 0
+    let enumerator = FileManager.default.enumerator(atPath: folder)
+    while let name = enumerator?.nextObject() as? String {
+      let attributes = try? FileManager.default.attributesOfItem(atPath: folder + "/" + name)
+      if attributes?[.type] as? FileAttributeType == .typeRegular { total += (attributes?[.size] as? Int) ?? 0 }
+    }
+    return total
   }
 
   // MARK: Report

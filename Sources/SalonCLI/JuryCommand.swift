@@ -14,6 +14,9 @@ enum JuryCommand: Command {
            salon jury assign [--per-work K] [--seed N] [--json]
            salon jury score JUROR SUBMISSION --CRITERION N... [--comment TEXT]
            salon jury sheet JUROR [--format csv|html] [-o FILE] [--show-artists]
+           salon jury room JUROR [-o DIR] [--zip] [--show-artists] [--gallery DIR]
+                           [--theme DIR] [--json]
+           salon jury room --all -o DIR [--zip] [--show-artists] [--gallery DIR] [--theme DIR] [--json]
            salon jury import FILE... [--overwrite-newer] [--json]
            salon jury progress [--json]
     (each also takes --archive DIR and --exhibition SLUG)
@@ -25,7 +28,11 @@ enum JuryCommand: Command {
       conflicts  Every conflict, declared or found, with its reason; near misses marked "check"
       assign     Give each accepted work to K jurors without a conflict (default: all of them)
       score      Score one work from the command line, one flag per criterion (e.g. --merit 7)
-      sheet      Write a juror's scoring sheet: CSV, or an offline HTML page
+      sheet      Write a juror's scoring sheet: CSV, or an offline HTML page (the light version)
+      room       Build a juror's jury room: a folder they open offline with every assigned work
+                 in full and the scoring form (default -o room-JUROR; --all: one folder each in
+                 DIR); --zip also writes DIR.zip to send. Media comes from the latest export
+                 (or --gallery DIR) when it has it. Artist names only with --show-artists.
       import     Read filled sheets back; a sheet with any bad row, or issued before newer
                  scores, is refused whole (--overwrite-newer replaces them, recorded)
       progress   Scored of assigned, per juror (with mean and spread) and per work
@@ -35,7 +42,7 @@ enum JuryCommand: Command {
   static func run(_ arguments: [String]) throws {
     guard let action = arguments.first(where: { !$0.hasPrefix("-") }) else {
       throw UsageError(
-        "jury needs an action: rubric, add, list, remove, conflict, conflicts, assign, score, sheet, import or progress."
+        "jury needs an action: rubric, add, list, remove, conflict, conflicts, assign, score, sheet, room, import or progress."
       )
     }
     var rest = arguments
@@ -165,6 +172,7 @@ enum JuryCommand: Command {
             for: juror, showArtists: args.has("--show-artists"),
             preview: { SheetPreview.dataURI(for: $0, archive: jury.archive) })
       }
+    case "room": try room(rest)
     case "import":
       let args = try Arguments(rest, valued: archiveOptions, flags: ["--json", "--overwrite-newer"])
       guard !args.positional.isEmpty else { throw UsageError("jury import needs at least one sheet file.") }
@@ -230,6 +238,45 @@ enum JuryCommand: Command {
   static func openJury(_ args: Arguments, reading: Bool = false) throws -> Jury {
     let archive = try openArchive(args, reading: reading)
     return Jury(archive: archive, exhibition: try archive.exhibition(slug: args.value("--exhibition")))
+  }
+
+  static func room(_ rest: [String]) throws {
+    let args = try Arguments(
+      rest, valued: archiveOptions.union(["-o", "--gallery", "--theme"]),
+      flags: ["--all", "--zip", "--show-artists", "--json"])
+    let all = args.has("--all")
+    if all {
+      guard args.positional.isEmpty else { throw UsageError("jury room --all takes no JUROR.") }
+      guard args.value("-o") != nil else { throw UsageError("jury room --all needs -o DIR for the rooms.") }
+    } else {
+      guard args.positional.count == 1 else { throw UsageError("jury room needs one JUROR, or --all.") }
+    }
+    let jury = try openJury(args)
+    let jurors = all ? try jury.jurors() : [try jury.juror(args.positional[0])]
+    let output = try jury.archive.checkOutputPath(
+      args.value("-o") ?? "room-\(Slug.make(jurors[0].id, fallback: "juror"))", kind: .folder)
+    var builder = JuryRoomBuilder(
+      jury: jury, theme: try Theme(override: args.value("--theme").map { URL(fileURLWithPath: $0) }),
+      settings: ExportSettings(isCancelled: { interruption.isCancelled }))
+    let report = try builder.build(
+      jurors: jurors, output: output, perJurorFolders: all, showArtists: args.has("--show-artists"),
+      zip: args.has("--zip"), gallery: args.value("--gallery").map { URL(fileURLWithPath: $0) })
+    if args.has("--json") {
+      try writeJSON(report)
+      return
+    }
+    for room in report.rooms {
+      let megabytes = String(format: "%.1f", Double(room.bytes) / 1_048_576)
+      print("Jury room for \(room.juror): \(room.works) works, \(megabytes) MB in \(room.folder)")
+      if let zip = room.zip { print("  To send: \(zip)") }
+    }
+    print(
+      "Media: \(report.derivativesMade) files made, \(report.derivativesReused) reused\(report.gallery.map { " (gallery: \($0))" } ?? "")."
+    )
+    for failure in report.failures {
+      print(TerminalText.visible("  ! work \(failure.id), \(failure.file): \(failure.message)"))
+    }
+    print("The juror opens index.html in the folder; their browser keeps what they type until they save the sheet.")
   }
 
   static func rubric(_ rest: [String]) throws {

@@ -7,6 +7,8 @@ headless Chromium:
   cdp.py sheet SHEET.html DOWNLOAD_DIR     fill a juror's sheet by typing, save it, print JSON
   cdp.py visit PAGE.html [PAGE.html...]    load pages, report images, links, scripts that ran
   cdp.py play PAGE.html [PAGE.html...]     play every audio and video, report how far each got
+  cdp.py room ROOM/index.html DOWNLOAD_DIR walk a jury room by keyboard, play its media, score every
+                                           work, reload, check the scores were kept, save
 """
 import json
 import os
@@ -219,11 +221,84 @@ def play(pages):
         browser.close()
 
 
+def room(page, downloads):
+    """A juror in a jury room: walks it with the arrow key, plays every player, reads text works,
+    types a score for every criterion of every work, reloads, and saves the filled sheet."""
+    browser = Browser()
+    try:
+        browser.call("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads, "eventsEnabled": True})
+        url = "file://" + os.path.abspath(page)
+        browser.open(url)
+        data = browser.evaluate("JSON.parse(document.getElementById('salon-sheet-data').textContent)")
+        criteria = [c["key"] for c in data["criteria"]]
+        articles = browser.evaluate("[].slice.call(document.querySelectorAll('article.work')).map(function(a){return a.dataset.work})")
+        visible = "(function(){var a=[].slice.call(document.querySelectorAll('article.work')).filter(function(a){return !a.hidden});return a.map(function(a){return a.dataset.work})})()"
+        walked = [browser.evaluate(visible)]
+        texts = []
+        for _ in range(len(articles) - 1):
+            browser.evaluate("document.activeElement&&document.activeElement.blur&&document.activeElement.blur()")
+            for kind in ("keyDown", "keyUp"):
+                browser.call("Input.dispatchKeyEvent", {"type": kind, "key": "ArrowRight", "code": "ArrowRight", "windowsVirtualKeyCode": 39}, session=True)
+            walked.append(browser.evaluate(visible))
+        for i in range(len(articles)):
+            browser.click(f'#work-list a[data-index="{i}"]')
+            texts += browser.evaluate("""[].slice.call(document.querySelectorAll('article.work:not([hidden]) pre.text-work')).map(function(p){
+              var r=p.getBoundingClientRect();return {text:p.innerText,height:r.height,width:r.width}})""")
+        browser.click("h1")
+        players = browser.evaluate("""Promise.all([].slice.call(document.querySelectorAll('audio,video')).map(function(m){
+          m.muted=true;
+          return m.play().then(function(){return new Promise(function(done){setTimeout(function(){
+            done({kind:m.tagName.toLowerCase(),src:m.getAttribute('src'),currentTime:m.currentTime,error:m.error?m.error.code:null});},1500);});},
+            function(e){return {kind:m.tagName.toLowerCase(),src:m.getAttribute('src'),currentTime:0,error:String(e)};});
+        }))""")
+        # Pictures load lazily as the juror scrolls; load them all now to check each one.
+        images = browser.evaluate("""Promise.all([].slice.call(document.images).map(function(i){i.loading='eager';
+          return new Promise(function(done){var t=setTimeout(done,5000);
+            if(i.complete&&i.naturalWidth>0){clearTimeout(t);return done();}
+            i.addEventListener('load',function(){clearTimeout(t);done();});i.addEventListener('error',function(){clearTimeout(t);done();});});
+          })).then(function(){return [].slice.call(document.images).map(function(i){return {src:i.getAttribute('src'),loaded:i.complete&&i.naturalWidth>0}})})""")
+        typed = {}
+        for i in range(len(articles)):
+            browser.click(f'#work-list a[data-index="{i}"]')
+            for n, key in enumerate(criteria):
+                value = str(1 + (i + n) % 5)
+                browser.type_into(f"#w{i}-{key}", value)
+                typed.setdefault(articles[i], {})[key] = int(value)
+        browser.click('#work-list a[data-index="0"]')
+        browser.type_into("#w0-comment", "Kept across a reload")
+        before = browser.evaluate("document.getElementById('progress').textContent")
+        browser.open(url)
+        kept = browser.evaluate("""(function(){var out={};[].slice.call(document.querySelectorAll('.form input')).forEach(function(i){
+          var w=document.querySelectorAll('article.work')[+i.dataset.work].dataset.work;(out[w]=out[w]||{})[i.dataset.criterion]=i.value===''?null:+i.value;});
+          return out;})()""")
+        comment = browser.evaluate("document.getElementById('w0-comment').value")
+        after = browser.evaluate("document.getElementById('progress').textContent")
+        requests = [e["params"]["request"]["url"] for e in browser.events if e.get("method") == "Network.requestWillBeSent"]
+        browser.click("#save")
+        browser.wait_for("Browser.downloadProgress", timeout=20, predicate=lambda p: p.get("state") == "completed")
+        path = None
+        for _ in range(50):
+            names = [n for n in os.listdir(downloads) if not n.endswith(".crdownload")]
+            if names:
+                path = os.path.join(downloads, names[0])
+                break
+            time.sleep(0.1)
+        message = browser.evaluate("document.getElementById('saved').textContent")
+        print(json.dumps({"works": data["works"] and [w["id"] for w in data["works"]], "articles": articles,
+                          "walked": walked, "texts": texts, "players": players, "images": images, "typed": typed,
+                          "kept": kept, "comment": comment, "progressBefore": before, "progressAfter": after,
+                          "requests": requests, "saved": path, "message": message}))
+    finally:
+        browser.close()
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 4 and sys.argv[1] == "sheet":
         fill_sheet(sys.argv[2], sys.argv[3])
     elif len(sys.argv) >= 3 and sys.argv[1] == "visit":
         visit(sys.argv[2:])
+    elif len(sys.argv) >= 4 and sys.argv[1] == "room":
+        room(sys.argv[2], sys.argv[3])
     elif len(sys.argv) >= 3 and sys.argv[1] == "play":
         play(sys.argv[2:])
     else:

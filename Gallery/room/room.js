@@ -1,0 +1,185 @@
+/* The jury room: the scoring form beside each work, one work at a time, every change kept in
+   this browser (localStorage, per room), and "Save" writes the filled sheet `salon jury import`
+   reads. Inlined in the page and allowed by its hash in the Content-Security-Policy. */
+(function () {
+  "use strict";
+  var node = document.getElementById("salon-sheet-data");
+  var data = JSON.parse(node.textContent);
+  var articles = [].slice.call(document.querySelectorAll("article.work"));
+  var links = [].slice.call(document.querySelectorAll("#work-list a"));
+  var progress = document.getElementById("progress");
+  var saved = document.getElementById("saved");
+  // One room per juror, exhibition and issue of the sheet code.
+  var storageKey = "salon-room:" + data.exhibition + ":" + data.juror + ":" + String(data.code).slice(0, 16);
+  var current = 0;
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text != null) e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  }
+
+  function restore() {
+    var stored = null;
+    try { stored = JSON.parse(window.localStorage.getItem(storageKey) || "null"); } catch (e) { stored = null; }
+    if (!stored || typeof stored.works !== "object" || stored.works === null) return;
+    data.works.forEach(function (w) {
+      var s = stored.works[w.id];
+      if (!s || typeof s !== "object") return;
+      var scores = {};
+      data.criteria.forEach(function (c) {
+        var v = s.scores && s.scores[c.key];
+        if (typeof v === "number" && Math.floor(v) === v && v >= c.min && v <= c.max) scores[c.key] = v;
+      });
+      w.scores = scores;
+      w.comment = typeof s.comment === "string" ? s.comment : "";
+    });
+  }
+
+  function keep() {
+    var works = {};
+    data.works.forEach(function (w) { works[w.id] = { scores: w.scores || {}, comment: w.comment || "" }; });
+    try {
+      window.localStorage.setItem(storageKey, JSON.stringify({ kept: new Date().toISOString(), works: works }));
+    } catch (e) {
+      saved.textContent = "This browser cannot keep your scores between visits, so save the filled sheet before you close it.";
+    }
+  }
+
+  function isScored(w) {
+    var s = w.scores || {};
+    return data.criteria.every(function (c) { return s[c.key] !== undefined && s[c.key] !== ""; });
+  }
+
+  function status() {
+    var done = 0;
+    data.works.forEach(function (w, i) {
+      var ok = isScored(w);
+      if (ok) done++;
+      if (links[i]) {
+        links[i].classList.toggle("scored", ok);
+        links[i].setAttribute("aria-description", ok ? "scored" : "not scored yet");
+      }
+    });
+    progress.textContent = done + " of " + data.works.length + " scored";
+  }
+
+  function check(input, c, msg) {
+    var v = input.value.trim();
+    var ok = v === "" || (/^-?[0-9]+$/.test(v) && +v >= c.min && +v <= c.max);
+    input.classList.toggle("invalid", !ok);
+    input.setAttribute("aria-invalid", ok ? "false" : "true");
+    msg.textContent = ok ? "" : "Enter a whole number from " + c.min + " to " + c.max + ".";
+    return ok;
+  }
+
+  function buildForm(w, i) {
+    var holder = document.querySelector('.form[data-index="' + i + '"]');
+    if (!holder) return;
+    w.scores = w.scores || {};
+    data.criteria.forEach(function (c) {
+      var id = "w" + i + "-" + c.key;
+      var label = el("label", c.label + " (" + c.min + "–" + c.max + ")");
+      label.htmlFor = id;
+      var input = el("input");
+      input.type = "number"; input.id = id; input.min = c.min; input.max = c.max; input.step = 1;
+      input.inputMode = "numeric"; input.dataset.work = i; input.dataset.criterion = c.key;
+      var v = w.scores[c.key];
+      if (v !== undefined && v !== null) input.value = v;
+      var msg = el("p", null, "error");
+      msg.id = id + "-error";
+      input.setAttribute("aria-describedby", msg.id);
+      input.addEventListener("input", function () {
+        if (check(input, c, msg)) {
+          var t = input.value.trim();
+          if (t === "") delete w.scores[c.key]; else w.scores[c.key] = parseInt(t, 10);
+          keep();
+        }
+        status();
+      });
+      holder.appendChild(label); holder.appendChild(input); holder.appendChild(msg);
+    });
+    var cl = el("label", "Comment (optional)");
+    cl.htmlFor = "w" + i + "-comment";
+    var ta = el("textarea");
+    ta.id = "w" + i + "-comment";
+    ta.value = w.comment || "";
+    ta.addEventListener("input", function () { w.comment = ta.value; keep(); });
+    holder.appendChild(cl); holder.appendChild(ta);
+  }
+
+  function show(i, focus) {
+    if (!articles.length) return;
+    current = Math.max(0, Math.min(articles.length - 1, i));
+    articles.forEach(function (a, n) {
+      a.hidden = n !== current;
+      if (n !== current) [].slice.call(a.querySelectorAll("audio,video")).forEach(function (m) { m.pause(); });
+    });
+    links.forEach(function (l, n) {
+      if (n === current) l.setAttribute("aria-current", "true"); else l.removeAttribute("aria-current");
+    });
+    document.getElementById("previous").disabled = current === 0;
+    document.getElementById("next").disabled = current === articles.length - 1;
+    if (window.history && window.history.replaceState) {
+      try { window.history.replaceState(null, "", "#work-" + current); } catch (e) { /* file:// may refuse */ }
+    }
+    if (focus) {
+      var heading = articles[current].querySelector("h2");
+      if (heading) heading.focus();
+      articles[current].scrollIntoView();
+    }
+  }
+
+  function fromHash() {
+    var m = /^#work-([0-9]+)$/.exec(window.location.hash);
+    return m ? parseInt(m[1], 10) : 0;
+  }
+
+  restore();
+  data.works.forEach(buildForm);
+  status();
+  show(fromHash(), false);
+
+  links.forEach(function (l) {
+    l.addEventListener("click", function (e) { e.preventDefault(); show(parseInt(l.dataset.index, 10), true); });
+  });
+  document.getElementById("previous").addEventListener("click", function () { show(current - 1, true); });
+  document.getElementById("next").addEventListener("click", function () { show(current + 1, true); });
+  document.addEventListener("keydown", function (e) {
+    var inField = /^(INPUT|TEXTAREA|SELECT)$/.test((e.target && e.target.tagName) || "");
+    if (e.altKey && e.key === "PageDown") { e.preventDefault(); show(current + 1, true); }
+    else if (e.altKey && e.key === "PageUp") { e.preventDefault(); show(current - 1, true); }
+    else if (!inField && !e.altKey && !e.ctrlKey && !e.metaKey && e.key === "ArrowRight") { show(current + 1, true); }
+    else if (!inField && !e.altKey && !e.ctrlKey && !e.metaKey && e.key === "ArrowLeft") { show(current - 1, true); }
+  });
+
+  // A full-screen view of every picture and page.
+  [].slice.call(document.querySelectorAll("figure.zoomable")).forEach(function (figure) {
+    if (!figure.requestFullscreen) return;
+    var b = el("button", "View full screen", "zoom");
+    b.type = "button";
+    b.addEventListener("click", function () { figure.requestFullscreen(); });
+    figure.appendChild(b);
+  });
+
+  document.getElementById("save").addEventListener("click", function () {
+    var bad = document.querySelector(".invalid");
+    if (bad) {
+      show(parseInt(bad.dataset.work, 10), false);
+      bad.focus();
+      saved.textContent = "Some scores are out of range; please fix them before saving.";
+      return;
+    }
+    var json = JSON.stringify(data).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026");
+    var html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Filled scoring sheet<\/title><\/head>\n" +
+      "<body><p>A filled Salon scoring sheet: send this file to the organisers, who import it with salon jury import.<\/p>\n" +
+      "<script type=\"application/json\" id=\"salon-sheet-data\">" + json + "<\/script>\n<\/body>\n<\/html>\n";
+    var blob = new Blob([html], { type: "text/html" });
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = "salon-sheet-" + data.juror + "-filled.html";
+    document.body.appendChild(link); link.click(); link.remove();
+    saved.textContent = "Saved " + link.download + " to your downloads folder: send that file to the organisers by email.";
+  });
+})();

@@ -1,0 +1,281 @@
+import Catalog
+import Foundation
+import Hashing
+import Jury
+import Zip
+
+/// What building jury rooms did.
+public struct RoomReport: Codable, Equatable, Sendable {
+  public struct Room: Codable, Equatable, Sendable {
+    public var juror: String
+    public var folder: String
+    public var zip: String?
+    public var works: Int
+    public var files: Int
+    public var bytes: Int
+  }
+  public var rooms: [Room] = []
+  /// The gallery whose media the rooms copied, when there was one.
+  public var gallery: String?
+  public var derivativesMade = 0
+  /// Taken from the room's earlier build, the gallery or another room: no media work.
+  public var derivativesReused = 0
+  public var failures: [ExportReport.Failure] = []
+}
+
+/// A juror's jury room: one self-contained folder, opened from disk, holding every work assigned
+/// to them in full (web renditions, page images, text) beside the scoring form, and nothing else.
+/// Artists stay anonymous unless `showArtists`; emails never appear.
+public struct JuryRoomBuilder {
+  let jury: Jury
+  var theme: Theme
+  let settings: ExportSettings
+  static let manifestName = ".salon-room.json"
+  /// Files of a work that the jury is given.
+  static let roles: Set<FileRole> = [.main, .video, .supplementary, .description]
+
+  public init(jury: Jury, theme: Theme, settings: ExportSettings = ExportSettings()) {
+    self.jury = jury
+    self.theme = theme
+    self.settings = settings
+  }
+
+  /// Builds one room per juror. With `perJurorFolders`, each goes into `output/<juror id>`;
+  /// otherwise the single juror's room is `output`. `gallery` is an export folder whose media
+  /// is copied instead of made (default: the folder of the archive's latest export).
+  public mutating func build(
+    jurors: [Juror], output: URL, perJurorFolders: Bool, showArtists: Bool, zip: Bool, gallery: URL? = nil
+  ) throws -> RoomReport {
+    var report = RoomReport()
+    var donors: [MediaBuilder.Donor] = []
+    if let gallery = gallery ?? latestExport(), let manifest = Self.manifest(in: gallery, name: Exporter.manifestName) {
+      donors.append(.init(folder: gallery, manifest: manifest))
+      report.gallery = gallery.path
+    }
+    if perJurorFolders { try makeFolder(output) }
+    for juror in jurors {
+      let folder = perJurorFolders ? output.appendingPathComponent(Slug.make(juror.id, fallback: "juror")) : output
+      let (room, outcome, previous) = try buildRoom(for: juror, in: folder, showArtists: showArtists, donors: donors)
+      report.derivativesMade += outcome.made
+      report.derivativesReused += outcome.reused
+      report.failures += outcome.failures
+      var entry = room
+      if zip { entry.zip = try writeZip(of: folder, files: previous) }
+      report.rooms.append(entry)
+      // Rooms share works: a later room copies what an earlier one made.
+      if let manifest = Self.manifest(in: folder, name: Self.manifestName) {
+        donors.append(.init(folder: folder, manifest: manifest))
+      }
+    }
+    return report
+  }
+
+  // MARK: One room
+
+  private mutating func buildRoom(
+    for juror: Juror, in output: URL, showArtists: Bool, donors: [MediaBuilder.Donor]
+  ) throws -> (RoomReport.Room, MediaBuilder.Outcome, [String]) {
+    try makeFolder(output)
+    let folder = try SiteFolder(output)
+    if let link = folder.links().first {
+      throw ExportError.output(
+        "\(link) in the room folder \(output.path) is a link; Salon does not write through links, so remove it and build the room again."
+      )
+    }
+    let previous = Self.manifest(in: output, name: Self.manifestName) ?? Exporter.Manifest()
+    Exporter.removePartialFiles(in: output)
+    let works = try jury.assignedWorks(juror)
+    var media = MediaBuilder(archive: jury.archive, output: output, previous: previous, settings: settings)
+    media.donors = donors
+    media.roles = Self.roles
+    media.keepsPDFFile = false
+    let mediaProgress = settings.progress
+    let outcome = try media.build(works: [(jury.exhibition, works)]) { done, total, seconds in
+      mediaProgress?(done, total, seconds)
+    }
+
+    var site = SiteWriter(folder: folder, previous: previous)
+    site.manifestName = Self.manifestName
+    for (path, sha) in outcome.files { site.record(path, sha256: sha) }
+    site.manifest.sizes = outcome.sizes
+    site.manifest.published = outcome.published
+    let html = try page(for: juror, works: works, media: outcome, showArtists: showArtists)
+    try site.write("index.html", Data(html.utf8))
+    // A room holds its juror's works and nothing else: whatever an earlier build put in for a
+    // work no longer assigned goes.
+    _ = site.removeStale()
+    try site.writeManifest()
+    folder.removeEmptyFolders()
+
+    var bytes = 0
+    for path in site.manifest.files.keys {
+      var status = stat()
+      if lstat(output.appendingPathComponent(path).path, &status) == 0 { bytes += Int(status.st_size) }
+    }
+    try jury.archive.record(
+      "jury-room", exhibition: jury.exhibition.id,
+      detail: [
+        "juror": juror.id, "works": works.count, "output": output.path, "showArtists": showArtists,
+        "files": site.manifest.files.count,
+      ])
+    let room = RoomReport.Room(
+      juror: juror.id, folder: output.path, zip: nil, works: works.count, files: site.manifest.files.count,
+      bytes: bytes)
+    return (room, outcome, site.manifest.files.keys.sorted())
+  }
+
+  /// The room's page, from `Templates/room.html` with `Gallery/room/room.js` and `room.css`
+  /// inlined and allowed by their hashes alone.
+  mutating func page(for juror: Juror, works: [Work], media: MediaBuilder.Outcome, showArtists: Bool) throws -> String {
+    guard let script = try theme.asset(Theme.roomAssets + "room.js"),
+      let style = try theme.asset(Theme.roomAssets + "room.css")
+    else { throw ExportError.theme("The theme has no Gallery/room/room.js or Gallery/room/room.css.") }
+    let scriptText = String(decoding: script, as: UTF8.self)
+    let styleText = String(decoding: style, as: UTF8.self)
+    guard !scriptText.lowercased().contains("</script"), !styleText.lowercased().contains("</style") else {
+      throw ExportError.theme("Gallery/room/room.js or room.css closes its own element; remove that closing tag.")
+    }
+    let csp =
+      "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'sha256-\(try sha256Base64(styleText))'; script-src 'sha256-\(try sha256Base64(scriptText))'; base-uri 'none'; form-action 'none'"
+    let renderer = PageRenderer(model: SiteModel(), media: media)
+    let items: [TemplateValue] = works.enumerated().map { index, work in
+      let d = work.declarations
+      let primary = work.files.filter { $0.role == .main || $0.role == .video }
+      let supplementary = work.files.filter { $0.role == .supplementary }.sorted { ($0.number ?? 0) < ($1.number ?? 0) }
+      let description = work.files.filter { $0.role == .description }.compactMap { file -> TemplateValue? in
+        guard case .object(var item) = renderer.mediaItem(file, work: work, root: "", primary: false) else {
+          return nil
+        }
+        item["label"] = .text("Description")
+        return .object(item)
+      }
+      func answer(_ a: Answer) -> String {
+        switch a {
+        case .yes: return "Yes"
+        case .no: return "No"
+        case .unknown: return "Not declared"
+        }
+      }
+      let venue = d.priorVenue?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty
+      return .object([
+        "index": .text(String(index)), "number": .text(String(index + 1)), "count": .text(String(works.count)),
+        "id": .text(work.id), "title": .text(work.title),
+        "artists": showArtists ? d.artists.map(TemplateValue.text) ?? .null : .null,
+        "medium": .text(d.medium?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty ?? "Not given"),
+        "statement": .list(renderer.paragraphs(d.statement ?? "")),
+        "aiUse": .text(Self.aiLabel(d.aiUse)), "aiStatement": .list(renderer.paragraphs(d.aiStatement ?? "")),
+        "previouslyAppeared": .text(answer(d.previouslyPublished)),
+        "priorVenue": d.previouslyPublished == .no ? .null : venue.map(TemplateValue.text) ?? .null,
+        "underReview": .text(answer(d.underReview)),
+        "link": HTMLText.safeLink(d.link).map(TemplateValue.text) ?? .null,
+        "media": .list(primary.compactMap { renderer.mediaItem($0, work: work, root: "", primary: true) }),
+        "supplementary": .list(
+          supplementary.compactMap { renderer.mediaItem($0, work: work, root: "", primary: false) }),
+        "hasSupplementary": .bool(!supplementary.isEmpty),
+        "description": .list(description),
+      ])
+    }
+    let context: [String: TemplateValue] = [
+      "csp": .text(csp), "pageTitle": .text("Jury room — \(jury.exhibition.title) — \(juror.name)"),
+      "count": .text(String(works.count)), "works": .list(items), "hasWorks": .bool(!works.isEmpty),
+      "sheet": .html(try jury.sheetDataJSON(for: juror, showArtists: showArtists)),
+      "script": .html(scriptText), "style": .html(styleText),
+    ]
+    guard let template = try theme.template("room.html") else {
+      throw ExportError.theme("The theme has no template room.html.")
+    }
+    var theme = self.theme
+    return try template.render(context) { name in try theme.template("_\(name).html") }
+  }
+
+  static func aiLabel(_ use: AIUse) -> String {
+    switch use {
+    case .none: return "Made without AI"
+    case .assisted: return "Made with AI assistance"
+    case .generated: return "AI-generated"
+    case .unknown: return "AI use not declared"
+    }
+  }
+
+  // MARK: Folders
+
+  /// The folder of the archive's latest export, if it is still there.
+  func latestExport() -> URL? {
+    guard let event = try? jury.archive.events().last(where: { $0.kind == "export" }),
+      let detail = try? JSONSerialization.jsonObject(with: Data(event.detail.utf8)) as? [String: Any],
+      let path = detail["output"] as? String
+    else { return nil }
+    return URL(fileURLWithPath: path)
+  }
+
+  /// A manifest read from a folder Salon made, with every path checked to be inside it.
+  static func manifest(in folder: URL, name: String) -> Exporter.Manifest? {
+    let fd = open(folder.appendingPathComponent(name).path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+    var status = stat()
+    guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size < 256 << 20,
+      let data = try? handle.readToEnd(), let manifest = try? JSONDecoder().decode(Exporter.Manifest.self, from: data),
+      manifest.files.keys.allSatisfy(SiteFolder.isSafe)
+    else { return nil }
+    return manifest
+  }
+
+  /// Makes `folder` unless it exists; an existing folder must be empty or one Salon made, so
+  /// nothing of the organiser's is overwritten or removed.
+  func makeFolder(_ folder: URL) throws {
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) {
+      guard isFolder.boolValue else {
+        throw ExportError.output("\(folder.path) is a file; a jury room is a folder, so choose another with -o.")
+      }
+      let contents = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+      let made =
+        contents.contains(Self.manifestName)
+        || contents.allSatisfy { name in
+          Exporter.isPartial(name) || name.hasSuffix(".zip")
+            || Self.manifest(in: folder.appendingPathComponent(name), name: Self.manifestName) != nil
+        }
+      guard made else {
+        throw ExportError.output(
+          "\(folder.path) is not empty and was not made by `salon jury room`; choose an empty or new folder so nothing of yours is overwritten."
+        )
+      }
+      return
+    }
+    do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+      throw ExportError.output(
+        FileProblem.sentence(for: error, path: folder.path, writing: true)?.description
+          ?? "Salon could not make the room folder \(folder.path).")
+    }
+  }
+
+  /// `FOLDER.zip` beside the room, to send as one file: the room's files without its manifest.
+  func writeZip(of folder: URL, files: [String]) throws -> String {
+    let target = folder.path + ".zip"
+    let temporary = folder.deletingLastPathComponent().appendingPathComponent(
+      ".partial-\(getpid())-\(folder.lastPathComponent).zip"
+    ).path
+    let top = folder.lastPathComponent
+    do {
+      let writer = try ZipWriter(path: temporary, compress: true)
+      for file in files where file != Self.manifestName {
+        try writer.add("\(top)/\(file)", contentsOf: folder.appendingPathComponent(file).path)
+      }
+      try writer.close()
+    } catch {
+      unlink(temporary)
+      throw ExportError.output("Salon could not write \(target): \(error).")
+    }
+    var status = stat()
+    if lstat(target, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+      unlink(temporary)
+      throw ExportError.output("\(target) is a link or a folder; remove it and build the room again.")
+    }
+    guard rename(temporary, target) == 0 else {
+      unlink(temporary)
+      throw ExportError.output("Salon could not write \(target): \(String(cString: strerror(errno))).")
+    }
+    return target
+  }
+}
