@@ -128,6 +128,13 @@ class Browser:
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
+# Resolves once a playing player has advanced well past its start, or has stopped for good: a
+# busy machine may start playback late, so the check waits for progress instead of a fixed time.
+PLAYED = """var played=function(m){return new Promise(function(done){var start=Date.now();
+  (function wait(){if(m.currentTime>=0.6||m.error||m.ended||m.paused||Date.now()-start>20000){done();}else{setTimeout(wait,100);}})();});};
+"""
+
+
 def fill_sheet(sheet, downloads):
     """Types scores into every work of a juror's sheet (one out of range first), saves it."""
     browser = Browser()
@@ -208,11 +215,11 @@ def play(pages):
             browser.open("file://" + os.path.abspath(page))
             # A visitor's click on the page first, as the browser's autoplay rules require.
             browser.click("h1")
-            players = browser.evaluate("""Promise.all([].slice.call(document.querySelectorAll('audio,video')).map(function(m){
+            players = browser.evaluate(PLAYED + """Promise.all([].slice.call(document.querySelectorAll('audio,video')).map(function(m){
               m.muted=true;
-              return m.play().then(function(){return new Promise(function(done){setTimeout(function(){
-                done({kind:m.tagName.toLowerCase(),src:m.currentSrc,currentTime:m.currentTime,error:m.error?m.error.code:null,
-                      poster:m.getAttribute('poster'),videoWidth:m.videoWidth||0});},1500);});},
+              return m.play().then(function(){return played(m).then(function(){
+                return {kind:m.tagName.toLowerCase(),src:m.currentSrc,currentTime:m.currentTime,error:m.error?m.error.code:null,
+                      poster:m.getAttribute('poster'),videoWidth:m.videoWidth||0};});},
                 function(e){return {kind:m.tagName.toLowerCase(),src:m.currentSrc,currentTime:0,error:String(e),poster:m.getAttribute('poster'),videoWidth:0};});
             }))""")
             report.append({"page": page, "players": players})
@@ -245,10 +252,10 @@ def room(page, downloads):
             texts += browser.evaluate("""[].slice.call(document.querySelectorAll('article.work:not([hidden]) pre.text-work')).map(function(p){
               var r=p.getBoundingClientRect();return {text:p.innerText,height:r.height,width:r.width}})""")
         browser.click("h1")
-        players = browser.evaluate("""Promise.all([].slice.call(document.querySelectorAll('audio,video')).map(function(m){
+        players = browser.evaluate(PLAYED + """Promise.all([].slice.call(document.querySelectorAll('audio,video')).map(function(m){
           m.muted=true;
-          return m.play().then(function(){return new Promise(function(done){setTimeout(function(){
-            done({kind:m.tagName.toLowerCase(),src:m.getAttribute('src'),currentTime:m.currentTime,error:m.error?m.error.code:null});},1500);});},
+          return m.play().then(function(){return played(m).then(function(){
+            return {kind:m.tagName.toLowerCase(),src:m.getAttribute('src'),currentTime:m.currentTime,error:m.error?m.error.code:null};});},
             function(e){return {kind:m.tagName.toLowerCase(),src:m.getAttribute('src'),currentTime:0,error:String(e)};});
         }))""")
         # Pictures load lazily as the juror scrolls; load them all now to check each one.

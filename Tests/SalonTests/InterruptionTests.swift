@@ -108,8 +108,9 @@ import Testing
     if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     process.waitUntilExit()
     #expect(process.terminationStatus == 130)
-    // A second, with half a second's room for a machine busy with other builds.
-    #expect(took < 1.5, "stopped \(took) s after Ctrl-C")
+    // About 0.4 s on an idle machine; the bound leaves room
+    // for a machine busy with other tests while still telling a stop from a finished read.
+    #expect(took < 3, "stopped \(took) s after Ctrl-C")
     let after = try state(archive)
     #expect(after.submissions == 0 && after.versions == 0, "nothing half-done is recorded")
     #expect(after.temporary.isEmpty && after.unreferenced.isEmpty)

@@ -69,7 +69,7 @@ import Testing
         VideoRendition(maxSide: 1280, hasAudio: false), input: heavy, demuxer: "mov",
         folder: scratch.url.path)
     }
-    #expect(Date().timeIntervalSince(start) < 3)
+    #expect(Date().timeIntervalSince(start) < 6, "killed long before the transcode could finish")
   }
 
   @Test func cancellingKillsTheToolAtOnce() throws {
@@ -82,7 +82,7 @@ import Testing
         VideoRendition(maxSide: 1280, hasAudio: false), input: heavy, demuxer: "mov",
         folder: scratch.url.path)
     }
-    #expect(Date().timeIntervalSince(start) < 2)
+    #expect(Date().timeIntervalSince(start) < 6, "killed long before the transcode could finish")
   }
 
   @Test func theCPUAndMemoryLimitsStopATool() throws {
