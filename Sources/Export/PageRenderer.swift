@@ -229,7 +229,9 @@ struct PageRenderer {
   /// The picture a link preview shows: the work's first image, at page size.
   func shareImage(_ work: Work) -> TemplateValue? {
     for file in work.files where [.main, .video, .supplementary].contains(file.role) {
-      if let m = media.media[file.sha256], let size = m.sizes.last(where: { $0.width <= Self.pageWidth }) ?? m.sizes.first {
+      if let m = media.media[file.sha256],
+        let size = m.sizes.last(where: { $0.width <= Self.pageWidth }) ?? m.sizes.first
+      {
         return .object([
           "path": .text(size.jpeg), "width": .text(String(size.width)), "height": .text(String(size.height)),
           "alt": .text(alt(work)),
@@ -240,7 +242,8 @@ struct PageRenderer {
   }
 
   func card(
-    _ shown: SiteModel.ExhibitedWork, in e: SiteModel.ExhibitionModel, root: String, from medium: SiteModel.Medium? = nil
+    _ shown: SiteModel.ExhibitedWork, in e: SiteModel.ExhibitionModel, root: String,
+    from medium: SiteModel.Medium? = nil
   ) -> TemplateValue {
     let work = shown.work
     // From a filter page, the work page walks within that filter.
@@ -323,7 +326,8 @@ struct PageRenderer {
     var context = common(root: root, title: "\(work.title) — \(e.exhibition.title)", exhibition: e)
     let byLine = d.artists?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty.map { " by \($0)" } ?? ""
     context["metaDescription"] = .text(
-      paragraphText(d.statement) ?? "\(work.title)\(byLine), \(shown.medium.label), \(e.exhibition.title) \(e.exhibition.year).")
+      paragraphText(d.statement)
+        ?? "\(work.title)\(byLine), \(shown.medium.label), \(e.exhibition.title) \(e.exhibition.year).")
     context["shareImage"] = shareImage(work) ?? .null
     let primary = work.files.filter { $0.role == .main || $0.role == .video }
     let supplementary = work.files.filter { $0.role == .supplementary }.sorted { ($0.number ?? 0) < ($1.number ?? 0) }

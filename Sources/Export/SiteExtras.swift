@@ -86,7 +86,8 @@ extension PageRenderer {
           SearchEntry(
             title: shown.work.title, artists: d.artists ?? "",
             medium: [d.medium, shown.medium.label].compactMap { $0 }.joined(separator: " "),
-            statement: String((d.statement ?? "").prefix(600)), exhibition: "\(e.exhibition.title) \(e.exhibition.year)",
+            statement: String((d.statement ?? "").prefix(600)),
+            exhibition: "\(e.exhibition.title) \(e.exhibition.year)",
             url: "\(e.exhibition.slug)/works/\(shown.page).html"))
       }
     }

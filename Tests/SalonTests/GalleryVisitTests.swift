@@ -35,6 +35,24 @@ import Testing
     return f
   }
 
+  // Each fixture takes a minute to make, so two galleries serve every check.
+  @Test func aVisitorWalksViewsSearchesAndFiltersTheGallery() throws {
+    let f = try Self.gallery()
+    let site = f.scratch.path("site")
+    try theRightArrowWalksToTheNextWorkButNotFromAFocusedPlayer(f, site)
+    try enterOpensTheViewerOnTheLargestImageAndEscReturnsFocus(f, site)
+    try theMainWorkPaintsFirstWithACaptionAndEveryImageHasItsSize(f, site)
+    try searchPutsTheArtistsOwnWorkFirstAndPlantedScriptsRunNowhere(f, site)
+    try eachFilterPageHoldsTheWorksOfItsFilter(f, site)
+  }
+
+  @Test func linkPreviewsFeedsAndAnAccessibilityAuditOnEveryPageType() throws {
+    let f = try Self.gallery()
+    let site = f.scratch.path("site")
+    try linkPreviewsAndWithABaseURLCanonicalLinksASitemapAndAFeed(f, site)
+    try axeFindsNoViolationOnAnyPageType(f, site)
+  }
+
   static func html(_ site: String, _ page: String) throws -> String {
     try String(contentsOfFile: site + "/" + page, encoding: .utf8)
   }
@@ -44,9 +62,7 @@ import Testing
     return try #require(names.first { FileManager.default.fileExists(atPath: "\(site)/\($0)/works") })
   }
 
-  @Test func theRightArrowWalksToTheNextWorkButNotFromAFocusedPlayer() throws {
-    let f = try Self.gallery()
-    let site = f.scratch.path("site")
+  func theRightArrowWalksToTheNextWorkButNotFromAFocusedPlayer(_ f: GalleryFixture, _ site: String) throws {
     let exhibition = try Self.exhibitionFolder(site)
     let walked = try Chromium.run(["walk", "\(site)/\(exhibition)/works/1.html"]) as! [String: Any]
     #expect((walked["reached"] as? String)?.hasSuffix("/works/2.html") == true, "\(walked)")
@@ -69,13 +85,13 @@ import Testing
     #expect(eight.contains("data-medium=\"\(slug)\""))
   }
 
-  @Test func enterOpensTheViewerOnTheLargestImageAndEscReturnsFocus() throws {
-    let f = try Self.gallery()
-    let site = f.scratch.path("site")
+  func enterOpensTheViewerOnTheLargestImageAndEscReturnsFocus(_ f: GalleryFixture, _ site: String) throws {
     let exhibition = try Self.exhibitionFolder(site)
     let page = try Self.html(site, "\(exhibition)/works/7.html")
     // Without JavaScript the link itself opens the large picture.
-    #expect(page.range(of: #"<a class="viewer-link" href="[^"]+-2400\.jpg" data-viewer>"#, options: .regularExpression) != nil)
+    #expect(
+      page.range(of: #"<a class="viewer-link" href="[^"]+-2400\.jpg" data-viewer>"#, options: .regularExpression) != nil
+    )
     let result = try Chromium.run(["viewer", "\(site)/\(exhibition)/works/7.html"]) as! [String: Any]
     #expect(result["opened"] as? Bool == true)
     #expect(result["loaded"] as? Bool == true)
@@ -91,9 +107,7 @@ import Testing
     #expect(!media.isEmpty && media.allSatisfy { !$0.hasSuffix("-2400.jpg") }, "\(media)")
   }
 
-  @Test func theMainWorkPaintsFirstWithACaptionAndEveryImageHasItsSize() throws {
-    let f = try Self.gallery()
-    let site = f.scratch.path("site")
+  func theMainWorkPaintsFirstWithACaptionAndEveryImageHasItsSize(_ f: GalleryFixture, _ site: String) throws {
     let exhibition = try Self.exhibitionFolder(site)
     let page = try Self.html(site, "\(exhibition)/works/7.html")
     let images = page.components(separatedBy: "<img ").dropFirst().map { $0.prefix { $0 != ">" } }
@@ -113,9 +127,7 @@ import Testing
     }
   }
 
-  @Test func searchPutsTheArtistsOwnWorkFirstAndPlantedScriptsRunNowhere() throws {
-    let f = try Self.gallery()
-    let site = f.scratch.path("site")
+  func searchPutsTheArtistsOwnWorkFirstAndPlantedScriptsRunNowhere(_ f: GalleryFixture, _ site: String) throws {
     let found = try Chromium.run(["search", "\(site)/search.html", "Marsh"]) as! [String: Any]
     let results = found["results"] as! [[String: Any]]
     #expect(results.map { $0["title"] as? String } == ["Tide Chart", "Salt"], "\(found)")
@@ -130,9 +142,7 @@ import Testing
     }
   }
 
-  @Test func eachFilterPageHoldsTheWorksOfItsFilter() throws {
-    let f = try Self.gallery()
-    let site = f.scratch.path("site")
+  func eachFilterPageHoldsTheWorksOfItsFilter(_ f: GalleryFixture, _ site: String) throws {
     let exhibition = try Self.exhibitionFolder(site)
     func cards(_ page: String) throws -> [(medium: String, url: String)] {
       try Self.html(site, "\(exhibition)/\(page)").components(separatedBy: "<li class=\"card\" data-medium=\"")
@@ -159,9 +169,7 @@ import Testing
     #expect(listed.sorted() == all.map(\.url).sorted(), "every work is on exactly one filter page")
   }
 
-  @Test func linkPreviewsAndWithABaseURLCanonicalLinksASitemapAndAFeed() throws {
-    let f = try Self.gallery()
-    let site = f.scratch.path("site")
+  func linkPreviewsAndWithABaseURLCanonicalLinksASitemapAndAFeed(_ f: GalleryFixture, _ site: String) throws {
     let exhibition = try Self.exhibitionFolder(site)
     var page = try Self.html(site, "\(exhibition)/works/7.html")
     #expect(page.contains("<meta name=\"description\" content=\"Water at rest\">"))
@@ -196,9 +204,7 @@ import Testing
     #expect(refused.stderr.contains("--base-url takes the site's web address"))
   }
 
-  @Test func axeFindsNoViolationOnAnyPageType() throws {
-    let f = try Self.gallery(["--base-url", "https://salon.example.org/"])
-    let site = f.scratch.path("site")
+  func axeFindsNoViolationOnAnyPageType(_ f: GalleryFixture, _ site: String) throws {
     let pages = GalleryFixture.files(in: site).keys.filter { $0.hasSuffix(".html") }.sorted().map { site + "/" + $0 }
     #expect(pages.contains { $0.hasSuffix("/search.html") } && pages.contains { $0.contains("/medium-") })
     let report = try Chromium.run(["axe"] + pages) as! [[String: Any]]
