@@ -19,6 +19,31 @@ public final class SalonArchive {
     self.database = database
   }
 
+  /// Whether `folder` holds an archive's catalog.
+  public static func exists(at folder: String) -> Bool {
+    FileManager.default.fileExists(atPath: URL(fileURLWithPath: folder).appendingPathComponent(catalogName).path)
+  }
+
+  /// The archive at `folder` or the nearest folder above it, as git finds its repository.
+  public static func locate(from folder: String) -> String? {
+    var url = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
+    for _ in 0..<256 {
+      if exists(at: url.path) { return url.path }
+      let parent = url.deletingLastPathComponent()
+      if parent.path == url.path { return nil }
+      url = parent
+    }
+    return nil
+  }
+
+  /// Folders just below `folder` that hold an archive, for messages that say where one is.
+  public static func archivesBelow(_ folder: String) -> [String] {
+    let root = URL(fileURLWithPath: folder, isDirectory: true)
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+    return names.filter { !$0.hasPrefix(".") && exists(at: root.appendingPathComponent($0).path) }
+      .sorted(by: NaturalOrder.precedes).map { root.appendingPathComponent($0).path }
+  }
+
   /// True when the archive was opened for reading only (its folder or catalog is not writable).
   public private(set) var isReadOnly = false
 

@@ -23,8 +23,47 @@ public enum CSVReader {
     public var description: String { "Line \(line) of the form export is malformed: \(reason)." }
   }
 
-  public static func records(from data: Data) throws -> [Record] {
-    try records(from: text(of: data))
+  /// What separates fields: a comma, or the semicolon Excel writes in many locales, or a tab.
+  public enum Delimiter: String, CaseIterable, Sendable {
+    case comma, semicolon, tab
+    public var scalar: Unicode.Scalar {
+      switch self {
+      case .comma: return ","
+      case .semicolon: return ";"
+      case .tab: return "\t"
+      }
+    }
+    /// As `--delimiter` takes it: the name or the character itself (`\t` for a tab).
+    public init?(typed: String) {
+      switch typed.lowercased() {
+      case "comma", ",": self = .comma
+      case "semicolon", ";": self = .semicolon
+      case "tab", "\t", "\\t": self = .tab
+      default: return nil
+      }
+    }
+  }
+
+  /// The delimiter of a file's header line: whichever of comma, semicolon and tab appears most
+  /// often outside quotes (a comma when none does, or on a tie).
+  public static func detectDelimiter(in text: String) -> Delimiter {
+    var counts: [Delimiter: Int] = [:]
+    var inQuotes = false
+    for scalar in text.unicodeScalars {
+      if scalar == "\"" { inQuotes.toggle() }
+      if inQuotes { continue }
+      if scalar == "\n" || scalar == "\r" { break }
+      if let delimiter = Delimiter.allCases.first(where: { $0.scalar == scalar }) { counts[delimiter, default: 0] += 1 }
+    }
+    var best = Delimiter.comma
+    for candidate in Delimiter.allCases where counts[candidate, default: 0] > counts[best, default: 0] {
+      best = candidate
+    }
+    return best
+  }
+
+  public static func records(from data: Data, delimiter: Delimiter = .comma) throws -> [Record] {
+    try records(from: text(of: data), delimiter: delimiter)
   }
 
   /// The file's text: UTF-8, with or without a byte-order mark, or UTF-16 (either byte order) with
@@ -98,7 +137,8 @@ public enum CSVReader {
     return String(scalars)
   }
 
-  public static func records(from text: String) throws -> [Record] {
+  public static func records(from text: String, delimiter: Delimiter = .comma) throws -> [Record] {
+    let separator = delimiter.scalar
     var records: [Record] = []
     var fields: [String] = []
     var field = ""
@@ -140,7 +180,7 @@ public enum CSVReader {
         continue
       }
       switch scalar {
-      case ",":
+      case separator:
         endField()
       case "\r":
         if pending == "\n" { pending = scalars.next() }

@@ -4,6 +4,9 @@ import SQLite
 /// Failures an organiser can act on, each one plain sentence.
 public enum CatalogError: Error, Equatable, CustomStringConvertible {
   case noArchive(path: String)
+  /// No archive where Salon looked (`path`, and every folder above it when `upward`), though
+  /// the folders in `below` hold one: never a suggestion to create a second archive.
+  case noArchiveFound(path: String, upward: Bool, below: [String])
   case notAnArchive(path: String)
   /// The catalog fails its integrity check (`catalog-damaged`); `reason` says what was found.
   case damagedCatalog(path: String, reason: String)
@@ -21,6 +24,15 @@ public enum CatalogError: Error, Equatable, CustomStringConvertible {
     switch self {
     case .noArchive(let path):
       return "There is no Salon archive at \(path); create one with `salon init --title TITLE`."
+    case .noArchiveFound(let path, let upward, let below):
+      let looked = upward ? "in \(path) or any folder above it" : "at \(path)"
+      guard let first = below.first else {
+        return
+          "There is no Salon archive \(looked); create one with `salon init --title TITLE`, or name one with --archive DIR."
+      }
+      let others = below.count > 1 ? " (and \(below.count - 1) more: \(below.dropFirst().joined(separator: ", ")))" : ""
+      return
+        "There is no Salon archive \(looked), but \(first) holds one\(others); run the command there, or add --archive \(first)."
     case .notAnArchive(let path):
       return "\(path) holds a catalog file Salon cannot read; it may be damaged or not Salon's."
     case .damagedCatalog(let path, let reason):

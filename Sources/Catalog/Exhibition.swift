@@ -11,6 +11,8 @@ public struct Exhibition: Equatable, Codable, Sendable {
   public var limits: Limits
   public var prizeAmount: Double
   public var prizeCurrency: String
+  /// Kept out of the gallery (an exhibition made by mistake, or not ready to publish).
+  public var hidden: Bool = false
 }
 
 /// The call's limits that ingest enforces.
@@ -169,21 +171,31 @@ extension SalonArchive {
     return try Self.exhibition(from: row)
   }
 
-  /// The exhibition named by `slug`, or the newest when none is named.
+  /// The exhibition named by `slug`, or the default when none is named: the one chosen with
+  /// `salon exhibition default`, else the newest that is not hidden.
   public func exhibition(slug: String?) throws -> Exhibition {
     if let slug {
-      guard let row = try database.queryOne("SELECT * FROM exhibition WHERE slug = ?", [slug]) else {
-        throw CatalogError.unknownExhibition(slug: slug)
-      }
+      guard let row = try database.queryOne("SELECT * FROM exhibition WHERE slug = ? AND state != 'removed'", [slug])
+      else { throw CatalogError.unknownExhibition(slug: slug) }
       return try Self.exhibition(from: row)
     }
-    guard let row = try database.queryOne("SELECT * FROM exhibition ORDER BY year DESC, id DESC LIMIT 1")
+    if let chosen = try setting(Self.defaultExhibitionSetting).flatMap(Int.init),
+      let row = try database.queryOne("SELECT * FROM exhibition WHERE id = ? AND state != 'removed'", [chosen])
+    {
+      return try Self.exhibition(from: row)
+    }
+    guard
+      let row = try database.queryOne(
+        "SELECT * FROM exhibition WHERE state != 'removed' ORDER BY state = 'hidden', year DESC, id DESC LIMIT 1")
     else { throw CatalogError.noExhibition }
     return try Self.exhibition(from: row)
   }
 
+  /// Every exhibition not removed, hidden ones included, newest first.
   public func exhibitions() throws -> [Exhibition] {
-    try database.query("SELECT * FROM exhibition ORDER BY year DESC, id DESC").map { try Self.exhibition(from: $0) }
+    try database.query("SELECT * FROM exhibition WHERE state != 'removed' ORDER BY year DESC, id DESC").map {
+      try Self.exhibition(from: $0)
+    }
   }
 
   public func criteria(exhibition: Int) throws -> [Criterion] {
@@ -205,6 +217,7 @@ extension SalonArchive {
     return Exhibition(
       id: try row.int("id"), slug: try row.string("slug"), title: try row.string("title"),
       year: try row.int("year"), description: try row.string("description"), limits: limits,
-      prizeAmount: try row.double("prize_amount"), prizeCurrency: try row.string("prize_currency"))
+      prizeAmount: try row.double("prize_amount"), prizeCurrency: try row.string("prize_currency"),
+      hidden: try row.string("state") == "hidden")
   }
 }

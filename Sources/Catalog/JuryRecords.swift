@@ -20,6 +20,15 @@ public struct JurorRecord: Equatable, Sendable {
   public var key: String
   public var name: String
   public var email: String?
+  /// Set once the juror was removed from the jury: their history stays, their scores stop counting.
+  public var removal: JurorRemoval?
+}
+
+/// When and why a juror left the jury.
+public struct JurorRemoval: Equatable, Sendable {
+  public var reason: String
+  public var time: String
+  public var actor: String
 }
 
 /// A conflict of interest the organiser declared.
@@ -33,6 +42,19 @@ public struct LatestScore: Equatable, Sendable {
   public var pair: JurorWork
   public var values: [String: Int]
   public var comment: String?
+  /// The earliest version of the work any of the latest values was given to (nil: not recorded,
+  /// as for scores from before Salon kept it).
+  public var version: Int?
+  /// How many changes of scores and comment the pair has had: the revision a sheet is issued at.
+  public var revision: Int = 0
+
+  public init(pair: JurorWork, values: [String: Int], comment: String?, version: Int? = nil, revision: Int = 0) {
+    self.pair = pair
+    self.values = values
+    self.comment = comment
+    self.version = version
+    self.revision = revision
+  }
 }
 
 /// One row of the score history, oldest first.
@@ -44,10 +66,14 @@ public struct ScoreChange: Equatable, Sendable {
   public var source: String
   public var time: String
   public var actor: String
+  /// The version of the work the score was given to.
+  public var version: Int?
 
   public init(
-    pair: JurorWork, criterion: String, value: Int?, previous: Int?, source: String, time: String, actor: String
+    pair: JurorWork, criterion: String, value: Int?, previous: Int?, source: String, time: String, actor: String,
+    version: Int? = nil
   ) {
+    self.version = version
     self.pair = pair
     self.criterion = criterion
     self.value = value
@@ -64,12 +90,36 @@ extension SalonArchive {
 
   // MARK: Jurors
 
+  /// Every juror of the exhibition, removed ones included (with their removal).
   public func jurorRecords(exhibition: Int) throws -> [JurorRecord] {
-    try database.query("SELECT * FROM juror WHERE exhibition_id = ? ORDER BY id", [exhibition]).map {
-      JurorRecord(
+    try database.query(
+      """
+      SELECT j.*, r.reason AS removal_reason, r.time AS removal_time, r.actor AS removal_actor
+      FROM juror j LEFT JOIN juror_removal r ON r.juror_id = j.id WHERE j.exhibition_id = ? ORDER BY j.id
+      """, [exhibition]
+    ).map {
+      var removal: JurorRemoval?
+      if let reason = try $0.optionalString("removal_reason") {
+        removal = JurorRemoval(
+          reason: reason, time: try $0.string("removal_time"), actor: try $0.string("removal_actor"))
+      }
+      return JurorRecord(
         rowID: try $0.int("id"), key: try $0.string("key"), name: try $0.string("name"),
-        email: try $0.optionalString("email"))
+        email: try $0.optionalString("email"), removal: removal)
     }
+  }
+
+  /// Records that a juror left the jury and withdraws their assignments without scores; the
+  /// scored ones and the whole history stay.
+  public func removeJuror(_ juror: Int, reason: String) throws {
+    try database.run(
+      "INSERT INTO juror_removal (juror_id, reason, time, actor) VALUES (?, ?, ?, ?)",
+      [juror, reason, Clock.now(), Actor.current])
+    try database.run(
+      """
+      DELETE FROM assignment WHERE juror_id = ?
+        AND NOT EXISTS (SELECT 1 FROM score_change c WHERE c.juror_id = assignment.juror_id AND c.submission_id = assignment.submission_id)
+      """, [juror])
   }
 
   public func jurorKeyExists(exhibition: Int, key: String) throws -> Bool {
@@ -165,10 +215,10 @@ extension SalonArchive {
   /// Appends one change of one criterion's score to the history.
   public func appendScoreChange(_ change: ScoreChange) throws {
     try database.run(
-      "INSERT INTO score_change (juror_id, submission_id, criterion, value, previous, source, time, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO score_change (juror_id, submission_id, criterion, value, previous, source, time, actor, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       [
         change.pair.juror, change.pair.work, change.criterion, change.value, change.previous, change.source,
-        change.time, change.actor,
+        change.time, change.actor, change.version,
       ])
   }
 
@@ -184,27 +234,37 @@ extension SalonArchive {
   /// A juror's latest values and comment for one work, or nil when there are none.
   public func latestScore(_ pair: JurorWork) throws -> LatestScore? {
     var values: [String: Int] = [:]
+    var versions: [Int?] = []
     for row in try database.query(
       """
-      SELECT criterion, value FROM score_change WHERE id IN (
+      SELECT criterion, value, version FROM score_change WHERE id IN (
         SELECT max(id) FROM score_change WHERE juror_id = ? AND submission_id = ? GROUP BY criterion)
       """, [pair.juror, pair.work])
     {
       if let value = try row.optionalInt("value") { values[try row.string("criterion")] = value }
+      versions.append(try row.optionalInt("version"))
     }
     let comment = try database.queryOne(
       "SELECT comment FROM comment_change WHERE juror_id = ? AND submission_id = ? ORDER BY id DESC LIMIT 1",
       [pair.juror, pair.work])?.string("comment")
     if values.isEmpty && comment == nil { return nil }
-    return LatestScore(pair: pair, values: values, comment: comment)
+    let revision =
+      try database.queryOne(
+        """
+        SELECT (SELECT count(*) FROM score_change WHERE juror_id = ?1 AND submission_id = ?2)
+          + (SELECT count(*) FROM comment_change WHERE juror_id = ?1 AND submission_id = ?2) AS n
+        """, [pair.juror, pair.work])?.int("n") ?? 0
+    return LatestScore(
+      pair: pair, values: values, comment: comment, version: Self.earliest(versions), revision: revision)
   }
 
   /// Every juror's latest values and comments in the exhibition, by work then juror.
   public func latestScores(exhibition: Int) throws -> [LatestScore] {
     var byPair: [JurorWork: LatestScore] = [:]
+    var versions: [JurorWork: [Int?]] = [:]
     for row in try database.query(
       """
-      SELECT c.juror_id, c.submission_id, c.criterion, c.value FROM score_change c
+      SELECT c.juror_id, c.submission_id, c.criterion, c.value, c.version FROM score_change c
       WHERE c.id IN (SELECT max(s.id) FROM score_change s JOIN juror j ON j.id = s.juror_id
         WHERE j.exhibition_id = ? GROUP BY s.juror_id, s.submission_id, s.criterion)
       """, [exhibition])
@@ -212,6 +272,7 @@ extension SalonArchive {
       let pair = JurorWork(juror: try row.int("juror_id"), work: try row.int("submission_id"))
       var score = byPair[pair] ?? LatestScore(pair: pair, values: [:], comment: nil)
       if let value = try row.optionalInt("value") { score.values[try row.string("criterion")] = value }
+      versions[pair, default: []].append(try row.optionalInt("version"))
       byPair[pair] = score
     }
     for row in try database.query(
@@ -225,6 +286,19 @@ extension SalonArchive {
       var score = byPair[pair] ?? LatestScore(pair: pair, values: [:], comment: nil)
       score.comment = try row.string("comment")
       byPair[pair] = score
+    }
+    for row in try database.query(
+      """
+      SELECT juror_id, submission_id, count(*) AS n FROM (
+        SELECT s.juror_id, s.submission_id FROM score_change s JOIN juror j ON j.id = s.juror_id WHERE j.exhibition_id = ?1
+        UNION ALL
+        SELECT s.juror_id, s.submission_id FROM comment_change s JOIN juror j ON j.id = s.juror_id WHERE j.exhibition_id = ?1)
+      GROUP BY juror_id, submission_id
+      """, [exhibition])
+    {
+      let pair = JurorWork(juror: try row.int("juror_id"), work: try row.int("submission_id"))
+      byPair[pair]?.revision = try row.int("n")
+      byPair[pair]?.version = Self.earliest(versions[pair] ?? [])
     }
     return byPair.values.sorted { ($0.pair.work, $0.pair.juror) < ($1.pair.work, $1.pair.juror) }
   }
@@ -240,7 +314,27 @@ extension SalonArchive {
         pair: JurorWork(juror: try $0.int("juror_id"), work: try $0.int("submission_id")),
         criterion: try $0.string("criterion"), value: try $0.optionalInt("value"),
         previous: try $0.optionalInt("previous"), source: try $0.string("source"), time: try $0.string("time"),
-        actor: try $0.string("actor"))
+        actor: try $0.string("actor"), version: try $0.optionalInt("version"))
     }
+  }
+
+  /// The earliest recorded version, or nil when any is unrecorded (nothing can be said then).
+  static func earliest(_ versions: [Int?]) -> Int? {
+    let known = versions.compactMap { $0 }
+    return known.count == versions.count ? known.min() : nil
+  }
+
+  /// Each submission's latest version number, by submission row.
+  public func latestVersionNumbers(exhibition: Int) throws -> [Int: Int] {
+    var result: [Int: Int] = [:]
+    for row in try database.query(
+      """
+      SELECT v.submission_id, max(v.number) AS number FROM version v JOIN submission s ON s.id = v.submission_id
+      WHERE s.exhibition_id = ? GROUP BY v.submission_id
+      """, [exhibition])
+    {
+      result[try row.int("submission_id")] = try row.int("number")
+    }
+    return result
   }
 }

@@ -241,6 +241,49 @@ let migrations: [String] = [
     WHEN EXISTS (SELECT 1 FROM prize_winner WHERE round_id = NEW.round_id AND submission_id = NEW.submission_id)
     BEGIN SELECT RAISE(ABORT, 'the prize record cannot be changed'); END;
   """,
+  // 5: an exhibition can be hidden from the gallery or removed while empty (mistakes are
+  // undoable); each submission's category for the gallery's filters, inferred from the form's
+  // medium or chosen by the organiser, the latest choice winning and every choice kept; zips found
+  // by their SHA-256, so the same zip under another name is recognised.
+  """
+  ALTER TABLE exhibition ADD COLUMN state TEXT NOT NULL DEFAULT 'shown'
+    CHECK (state IN ('shown', 'hidden', 'removed'));
+  CREATE TABLE category_choice (
+    id INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL REFERENCES submission(id),
+    category TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('form', 'organiser')),
+    medium TEXT,
+    time TEXT NOT NULL
+  );
+  CREATE INDEX category_choice_submission ON category_choice (submission_id, id);
+  CREATE INDEX IF NOT EXISTS version_zip_sha256 ON version (zip_sha256);
+  CREATE TRIGGER category_choice_no_update BEFORE UPDATE ON category_choice
+    BEGIN SELECT RAISE(ABORT, 'a category choice is superseded by a new one, never changed'); END;
+  CREATE TRIGGER category_choice_no_delete BEFORE DELETE ON category_choice
+    BEGIN SELECT RAISE(ABORT, 'a category choice is superseded by a new one, never changed'); END;
+  CREATE TRIGGER category_choice_no_replace BEFORE INSERT ON category_choice
+    WHEN EXISTS (SELECT 1 FROM category_choice WHERE id = NEW.id)
+    BEGIN SELECT RAISE(ABORT, 'a category choice is superseded by a new one, never changed'); END;
+  """,
+  // 6: each score remembers the version of the work it was given to, so a later version is
+  // flagged; a juror removed from the jury keeps their history but leaves the standings.
+  """
+  ALTER TABLE score_change ADD COLUMN version INTEGER;
+  CREATE TABLE juror_removal (
+    juror_id INTEGER PRIMARY KEY REFERENCES juror(id),
+    reason TEXT NOT NULL,
+    time TEXT NOT NULL,
+    actor TEXT NOT NULL
+  );
+  CREATE TRIGGER juror_removal_no_update BEFORE UPDATE ON juror_removal
+    BEGIN SELECT RAISE(ABORT, 'the jury record cannot be changed'); END;
+  CREATE TRIGGER juror_removal_no_delete BEFORE DELETE ON juror_removal
+    BEGIN SELECT RAISE(ABORT, 'the jury record cannot be changed'); END;
+  CREATE TRIGGER juror_removal_no_replace BEFORE INSERT ON juror_removal
+    WHEN EXISTS (SELECT 1 FROM juror_removal WHERE juror_id = NEW.juror_id)
+    BEGIN SELECT RAISE(ABORT, 'the jury record cannot be changed'); END;
+  """,
 ]
 
 extension Database {

@@ -31,7 +31,7 @@ public struct SettingRange: Sendable, Equatable {
   /// The one sentence for a value outside the range, naming the setting: "--max-files takes a
   /// whole number from 1 to 100000 (files), not "3e18"."
   public func refusal(_ name: String, _ text: String) -> String {
-    "\(name) takes \(phrase), not \"\(text)\"."
+    "Option \(name) takes \(phrase), not \"\(text)\"."
   }
 
   /// The value of `text` when it is a number in range, else nil.

@@ -21,3 +21,14 @@ public enum Slug {
     return out.isEmpty ? fallback : out
   }
 }
+
+/// Ids as people count them: 1, 2, …, 10, not 1, 10, 2; letters ignore case.
+public enum NaturalOrder {
+  public static func precedes(_ a: String, _ b: String) -> Bool {
+    switch a.localizedStandardCompare(b) {
+    case .orderedAscending: return true
+    case .orderedDescending: return false
+    case .orderedSame: return a < b
+    }
+  }
+}

@@ -105,12 +105,14 @@ public struct SubmissionReport: Codable, Equatable, Sendable {
   public var hasDeclarations: Bool?
   public var declarations: Declarations?
   public var versions: [VersionSummary]?
+  /// The call's category (`visual-art`, `writing`…), for the gallery's filters.
+  public var category: WorkCategory?
 
   public init(
     id: String, zip: String, status: SubmissionStatus, problems: [Finding], warnings: [Finding],
     files: [ReceivedFile], change: String? = nil, version: Int? = nil, decision: String? = nil,
     decisionNote: String? = nil, hasDeclarations: Bool? = nil, declarations: Declarations? = nil,
-    versions: [VersionSummary]? = nil
+    versions: [VersionSummary]? = nil, category: WorkCategory? = nil
   ) {
     self.id = id
     self.zip = zip
@@ -125,6 +127,7 @@ public struct SubmissionReport: Codable, Equatable, Sendable {
     self.hasDeclarations = hasDeclarations
     self.declarations = declarations
     self.versions = versions
+    self.category = category
   }
 }
 
@@ -215,9 +218,28 @@ extension SalonArchive {
 
   /// Every submission of the exhibition, latest version first by id.
   public func submissionReports(exhibition: Exhibition) throws -> [SubmissionReport] {
-    try database.query(
-      "SELECT key FROM submission WHERE exhibition_id = ? ORDER BY key COLLATE NOCASE", [exhibition.id]
-    ).map { try $0.string("key") }.map { try submissionReport(exhibition: exhibition, id: $0) }
+    try database.query("SELECT key FROM submission WHERE exhibition_id = ?", [exhibition.id])
+      .map { try $0.string("key") }.sorted(by: NaturalOrder.precedes)
+      .map { try submissionReport(exhibition: exhibition, id: $0) }
+  }
+
+  /// The version of a submission of the exhibition that received exactly this zip, if any
+  /// (the newest such), with the submission's latest version number.
+  public func versionHolding(exhibition: Exhibition, zipSHA256 sha: String) throws -> (
+    key: String, number: Int, latest: Int, status: SubmissionStatus
+  )? {
+    guard
+      let row = try database.queryOne(
+        """
+        SELECT s.key, v.number, v.status, (SELECT max(number) FROM version WHERE submission_id = s.id) AS latest
+        FROM version v JOIN submission s ON s.id = v.submission_id
+        WHERE v.zip_sha256 = ? AND s.exhibition_id = ? ORDER BY v.id DESC LIMIT 1
+        """, [sha, exhibition.id])
+    else { return nil }
+    return (
+      try row.string("key"), try row.int("number"), try row.int("latest"),
+      try row.value("status", as: SubmissionStatus.self)
+    )
   }
 
   /// The submission's report, or nil when the exhibition has no submission `key`.
@@ -320,7 +342,8 @@ extension SalonArchive {
       problems: problems, warnings: warnings, files: files, change: nil, version: try latest.int("number"),
       decision: try decision?.string("decision"), decisionNote: try decision?.optionalString("note"),
       hasDeclarations: try latest.bool("has_declarations"), declarations: try Self.declarations(from: latest),
-      versions: versions)
+      versions: versions,
+      category: try category(submissionRow: submissionID, medium: try latest.optionalString("medium")))
   }
 
   /// Records the programme decision for a submission; an earlier decision stays in the history.

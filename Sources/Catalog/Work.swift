@@ -12,6 +12,8 @@ public struct Work: Equatable, Sendable {
   public var declarations: Declarations
   public var hasDeclarations: Bool
   public var files: [ReceivedFile]
+  /// The call's category, for the gallery's filters.
+  public var category: WorkCategory = .other
 
   public var title: String { declarations.title ?? "Untitled (\(id))" }
   public var isSelected: Bool { decision == "selected" }
@@ -23,7 +25,8 @@ extension SalonArchive {
     let rows = try database.query(
       """
       SELECT s.id AS submission_row, s.key AS submission_key, v.*, v.id AS version_row,
-        (SELECT decision FROM decision d WHERE d.submission_id = s.id ORDER BY d.id DESC LIMIT 1) AS decision
+        (SELECT decision FROM decision d WHERE d.submission_id = s.id ORDER BY d.id DESC LIMIT 1) AS decision,
+        (SELECT category FROM category_choice c WHERE c.submission_id = s.id ORDER BY c.id DESC LIMIT 1) AS category
       FROM submission s
       JOIN version v ON v.submission_id = s.id
         AND v.number = (SELECT max(number) FROM version WHERE submission_id = s.id)
@@ -40,12 +43,15 @@ extension SalonArchive {
       filesByVersion[try row.int("version_id"), default: []].append(try Self.receivedFile(from: row))
     }
     return try rows.map { row in
-      Work(
+      let declarations = try Self.declarations(from: row)
+      return Work(
         rowID: try row.int("submission_row"), id: try row.string("submission_key"),
         status: try row.value("status", as: SubmissionStatus.self), decision: try row.optionalString("decision"),
-        declarations: try Self.declarations(from: row), hasDeclarations: try row.bool("has_declarations"),
-        files: filesByVersion[try row.int("version_row")] ?? [])
-    }
+        declarations: declarations, hasDeclarations: try row.bool("has_declarations"),
+        files: filesByVersion[try row.int("version_row")] ?? [],
+        category: try row.optionalString("category").flatMap(WorkCategory.init(rawValue:))
+          ?? WorkCategory.inferred(fromMedium: declarations.medium) ?? .other)
+    }.sorted { NaturalOrder.precedes($0.id, $1.id) }
   }
 
   /// The catalog row of submission `key`, or an error naming it.

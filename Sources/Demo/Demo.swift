@@ -154,12 +154,17 @@ public struct Demo {
 
   func fillCSVSheet(_ csv: String, scores: (String) -> [String: Int]) -> String {
     var lines = csv.split(whereSeparator: \.isNewline).map(String.init)
+    // Columns by their header, as a juror's spreadsheet finds them.
+    let header = lines.first?.split(separator: ",").map(String.init) ?? []
+    guard let merit = header.firstIndex(where: { $0.hasPrefix("merit") }),
+      let relevance = header.firstIndex(where: { $0.hasPrefix("relevance") })
+    else { return csv }
     for index in lines.indices.dropFirst() {
       var cells = lines[index].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-      guard cells.count >= 8 else { continue }
+      guard cells.count == header.count else { continue }
       let values = scores(cells[2])
-      cells[cells.count - 3] = String(values["merit"] ?? 5)
-      cells[cells.count - 2] = String(values["relevance"] ?? 5)
+      cells[merit] = String(values["merit"] ?? 5)
+      cells[relevance] = String(values["relevance"] ?? 5)
       lines[index] = cells.joined(separator: ",")
     }
     return lines.joined(separator: "\r\n") + "\r\n"

@@ -15,7 +15,7 @@ struct PageRenderer {
   /// The site's address with a trailing slash (`--base-url`); without it nothing needs a host.
   var baseURL: String? = nil
 
-  var siteTitle: String { "Exhibition archive" }
+  var siteTitle: String { model.siteTitle }
 
   static let contentSecurityPolicy =
     "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'self'; script-src 'self'; base-uri 'none'; form-action 'none'"
@@ -86,7 +86,7 @@ struct PageRenderer {
     for exhibition in model.exhibitions {
       years[exhibition.exhibition.year, default: []].append(exhibitionSummary(exhibition, root: ""))
     }
-    var context = common(root: "", title: "Exhibition archive")
+    var context = common(root: "", title: model.siteTitle)
     context["years"] = .list(
       years.keys.sorted(by: >).map { year in .object(["year": .text(String(year)), "exhibitions": .list(years[year]!)])
       })
@@ -342,7 +342,8 @@ struct PageRenderer {
       d.previouslyPublished == .yes ? d.priorVenue?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty : nil
     context["work"] = .object([
       "title": .text(work.title), "artists": d.artists.map(TemplateValue.text) ?? .null,
-      "medium": .text(shown.medium.label),
+      // The medium as the artist declared it, linking to its category's filter.
+      "medium": .text(d.medium?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty ?? shown.medium.label),
       "mediumURL": .text(e.mediums.count > 1 ? "../medium-\(shown.medium.slug).html" : "../index.html"),
       "statement": .list(paragraphs(d.statement ?? "")),
       "aiUse": .text(aiLabel), "aiStatement": .list(paragraphs(d.aiStatement ?? "")),

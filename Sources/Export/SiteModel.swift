@@ -22,9 +22,13 @@ struct SiteModel {
 
   var exhibitions: [ExhibitionModel] = []
   var leftOut: [ExportReport.LeftOut] = []
+  /// The gallery's title, a setting of the archive.
+  var siteTitle = SalonArchive.defaultSiteTitle
 
   init(archive: SalonArchive) throws {
-    for exhibition in try archive.exhibitions() {
+    siteTitle = try archive.siteTitle()
+    // A hidden exhibition (made by mistake, or not ready) stays out of the gallery.
+    for exhibition in try archive.exhibitions() where !exhibition.hidden {
       let prize = try archive.prizeState(exhibition: exhibition)
       var shown: [ExhibitedWork] = []
       var usedPages = Set<String>()
@@ -42,17 +46,18 @@ struct SiteModel {
           n += 1
         }
         usedPages.insert(page)
-        let label = work.declarations.medium?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty ?? "Other"
-        let mediumSlug = Slug.make(label, fallback: "other", limit: 60)
-        let medium = mediums[mediumSlug] ?? Medium(slug: mediumSlug, label: label)
-        mediums[mediumSlug] = medium
+        // One filter per category of the call, however the form spelled the medium.
+        let category = work.category
+        let medium = Medium(
+          slug: category.rawValue, label: category.label.prefix(1).uppercased() + category.label.dropFirst())
+        mediums[category.rawValue] = medium
         shown.append(ExhibitedWork(work: work, page: page, medium: medium))
       }
       shown.sort { $0.work.id.localizedStandardCompare($1.work.id) == .orderedAscending }
       exhibitions.append(
         ExhibitionModel(
           exhibition: exhibition, works: shown,
-          mediums: mediums.values.sorted { $0.label.lowercased() < $1.label.lowercased() },
+          mediums: WorkCategory.allCases.compactMap { mediums[$0.rawValue] },
           prize: prize))
     }
   }

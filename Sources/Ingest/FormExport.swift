@@ -53,15 +53,27 @@ public struct FormExport: Sendable {
   /// Which header each field was read from.
   public var mapping: [Field: String]
   public var rows: [Row]
+  /// What separated the fields: detected from the header line unless the organiser forced one.
+  public var delimiter: CSVReader.Delimiter = .comma
 
-  public static func load(path: String, explicitColumns: [String: String] = [:]) throws -> FormExport {
+  /// - Parameter delimiter: forces one; nil detects it from the header line.
+  public static func load(
+    path: String, explicitColumns: [String: String] = [:], delimiter: CSVReader.Delimiter? = nil
+  ) throws -> FormExport {
     guard let data = FileManager.default.contents(atPath: path) else { throw Problem.unreadable(path) }
-    return try parse(data, explicitColumns: explicitColumns)
+    return try parse(data, explicitColumns: explicitColumns, delimiter: delimiter)
   }
 
-  public static func parse(_ data: Data, explicitColumns: [String: String] = [:]) throws -> FormExport {
+  public static func parse(
+    _ data: Data, explicitColumns: [String: String] = [:], delimiter forced: CSVReader.Delimiter? = nil
+  ) throws -> FormExport {
     let records: [CSVReader.Record]
-    do { records = try CSVReader.records(from: data) } catch let error as CSVReader.Malformed {
+    let delimiter: CSVReader.Delimiter
+    do {
+      let text = try CSVReader.text(of: data)
+      delimiter = forced ?? CSVReader.detectDelimiter(in: text)
+      records = try CSVReader.records(from: text, delimiter: delimiter)
+    } catch let error as CSVReader.Malformed {
       throw Problem.malformed(error)
     }
     guard let header = records.first,
@@ -100,7 +112,8 @@ public struct FormExport: Sendable {
         line.unicodeScalars.map { $0.properties.generalCategory == .control ? "\u{FFFD}" : Character($0) })
       throw Problem.noRows(firstLine: line, recognised: !columns.isEmpty)
     }
-    return FormExport(headers: headers, mapping: columns.mapValues { headers[$0] }, rows: rows)
+    return FormExport(
+      headers: headers, mapping: columns.mapValues { headers[$0] }, rows: rows, delimiter: delimiter)
   }
 
   /// Lowercase letters and digits only: "Submission ID" and "submission_id" compare equal.

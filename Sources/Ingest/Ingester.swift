@@ -1,11 +1,14 @@
 import Catalog
 import Foundation
+import Hashing
 
 /// Ingests zips into an exhibition: inspects each, stores what it keeps, records a version.
 public final class Ingester {
   let archive: SalonArchive
   let exhibition: Exhibition
   let form: FormExport?
+  /// Each medium the form gave and the category it was taken as, for the organiser to review.
+  public private(set) var categoriesByMedium: [String: WorkCategory] = [:]
   let cancellation: Cancellation
 
   /// `cancellation` stops the zip being read (throwing `Interrupted`) with nothing of it recorded.
@@ -16,46 +19,105 @@ public final class Ingester {
     self.cancellation = cancellation
   }
 
-  /// The zips named: files as given, folders by their `.zip` files (sorted, not recursive).
-  public static func zipPaths(_ paths: [String]) throws -> [String] {
-    var zips: [String] = []
+  /// What ingest found at the paths it was given.
+  public struct Found: Sendable {
+    /// Zips to ingest, in natural order within each folder (1, 2, …, 10).
+    public var zips: [String] = []
+    /// Files in the folders given that are not zips (hidden files aside), by path.
+    public var skipped: [String] = []
+    /// For a folder holding no zip itself, its subfolders that do.
+    public var foldersBelow: [(folder: String, subfolders: [String])] = []
+  }
+
+  /// The zips named: files as given, folders by their `.zip` files (not recursive).
+  public static func zipPaths(_ paths: [String]) throws -> [String] { try find(paths).zips }
+
+  /// The zips named, and what else the folders hold: files that are not zips, and subfolders
+  /// that hold zips when the folder itself holds none.
+  public static func find(_ paths: [String]) throws -> Found {
+    var found = Found()
+    let fileManager = FileManager.default
+    func isFolder(_ path: String) -> Bool {
+      var folder: ObjCBool = false
+      return fileManager.fileExists(atPath: path, isDirectory: &folder) && folder.boolValue
+    }
+    func isZip(_ name: String) -> Bool { name.lowercased().hasSuffix(".zip") && !name.hasPrefix(".") }
     for path in paths {
-      var isFolder: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+      guard fileManager.fileExists(atPath: path) else {
         throw CatalogError.storage("There is no file or folder at \(path).")
       }
-      if isFolder.boolValue {
-        let names = try FileManager.default.contentsOfDirectory(atPath: path)
-          .filter { $0.lowercased().hasSuffix(".zip") && !$0.hasPrefix(".") }
-          .sorted()
-        zips += names.map { URL(fileURLWithPath: path).appendingPathComponent($0).path }
-      } else {
-        zips.append(path)
+      guard isFolder(path) else {
+        found.zips.append(path)
+        continue
+      }
+      let folder = URL(fileURLWithPath: path)
+      let names = try fileManager.contentsOfDirectory(atPath: path).sorted(by: NaturalOrder.precedes)
+      var zipsHere = 0
+      var subfolders: [String] = []
+      for name in names where !name.hasPrefix(".") {
+        let child = folder.appendingPathComponent(name).path
+        if isFolder(child) {
+          subfolders.append(name)
+        } else if isZip(name) {
+          found.zips.append(child)
+          zipsHere += 1
+        } else {
+          found.skipped.append(child)
+        }
+      }
+      if zipsHere == 0 {
+        let holding = subfolders.filter { sub in
+          let names = (try? fileManager.contentsOfDirectory(atPath: folder.appendingPathComponent(sub).path)) ?? []
+          return names.contains(where: isZip)
+        }
+        if !holding.isEmpty { found.foldersBelow.append((path, holding)) }
       }
     }
-    return zips
+    return found
   }
 
   /// Ingests one zip. Errors thrown are the archive's own (disk full, interrupted); anything
   /// wrong with the zip becomes a rejection in the report.
-  public func ingest(zipAt path: String) throws -> SubmissionReport {
+  /// - Parameter id: makes the zip the next version of this existing submission (`ingest --id`).
+  public func ingest(zipAt path: String, asVersionOf id: String? = nil) throws -> SubmissionReport {
     let zipName = URL(fileURLWithPath: path).lastPathComponent
     let match = form?.match(forZipNamed: zipName)
     let row = match?.row
     var declarations = row.map(FormExport.declarations(from:))
     var key = submissionKey(zipName: zipName, row: row)
     var notes: [Finding] = []
-    if let existing = try archive.submissionReportIfAny(exhibition: exhibition, id: key) {
+    // The same bytes are the same zip, whatever they are called now and whether or not a form says so.
+    let held = try zipSHA256(path).flatMap { try archive.versionHolding(exhibition: exhibition, zipSHA256: $0) }
+    if let id {
+      guard let existing = try archive.submissionReportIfAny(exhibition: exhibition, id: id) else {
+        throw CatalogError.unknownSubmission(id: id)
+      }
+      key = id
+      notes += carryDeclarations(from: existing, into: &declarations, row: row)
+    } else if let held, row?.values[.id] == nil || row?.values[.id] == held.key {
+      if held.number < held.latest {
+        // An earlier version sent again: already archived, and the newer version stays current.
+        return SubmissionReport(
+          id: held.key, zip: zipName, status: held.status, problems: [], warnings: [], files: [],
+          change: RecordOutcome.unchanged.rawValue, version: held.number)
+      }
+      // A zip kept apart by an id conflict is still kept apart, and still says why.
+      if held.key.hasPrefix("\(key)-conflict-"),
+        let existing = try archive.submissionReportIfAny(exhibition: exhibition, id: key)
+      {
+        notes.append(conflictNote(key: key, existing: existing, provisional: held.key))
+      }
+      key = held.key
+      if let existing = try archive.submissionReportIfAny(exhibition: exhibition, id: key) {
+        notes += carryDeclarations(from: existing, into: &declarations, row: row)
+      }
+    } else if let existing = try archive.submissionReportIfAny(exhibition: exhibition, id: key) {
       if isSameSubmission(existing, zipName: zipName, match: match, declarations: declarations) {
         notes += carryDeclarations(from: existing, into: &declarations, row: row)
       } else {
         // Never a silent "version 2" of someone else's work: kept apart until the organiser decides.
         let provisional = try provisionalKey(for: key, zipName: zipName)
-        notes.append(
-          Finding(
-            .idConflict,
-            "Submission \(key) already holds another zip (\(existing.zip)\(existing.declarations?.artists.map { ", by \($0)" } ?? "")), so this one is kept apart as \(provisional); if it is in fact a new version of \(key), run `salon submissions attach \(provisional) \(key)`."
-          ))
+        notes.append(conflictNote(key: key, existing: existing, provisional: provisional))
         key = provisional
         if let again = try archive.submissionReportIfAny(exhibition: exhibition, id: key) {
           notes += carryDeclarations(from: again, into: &declarations, row: row)
@@ -96,9 +158,43 @@ public final class Ingester {
       let carried: Set<String> = [WarningCode.declarationsKept.rawValue, WarningCode.declarationsReplaced.rawValue]
       verdict.warnings.removeAll { carried.contains($0.code) }
     }
-    return SubmissionReport(
+    let category = try archive.recordInferredCategory(exhibition: exhibition, id: key, medium: declarations?.medium)
+    if let medium = declarations?.medium, WorkCategory.inferred(fromMedium: medium) == category {
+      categoriesByMedium[medium] = category
+    }
+    var report = SubmissionReport(
       id: key, zip: zipName, status: verdict.status, problems: verdict.problems, warnings: verdict.warnings,
       files: verdict.files, change: outcome.rawValue, version: version)
+    report.category = category
+    return report
+  }
+
+  /// The SHA-256 of a zip the call's size limit allows (a larger one is rejected unread anyway);
+  /// nil for anything but a regular file, which is never read (a pipe would never end).
+  func zipSHA256(_ path: String) throws -> String? {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    guard descriptor >= 0 else { return nil }
+    let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+    defer { try? handle.close() }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
+      status.st_size <= exhibition.limits.maxZipBytes
+    else { return nil }
+    let hasher = SHA256Hasher()
+    var total = 0
+    while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+      total += chunk.count
+      if total > exhibition.limits.maxZipBytes { return nil }
+      try hasher.update(chunk)
+    }
+    return try hasher.finalize()
+  }
+
+  func conflictNote(key: String, existing: SubmissionReport, provisional: String) -> Finding {
+    Finding(
+      .idConflict,
+      "Submission \(key) already holds another zip (\(existing.zip)\(existing.declarations?.artists.map { ", by \($0)" } ?? "")), so this one is kept apart as \(provisional); if it is in fact a new version of \(key), run `salon submissions attach \(provisional) \(key)`."
+    )
   }
 
   /// Whether a zip that maps to an existing submission is that submission again: the same zip

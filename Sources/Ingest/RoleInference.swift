@@ -61,7 +61,8 @@ enum RoleInference {
       .map(String.init)
     guard let last = words.last else { return Assignment(role: .other) }
 
-    let exact = isConventional(relative)
+    // An enclosing folder is accepted, but it is a drift the artist should hear about.
+    let exact = isConventional(original)
     func found(_ role: FileRole, _ number: Int? = nil, _ description: String) -> Assignment {
       let note =
         exact ? nil : "Took \"\(original)\" as \(description), though its name drifts from the call's convention."
@@ -94,10 +95,11 @@ enum RoleInference {
     return Assignment(role: .other)
   }
 
-  /// `<name>_main.<ext>` and friends exactly as the call asks, at the top of the zip.
+  /// `<name>_main.<ext>` and friends exactly as the call asks, at the top of the zip; the call's
+  /// own placeholder left as a prefix (`artwork_X_main.pdf`) is a drift.
   static func isConventional(_ path: String) -> Bool {
     guard !path.contains("/"), !path.contains(" ") else { return false }
-    let pattern = #"^[^_][^ ]*_(main|video|description|supplementary_[0-9]+)\.[a-z0-9]+$"#
+    let pattern = #"^(?!artwork_)[^_][^ ]*_(main|video|description|supplementary_[0-9]+)\.[a-z0-9]+$"#
     return path.range(of: pattern, options: .regularExpression) != nil
   }
 }

@@ -87,13 +87,20 @@ extension Jury {
 
   // MARK: Private export of every score
 
-  public enum ScoreExportFormat: String, CaseIterable, Sendable { case csv, json }
+  /// `csv` is the current scores and `history-csv` every change, each one table a spreadsheet
+  /// opens cleanly; `json` holds both.
+  public enum ScoreExportFormat: String, CaseIterable, Sendable {
+    case csv, json
+    case historyCSV = "history-csv"
+  }
 
   /// Everything the organisers need offline: raw and normalised scores per juror and criterion,
   /// comments and the full history. Private: it names jurors.
   public func exportScores(format: ScoreExportFormat) throws -> String {
     let criteria = try rubric()
-    let jurors = Dictionary(uniqueKeysWithValues: try jurors().map { ($0.rowID, $0) })
+    // Removed jurors too: the history keeps their scores.
+    let jurors = Dictionary(
+      uniqueKeysWithValues: try archive.jurorRecords(exhibition: exhibition.id).map { ($0.rowID, Juror($0)) })
     let works = Dictionary(uniqueKeysWithValues: try archive.works(exhibition: exhibition).map { ($0.rowID, $0) })
     let current = try currentScores()
     // Per criterion, each juror's scores standardised against that juror's own, mapped back.
@@ -169,8 +176,9 @@ extension Jury {
           ]
           .map(CSVWriter.field).joined(separator: ","))
       }
-      lines.append("")
-      lines.append("time,submission,juror,criterion,value,previous,source,actor")
+      return lines.joined(separator: "\r\n") + "\r\n"
+    case .historyCSV:
+      var lines = ["time,submission,juror,criterion,value,previous,source,actor"]
       for h in history {
         lines.append(
           [

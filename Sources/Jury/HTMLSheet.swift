@@ -18,7 +18,8 @@ extension Jury {
         id: work.id, title: work.title, medium: d.medium, artists: showArtists ? d.artists : nil,
         statement: d.statement,
         aiUse: d.aiUse.rawValue, aiStatement: d.aiStatement, preview: preview(work).flatMap(Self.safeDataURI),
-        scores: current.map { $0.values.mapValues { HTMLSheetData.Cell.integer($0) } }, comment: current?.comment)
+        scores: current.map { $0.values.mapValues { HTMLSheetData.Cell.integer($0) } }, comment: current?.comment,
+        revision: try revisionToken(juror: juror, work: work.id, revision: current?.revision ?? 0))
     }
     let data = HTMLSheetData(
       format: Self.sheetFormat, version: 1, exhibition: exhibition.slug, exhibitionTitle: exhibition.title,

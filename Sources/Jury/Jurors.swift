@@ -16,18 +16,75 @@ extension Juror {
   }
 }
 
+/// A juror's score for a work that no longer counts in the standings, and why.
+public struct WithdrawnScore: Codable, Equatable, Sendable {
+  public var juror: String
+  public var submission: String
+  /// `conflict` or `juror-removed`.
+  public var reason: String
+}
+
 /// A juror's id and a work's id together, e.g. the key of a conflict.
 struct JurorAndWork: Hashable {
   var juror: String
   var work: String
 }
 
-/// A reason a juror may not judge a work: declared by the organiser or found automatically.
+/// A reason a juror may not judge a work: declared by the organiser or found automatically; or,
+/// for a `check`, a near miss the organiser should look at, which blocks nothing.
 public struct Conflict: Equatable, Codable, Sendable {
   public var juror: String
   public var submission: String
   public var reason: String
   public var automatic: Bool
+  public var check: Bool = false
+
+  /// `declared`, `automatic` or `check`.
+  public var kind: String { check ? "check" : automatic ? "automatic" : "declared" }
+
+  enum CodingKeys: String, CodingKey { case juror, submission, reason, automatic, check, kind }
+
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    juror = try c.decode(String.self, forKey: .juror)
+    submission = try c.decode(String.self, forKey: .submission)
+    reason = try c.decode(String.self, forKey: .reason)
+    automatic = try c.decode(Bool.self, forKey: .automatic)
+    check = try c.decodeIfPresent(Bool.self, forKey: .check) ?? false
+  }
+
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(juror, forKey: .juror)
+    try c.encode(submission, forKey: .submission)
+    try c.encode(reason, forKey: .reason)
+    try c.encode(automatic, forKey: .automatic)
+    try c.encode(kind, forKey: .kind)
+  }
+
+  init(juror: String, submission: String, reason: String, automatic: Bool, check: Bool = false) {
+    self.juror = juror
+    self.submission = submission
+    self.reason = reason
+    self.automatic = automatic
+    self.check = check
+  }
+}
+
+/// What declaring a conflict did.
+public struct DeclaredConflict: Equatable, Sendable {
+  public var juror: Juror
+  public var submission: String
+  /// The juror's scores for the work that no longer count (the history keeps them), by criterion.
+  public var withdrawn: [String: Int]
+}
+
+/// What removing a juror did.
+public struct RemovedJuror: Equatable, Sendable {
+  public var juror: Juror
+  /// Works whose scores by this juror leave the standings (the history keeps them).
+  public var withdrawnWorks: [String]
+  public var withdrawnAssignments: Int
 }
 
 /// The jury of one exhibition: its rubric, jurors, conflicts, assignments and scores.
@@ -67,8 +124,29 @@ public final class Jury {
   /// A juror's id from the name: "Ann Lée" → "ann-lee".
   static func key(for name: String) -> String { Slug.make(name, fallback: "juror") }
 
+  /// The jury as it stands: removed jurors are left out.
   public func jurors() throws -> [Juror] {
-    try archive.jurorRecords(exhibition: exhibition.id).map(Juror.init)
+    try archive.jurorRecords(exhibition: exhibition.id).filter { $0.removal == nil }.map(Juror.init)
+  }
+
+  /// Removes a juror from the jury: assignments without scores are withdrawn, scores leave the
+  /// standings, and the history keeps everything. Recorded with the reason.
+  @discardableResult
+  public func removeJuror(_ reference: String, reason: String?) throws -> RemovedJuror {
+    let juror = try juror(reference)
+    let reason = reason ?? "removed by the organiser"
+    return try archive.transaction {
+      let before = try assignmentPairs().filter { $0.juror == juror.rowID }
+      let works = Dictionary(uniqueKeysWithValues: try archive.works(exhibition: exhibition).map { ($0.rowID, $0.id) })
+      let scored = try currentScores().filter { $0.pair.juror == juror.rowID && !$0.values.isEmpty }
+        .compactMap { works[$0.pair.work] }.sorted { $0.localizedStandardCompare($1) == .orderedAscending }
+      try archive.removeJuror(juror.rowID, reason: reason)
+      let after = try assignmentPairs().filter { $0.juror == juror.rowID }
+      try archive.record(
+        "juror-removed", exhibition: exhibition.id,
+        detail: ["juror": juror.id, "reason": reason, "withdrawnScores": scored])
+      return RemovedJuror(juror: juror, withdrawnWorks: scored, withdrawnAssignments: before.count - after.count)
+    }
   }
 
   /// A juror by id, name (any case) or email.
@@ -85,21 +163,27 @@ public final class Jury {
 
   // MARK: Conflicts
 
-  public func declareConflict(juror reference: String, submission: String, reason: String?) throws {
+  /// Declares a conflict; scores the juror already gave the work stop counting at once (the
+  /// history keeps them). Recorded with the reason.
+  @discardableResult
+  public func declareConflict(juror reference: String, submission: String, reason: String?) throws -> DeclaredConflict {
     let juror = try juror(reference)
     let work = try archive.submissionRowID(exhibition: exhibition, key: submission)
-    try archive.transaction {
-      try archive.declareConflict(
-        JurorWork(juror: juror.rowID, work: work), reason: reason ?? "declared by the organiser")
-      try archive.record(
-        "conflict", exhibition: exhibition.id, submission: work,
-        detail: ["juror": juror.id, "reason": reason ?? "declared by the organiser"])
+    let pair = JurorWork(juror: juror.rowID, work: work)
+    return try archive.transaction {
+      let withdrawn = try archive.latestScore(pair)?.values ?? [:]
+      try archive.declareConflict(pair, reason: reason ?? "declared by the organiser")
+      var detail: [String: Any] = ["juror": juror.id, "reason": reason ?? "declared by the organiser"]
+      if !withdrawn.isEmpty { detail["withdrawnScores"] = withdrawn }
+      try archive.record("conflict", exhibition: exhibition.id, submission: work, detail: detail)
+      return DeclaredConflict(juror: juror, submission: submission, withdrawn: withdrawn)
     }
   }
 
   /// Declared conflicts plus those found automatically: a juror whose name or email matches a
-  /// work's artist or contact.
-  public func conflicts(works: [Work]? = nil) throws -> [Conflict] {
+  /// work's artist or contact. With `checks`, near misses (same surname, another first name) too,
+  /// which block nothing.
+  public func conflicts(works: [Work]? = nil, checks: Bool = false) throws -> [Conflict] {
     let jurors = try jurors()
     let byRow = Dictionary(uniqueKeysWithValues: jurors.map { ($0.rowID, $0) })
     let works = try works ?? archive.works(exhibition: exhibition)
@@ -111,35 +195,133 @@ public final class Jury {
       result.append(Conflict(juror: juror.id, submission: work.id, reason: declared.reason, automatic: false))
       seen.insert(JurorAndWork(juror: juror.id, work: work.id))
     }
+    // Each work's people and contacts are read once, not once per juror.
+    let read = works.map { (work: $0, contact: ReadContact($0.declarations)) }
     for juror in jurors {
-      for work in works where !seen.contains(JurorAndWork(juror: juror.id, work: work.id)) {
-        if let reason = Self.automaticConflict(juror: juror, work: work) {
+      let own = ReadJuror(juror)
+      for (work, contact) in read where !seen.contains(JurorAndWork(juror: juror.id, work: work.id)) {
+        if let reason = Self.automaticConflict(own, contact) {
           result.append(Conflict(juror: juror.id, submission: work.id, reason: reason, automatic: true))
+        } else if checks, let reason = Self.nearMiss(own, contact) {
+          result.append(Conflict(juror: juror.id, submission: work.id, reason: reason, automatic: true, check: true))
         }
       }
     }
     return result.sorted { ($0.juror, $0.submission) < ($1.juror, $1.submission) }
   }
 
+  /// A work's artists and contact emails, read once.
+  struct ReadContact {
+    var people: [(written: String, names: [String])]
+    var emails: Set<String>
+    init(_ d: Declarations) {
+      people = Jury.people(in: d.artists ?? "")
+      emails = Jury.emails(in: d.email ?? "")
+    }
+  }
+
+  /// A juror's name and email as compared.
+  struct ReadJuror {
+    var name: String
+    var names: Set<String>
+    var email: String?
+    init(_ juror: Juror) {
+      name = Jury.comparableName(juror.name)
+      names = Set(Jury.jurorNames(juror.name))
+      email = juror.email.map(Jury.comparableEmail).flatMap { $0.isEmpty ? nil : $0 }
+    }
+  }
+
   static func automaticConflict(juror: Juror, work: Work) -> String? {
-    let d = work.declarations
-    if let email = juror.email?.lowercased(), !email.isEmpty,
-      let contacts = d.email?.lowercased(), splitList(contacts).contains(email)
-    {
+    automaticConflict(ReadJuror(juror), ReadContact(work.declarations))
+  }
+
+  static func automaticConflict(_ juror: ReadJuror, _ work: ReadContact) -> String? {
+    if let email = juror.email, work.emails.contains(email) {
       return "the juror's email matches the work's contact"
     }
-    let name = comparableName(juror.name)
-    if !name.isEmpty, let artists = d.artists, splitList(artists).map(comparableName).contains(name) {
-      return "the juror's name matches an artist of the work"
+    for person in work.people where person.names.contains(where: juror.names.contains) {
+      let plain = comparableName(person.written) == juror.name
+      return "the juror's name matches an artist of the work" + (plain ? "" : " (\"\(person.written)\")")
     }
     return nil
   }
 
-  /// "Ann Lee, Bo Chen & Cy" → ["Ann Lee", "Bo Chen", "Cy"].
-  static func splitList(_ text: String) -> [String] {
-    text.replacingOccurrences(of: " and ", with: ",").replacingOccurrences(of: "&", with: ",")
-      .split(whereSeparator: { ",;\n".contains($0) })
-      .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+  /// Same surname, another first name: listed for the organiser to check, never blocking.
+  static func nearMiss(_ juror: ReadJuror, _ work: ReadContact) -> String? {
+    let mine = juror.names.filter { $0.contains(" ") }
+    for person in work.people {
+      for name in person.names where name.contains(" ") {
+        for own in mine where Self.surname(own) == Self.surname(name) && own != name {
+          return "check: the juror shares a surname with the artist \"\(person.written)\" (a different first name)"
+        }
+      }
+    }
+    return nil
+  }
+
+  static func surname(_ comparable: String) -> Substring { comparable.split(separator: " ").last ?? "" }
+
+  /// The people a form's artists field names, each with the ways Salon reads their name:
+  /// "Mara Ilves (Estonian Academy of Arts)", "Mara Ilves, Estonian Academy of Arts" and
+  /// "Ilves, Mara" all read as "mara ilves". Only these rules apply; nothing fuzzier.
+  static func people(in text: String) -> [(written: String, names: [String])] {
+    var result: [(written: String, names: [String])] = []
+    let entries = withoutParentheses(text).replacingOccurrences(of: " and ", with: ";")
+      .replacingOccurrences(of: "&", with: ";").split(whereSeparator: { ";\n".contains($0) })
+    let writtenEntries = text.replacingOccurrences(of: " and ", with: ";").replacingOccurrences(of: "&", with: ";")
+      .split(whereSeparator: { ";\n".contains($0) })
+    for (index, entry) in entries.enumerated() {
+      let pieces = entry.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+      var names = pieces.map(comparableName)
+      // "Ilves, Mara": a short surname then a short given name, read the other way round.
+      for i in pieces.indices.dropLast() {
+        let (a, b) = (comparableName(pieces[i]), comparableName(pieces[i + 1]))
+        if (1...2).contains(a.split(separator: " ").count) && (1...2).contains(b.split(separator: " ").count) {
+          names.append(b + " " + a)
+        }
+      }
+      names = names.filter { !$0.isEmpty }
+      let written =
+        index < writtenEntries.count && writtenEntries.count == entries.count
+        ? writtenEntries[index].trimmingCharacters(in: .whitespaces) : entry.trimmingCharacters(in: .whitespaces)
+      if !names.isEmpty { result.append((written, names)) }
+    }
+    return result
+  }
+
+  /// A juror's own name read the same way; a one-word reading is dropped when a fuller one exists.
+  static func jurorNames(_ name: String) -> [String] {
+    let names = people(in: name).flatMap(\.names)
+    let full = names.filter { $0.contains(" ") }
+    return full.isEmpty ? names : full
+  }
+
+  /// "Mara Ilves (EKA)" → "Mara Ilves ": affiliations in parentheses or brackets are not names.
+  static func withoutParentheses(_ text: String) -> String {
+    var out = ""
+    var depth = 0
+    for c in text {
+      if c == "(" || c == "[" {
+        depth += 1
+      } else if c == ")" || c == "]" {
+        depth = max(0, depth - 1)
+      } else if depth == 0 {
+        out.append(c)
+      }
+    }
+    return out
+  }
+
+  static func emails(in text: String) -> Set<String> {
+    Set(
+      text.split(whereSeparator: { ",; \t\n<>".contains($0) }).map { comparableEmail(String($0)) }.filter {
+        $0.contains("@")
+      })
+  }
+
+  static func comparableEmail(_ email: String) -> String {
+    email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
   }
 
   static func comparableName(_ name: String) -> String {

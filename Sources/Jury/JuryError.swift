@@ -12,6 +12,7 @@ public enum JuryError: Error, Equatable, CustomStringConvertible {
   case invalidScore(String)
   case sheetRefused([String])
   case sheetUnreadable(String)
+  case staleSheet(name: String, works: [String])
   case prize(String)
 
   public var description: String {
@@ -31,6 +32,10 @@ public enum JuryError: Error, Equatable, CustomStringConvertible {
     case .sheetRefused(let problems):
       return "The sheet was refused and nothing was applied:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
     case .sheetUnreadable(let message): return message
+    case .staleSheet(let name, let works):
+      let list = works.count == 1 ? "work \(works[0])" : "works \(works.joined(separator: ", "))"
+      return
+        "\(name) was issued before the scores of \(list) last changed, so importing it would put older values back; nothing was applied. Send the juror a fresh sheet (`salon jury sheet JUROR`), or import with --overwrite-newer to replace the newer scores (recorded)."
     case .prize(let message): return message
     }
   }

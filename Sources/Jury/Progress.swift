@@ -8,6 +8,10 @@ public struct JuryProgress: Codable, Equatable, Sendable {
     public var name: String
     public var assigned: Int
     public var scored: Int
+    /// Mean and spread (standard deviation) of the juror's weighted scores, and their count.
+    public var mean: Double?
+    public var spread: Double?
+    public var count: Int
   }
   public struct WorkLine: Codable, Equatable, Sendable {
     public var id: String
@@ -21,19 +25,32 @@ public struct JuryProgress: Codable, Equatable, Sendable {
 }
 
 extension Jury {
+  /// Assignments and scores that count: a conflict declared after scoring or a removed juror
+  /// takes them out (the history keeps them).
   public func progress() throws -> JuryProgress {
     let criteria = try rubric()
-    let pairs = try assignmentPairs()
+    let counted = try countedJury()
+    let pairs = counted.assignments
     let complete = Set(
-      try currentScores().filter { score in criteria.allSatisfy { score.values[$0.key] != nil } }
-        .map(\.pair))
-    let jurorLines = try jurors().map { juror in
+      counted.scores.filter { score in criteria.allSatisfy { score.values[$0.key] != nil } }.map(\.pair))
+    let keyByRow = Dictionary(uniqueKeysWithValues: counted.jurors.map { ($0.rowID, $0.id) })
+    let calibration = Dictionary(
+      uniqueKeysWithValues: StandingsCalculator.calibration(
+        criteria: criteria,
+        scores: counted.scores.compactMap { s in
+          keyByRow[s.pair.juror].map {
+            StandingsCalculator.ScoreInput(juror: $0, work: String(s.pair.work), values: s.values)
+          }
+        }
+      ).map { ($0.juror, $0) })
+    let jurorLines = counted.jurors.map { juror in
       let mine = pairs.filter { $0.juror == juror.rowID }
+      let c = calibration[juror.id]
       return JuryProgress.JurorLine(
         id: juror.id, name: juror.name, assigned: mine.count,
-        scored: mine.filter { complete.contains($0) }.count)
+        scored: mine.filter { complete.contains($0) }.count, mean: c?.mean, spread: c?.spread, count: c?.count ?? 0)
     }
-    let workLines = try archive.works(exhibition: exhibition).compactMap { work -> JuryProgress.WorkLine? in
+    let workLines = counted.works.compactMap { work -> JuryProgress.WorkLine? in
       let theirs = pairs.filter { $0.work == work.rowID }
       guard !theirs.isEmpty else { return nil }
       return JuryProgress.WorkLine(

@@ -34,7 +34,25 @@ extension Jury {
   ) throws -> Int {
     try apply(entries.map { ($0.place, $0.entry) }, source: source, validateOnly: validateOnly) {
       JuryError.sheetRefused($0)
-    }
+    }.changes
+  }
+
+  /// What applying a sheet did: values changed, and works whose newer scores it replaced.
+  struct Applied {
+    var changes: Int
+    var overwritten: [String]
+  }
+
+  /// A sheet's entries, checked against the revision each work's scores had when the sheet was
+  /// issued: a sheet that would put older values over newer ones is refused whole, unless
+  /// `overwriteNewer`.
+  func apply(
+    sheet name: String, _ entries: [(place: String, entry: ScoreEntry)], source: ScoreSource,
+    issued: SheetRevisions, overwriteNewer: Bool
+  ) throws -> Applied {
+    try apply(
+      entries.map { ($0.place, $0.entry) }, source: source, validateOnly: false, sheet: (name, issued, overwriteNewer)
+    ) { JuryError.sheetRefused($0) }
   }
 
   /// One juror's scores for one work, typed at the command line: refused with every problem in
@@ -43,14 +61,15 @@ extension Jury {
   public func score(_ entry: ScoreEntry) throws -> Int {
     try apply([(nil, entry)], source: .commandLine, validateOnly: false) {
       JuryError.invalidScore($0.joined(separator: " "))
-    }
+    }.changes
   }
 
   /// Entries without a place are reported without one.
   private func apply(
     _ entries: [(place: String?, entry: ScoreEntry)], source: ScoreSource, validateOnly: Bool,
+    sheet: (name: String, issued: SheetRevisions, overwriteNewer: Bool)? = nil,
     refusal: ([String]) -> JuryError
-  ) throws -> Int {
+  ) throws -> Applied {
     try archive.transaction {
       if try scoringLocked() { throw JuryError.scoringLocked }
       let criteria = try rubric()
@@ -108,21 +127,39 @@ extension Jury {
         if rowOK { checked.append((juror, work, entry)) }
       }
       if !problems.isEmpty { throw refusal(problems) }
-      if validateOnly { return 0 }
+      if validateOnly { return Applied(changes: 0, overwritten: []) }
+      let versions = try archive.latestVersionNumbers(exhibition: exhibition.id)
+      var currents: [LatestScore?] = []
+      var stale: [String] = []
+      for (juror, work, entry) in checked {
+        let current = try archive.latestScore(JurorWork(juror: juror.rowID, work: work.rowID))
+        currents.append(current)
+        // Only a sheet that would change something can put an older value back.
+        if let sheet, let current, current.revision > sheet.issued.revision(of: work.id),
+          Self.wouldChange(entry, current)
+        {
+          stale.append(work.id)
+        }
+      }
+      if let sheet, !stale.isEmpty, !sheet.overwriteNewer {
+        throw JuryError.staleSheet(name: sheet.name, works: stale)
+      }
       var changes = 0
       let now = Clock.now()
-      for (juror, work, entry) in checked {
+      for ((juror, work, entry), current) in zip(checked, currents) {
         let pair = JurorWork(juror: juror.rowID, work: work.rowID)
-        let current = try archive.latestScore(pair)
+        let latest = versions[work.rowID]
+        // Scores given to an earlier version are given again, even unchanged, for this one.
+        let rescoring = current?.version.flatMap { given in latest.map { given < $0 } } ?? false
         var changed: [String: Any] = [:]
         for criterion in criteria {
           guard let value = entry.values[criterion.key] else { continue }
           let previous = current?.values[criterion.key]
-          if previous == value { continue }
+          if previous == value && !rescoring { continue }
           try archive.appendScoreChange(
             ScoreChange(
               pair: pair, criterion: criterion.key, value: value, previous: previous, source: source.rawValue,
-              time: now, actor: Actor.current))
+              time: now, actor: Actor.current, version: latest))
           changed[criterion.key] = value
           changes += 1
         }
@@ -137,11 +174,23 @@ extension Jury {
         if !changed.isEmpty {
           changed["juror"] = juror.id
           changed["source"] = source.rawValue
+          if let latest { changed["version"] = latest }
+          if stale.contains(work.id) { changed["overwroteNewer"] = true }
           try archive.record("score", exhibition: exhibition.id, submission: work.rowID, detail: changed)
         }
       }
-      return changes
+      return Applied(changes: changes, overwritten: stale)
     }
+  }
+
+  static func wouldChange(_ entry: ScoreEntry, _ current: LatestScore) -> Bool {
+    if entry.values.contains(where: { current.values[$0.key] != $0.value }) { return true }
+    if let comment = entry.comment?.trimmingCharacters(in: .whitespacesAndNewlines), !comment.isEmpty,
+      comment != current.comment
+    {
+      return true
+    }
+    return false
   }
 
   /// Every juror's latest scores in the exhibition.

@@ -17,6 +17,24 @@ extension Jury {
     return try hmacSHA256(key: Array(secret.utf8), message: Array(message.utf8))
   }
 
+  /// A work's score revision as a sheet carries it, "3-9f1c…": the number of changes its scores
+  /// had when the sheet was issued, signed so that it cannot be raised to slip past newer scores.
+  func revisionToken(juror: Juror, work: String, revision: Int) throws -> String {
+    guard let secret = try archive.setting("secret") else {
+      throw JuryError.sheetUnreadable("The archive has no secret.")
+    }
+    let message = "\(Self.sheetFormat)-revision\n\(exhibition.slug)\n\(juror.id)\n\(work)\n\(revision)"
+    return "\(revision)-" + String(try hmacSHA256(key: Array(secret.utf8), message: Array(message.utf8)).prefix(16))
+  }
+
+  /// The revision a token names, or nil when it was edited.
+  func issuedRevision(_ token: String, juror: Juror, work: String) throws -> Int? {
+    guard let dash = token.firstIndex(of: "-"), let n = Int(token[..<dash]), (0...1_000_000_000).contains(n) else {
+      return nil
+    }
+    return constantTimeEqual(token, try revisionToken(juror: juror, work: work, revision: n)) ? n : nil
+  }
+
   /// The works assigned to a juror, in id order.
   public func assignedWorks(_ juror: Juror) throws -> [Work] {
     let rows = Set(try assignmentPairs().filter { $0.juror == juror.rowID }.map(\.work))
@@ -32,15 +50,19 @@ extension Jury {
     let scores = Dictionary(
       try currentScores().filter { $0.pair.juror == juror.rowID }.map { ($0.pair.work, $0) },
       uniquingKeysWith: { a, _ in a })
+    // The exhibition and each row's revision come last, after what the juror fills in.
     var lines = [
       (["juror", "code", "submission", "title", "medium"] + criteria.map { "\($0.key) (\($0.scaleMin)-\($0.scaleMax))" }
-        + ["comment"]).map(CSVWriter.field).joined(separator: ",")
+        + ["comment", "exhibition", "revision"]).map(CSVWriter.field).joined(separator: ",")
     ]
     for work in try assignedWorks(juror) {
       let current = scores[work.rowID]
       let cells =
         [juror.id, code, work.id, work.title, work.declarations.medium ?? ""]
-        + criteria.map { current?.values[$0.key].map(String.init) ?? "" } + [current?.comment ?? ""]
+        + criteria.map { current?.values[$0.key].map(String.init) ?? "" } + [
+          current?.comment ?? "", exhibition.slug,
+          try revisionToken(juror: juror, work: work.id, revision: current?.revision ?? 0),
+        ]
       lines.append(CSVWriter.line(cells))
     }
     return CSVWriter.document(lines)
@@ -53,16 +75,21 @@ extension Jury {
     public var rows: Int
     public var scored: Int
     public var changes: Int
+    /// Works whose newer scores the sheet replaced (only with `overwriteNewer`).
+    public var overwritten: [String] = []
   }
 
-  /// Imports a filled sheet (CSV or the saved HTML page), whole or not at all.
-  public func importSheet(_ data: Data, name: String) throws -> ImportResult {
+  /// Imports a filled sheet (CSV or the saved HTML page), whole or not at all. A sheet issued
+  /// before a work's scores last changed is refused unless `overwriteNewer` (recorded).
+  public func importSheet(_ data: Data, name: String, overwriteNewer: Bool = false) throws -> ImportResult {
     let text = String(decoding: data, as: UTF8.self)
-    if text.range(of: "id=\"salon-sheet-data\"") != nil { return try importHTMLSheet(text, name: name) }
-    return try importCSVSheet(data, name: name)
+    if text.range(of: "id=\"salon-sheet-data\"") != nil {
+      return try importHTMLSheet(text, name: name, overwriteNewer: overwriteNewer)
+    }
+    return try importCSVSheet(data, name: name, overwriteNewer: overwriteNewer)
   }
 
-  func importCSVSheet(_ data: Data, name: String) throws -> ImportResult {
+  func importCSVSheet(_ data: Data, name: String, overwriteNewer: Bool) throws -> ImportResult {
     let records: [CSVReader.Record]
     do { records = try CSVReader.records(from: data) } catch let error as CSVReader.Malformed {
       throw JuryError.sheetRefused(["\(name) line \(error.line): \(error.reason)."])
@@ -87,9 +114,13 @@ extension Jury {
       problems.append("\(name) line 1: the column for \(c.key) is missing.")
     }
     let commentColumn = index("comment")
+    let exhibitionColumn = index("exhibition")
+    let revisionColumn = index("revision")
     var entries: [(place: String, entry: ScoreEntry)] = []
     var jurorIDs = Set<String>()
     var codes = Set<String>()
+    var exhibitions = Set<String>()
+    var revisions: [String: (place: String, token: String)] = [:]
     for record in records.dropFirst() {
       func cell(_ i: Int?) -> String {
         guard let i, i < record.fields.count else { return "" }
@@ -100,6 +131,8 @@ extension Jury {
       let place = "\(name) line \(record.line)"
       jurorIDs.insert(cell(jurorColumn))
       codes.insert(cell(codeColumn))
+      if !cell(exhibitionColumn).isEmpty { exhibitions.insert(cell(exhibitionColumn)) }
+      if !cell(revisionColumn).isEmpty { revisions[cell(workColumn)] = (place, cell(revisionColumn)) }
       var values: [String: Int] = [:]
       var rowOK = true
       for (c, column) in criterionColumns {
@@ -120,12 +153,15 @@ extension Jury {
           (place, ScoreEntry(juror: cell(jurorColumn), submission: cell(workColumn), values: values, comment: comment)))
       }
     }
+    if exhibitions.count > 1 {
+      throw JuryError.sheetRefused(["\(name) names more than one exhibition; a sheet belongs to one exhibition."])
+    }
     return try finishImport(
       name: name, jurorIDs: jurorIDs, codes: codes, entries: entries, problems: problems, rows: records.count - 1,
-      source: .csvSheet)
+      source: .csvSheet, exhibitionSlug: exhibitions.first, revisions: revisions, overwriteNewer: overwriteNewer)
   }
 
-  func importHTMLSheet(_ text: String, name: String) throws -> ImportResult {
+  func importHTMLSheet(_ text: String, name: String, overwriteNewer: Bool) throws -> ImportResult {
     guard let start = text.range(of: "id=\"salon-sheet-data\">"),
       let end = text.range(of: "</script>", range: start.upperBound..<text.endIndex)
     else {
@@ -141,8 +177,10 @@ extension Jury {
     }
     var entries: [(place: String, entry: ScoreEntry)] = []
     var problems: [String] = []
+    var revisions: [String: (place: String, token: String)] = [:]
     for (index, work) in sheet.works.enumerated() {
       let place = "\(name) row \(index + 1) (work \(work.id))"
+      if let token = work.revision { revisions[work.id] = (place, token) }
       var values: [String: Int] = [:]
       for (key, value) in work.scores ?? [:] {
         switch value {
@@ -163,16 +201,22 @@ extension Jury {
     }
     return try finishImport(
       name: name, jurorIDs: [sheet.juror], codes: [sheet.code], entries: entries, problems: problems,
-      rows: sheet.works.count, source: .htmlSheet, exhibitionSlug: sheet.exhibition)
+      rows: sheet.works.count, source: .htmlSheet, exhibitionSlug: sheet.exhibition, revisions: revisions,
+      overwriteNewer: overwriteNewer)
   }
 
   private func finishImport(
     name: String, jurorIDs: Set<String>, codes: Set<String>, entries: [(place: String, entry: ScoreEntry)],
-    problems: [String], rows: Int, source: ScoreSource, exhibitionSlug: String? = nil
+    problems: [String], rows: Int, source: ScoreSource, exhibitionSlug: String?,
+    revisions: [String: (place: String, token: String)], overwriteNewer: Bool
   ) throws -> ImportResult {
     if let exhibitionSlug, exhibitionSlug != exhibition.slug {
+      let other = try archive.exhibitions().first { $0.slug == exhibitionSlug }
+      let hint =
+        other.map { " (\"\($0.title)\"); import it with --exhibition \($0.slug)" }
+        ?? ", which this archive does not hold"
       throw JuryError.sheetRefused([
-        "\(name) is a sheet for the exhibition \"\(exhibitionSlug)\", not \"\(exhibition.slug)\"."
+        "\(name) is a sheet for the exhibition \(exhibitionSlug)\(hint), not for \(exhibition.slug)."
       ])
     }
     guard jurorIDs.count == 1, let jurorID = jurorIDs.first, !jurorID.isEmpty, codes.count == 1, let code = codes.first
@@ -188,6 +232,15 @@ extension Jury {
         "\(name): the authentication code does not match juror \(juror.id); the sheet was edited to speak for another juror, or comes from another archive."
       ])
     }
+    var problems = problems
+    var issued = SheetRevisions()
+    for (work, revision) in revisions {
+      if let n = try issuedRevision(revision.token, juror: juror, work: work) {
+        issued.byWork[work] = n
+      } else {
+        problems.append("\(revision.place): the revision \"\(revision.token)\" was edited; it must stay as issued.")
+      }
+    }
     if !problems.isEmpty {
       // Report row problems together with whatever else the rows break.
       do { try apply(entries, source: source, validateOnly: true) } catch JuryError.sheetRefused(let more) {
@@ -195,12 +248,20 @@ extension Jury {
       }
       throw JuryError.sheetRefused(problems)
     }
-    let changes = try apply(entries, source: source)
-    try archive.record(
-      "sheet-import", exhibition: exhibition.id,
-      detail: ["juror": juror.id, "file": name, "rows": entries.count, "changes": changes])
-    return ImportResult(juror: juror.id, rows: rows, scored: entries.count, changes: changes)
+    let applied = try apply(sheet: name, entries, source: source, issued: issued, overwriteNewer: overwriteNewer)
+    var detail: [String: Any] = ["juror": juror.id, "file": name, "rows": entries.count, "changes": applied.changes]
+    if !applied.overwritten.isEmpty { detail["overwroteNewer"] = applied.overwritten }
+    try archive.record("sheet-import", exhibition: exhibition.id, detail: detail)
+    return ImportResult(
+      juror: juror.id, rows: rows, scored: entries.count, changes: applied.changes, overwritten: applied.overwritten)
   }
+}
+
+/// The revision of each work's scores when a sheet was issued. A work without one (a sheet from
+/// before Salon recorded them) counts as issued before any score.
+struct SheetRevisions {
+  var byWork: [String: Int] = [:]
+  func revision(of work: String) -> Int { byWork[work] ?? 0 }
 }
 
 /// The data block of the HTML sheet, as the page saves it.
@@ -239,6 +300,8 @@ struct HTMLSheetData: Codable {
     var preview: String?
     var scores: [String: Cell]?
     var comment: String?
+    /// The signed revision of the scores when the sheet was issued.
+    var revision: String?
   }
   struct CriterionData: Codable {
     var key: String

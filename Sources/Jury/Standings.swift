@@ -16,10 +16,34 @@ public struct Standing: Codable, Equatable, Sendable {
   public var assigned: Int
   /// Highest minus lowest juror score (raw).
   public var spread: Double?
-  /// `missing-scores`, `no-scores`, `disagreement`, `tied`.
+  /// `missing-scores`, `no-scores`, `disagreement`, `tied`, `new-version`.
   public var flags: [String]
   public var previouslyPublished: Answer
   public var underReview: Answer
+  /// Rank by the Schulze method among the shortlist; nil outside it.
+  public var schulzeRank: Int?
+  /// The work's latest version, and the earliest version a counted score was given to: when the
+  /// second is lower, the scores refer to an earlier version (flag `new-version`).
+  public var version: Int?
+  public var scoredVersion: Int?
+}
+
+/// How a juror scores overall, so a harsh or a lenient juror is visible.
+public struct JurorCalibration: Codable, Equatable, Sendable {
+  public var juror: String
+  /// Mean of the juror's weighted scores.
+  public var mean: Double?
+  /// Their standard deviation (population).
+  public var spread: Double?
+  /// How many works the juror scored on every criterion.
+  public var count: Int
+}
+
+/// The leaders by each method.
+public struct MethodWinners: Codable, Equatable, Sendable {
+  public var raw: [String]
+  public var normalized: [String]
+  public var schulze: [String]
 }
 
 /// The whole table, with what the organisers need to defend it.
@@ -33,9 +57,19 @@ public struct Standings: Codable, Equatable, Sendable {
   public var leaderDependsOn: [String]
   /// Works sharing the top rank (more than one means a split prize).
   public var tiedForFirst: [String]
+  /// The Schulze method is cubic in the number of works, so it ranks only the shortlist: the
+  /// works ranked within `shortlistLimit` by normalised score (ties at the edge included).
+  public var shortlistLimit: Int
+  public var shortlistSize: Int
+  public var winners: MethodWinners
+  /// Whether raw, normalised and Schulze agree on the winner.
+  public var methodsAgree: Bool
+  public var jurors: [JurorCalibration]
+  /// Scores that no longer count: a conflict declared after scoring, or a juror removed.
+  public var withdrawn: [WithdrawnScore]
 }
 
-public enum RankingBasis: String, Sendable { case raw, normalized }
+public enum RankingBasis: String, CaseIterable, Sendable { case raw, normalized, schulze }
 
 /// The arithmetic of the standings, apart from the catalog, so it can be checked by hand.
 public enum StandingsCalculator {
@@ -45,6 +79,7 @@ public enum StandingsCalculator {
     public var assigned: Int
     public var previouslyPublished: Answer = .unknown
     public var underReview: Answer = .unknown
+    public var version: Int?
     public init(id: String, title: String, assigned: Int) {
       self.id = id
       self.title = title
@@ -56,29 +91,63 @@ public enum StandingsCalculator {
     public var juror: String
     public var work: String
     public var values: [String: Int]
-    public init(juror: String, work: String, values: [String: Int]) {
+    /// The version of the work the score was given to, when known.
+    public var version: Int?
+    public init(juror: String, work: String, values: [String: Int], version: Int? = nil) {
       self.juror = juror
       self.work = work
       self.values = values
+      self.version = version
     }
   }
 
   /// Spread at or above this share of the scale's range is flagged as disagreement.
   public static let disagreementShare = 0.3
 
+  public static let defaultShortlist = 50
+
   public static func compute(
-    criteria: [Criterion], works: [WorkInput], scores: [ScoreInput], by basis: RankingBasis
+    criteria: [Criterion], works: [WorkInput], scores: [ScoreInput], by basis: RankingBasis,
+    shortlist: Int = defaultShortlist
   ) -> Standings {
-    let table = rows(criteria: criteria, works: works, scores: scores, by: basis)
+    let table = rows(criteria: criteria, works: works, scores: scores, by: basis, shortlist: shortlist)
     let leaders = Set(table.filter { $0.rank == 1 }.map(\.id))
     var dependsOn: [String] = []
     for juror in Set(scores.map(\.juror)).sorted() {
-      let without = rows(criteria: criteria, works: works, scores: scores.filter { $0.juror != juror }, by: basis)
+      let without = rows(
+        criteria: criteria, works: works, scores: scores.filter { $0.juror != juror }, by: basis, shortlist: shortlist)
       if Set(without.filter { $0.rank == 1 }.map(\.id)) != leaders { dependsOn.append(juror) }
     }
+    func top(_ value: (Standing) -> Double?) -> [String] {
+      guard let best = table.compactMap(value).max() else { return [] }
+      return table.filter { value($0) == best }.map(\.id).sorted {
+        $0.localizedStandardCompare($1) == .orderedAscending
+      }
+    }
+    let winners = MethodWinners(
+      raw: top(\.raw), normalized: top(\.normalized),
+      schulze: table.filter { $0.schulzeRank == 1 }.map(\.id).sorted {
+        $0.localizedStandardCompare($1) == .orderedAscending
+      })
     return Standings(
       criteria: criteria, by: basis.rawValue, standings: table, leaderStable: dependsOn.isEmpty,
-      leaderDependsOn: dependsOn, tiedForFirst: leaders.count > 1 ? table.filter { $0.rank == 1 }.map(\.id) : [])
+      leaderDependsOn: dependsOn, tiedForFirst: leaders.count > 1 ? table.filter { $0.rank == 1 }.map(\.id) : [],
+      shortlistLimit: shortlist, shortlistSize: table.filter { $0.schulzeRank != nil }.count, winners: winners,
+      methodsAgree: !winners.raw.isEmpty && winners.raw == winners.normalized && winners.normalized == winners.schulze,
+      jurors: calibration(criteria: criteria, scores: scores), withdrawn: [])
+  }
+
+  /// Each juror's mean, spread and count of weighted scores, in juror order.
+  public static func calibration(criteria: [Criterion], scores: [ScoreInput]) -> [JurorCalibration] {
+    var byJuror: [String: [Double]] = [:]
+    for s in scores { if let v = weighted(s.values, criteria) { byJuror[s.juror, default: []].append(v) } }
+    return Set(scores.map(\.juror)).sorted().map { juror in
+      let values = byJuror[juror] ?? []
+      return JurorCalibration(
+        juror: juror, mean: mean(values).map(round6),
+        spread: (deviation(values) ?? (values.isEmpty ? nil : 0)).map(round6),
+        count: values.count)
+    }
   }
 
   /// A juror's single score for a work: the weighted mean of the criteria, when all are scored.
@@ -93,16 +162,16 @@ public enum StandingsCalculator {
     return weights > 0 ? sum / weights : nil
   }
 
-  static func rows(criteria: [Criterion], works: [WorkInput], scores: [ScoreInput], by basis: RankingBasis)
-    -> [Standing]
-  {
+  static func rows(
+    criteria: [Criterion], works: [WorkInput], scores: [ScoreInput], by basis: RankingBasis, shortlist: Int
+  ) -> [Standing] {
     let low = Double(criteria.map(\.scaleMin).min() ?? 1)
     let high = Double(criteria.map(\.scaleMax).max() ?? 10)
-    var rawByWork: [String: [(juror: String, value: Double)]] = [:]
+    var rawByWork: [String: [(juror: String, value: Double, version: Int?)]] = [:]
     var rawByJuror: [String: [Double]] = [:]
     for s in scores {
       guard let value = weighted(s.values, criteria) else { continue }
-      rawByWork[s.work, default: []].append((s.juror, value))
+      rawByWork[s.work, default: []].append((s.juror, value, s.version))
       rawByJuror[s.juror, default: []].append(value)
     }
     let normaliser = Normaliser(byJuror: rawByJuror, scale: low...high)
@@ -119,31 +188,64 @@ public enum StandingsCalculator {
       }
       let spread = raws.isEmpty ? nil : (raws.max()! - raws.min()!)
       if let spread, spread >= disagreementShare * (high - low) { flags.append("disagreement") }
+      // The earliest version any counted score was given to; unknown when any is unrecorded.
+      let versions = entries.map(\.version)
+      let scoredVersion = versions.contains(nil) ? nil : versions.compactMap { $0 }.min()
+      if let scoredVersion, let latest = work.version, scoredVersion < latest { flags.append("new-version") }
       return Standing(
         id: work.id, title: work.title, rank: nil, raw: mean(raws).map(round6),
         normalized: mean(normalized).map(round6),
         scores: entries.count, assigned: work.assigned, spread: spread.map(round6), flags: flags,
-        previouslyPublished: work.previouslyPublished, underReview: work.underReview)
+        previouslyPublished: work.previouslyPublished, underReview: work.underReview, schulzeRank: nil,
+        version: work.version, scoredVersion: scoredVersion)
     }
-    func key(_ s: Standing) -> Double? { basis == .raw ? s.raw : s.normalized }
-    table.sort { a, b in
-      switch (key(a), key(b)) {
-      case let (x?, y?) where x != y: return x > y
-      case (_?, nil): return true
-      case (nil, _?): return false
-      default: return a.id.localizedStandardCompare(b.id) == .orderedAscending
+    func order(_ key: (Standing) -> Double?) {
+      table.sort { a, b in
+        switch (key(a), key(b)) {
+        case let (x?, y?) where x != y: return x > y
+        case (_?, nil): return true
+        case (nil, _?): return false
+        default: return a.id.localizedStandardCompare(b.id) == .orderedAscending
+        }
       }
     }
-    // Competition ranking: equal scores share a rank, the next rank skips.
-    var previous: Double?
-    var previousRank = 0
-    for index in table.indices {
-      guard let value = key(table[index]) else { continue }
-      let rank = value == previous ? previousRank : index + 1
-      table[index].rank = rank
-      previous = value
-      previousRank = rank
+    // Competition ranking: equal keys share a rank, the next rank skips.
+    func ranks(_ key: (Standing) -> Double?) -> [Int?] {
+      var result: [Int?] = Array(repeating: nil, count: table.count)
+      var previous: Double?
+      var previousRank = 0
+      for index in table.indices {
+        guard let value = key(table[index]) else { continue }
+        let rank = value == previous ? previousRank : index + 1
+        result[index] = rank
+        previous = value
+        previousRank = rank
+      }
+      return result
     }
+    // The shortlist: ranked within `shortlist` by normalised score.
+    order(\.normalized)
+    let normalizedRanks = ranks(\.normalized)
+    let listed = table.indices.filter { (normalizedRanks[$0] ?? Int.max) <= shortlist }
+    var ballots: [String: [String: Double]] = [:]
+    let listedIDs = Set(listed.map { table[$0].id })
+    for (work, entries) in rawByWork where listedIDs.contains(work) {
+      for entry in entries { ballots[entry.juror, default: [:]][work] = entry.value }
+    }
+    let schulze = Schulze.ranks(
+      listed.map { table[$0].id }, ballots: ballots.keys.sorted().compactMap { ballots[$0] })
+    for index in listed { table[index].schulzeRank = schulze[table[index].id] }
+    // By Schulze: the shortlist in Schulze order above the rest in normalised order (any score
+    // on a scale is far below 10^12).
+    let key: (Standing) -> Double? =
+      switch basis {
+      case .raw: { $0.raw }
+      case .normalized: { $0.normalized }
+      case .schulze: { s in s.schulzeRank.map { 1e12 - Double($0) } ?? s.normalized }
+      }
+    if basis != .normalized { order(key) }
+    let final = ranks(key)
+    for index in table.indices { table[index].rank = final[index] }
     let counts = Dictionary(grouping: table.compactMap(\.rank), by: { $0 }).mapValues(\.count)
     for index in table.indices where (table[index].rank.flatMap { counts[$0] } ?? 0) > 1 {
       table[index].flags.append("tied")
@@ -188,25 +290,84 @@ public enum StandingsCalculator {
   static func round6(_ value: Double) -> Double { (value * 1_000_000).rounded() / 1_000_000 }
 }
 
+/// The Schulze method (HotCRP's default): each juror's scores order the works they scored; a
+/// work beats another when the strongest path of pairwise majorities from it is stronger than
+/// the way back. Cubic in the number of works, so it is given a shortlist.
+public enum Schulze {
+  /// Competition ranks (1, 1, 3…) of `candidates`; each ballot is one juror's scores, higher
+  /// preferred, and a candidate missing from a ballot is not compared by that juror.
+  public static func ranks(_ candidates: [String], ballots: [[String: Double]]) -> [String: Int] {
+    let n = candidates.count
+    guard n > 0 else { return [:] }
+    let index = Dictionary(candidates.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+    // d[i * n + j]: how many jurors prefer i to j.
+    var d = [Int](repeating: 0, count: n * n)
+    for ballot in ballots {
+      let scored = ballot.compactMap { key, value in index[key].map { ($0, value) } }
+      for a in scored {
+        for b in scored where a.1 > b.1 { d[a.0 * n + b.0] += 1 }
+      }
+    }
+    // Strongest paths over winning links only (Floyd–Warshall on widest paths).
+    var p = [Int](repeating: 0, count: n * n)
+    for i in 0..<n {
+      for j in 0..<n where i != j && d[i * n + j] > d[j * n + i] { p[i * n + j] = d[i * n + j] }
+    }
+    for i in 0..<n {
+      for j in 0..<n where j != i && p[j * n + i] > 0 {
+        let through = p[j * n + i]
+        for k in 0..<n where k != i && k != j {
+          let via = min(through, p[i * n + k])
+          if via > p[j * n + k] { p[j * n + k] = via }
+        }
+      }
+    }
+    // The relation is transitive, so counting whom each beats orders them consistently.
+    var beats = [Int](repeating: 0, count: n)
+    for i in 0..<n {
+      for j in 0..<n where i != j && p[i * n + j] > p[j * n + i] { beats[i] += 1 }
+    }
+    let order = (0..<n).sorted { beats[$0] != beats[$1] ? beats[$0] > beats[$1] : $0 < $1 }
+    var result: [String: Int] = [:]
+    var previousRank = 0
+    for (position, i) in order.enumerated() {
+      let rank = position > 0 && beats[order[position - 1]] == beats[i] ? previousRank : position + 1
+      result[candidates[i]] = rank
+      previousRank = rank
+    }
+    return result
+  }
+}
+
 extension Jury {
-  public func standings(by basis: RankingBasis) throws -> Standings {
+  public func standings(by basis: RankingBasis, shortlist: Int = StandingsCalculator.defaultShortlist) throws
+    -> Standings
+  {
     let criteria = try rubric()
-    let works = try archive.works(exhibition: exhibition).filter { $0.status == .accepted }
-    let jurors = Dictionary(uniqueKeysWithValues: try jurors().map { ($0.rowID, $0.id) })
-    let pairs = try assignmentPairs()
-    let assignedCount = Dictionary(grouping: pairs, by: \.work).mapValues(\.count)
+    let counted = try countedJury()
+    let works = counted.works.filter { $0.status == .accepted }
+    let jurors = Dictionary(uniqueKeysWithValues: counted.jurors.map { ($0.rowID, $0.id) })
+    let assignedCount = Dictionary(grouping: counted.assignments, by: \.work).mapValues(\.count)
     let workByRow = Dictionary(uniqueKeysWithValues: works.map { ($0.rowID, $0) })
-    let inputs = works.filter { assignedCount[$0.rowID] != nil }.map { work -> StandingsCalculator.WorkInput in
+    let versions = try archive.latestVersionNumbers(exhibition: exhibition.id)
+    let scored = Set(counted.scores.map(\.pair.work))
+    let inputs = works.filter { assignedCount[$0.rowID] != nil || scored.contains($0.rowID) }.map {
+      work -> StandingsCalculator.WorkInput in
       var input = StandingsCalculator.WorkInput(
         id: work.id, title: work.title, assigned: assignedCount[work.rowID] ?? 0)
       input.previouslyPublished = work.declarations.previouslyPublished
       input.underReview = work.declarations.underReview
+      input.version = versions[work.rowID]
       return input
     }
-    let scores = try currentScores().compactMap { score -> StandingsCalculator.ScoreInput? in
+    let scores = counted.scores.compactMap { score -> StandingsCalculator.ScoreInput? in
       guard let juror = jurors[score.pair.juror], let work = workByRow[score.pair.work] else { return nil }
-      return StandingsCalculator.ScoreInput(juror: juror, work: work.id, values: score.values)
+      return StandingsCalculator.ScoreInput(
+        juror: juror, work: work.id, values: score.values, version: score.version)
     }
-    return StandingsCalculator.compute(criteria: criteria, works: inputs, scores: scores, by: basis)
+    var standings = StandingsCalculator.compute(
+      criteria: criteria, works: inputs, scores: scores, by: basis, shortlist: shortlist)
+    standings.withdrawn = counted.withdrawn
+    return standings
   }
 }

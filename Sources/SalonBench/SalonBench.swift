@@ -46,6 +46,8 @@ struct Bench {
   let salon: String
   let me: String
   let quick: Bool
+  /// `--standings-only`: rows 5 and 5b, printed, without rewriting BENCHMARKS.md.
+  let standingsOnly: Bool
   var rows: [String] = []
   var notes: [String] = []
 
@@ -54,6 +56,7 @@ struct Bench {
     salon = folder.appendingPathComponent("salon").path
     me = CommandLine.arguments[0]
     quick = arguments.contains("--quick")
+    standingsOnly = arguments.contains("--standings-only")
     root = URL(fileURLWithPath: "bench-out").standardizedFileURL
     guard FileManager.default.isExecutableFile(atPath: salon) else { throw BenchError("build salon first (\(salon))") }
   }
@@ -68,6 +71,11 @@ struct Bench {
 
   mutating func run() throws {
     try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    if standingsOnly {
+      try standings()
+      print(rows.joined(separator: "\n"))
+      return
+    }
     try ingestLarge()
     try hashing()
     try export()
@@ -261,8 +269,33 @@ struct Bench {
     let ours = try Measure.median(runs: 5) { try salonRun(["prize", "standings", "--json", "--archive", archivePath]) }
     rows.append(
       row(
-        "5", "standings, \(works) works × 5 jurors (with leave-one-juror-out)", s(ours.seconds), "—", "—", "< 1 s",
-        ours.seconds < 1))
+        "5",
+        "standings, \(works) works × 5 jurors (raw, normalised, Schulze on a 50-work shortlist, leave-one-juror-out)",
+        s(ours.seconds), "—", "—", "< 1 s", ours.seconds < 1))
+    schulzeAlone()
+  }
+
+  /// The Schulze method by itself, in this process: 500 works, each ranked by 5 jurors, as in a
+  /// shortlist of 500 (it is cubic in the number of works).
+  mutating func schulzeAlone() {
+    let count = 500
+    let works = (0..<count).map { "w\($0)" }
+    var random = SeededRandom(seed: 7)
+    let ballots = (0..<5).map { _ in
+      Dictionary(uniqueKeysWithValues: works.map { ($0, Double(random.next() % 1000) / 100) })
+    }
+    var times: [Double] = []
+    for _ in 0..<5 {
+      let start = DispatchTime.now()
+      let ranks = Schulze.ranks(works, ballots: ballots)
+      times.append(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)
+      precondition(ranks.count == count)
+    }
+    let median = times.sorted()[times.count / 2]
+    rows.append(
+      row(
+        "5b", "Schulze alone, \(count) works × 5 jurors (cubic: kept to the shortlist)", s(median), "—", "—",
+        "reported", true))
   }
 
   // MARK: 6. 1,000 small submissions in one batch
@@ -398,8 +431,10 @@ struct Bench {
       - Row 3: sigal (PyPI) builds its default gallery: a resized JPEG and a thumbnail for each image.
         Salon writes WebP and JPEG at 480 and 1200 px for each image, plus the HTML pages.
         `vipsthumbnail` writes one 480 px JPEG for each image.
-      - Row 5 times the whole command: it opens the catalog, computes raw and normalised scores and
-        ranks, recomputes the standings with each juror left out in turn, and prints JSON.
+      - Row 5 times the whole command: it opens the catalog, finds conflicts, computes raw and
+        normalised scores and ranks, ranks the 50-work shortlist by the Schulze method, recomputes
+        all of it with each juror left out in turn, and prints JSON. Row 5b times the Schulze
+        method alone, in process, on 500 works: why the standings keep it to a shortlist.
       - Row 7 runs the export's web rendition of a clip made by ffmpeg's own test sources, once
         through Salon's sandbox (posix_spawn of `prlimit` with the limits, the input opened by Salon
         and handed over as descriptor 3, a poll for the deadline and Ctrl-C) and once as the same
@@ -409,5 +444,18 @@ struct Bench {
       """
     try Data(text.utf8).write(to: URL(fileURLWithPath: "BENCHMARKS.md"))
     print(text)
+  }
+}
+
+/// A small deterministic generator (SplitMix64), so each run ranks the same ballots.
+struct SeededRandom {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
   }
 }

@@ -41,7 +41,7 @@ struct Arguments {
         if let inlineValue {
           value = inlineValue
         } else {
-          guard index < arguments.count else { throw UsageError("\(name) needs a value.") }
+          guard index < arguments.count else { throw UsageError("Option \(name) needs a value.") }
           value = arguments[index]
           index += 1
         }
@@ -49,7 +49,8 @@ struct Arguments {
       } else if allowedFlags.contains(name) && inlineValue == nil {
         flags.insert(name)
       } else {
-        throw UsageError("Unknown option \(argument).")
+        let known = valued.union(allowedFlags).union(["--help"])
+        throw UsageError("Unknown option \(argument).\(suggestion(for: name, among: known))")
       }
     }
   }
@@ -58,14 +59,14 @@ struct Arguments {
 
   func int(_ name: String) throws -> Int? {
     guard let text = value(name) else { return nil }
-    guard let number = Int(text) else { throw UsageError("\(name) takes a whole number, not \"\(text)\".") }
+    guard let number = Int(text) else { throw UsageError("Option \(name) takes a whole number, not \"\(text)\".") }
     return number
   }
 
   func double(_ name: String) throws -> Double? {
     guard let text = value(name) else { return nil }
     guard let number = Double(text), number.isFinite else {
-      throw UsageError("\(name) takes a number, not \"\(text)\".")
+      throw UsageError("Option \(name) takes a number, not \"\(text)\".")
     }
     return number
   }

@@ -4,23 +4,32 @@ import Ingest
 
 enum IngestCommand: Command {
   static let usage = """
-    Usage: salon ingest PATH... [--form FORM.csv] [--column FIELD=HEADER]... [--json]
+    Usage: salon ingest PATH... [--form FORM.csv] [--column FIELD=HEADER]... [--delimiter D] [--json]
                         [--archive DIR] [--exhibition SLUG]
+           salon ingest ZIP --id ID [--form FORM.csv]
 
     Checks and archives each zip (PATH is a zip or a folder of zips). Every zip is kept as
     received; a zip that breaks the call's rules is rejected with every reason.
       --form FORM.csv               The submission portal's form export (declarations)
       --column FIELD=HEADER         Read FIELD from the column HEADER (repeatable). Fields:
                                     \(FormExport.Field.allCases.map(\.rawValue).joined(separator: ", "))
+      --delimiter comma|semicolon|tab
+                                    What separates the form's fields (default: read from its header line)
+      --id ID                       Make the zip the next version of the existing submission ID
       --json                        Print {"submissions": [...]} as JSON
+
+    A zip already in the archive (the same bytes) is recognised whatever its name, and nothing changes.
     """
 
   struct Output: Encodable {
     var submissions: [SubmissionReport]
+    /// Files in the folders given that are not zips.
+    var skipped: [String]
   }
 
   static func run(_ arguments: [String]) throws {
-    let args = try Arguments(arguments, valued: archiveOptions.union(["--form", "--column"]), flags: ["--json"])
+    let args = try Arguments(
+      arguments, valued: archiveOptions.union(["--form", "--column", "--delimiter", "--id"]), flags: ["--json"])
     guard !args.positional.isEmpty else { throw UsageError("ingest needs at least one zip or folder.") }
     var columns: [String: String] = [:]
     for mapping in args.values["--column"] ?? [] {
@@ -30,10 +39,18 @@ enum IngestCommand: Command {
       columns[String(mapping[..<equals])] = String(mapping[mapping.index(after: equals)...])
     }
     // The form is read, and refused if malformed, before anything is ingested.
+    var delimiter: CSVReader.Delimiter?
+    if let typed = args.value("--delimiter") {
+      guard let chosen = CSVReader.Delimiter(typed: typed) else {
+        throw UsageError("Option --delimiter is comma, semicolon or tab, not \"\(typed)\".")
+      }
+      guard args.value("--form") != nil else { throw UsageError("Option --delimiter needs --form.") }
+      delimiter = chosen
+    }
     var form: FormExport?
     if let formPath = args.value("--form") {
       do {
-        form = try FormExport.load(path: formPath, explicitColumns: columns)
+        form = try FormExport.load(path: formPath, explicitColumns: columns, delimiter: delimiter)
       } catch let problem as FormExport.Problem {
         switch problem {
         case .unknownField, .unknownHeader: throw UsageError(problem.description)
@@ -43,7 +60,12 @@ enum IngestCommand: Command {
     } else if !columns.isEmpty {
       throw UsageError("--column needs --form.")
     }
-    let zips = try Ingester.zipPaths(args.positional)
+    let found = try Ingester.find(args.positional)
+    let zips = found.zips
+    let targetID = args.value("--id")
+    if targetID != nil && zips.count != 1 {
+      throw UsageError("Option --id attaches one zip to a submission; name exactly one zip.")
+    }
     let archive = try openArchive(args)
     let exhibition = try archive.exhibition(slug: args.value("--exhibition"))
     let json = args.has("--json")
@@ -51,6 +73,8 @@ enum IngestCommand: Command {
       let mapped = FormExport.Field.allCases.compactMap { field in
         form.mapping[field].map { "\(field.rawValue) ← \"\($0)\"" }
       }
+      let how = delimiter == nil ? "read from its header line" : "as --delimiter says"
+      print("Form export: \(form.delimiter.rawValue)-separated (\(how)).")
       print(TerminalText.visible("Form columns: \(mapped.joined(separator: ", "))."))
       let ignored = form.headers.filter { header in !form.mapping.values.contains(header) && !header.isEmpty }
       if !ignored.isEmpty {
@@ -59,9 +83,22 @@ enum IngestCommand: Command {
         )
       }
     }
+    let skipped = found.skipped
+    if !found.skipped.isEmpty && !json {
+      let names = found.skipped.map { TerminalText.visible(URL(fileURLWithPath: $0).lastPathComponent) }
+      let shown = names.prefix(10).joined(separator: ", ") + (names.count > 10 ? ", …" : "")
+      print("Skipped \(names.count) file\(names.count == 1 ? " that is not a zip" : "s that are not zips"): \(shown).")
+    }
+    for (folder, subfolders) in found.foldersBelow {
+      let shown =
+        subfolders.prefix(5).map(TerminalText.visible).joined(separator: ", ") + (subfolders.count > 5 ? ", …" : "")
+      printError(
+        "\(folder) holds no zip itself, but \(subfolders.count) of its subfolders do (\(shown)); ingest them with `salon ingest \(folder)/*/`."
+      )
+    }
     if zips.isEmpty {
       print("No zip files found in \(args.positional.joined(separator: ", ")).")
-      if json { try writeJSON(Output(submissions: [])) }
+      if json { try writeJSON(Output(submissions: [], skipped: skipped)) }
       return
     }
 
@@ -76,7 +113,9 @@ enum IngestCommand: Command {
       }
       let report: SubmissionReport
       do {
-        report = try ingester.ingest(zipAt: zip)
+        report = try ingester.ingest(zipAt: zip, asVersionOf: targetID)
+      } catch let error as CatalogError where targetID != nil {
+        throw error
       } catch let error as Interrupted {
         throw error
       } catch {
@@ -94,7 +133,7 @@ enum IngestCommand: Command {
     }
     if showProgress { writeToStandardError("\r\u{1B}[K") }
     if json {
-      try writeJSON(Output(submissions: reports))
+      try writeJSON(Output(submissions: reports, skipped: skipped))
       if !failures.isEmpty { throw Failed() }
       return
     }
@@ -106,6 +145,7 @@ enum IngestCommand: Command {
       "\(reports.count) zip\(reports.count == 1 ? "" : "s"): \(accepted) accepted, \(warned) accepted with warnings, \(rejected) rejected"
     if unchanged > 0 { line += " (\(unchanged) already in the archive, unchanged)" }
     print(line + ".")
+    printCategories(ingester.categoriesByMedium)
     if !failures.isEmpty {
       print(
         "\(failures.count) file\(failures.count == 1 ? "" : "s") could not be read at all and \(failures.count == 1 ? "was" : "were") not ingested (see above)."
@@ -117,13 +157,27 @@ enum IngestCommand: Command {
   static func printSummary(_ report: SubmissionReport) {
     let change: String
     switch report.change {
-    case RecordOutcome.unchanged.rawValue: change = " (already in the archive; nothing changed)"
+    case RecordOutcome.unchanged.rawValue:
+      change = " (already in the archive as version \(report.version ?? 1); nothing changed)"
     case RecordOutcome.newVersion.rawValue: change = " (new version \(report.version ?? 0))"
     default: change = ""
     }
     let mark = report.status == .accepted ? "accepted" : "REJECTED"
     print("\(TerminalText.visible(report.id)) [\(TerminalText.visible(report.zip))]: \(mark)\(change)")
-    for problem in report.problems { print("  ✗ \(problem.code): \(TerminalText.visible(problem.message))") }
-    for warning in report.warnings { print("  ! \(warning.code): \(TerminalText.visible(warning.message))") }
+    for line in ReportGrouping.lines(report.problems) {
+      print("  ✗ \(TerminalText.visible(ReportGrouping.text(line)))")
+    }
+    for line in ReportGrouping.lines(report.warnings) {
+      print("  ! \(TerminalText.visible(ReportGrouping.text(line)))")
+    }
+  }
+
+  /// How the form's free-text media became the call's categories, for the organiser to check.
+  static func printCategories(_ mapping: [String: WorkCategory]) {
+    guard !mapping.isEmpty else { return }
+    print("Categories from the form's medium (change one with `salon submissions category ID CATEGORY`):")
+    for medium in mapping.keys.sorted(by: NaturalOrder.precedes) {
+      print("  \"\(TerminalText.visible(medium))\" → \(mapping[medium]!.label)")
+    }
   }
 }

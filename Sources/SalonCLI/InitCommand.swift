@@ -8,6 +8,8 @@ enum InitCommand: Command {
     Creates the archive in DIR (default: the current folder) with a new exhibition, or adds the
     next edition to an existing archive. The call's rules are settings:
       --description TEXT            About the exhibition (for the gallery's about page)
+      --site-title TEXT             The gallery's title, for the whole archive (default "\(SalonArchive.defaultSiteTitle)";
+                                    change it later with `salon settings site-title`)
       --max-zip-mb N                Largest zip accepted, in MB (default 100; 1 to 10240)
       --max-video-seconds N         Longest video (default 60; 1 to 86400)
       --max-description-pages N     Longest description PDF (default 2; 1 to 10000)
@@ -28,7 +30,7 @@ enum InitCommand: Command {
       valued: archiveOptions.union([
         "--title", "--year", "--slug", "--description", "--max-zip-mb", "--max-video-seconds",
         "--max-description-pages", "--max-megapixels", "--max-files", "--max-unpacked-mb", "--prize", "--currency",
-        "--criterion",
+        "--criterion", "--site-title",
       ]),
       flags: ["--json"])
     guard args.positional.isEmpty else { throw UsageError("init takes no arguments besides options.") }
@@ -54,14 +56,26 @@ enum InitCommand: Command {
     if let currency = args.value("--currency") { new.prizeCurrency = currency }
     if let specs = args.values["--criterion"] { new.criteria = try specs.map(JuryCommand.parseCriterion) }
     // Every setting is checked before the archive folder is created.
+    if let siteTitle = args.value("--site-title"), siteTitle.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+      throw UsageError("Option --site-title needs a title.")
+    }
     try Criterion.validate(new.criteria)
     let archive = try openArchive(args, create: true)
     let exhibition = try archive.createExhibition(new)
+    if let siteTitle = args.value("--site-title") { try archive.setSiteTitle(siteTitle) }
     if args.has("--json") {
       try writeJSON(exhibition)
     } else {
       print(
         "Created exhibition \"\(exhibition.title)\" (\(exhibition.slug), \(exhibition.year)) in \(archive.root.path).")
+      if let current = try archive.defaultExhibition(), current.id != exhibition.id {
+        print(
+          "Commands still use \(current.slug) by default (`salon exhibition default \(exhibition.slug)` changes it).")
+      } else {
+        print(
+          "Commands now use \(exhibition.slug) unless --exhibition names another; a mistake is undone with `salon exhibition remove \(exhibition.slug)`."
+        )
+      }
       print("Next: salon ingest ZIPS_FOLDER --form FORM.csv")
     }
   }

@@ -8,28 +8,35 @@ enum JuryCommand: Command {
     Usage: salon jury rubric [--criterion KEY:LABEL:WEIGHT:MIN-MAX]... [--json]
            salon jury add NAME [--email EMAIL]
            salon jury list [--json]
+           salon jury remove JUROR [--reason TEXT]
            salon jury conflict JUROR SUBMISSION [--reason TEXT]
+           salon jury conflicts [--json]
            salon jury assign [--per-work K] [--seed N] [--json]
            salon jury score JUROR SUBMISSION --CRITERION N... [--comment TEXT]
            salon jury sheet JUROR [--format csv|html] [-o FILE] [--show-artists]
-           salon jury import FILE... [--json]
+           salon jury import FILE... [--overwrite-newer] [--json]
            salon jury progress [--json]
     (each also takes --archive DIR and --exhibition SLUG)
 
       rubric     Show the criteria; with --criterion, replace them (until the first score)
       add        Add a juror; a juror whose name or email matches an artist is in conflict
-      conflict   Declare a conflict of interest
+      remove     Remove a juror; their scores leave the standings, the history keeps them
+      conflict   Declare a conflict of interest; scores already given to the work stop counting
+      conflicts  Every conflict, declared or found, with its reason; near misses marked "check"
       assign     Give each accepted work to K jurors without a conflict (default: all of them)
       score      Score one work from the command line, one flag per criterion (e.g. --merit 7)
       sheet      Write a juror's scoring sheet: CSV, or an offline HTML page
-      import     Read filled sheets back; a sheet with any bad row is refused whole
-      progress   Scored of assigned, per juror and per work
+      import     Read filled sheets back; a sheet with any bad row, or issued before newer
+                 scores, is refused whole (--overwrite-newer replaces them, recorded)
+      progress   Scored of assigned, per juror (with mean and spread) and per work
     JUROR is a juror's id, name or email.
     """
 
   static func run(_ arguments: [String]) throws {
     guard let action = arguments.first(where: { !$0.hasPrefix("-") }) else {
-      throw UsageError("jury needs an action: rubric, add, list, conflict, assign, score, sheet, import or progress.")
+      throw UsageError(
+        "jury needs an action: rubric, add, list, remove, conflict, conflicts, assign, score, sheet, import or progress."
+      )
     }
     var rest = arguments
     rest.remove(at: rest.firstIndex(of: action)!)
@@ -83,9 +90,43 @@ enum JuryCommand: Command {
       let args = try Arguments(rest, valued: archiveOptions.union(["--reason"]), flags: [])
       guard args.positional.count == 2 else { throw UsageError("jury conflict needs a JUROR and a SUBMISSION.") }
       let jury = try openJury(args)
-      try jury.declareConflict(
+      let declared = try jury.declareConflict(
         juror: args.positional[0], submission: args.positional[1], reason: args.value("--reason"))
-      print("Recorded: \(args.positional[0]) has a conflict with work \(args.positional[1]).")
+      print(TerminalText.visible("Recorded: \(declared.juror.name) has a conflict with work \(declared.submission)."))
+      if !declared.withdrawn.isEmpty {
+        let values = declared.withdrawn.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        print(
+          TerminalText.visible(
+            "Their scores for work \(declared.submission) (\(values.joined(separator: ", "))) no longer count in the standings; the history keeps them."
+          )
+        )
+      }
+    case "conflicts":
+      let args = try Arguments(rest, valued: archiveOptions, flags: ["--json"])
+      guard args.positional.isEmpty else { throw UsageError("jury conflicts takes only options.") }
+      let conflicts = try openJury(args, reading: true).conflicts(checks: true)
+      if args.has("--json") {
+        try writeJSON(conflicts)
+        return
+      }
+      if conflicts.isEmpty { print("No conflicts: no juror matches an artist or contact, and none was declared.") }
+      for c in conflicts { print(TerminalText.visible("\(c.juror) – work \(c.submission): \(c.kind): \(c.reason)")) }
+    case "remove":
+      let args = try Arguments(rest, valued: archiveOptions.union(["--reason"]), flags: [])
+      guard args.positional.count == 1 else { throw UsageError("jury remove needs one JUROR.") }
+      let removed = try openJury(args).removeJuror(args.positional[0], reason: args.value("--reason"))
+      print(TerminalText.visible("Removed juror \(removed.juror.name) (id \(removed.juror.id))."))
+      if removed.withdrawnAssignments > 0 {
+        print(
+          "  \(removed.withdrawnAssignments) unscored assignments withdrawn; `salon jury assign` gives them to others.")
+      }
+      if !removed.withdrawnWorks.isEmpty {
+        print(
+          TerminalText.visible(
+            "  Note: their scores for \(removed.withdrawnWorks.count) work\(removed.withdrawnWorks.count == 1 ? "" : "s") (\(removed.withdrawnWorks.joined(separator: ", "))) leave the standings; the history keeps them."
+          )
+        )
+      }
     case "assign":
       let args = try Arguments(rest, valued: archiveOptions.union(["--per-work", "--seed"]), flags: ["--json"])
       guard args.positional.isEmpty else { throw UsageError("jury assign takes only options.") }
@@ -97,8 +138,18 @@ enum JuryCommand: Command {
         return
       }
       print("Assigned: \(report.added) new, \(report.kept) kept, \(report.removed) withdrawn (seed \(report.seed)).")
-      for (juror, load) in report.loads.sorted(by: { $0.key < $1.key }) { print("  \(juror): \(load) works") }
-      for shortfall in report.shortfalls { print(TerminalText.visible("  ! \(shortfall)")) }
+      for (juror, load) in report.loads.sorted(by: { NaturalOrder.precedes($0.key, $1.key) }) {
+        print("  \(juror): \(load) works")
+      }
+      // A large call's shortfall is one line; --json lists every work.
+      if report.shortfalls.count == 1 {
+        print(TerminalText.visible("  ! \(report.shortfalls[0])"))
+      } else if let first = report.shortfalls.first {
+        print(
+          TerminalText.visible(
+            "  ! \(report.shortfalls.count) works have fewer jurors than asked (first: \(first)); `salon jury assign --json` lists each."
+          ))
+      }
     case "score": try score(rest)
     case "sheet":
       let args = try Arguments(rest, valued: archiveOptions.union(["--format", "-o"]), flags: ["--show-artists"])
@@ -115,7 +166,7 @@ enum JuryCommand: Command {
             preview: { SheetPreview.dataURI(for: $0, archive: jury.archive) })
       }
     case "import":
-      let args = try Arguments(rest, valued: archiveOptions, flags: ["--json"])
+      let args = try Arguments(rest, valued: archiveOptions, flags: ["--json", "--overwrite-newer"])
       guard !args.positional.isEmpty else { throw UsageError("jury import needs at least one sheet file.") }
       let jury = try openJury(args)
       var results: [Jury.ImportResult] = []
@@ -123,17 +174,32 @@ enum JuryCommand: Command {
         guard let data = FileManager.default.contents(atPath: path) else {
           throw CatalogError.storage("Salon cannot read the sheet \(path).")
         }
-        let result = try jury.importSheet(data, name: URL(fileURLWithPath: path).lastPathComponent)
+        let result = try jury.importSheet(
+          data, name: URL(fileURLWithPath: path).lastPathComponent, overwriteNewer: args.has("--overwrite-newer"))
         results.append(result)
         if !args.has("--json") {
           print(
             "Imported \(path) for \(result.juror): \(result.scored) of \(result.rows) works scored, \(result.changes) values changed."
           )
+          if !result.overwritten.isEmpty {
+            print(
+              TerminalText.visible(
+                "  Replaced newer scores of works \(result.overwritten.joined(separator: ", ")) (--overwrite-newer, recorded)."
+              )
+            )
+          }
         }
       }
       if args.has("--json") {
-        struct Line: Encodable { var juror: String; var rows, scored, changes: Int }
-        try writeJSON(results.map { Line(juror: $0.juror, rows: $0.rows, scored: $0.scored, changes: $0.changes) })
+        struct Line: Encodable {
+          var juror: String
+          var rows, scored, changes: Int
+          var overwritten: [String]
+        }
+        try writeJSON(
+          results.map {
+            Line(juror: $0.juror, rows: $0.rows, scored: $0.scored, changes: $0.changes, overwritten: $0.overwritten)
+          })
       }
     case "progress":
       let args = try Arguments(rest, valued: archiveOptions, flags: ["--json"])
@@ -144,7 +210,12 @@ enum JuryCommand: Command {
       }
       if progress.locked { print("Scoring is locked: the prize has been awarded.") }
       print("Jurors:")
-      for j in progress.jurors { print("  \(j.id): \(j.scored) of \(j.assigned) scored") }
+      func number(_ v: Double?) -> String { v.map { String(format: "%.2f", $0) } ?? "-" }
+      for j in progress.jurors {
+        print(
+          "  \(j.id): \(j.scored) of \(j.assigned) scored; mean \(number(j.mean)), spread \(number(j.spread)) over \(j.count)"
+        )
+      }
       print("Works:")
       for w in progress.works {
         print(

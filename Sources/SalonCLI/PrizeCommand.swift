@@ -4,20 +4,23 @@ import Jury
 
 enum PrizeCommand: Command {
   static let usage = """
-    Usage: salon prize standings [--by raw|normalized] [--json]
-           salon prize award ID... [--amount N] [--note TEXT] [--force]
+    Usage: salon prize standings [--by raw|normalized|schulze] [--shortlist N] [--json]
+           salon prize award ID... [--amount N] [--note TEXT] [--force --note TEXT] [--accept-new-versions]
            salon prize reopen [--note TEXT]
-           salon prize mention ID [--note TEXT]
+           salon prize mention ID [--note TEXT] [--force --note TEXT]
            salon prize announce [--format md|html|txt] [-o FILE]
-           salon prize export-scores [--format csv|json] [-o FILE]
+           salon prize export-scores [--format csv|history-csv|json] [-o FILE]
     (each also takes --archive DIR and --exhibition SLUG)
 
-      standings      Raw and per-juror normalised scores side by side, ranks, ties, spread
-      award          Record the winners (the prize split equally by default); locks scoring
+      standings      Raw and per-juror normalised scores side by side with a Schulze ranking of
+                     the shortlist (top N by normalised score, default 50), ranks, ties, spread
+      award          Record the winners (the prize split equally by default); locks scoring.
+                     Only a selected, publishable, scored work can win; --force needs --note
       reopen         Unlock scoring and withdraw the award (recorded)
       mention        An honourable mention
       announce       The public announcement
-      export-scores  Every score, comment and change (private: it names the jurors)
+      export-scores  Every score and comment (csv), every change (history-csv), or both (json);
+                     private: it names the jurors
     """
 
   static func run(_ arguments: [String]) throws {
@@ -28,19 +31,24 @@ enum PrizeCommand: Command {
     rest.remove(at: rest.firstIndex(of: action)!)
     switch action {
     case "standings":
-      let args = try Arguments(rest, valued: archiveOptions.union(["--by"]), flags: ["--json"])
+      let args = try Arguments(rest, valued: archiveOptions.union(["--by", "--shortlist"]), flags: ["--json"])
       guard let basis = RankingBasis(rawValue: args.value("--by") ?? "normalized") else {
-        throw UsageError("--by is raw or normalized.")
+        throw UsageError("--by is raw, normalized or schulze.")
+      }
+      let shortlist = try args.int("--shortlist") ?? StandingsCalculator.defaultShortlist
+      guard (1...1000).contains(shortlist) else {
+        throw UsageError("--shortlist is a whole number from 1 to 1000 (Schulze is cubic in the number of works).")
       }
       let jury = try JuryCommand.openJury(args, reading: true)
-      let standings = try jury.standings(by: basis)
+      let standings = try jury.standings(by: basis, shortlist: shortlist)
       if args.has("--json") {
         try writeJSON(standings)
       } else {
         printStandings(standings, jury: jury)
       }
     case "award":
-      let args = try Arguments(rest, valued: archiveOptions.union(["--amount", "--note"]), flags: ["--force"])
+      let args = try Arguments(
+        rest, valued: archiveOptions.union(["--amount", "--note"]), flags: ["--force", "--accept-new-versions"])
       guard !args.positional.isEmpty else { throw UsageError("prize award needs at least one submission ID.") }
       let jury = try JuryCommand.openJury(args)
       let tied = try jury.standings(by: .normalized).tiedForFirst
@@ -51,22 +59,22 @@ enum PrizeCommand: Command {
       }
       let state = try jury.award(
         args.positional, amount: try args.number("--amount", in: .prize), note: args.value("--note"),
-        force: args.has("--force"))
+        force: args.has("--force"), acceptNewVersions: args.has("--accept-new-versions"))
       for w in state.winners {
         print(
           "Awarded \(money(w.amount)) \(state.currency) to \(TerminalText.visible(w.id)) \(TerminalText.visible(w.title))."
         )
       }
-      if state.forced { print("Recorded that the award was made with scores missing (--force).") }
+      if state.forced { print("Recorded that the award overrides Salon's checks (--force), with your note.") }
       print("Scoring is now locked; `salon prize announce` writes the announcement.")
     case "reopen":
       let args = try Arguments(rest, valued: archiveOptions.union(["--note"]), flags: [])
       try JuryCommand.openJury(args).reopen(note: args.value("--note"))
       print("Reopened: the award is withdrawn and scoring is unlocked.")
     case "mention":
-      let args = try Arguments(rest, valued: archiveOptions.union(["--note"]), flags: [])
+      let args = try Arguments(rest, valued: archiveOptions.union(["--note"]), flags: ["--force"])
       guard args.positional.count == 1 else { throw UsageError("prize mention needs one submission ID.") }
-      try JuryCommand.openJury(args).mention(args.positional[0], note: args.value("--note"))
+      try JuryCommand.openJury(args).mention(args.positional[0], note: args.value("--note"), force: args.has("--force"))
       print("Recorded an honourable mention for \(args.positional[0]).")
     case "announce":
       let args = try Arguments(rest, valued: archiveOptions.union(["--format", "-o"]), flags: [])
@@ -78,7 +86,7 @@ enum PrizeCommand: Command {
     case "export-scores":
       let args = try Arguments(rest, valued: archiveOptions.union(["--format", "-o"]), flags: [])
       guard let format = Jury.ScoreExportFormat(rawValue: args.value("--format") ?? "csv") else {
-        throw UsageError("--format is csv or json.")
+        throw UsageError("--format is csv, history-csv or json.")
       }
       let jury = try JuryCommand.openJury(args)
       try writeOutput(to: args.value("-o"), archive: jury.archive) { try jury.exportScores(format: format) }
@@ -89,16 +97,17 @@ enum PrizeCommand: Command {
 
   static func printStandings(_ s: Standings, jury: Jury) {
     func number(_ v: Double?) -> String { v.map { String(format: "%.2f", $0) } ?? "-" }
-    print(
-      "Standings of \(jury.exhibition.title), ranked by \(s.by) score (--by \(s.by == "raw" ? "normalized" : "raw") to rank by the other):"
-    )
-    print("RANK  ID          RAW    NORM   SCORES  SPREAD  PRIOR  ELSEWHERE  TITLE")
+    let others = RankingBasis.allCases.map(\.rawValue).filter { $0 != s.by }.joined(separator: " or ")
+    print("Standings of \(jury.exhibition.title), ranked by \(s.by) (--by \(others) to rank by another method):")
+    print("RANK  ID          RAW    NORM   SCHULZE  SCORES  SPREAD  PRIOR  ELSEWHERE  TITLE")
     for line in s.standings {
-      let columns = [
+      let schulze: String = line.schulzeRank.map { String($0) } ?? "-"
+      let columns: [String] = [
         (line.rank.map(String.init) ?? "-").padding(toLength: 4, withPad: " ", startingAt: 0),
         TerminalText.visible(String(line.id.prefix(10))).padding(toLength: 10, withPad: " ", startingAt: 0),
         number(line.raw).padding(toLength: 5, withPad: " ", startingAt: 0),
         number(line.normalized).padding(toLength: 5, withPad: " ", startingAt: 0),
+        schulze.padding(toLength: 7, withPad: " ", startingAt: 0),
         "\(line.scores)/\(line.assigned)".padding(toLength: 6, withPad: " ", startingAt: 0),
         number(line.spread).padding(toLength: 6, withPad: " ", startingAt: 0),
         line.previouslyPublished.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0),
@@ -108,6 +117,44 @@ enum PrizeCommand: Command {
       print(columns.joined(separator: "  "))
     }
     print("PRIOR: previously published; ELSEWHERE: under review elsewhere (the call prioritises original work).")
+    print(
+      "SCHULZE ranks only the shortlist, the \(s.shortlistSize) works within the top \(s.shortlistLimit) by normalised score (--shortlist N): the method is cubic in the number of works."
+    )
+    let w = s.winners
+    if s.methodsAgree {
+      print(TerminalText.visible("Raw, normalised and Schulze agree on the winner: \(w.raw.joined(separator: ", "))."))
+    } else if !w.raw.isEmpty {
+      print(
+        TerminalText.visible(
+          "The methods do not agree on the winner: raw \(w.raw.joined(separator: ", ")), normalised \(w.normalized.joined(separator: ", ")), Schulze \(w.schulze.isEmpty ? "-" : w.schulze.joined(separator: ", "))."
+        )
+      )
+    }
+    for line in s.standings where line.flags.contains("new-version") {
+      print(
+        TerminalText.visible(
+          "Work \(line.id) was scored on version \(line.scoredVersion ?? 0), but version \(line.version ?? 0) has arrived since; re-score it, or award it with --accept-new-versions."
+        )
+      )
+    }
+    if !s.withdrawn.isEmpty {
+      let conflicts = s.withdrawn.filter { $0.reason == "conflict" }
+      let removed = Set(s.withdrawn.filter { $0.reason == "juror-removed" }.map(\.juror)).sorted()
+      if !conflicts.isEmpty {
+        print(
+          TerminalText.visible(
+            "Not counted (conflict declared after scoring): \(conflicts.map { "\($0.juror) on \($0.submission)" }.joined(separator: ", "))."
+          )
+        )
+      }
+      if !removed.isEmpty { print("Not counted (juror removed): every score by \(removed.joined(separator: ", ")).") }
+    }
+    if !s.jurors.isEmpty {
+      print(
+        "Jurors (mean, spread, count): "
+          + s.jurors.map { "\($0.juror) \(number($0.mean)), \(number($0.spread)), \($0.count)" }.joined(separator: "; ")
+      )
+    }
     if s.leaderStable {
       print("The leader stays the leader whichever single juror is left out.")
     } else {

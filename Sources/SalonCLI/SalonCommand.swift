@@ -30,7 +30,7 @@ public enum SalonCommand {
   static let overview = """
     salon: runs a call for creative work, from submitted zips to a judged, archived exhibition.
 
-    Usage: salon COMMAND [OPTIONS]
+    Usage: salon [--archive DIR] [--exhibition SLUG] COMMAND [OPTIONS]
 
     Commands:
       init                          Create the archive, or add the next edition of the exhibition
@@ -39,6 +39,11 @@ public enum SalonCommand {
       submissions show ID           Show one submission: files, problems, declarations, versions
       submissions decide ID selected|declined
                                     Record the programme decision
+      submissions category ID CATEGORY
+                                    Choose the gallery category of a work
+      exhibition list|rename|hide|show|remove|default
+                                    Manage the exhibitions (undo a mistaken init)
+      settings [site-title TITLE]   The archive's settings, such as the gallery's title
       jury rubric|add|list|conflict|assign|score|sheet|import|progress
                                     Set up the jury and collect scores
       prize standings|award|reopen|mention|announce|export-scores
@@ -49,20 +54,67 @@ public enum SalonCommand {
       bag -o DIR [--site]           A BagIt package for preservation
       demo [-o DIR]                 A complete sample call, from zips to the gallery
 
-    Every command works on the archive in the current folder or in --archive DIR, on the newest
-    exhibition or the one named by --exhibition SLUG. Commands that report take --json.
-    Run `salon COMMAND --help` for a command's options.
+    Every command works on the archive in the current folder (or the nearest folder above it that
+    holds one) or in --archive DIR, on the default exhibition or the one named by --exhibition
+    SLUG; these options go before or after the command. Commands that report take --json.
+    Run `salon COMMAND --help` for a command's options, `salon --version` for the version.
     """
 
+  /// Salon's version, as `salon --version` prints it.
+  public static let version = "0.9.0"
+
+  static let commands = [
+    "init", "ingest", "submissions", "exhibition", "settings", "jury", "prize", "export", "verify", "log", "bag",
+    "demo", "help",
+  ]
+
+  /// Options any command takes, so they may come before the command as with git.
+  static let globalValued: Set<String> = ["--archive", "--exhibition"]
+  static let globalFlags: Set<String> = ["--json"]
+
   public static func run(_ arguments: [String]) -> Int32 {
-    guard let command = arguments.first else {
+    // Global options before the command move after it, where every command reads them.
+    var leading: [String] = []
+    var index = 0
+    while index < arguments.count, arguments[index].hasPrefix("-"), arguments[index] != "-" {
+      let argument = arguments[index]
+      let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+      if ["--help", "-h"].contains(argument) {
+        print(overview)
+        return 0
+      }
+      if argument == "--version" {
+        print("salon \(version)")
+        return 0
+      }
+      if globalValued.contains(name) {
+        leading.append(argument)
+        if !argument.contains("=") {
+          guard index + 1 < arguments.count else {
+            printError("Option \(name) needs a value.\n\n\(overview)")
+            return 64
+          }
+          leading.append(arguments[index + 1])
+          index += 1
+        }
+      } else if globalFlags.contains(name) {
+        leading.append(argument)
+      } else {
+        let hint = suggestion(for: name, among: globalValued.union(globalFlags).union(["--help", "--version"]))
+        printError("Unknown option \(argument) before the command.\(hint)\n\n\(overview)")
+        return 64
+      }
+      index += 1
+    }
+    guard index < arguments.count else {
       print(overview)
       return 64
     }
-    let rest = Array(arguments.dropFirst())
+    let command = arguments[index]
+    let rest = Array(arguments[(index + 1)...]) + leading
     let handler: Command.Type
     switch command {
-    case "--help", "-h", "help":
+    case "help":
       print(overview)
       return 0
     case "init": handler = InitCommand.self
@@ -75,8 +127,10 @@ public enum SalonCommand {
     case "log": handler = LogCommand.self
     case "bag": handler = BagCommand.self
     case "demo": handler = DemoCommand.self
+    case "exhibition": handler = ExhibitionCommand.self
+    case "settings": handler = SettingsCommand.self
     default:
-      printError("Unknown command \"\(command)\".\n\n\(overview)")
+      printError("Unknown command \"\(command)\".\(suggestion(for: command, among: Set(commands)))\n\n\(overview)")
       return 64
     }
     if rest.contains("--help") || rest.contains("-h") {
@@ -87,7 +141,7 @@ public enum SalonCommand {
       try handler.run(rest)
       return 0
     } catch let error as UsageError {
-      printError("\(error.message)\n\n\(handler.usage)")
+      printError("\(capitalised(error.message))\n\n\(handler.usage)")
       return 64
     } catch is Failed {
       return 1
@@ -134,12 +188,64 @@ func writeToStandardError(_ text: String) {
   }
 }
 
+/// A usage message as a sentence: "jury sheet needs…" → "Jury sheet needs…", "--by is…" → "Option --by is…".
+/// (Only for usage messages: a failure may start with a file name, whose case matters.)
+func capitalised(_ message: String) -> String {
+  if message.hasPrefix("--") { return "Option " + message }
+  guard let first = message.first, first.isLowercase else { return message }
+  return first.uppercased() + message.dropFirst()
+}
+
+/// " Did you mean `--merit`?" when `typed` is a small slip from one of `known`, else "".
+func suggestion(for typed: String, among known: Set<String>) -> String {
+  let scored = known.map { ($0, editDistance(typed.lowercased(), $0.lowercased())) }
+    .filter { candidate, distance in distance <= max(1, min(3, candidate.count / 3)) }
+    .sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+  guard let best = scored.first else { return "" }
+  return " Did you mean `\(best.0)`?"
+}
+
+/// Edit distance counting a swap of two neighbours as one slip ("lsit" → "list"), for "did you mean".
+func editDistance(_ a: String, _ b: String) -> Int {
+  let a = Array(a.prefix(100))
+  let b = Array(b.prefix(100))
+  guard !a.isEmpty else { return b.count }
+  guard !b.isEmpty else { return a.count }
+  var d = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+  for i in 0...a.count { d[i][0] = i }
+  for j in 0...b.count { d[0][j] = j }
+  for i in 1...a.count {
+    for j in 1...b.count {
+      d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+      if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+    }
+  }
+  return d[a.count][b.count]
+}
+
 /// Options every archive command takes.
 let archiveOptions: Set<String> = ["--archive", "--exhibition"]
 
-/// Opens the archive; a command that only reads (`reading`) also opens one it may not write.
+/// The archive named by --archive, else the one in the current folder or the nearest above it
+/// (as git finds its repository). `create` makes one in the current folder when there is none; a
+/// command that only reads (`reading`) also opens one it may not write.
 func openArchive(_ arguments: Arguments, create: Bool = false, reading: Bool = false) throws -> SalonArchive {
-  try SalonArchive.open(at: arguments.value("--archive") ?? ".", create: create, readOnlyIfNeeded: reading)
+  if let path = arguments.value("--archive") {
+    if !create && !SalonArchive.exists(at: path) {
+      throw CatalogError.noArchiveFound(
+        path: URL(fileURLWithPath: path).standardizedFileURL.path, upward: false,
+        below: SalonArchive.archivesBelow(path))
+    }
+    return try SalonArchive.open(at: path, create: create, readOnlyIfNeeded: reading)
+  }
+  let here = FileManager.default.currentDirectoryPath
+  if let found = SalonArchive.locate(from: here) {
+    return try SalonArchive.open(at: found, readOnlyIfNeeded: reading)
+  }
+  guard create else {
+    throw CatalogError.noArchiveFound(path: here, upward: true, below: SalonArchive.archivesBelow(here))
+  }
+  return try SalonArchive.open(at: here, create: true)
 }
 
 func writeJSON<T: Encodable>(_ value: T) throws {

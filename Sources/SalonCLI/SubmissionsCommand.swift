@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import Ingest
 
 enum SubmissionsCommand: Command {
   static let usage = """
@@ -7,18 +8,27 @@ enum SubmissionsCommand: Command {
            salon submissions show ID [--json]
            salon submissions decide ID selected|declined [--note TEXT]
            salon submissions attach PROVISIONAL-ID ID
+           salon submissions category ID CATEGORY
     (each also takes --archive DIR and --exhibition SLUG)
 
       list      Every submission with its status, latest version and decision
       show      One submission: status, problems, warnings, files, declarations, versions
       decide    Record the programme decision; earlier decisions stay in the history
       attach    Make a zip kept apart by id-conflict (e.g. 7-conflict-1) a new version of ID
+      category  Choose the work's category for the gallery's filters, whatever its medium says:
+                \(WorkCategory.allCases.map(\.rawValue).joined(separator: ", "))
     """
 
   static func run(_ arguments: [String]) throws {
     let args = try Arguments(arguments, valued: archiveOptions.union(["--note"]), flags: ["--json"])
+    let actions: Set<String> = ["list", "show", "decide", "attach", "category"]
     guard let action = args.positional.first else {
-      throw UsageError("submissions needs list, show, decide or attach.")
+      throw UsageError("Submissions needs list, show, decide, attach or category.")
+    }
+    guard actions.contains(action) else {
+      throw UsageError(
+        "Unknown action \"\(action)\"; use list, show, decide, attach or category.\(suggestion(for: action, among: actions))"
+      )
     }
     // list and show only read, so they work on an archive Salon may not write.
     let archive = try openArchive(args, reading: action == "list" || action == "show")
@@ -74,8 +84,17 @@ enum SubmissionsCommand: Command {
       print(
         "Attached: \(args.positional[1]) is now version \(number) of submission \(args.positional[2]); \(args.positional[1]) is recorded as declined."
       )
+    case "category":
+      guard args.positional.count == 3 else { throw UsageError("Submissions category needs an ID and a category.") }
+      guard let category = WorkCategory(typed: args.positional[2]) else {
+        throw UsageError(
+          "The category \"\(args.positional[2])\" is not one of the call's: \(WorkCategory.allCases.map(\.rawValue).joined(separator: ", ")).\(suggestion(for: args.positional[2], among: Set(WorkCategory.allCases.map(\.rawValue))))"
+        )
+      }
+      try archive.chooseCategory(exhibition: exhibition, id: args.positional[1], category: category)
+      print("Recorded: submission \(args.positional[1]) is in the category \(category.label); later versions keep it.")
     default:
-      throw UsageError("Unknown action \"\(action)\"; use list, show, decide or attach.")
+      break
     }
   }
 
@@ -86,13 +105,14 @@ enum SubmissionsCommand: Command {
     if let decision = r.decision {
       print("Decision: \(decision)\(r.decisionNote.map { " (\(TerminalText.visible($0)))" } ?? "")")
     }
+    if let category = r.category { print("Category: \(category.label)") }
     if !r.problems.isEmpty {
       print("\nProblems:")
-      for p in r.problems { print("  ✗ \(p.code): \(TerminalText.visible(p.message))") }
+      for line in ReportGrouping.lines(r.problems) { print("  ✗ \(TerminalText.visible(ReportGrouping.text(line)))") }
     }
     if !r.warnings.isEmpty {
       print("\nWarnings:")
-      for w in r.warnings { print("  ! \(w.code): \(TerminalText.visible(w.message))") }
+      for line in ReportGrouping.lines(r.warnings) { print("  ! \(TerminalText.visible(ReportGrouping.text(line)))") }
     }
     if !r.files.isEmpty {
       print("\nFiles:")

@@ -47,7 +47,8 @@ import Testing
     var lines = sheet.split(whereSeparator: \.isNewline).map(String.init)
     for i in lines.indices.dropFirst() {
       var cells = lines[i].components(separatedBy: ",")
-      guard cells.count == 8 else { fatalError("unexpected sheet line: \(lines[i])") }
+      // juror, code, submission, title, medium, merit, relevance, comment, exhibition, revision
+      guard cells.count == 10 else { fatalError("unexpected sheet line: \(lines[i])") }
       cells[5] = String(3 + i % 7)
       cells[6] = String(2 + i % 8)
       lines[i] = cells.joined(separator: ",")
@@ -165,7 +166,7 @@ import Testing
     let archive = try preparedArchive("l", works: 2)
     _ = try salon(["jury", "conflict", "ann", "1"], archive: archive)
     _ = try salon(["jury", "score", "ben", "1", "--merit", "5", "--relevance", "5"], archive: archive)
-    _ = try salon(["prize", "award", "1", "--force"], archive: archive)
+    _ = try salon(["prize", "award", "1", "--force", "--note", "for the log"], archive: archive)
     _ = try salon(["prize", "reopen"], archive: archive)
     _ = try salon(["export", "-o", scratch.path("site")], archive: archive)
     let events =

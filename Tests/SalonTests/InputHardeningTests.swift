@@ -45,6 +45,7 @@ import Testing
     scratch.zip("in/1.zip", Parts.valid("w1"))
     scratch.write("form.csv", "id,title,rights,authorship\n1,One,yes,yes\n")
     #expect(try salon("ingest", scratch.path("in"), "--form", scratch.path("form.csv")).status == 0)
+    #expect(try salon("submissions", "decide", "1", "selected").status == 0)
     let rubric = try salon("jury", "rubric")
     #expect(rubric.status == 0, "\(rubric.stderr)")
     #expect(rubric.stdout.contains("merit: Merit, 0 to 1000, weight 1000 (100%)"))

@@ -11,10 +11,14 @@ struct JuryFixture {
   let jury: Jury
 
   init(works: Int = 6) {
-    var csv = "id,title,artists,email\n"
-    for n in 1...works { csv += "\(n),Work \(n),Artist \(n),artist\(n)@x.org\n" }
+    var csv = "id,title,artists,email,rights,authorship\n"
+    for n in 1...works { csv += "\(n),Work \(n),Artist \(n),artist\(n)@x.org,yes,yes\n" }
     let form = try! FormExport.parse(Data(csv.utf8))
-    for n in 1...works { _ = try! t.ingest(t.scratch.zip("\(n).zip", Parts.valid("w\(n)")), form: form) }
+    for n in 1...works {
+      _ = try! t.ingest(t.scratch.zip("\(n).zip", Parts.valid("w\(n)")), form: form)
+      // Selected, so that any of them can win.
+      try! t.archive.decide(exhibition: t.exhibition, id: "\(n)", selected: true, note: nil)
+    }
     jury = Jury(archive: t.archive, exhibition: t.exhibition)
   }
 
@@ -166,7 +170,7 @@ struct JuryFixture {
     try f.jury.addJuror(name: "Ann", email: nil)
     _ = try f.jury.assign(perWork: 1, seed: 1)
     #expect(throws: JuryError.self) { try f.jury.award(["1", "2"], amount: 150, note: nil, force: true) }
-    let state = try f.jury.award(["1", "2", "3"], amount: nil, note: nil, force: true)
+    let state = try f.jury.award(["1", "2", "3"], amount: nil, note: "no scores yet", force: true)
     #expect(state.winners.map(\.amount) == [66.66, 66.66, 66.66])
     #expect(state.forced)
     let events = try f.t.archive.database.query("SELECT detail FROM event WHERE kind = 'award'")

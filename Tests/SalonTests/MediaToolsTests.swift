@@ -61,11 +61,12 @@ import Testing
 
   @Test func aToolThatRunsPastTheTimeLimitIsKilled() throws {
     let scratch = Scratch()
+    let heavy = MediaFixtures.path("heavy.mp4")  // made before the clock starts
     let slow = Sandbox(limits: SandboxLimits(wallSeconds: 0.5))
     let start = Date()
     #expect(throws: MediaToolError.timedOut(seconds: 0.5)) {
       try slow.run(
-        VideoRendition(maxSide: 1280, hasAudio: false), input: MediaFixtures.path("heavy.mp4"), demuxer: "mov",
+        VideoRendition(maxSide: 1280, hasAudio: false), input: heavy, demuxer: "mov",
         folder: scratch.url.path)
     }
     #expect(Date().timeIntervalSince(start) < 3)
@@ -73,11 +74,12 @@ import Testing
 
   @Test func cancellingKillsTheToolAtOnce() throws {
     let scratch = Scratch()
+    let heavy = MediaFixtures.path("heavy.mp4")  // made before the clock starts
     let start = Date()
     let cancellable = Sandbox(isCancelled: { Date().timeIntervalSince(start) > 0.3 })
     #expect(throws: MediaToolError.cancelled) {
       try cancellable.run(
-        VideoRendition(maxSide: 1280, hasAudio: false), input: MediaFixtures.path("heavy.mp4"), demuxer: "mov",
+        VideoRendition(maxSide: 1280, hasAudio: false), input: heavy, demuxer: "mov",
         folder: scratch.url.path)
     }
     #expect(Date().timeIntervalSince(start) < 2)

@@ -11,8 +11,11 @@ import Testing
   func setUp() throws {
     _ = try salon("init", "--title", "Salon", "--prize", "300")
     for n in 1...3 { scratch.zip("in/\(n).zip", Parts.valid("w\(n)")) }
-    scratch.write("form.csv", "id,title,artists\n1,One,Ann & Bo\n2,Two <i>x</i>,Cy\n3,Three,Di\n")
+    scratch.write(
+      "form.csv",
+      "id,title,artists,rights,authorship\n1,One,Ann & Bo,yes,yes\n2,Two <i>x</i>,Cy,yes,yes\n3,Three,Di,yes,yes\n")
     _ = try salon("ingest", scratch.path("in"), "--form", scratch.path("form.csv"))
+    for n in 1...3 { _ = try salon("submissions", "decide", "\(n)", "selected") }
     _ = try salon("jury", "add", "Eve")
     _ = try salon("jury", "add", "Finn")
     _ = try salon("jury", "assign")
@@ -66,7 +69,8 @@ import Testing
     let refused = try salon("prize", "award", "1")
     #expect(refused.status == 1)
     #expect(refused.stderr.contains("missing scores"))
-    #expect(try salon("prize", "award", "1", "--force").stdout.contains("--force"))
+    #expect(try salon("prize", "award", "1", "--force").status == 1, "--force needs --note")
+    #expect(try salon("prize", "award", "1", "--force", "--note", "jury agreed").stdout.contains("--force"))
     #expect(try salon("prize", "award", "1", "--amount", "500").status == 1)
   }
 }

@@ -1,0 +1,44 @@
+import Catalog
+import Foundation
+
+/// Which scores and assignments count: a conflict declared after scoring, or a juror removed from
+/// the jury, takes the scores out of the standings at once; the history keeps them.
+struct CountedJury {
+  var jurors: [Juror]
+  var works: [Work]
+  var scores: [LatestScore]
+  var assignments: [JurorWork]
+  var withdrawn: [WithdrawnScore]
+}
+
+extension Jury {
+  func countedJury(works: [Work]? = nil) throws -> CountedJury {
+    let works = try works ?? archive.works(exhibition: exhibition)
+    let records = try archive.jurorRecords(exhibition: exhibition.id)
+    let active = records.filter { $0.removal == nil }.map(Juror.init)
+    let keyByRow = Dictionary(uniqueKeysWithValues: records.map { ($0.rowID, $0.key) })
+    let removed = Set(records.filter { $0.removal != nil }.map(\.rowID))
+    let workIDByRow = Dictionary(uniqueKeysWithValues: works.map { ($0.rowID, $0.id) })
+    let conflicted = Set(try conflicts(works: works).map { JurorAndWork(juror: $0.juror, work: $0.submission) })
+    func isConflicted(_ pair: JurorWork) -> Bool {
+      guard let juror = keyByRow[pair.juror], let work = workIDByRow[pair.work] else { return false }
+      return conflicted.contains(JurorAndWork(juror: juror, work: work))
+    }
+    var counted: [LatestScore] = []
+    var withdrawn: [WithdrawnScore] = []
+    for score in try currentScores() {
+      let out = removed.contains(score.pair.juror) ? "juror-removed" : isConflicted(score.pair) ? "conflict" : nil
+      guard let out else {
+        counted.append(score)
+        continue
+      }
+      if !score.values.isEmpty, let juror = keyByRow[score.pair.juror], let work = workIDByRow[score.pair.work] {
+        withdrawn.append(WithdrawnScore(juror: juror, submission: work, reason: out))
+      }
+    }
+    let assignments = try assignmentPairs().filter { !removed.contains($0.juror) && !isConflicted($0) }
+    return CountedJury(
+      jurors: active, works: works, scores: counted, assignments: assignments,
+      withdrawn: withdrawn.sorted { ($0.submission, $0.juror) < ($1.submission, $1.juror) })
+  }
+}

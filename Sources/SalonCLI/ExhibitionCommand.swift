@@ -1,0 +1,143 @@
+import Catalog
+import Foundation
+
+enum ExhibitionCommand: Command {
+  static let usage = """
+    Usage: salon exhibition list [--json]
+           salon exhibition rename SLUG TITLE
+           salon exhibition hide SLUG | show SLUG
+           salon exhibition remove SLUG
+           salon exhibition default [SLUG]
+    (each also takes --archive DIR)
+
+      list      Every exhibition, the default marked with *
+      rename    Give an exhibition a new title (its slug, and so its gallery address, stays)
+      hide      Keep an exhibition out of the gallery, and from being the default; show undoes it
+      remove    Remove an exhibition that holds nothing yet (an accidental `salon init`)
+      default   Choose the exhibition commands use when no --exhibition is given (or show it)
+    """
+
+  static let actions: Set<String> = ["list", "rename", "hide", "show", "remove", "default"]
+
+  struct Line: Encodable {
+    var slug: String
+    var title: String
+    var year: Int
+    var submissions: Int
+    var hidden: Bool
+    var isDefault: Bool
+  }
+
+  static func run(_ arguments: [String]) throws {
+    let args = try Arguments(arguments, valued: archiveOptions, flags: ["--json"])
+    guard let action = args.positional.first else {
+      throw UsageError("Exhibition needs list, rename, hide, show, remove or default.")
+    }
+    guard actions.contains(action) else {
+      throw UsageError(
+        "Unknown action \"\(action)\"; use list, rename, hide, show, remove or default.\(suggestion(for: action, among: actions))"
+      )
+    }
+    // Listing and showing the default only read, so they work on an archive Salon may not write.
+    let archive = try openArchive(
+      args, reading: action == "list" || (action == "default" && args.positional.count == 1))
+    func named(_ position: Int) throws -> Exhibition {
+      guard args.positional.count > position else {
+        throw UsageError("Exhibition \(action) needs the exhibition's slug.")
+      }
+      return try archive.exhibition(slug: args.positional[position])
+    }
+    switch action {
+    case "list":
+      let current = try archive.defaultExhibition()
+      let lines = try archive.exhibitions().map {
+        Line(
+          slug: $0.slug, title: $0.title, year: $0.year, submissions: try archive.submissionCount(exhibition: $0),
+          hidden: $0.hidden, isDefault: $0.id == current?.id)
+      }
+      if args.has("--json") {
+        try writeJSON(lines)
+        return
+      }
+      guard !lines.isEmpty else {
+        print("The archive has no exhibition yet; create one with `salon init --title TITLE`.")
+        return
+      }
+      let width = min(40, lines.map(\.slug.count).max() ?? 4)
+      print("  \("SLUG".padding(toLength: width, withPad: " ", startingAt: 0))  YEAR  WORKS  GALLERY  TITLE")
+      for line in lines {
+        print(
+          [
+            (line.isDefault ? "*" : " ") + " " + line.slug.padding(toLength: width, withPad: " ", startingAt: 0),
+            String(line.year), String(line.submissions).padding(toLength: 5, withPad: " ", startingAt: 0),
+            (line.hidden ? "hidden" : "shown").padding(toLength: 7, withPad: " ", startingAt: 0),
+            TerminalText.visible(line.title),
+          ].joined(separator: "  "))
+      }
+      print("* is the default: commands use it when no --exhibition is given.")
+    case "rename":
+      guard args.positional.count == 3 else { throw UsageError("Exhibition rename needs the slug and the new title.") }
+      let renamed = try archive.renameExhibition(try named(1), title: args.positional[2])
+      print("Renamed: \(renamed.slug) is now titled \"\(renamed.title)\".")
+    case "hide", "show":
+      let exhibition = try named(1)
+      try archive.setExhibitionHidden(exhibition, hidden: action == "hide")
+      if action == "hide" {
+        print(
+          "Hidden: \(exhibition.slug) stays in the archive but out of the gallery; `salon exhibition show \(exhibition.slug)` undoes it."
+        )
+      } else {
+        print("Shown: \(exhibition.slug) is in the gallery again.")
+      }
+      if let current = try archive.defaultExhibition() { print("The default exhibition is \(current.slug).") }
+    case "remove":
+      let exhibition = try named(1)
+      try archive.removeExhibition(exhibition)
+      print("Removed: \(exhibition.slug) (\"\(exhibition.title)\").")
+      if let current = try archive.defaultExhibition() { print("The default exhibition is \(current.slug).") }
+    case "default":
+      if args.positional.count == 1 {
+        guard let current = try archive.defaultExhibition() else { throw CatalogError.noExhibition }
+        print("\(current.slug) (\"\(current.title)\")")
+        return
+      }
+      let exhibition = try named(1)
+      try archive.setDefaultExhibition(exhibition)
+      print("Commands now use \(exhibition.slug) when no --exhibition is given.")
+    default:
+      break
+    }
+  }
+}
+
+enum SettingsCommand: Command {
+  static let usage = """
+    Usage: salon settings [--json]
+           salon settings site-title TITLE
+    (each also takes --archive DIR)
+
+    The archive's settings, shared by every exhibition:
+      site-title    The gallery's title, on every page (default "\(SalonArchive.defaultSiteTitle)")
+    """
+
+  static func run(_ arguments: [String]) throws {
+    let args = try Arguments(arguments, valued: archiveOptions, flags: ["--json"])
+    let archive = try openArchive(args, reading: args.positional.isEmpty)
+    switch args.positional.first {
+    case nil:
+      let title = try archive.siteTitle()
+      if args.has("--json") {
+        try writeJSON(["siteTitle": title])
+      } else {
+        print("site-title: \(TerminalText.visible(title))")
+      }
+    case "site-title":
+      guard args.positional.count == 2 else { throw UsageError("Settings site-title needs the title.") }
+      try archive.setSiteTitle(args.positional[1])
+      print("The gallery's title is now \"\(try archive.siteTitle())\"; run `salon export` to publish it.")
+    case let other?:
+      throw UsageError(
+        "Unknown setting \"\(other)\"; the settings are: site-title.\(suggestion(for: other, among: ["site-title"]))")
+    }
+  }
+}
