@@ -253,11 +253,19 @@ def walk(page, focus=None):
             browser.evaluate(f"(function(){{var e=document.querySelector({json.dumps(focus)});e.setAttribute('tabindex','0');e.focus();}})()")
         browser.events.clear()
         browser.press("ArrowRight")
-        try:
-            browser.wait_for("Page.loadEventFired", timeout=10)
-        except TimeoutError:
-            pass
-        reached = browser.evaluate("location.href")
+        # Polled, not awaited: when the page stays (a focused player keeps its keys) no load
+        # event ever comes, and a read for one would wait forever.
+        reached = url
+        deadline = time.time() + 5
+        while time.time() < deadline:
+            try:
+                here = browser.evaluate("document.readyState === 'complete' ? location.href : ''")
+            except RuntimeError:
+                here = ""
+            if here and here != url:
+                reached = here
+                break
+            time.sleep(0.1)
         print(json.dumps({"start": url, "reached": reached}))
     finally:
         browser.close()
