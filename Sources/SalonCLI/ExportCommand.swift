@@ -8,7 +8,8 @@ import MediaTools
 enum ExportCommand: Command {
   static let usage = """
     Usage: salon export [-o DIR] [--theme DIR] [--prune | --clean] [--video-size PX]
-                        [--pdf-pages N] [--media-time-limit SECONDS] [--json] [--archive DIR]
+                        [--pdf-pages N] [--media-time-limit SECONDS] [--base-url URL]
+                        [--json] [--archive DIR]
 
     Writes the static gallery of every exhibition in the archive (default: ./gallery). A work
     appears when it is selected, its rights are granted and its authorship affirmed; the report
@@ -23,12 +24,16 @@ enum ExportCommand: Command {
       --media-time-limit SECONDS
                       Processor time ffmpeg, poppler or qpdf may spend on one file (default
                       600); the clock allows twice that, and at least 30 s more
+      --base-url URL  The address the site will be served from: pages get absolute canonical
+                      links and link previews, and a sitemap.xml and an Atom feed are written
       --json          Print the report as JSON
     """
 
   static func run(_ arguments: [String]) throws {
     let args = try Arguments(
-      arguments, valued: archiveOptions.union(["-o", "--theme", "--video-size", "--pdf-pages", "--media-time-limit"]),
+      arguments,
+      valued: archiveOptions.union(["-o", "--theme", "--video-size", "--pdf-pages", "--media-time-limit", "--base-url"]
+      ),
       flags: ["--clean", "--prune", "--json"])
     guard args.positional.isEmpty else { throw UsageError("export takes only options.") }
     let archive = try openArchive(args)
@@ -37,7 +42,8 @@ enum ExportCommand: Command {
     let seconds = try args.double("--media-time-limit") ?? 600
     guard seconds > 0 else { throw UsageError("--media-time-limit takes a number of seconds above 0.") }
     let showProgress = standardErrorIsTerminal
-    let settings = ExportSettings(
+    let baseURL = try args.value("--base-url").map(ExportSettings.checkedBaseURL)
+    var settings = ExportSettings(
       videoMaxSide: try args.int("--video-size") ?? 1280, pdfPages: try args.int("--pdf-pages") ?? 20,
       // Processor time is what a spinning decoder burns, whatever else the machine is doing;
       // the clock catches a tool that waits forever.
@@ -49,6 +55,7 @@ enum ExportCommand: Command {
         let media = mediaSeconds > 0 ? String(format: ", %.0f s of media transcoded", mediaSeconds) : ""
         FileHandle.standardError.write(Data("\r\u{1B}[K[\(done)/\(total)] media files\(media)".utf8))
       })
+    settings.baseURL = baseURL
     let report: ExportReport
     do {
       let pages = TerminalProgress("pages written", enabled: showProgress)

