@@ -178,4 +178,74 @@ struct JuryRoomCall {
     ])
     #expect(refused.status == 1 && refused.stderr.contains("not made by `salon jury room`"), "\(refused.stderr)")
   }
+
+  @Test func aConflictDeclaredAfterAssignmentTakesTheWorkOutOfTheRoomAndSheetsDownToItsFiles() throws {
+    let call = JuryRoomCall()
+    try call.setUp()
+    let folder = call.scratch.path("room-dana")
+    _ = try call.room(["dana-juror", "-o", folder, "--zip"])
+    let film = Set(try call.storedHashes("1")).subtracting(try call.storedHashes("2"))
+    #expect(call.files(in: folder).keys.contains { path in film.contains { path.contains($0) } })
+    // Scored first, so the assignment itself stays (its history too); the conflict still takes it out.
+    let score = try Binary.run([
+      "jury", "score", "dana-juror", "1", "--merit", "6", "--relevance", "6", "--archive", call.archive,
+    ])
+    #expect(score.status == 0, "\(score.stderr)")
+    #expect(try Binary.run(["jury", "conflict", "dana-juror", "1", "--archive", call.archive]).status == 0)
+
+    let report = try call.room(["dana-juror", "-o", folder, "--zip"])
+    #expect((report["rooms"] as! [[String: Any]]).first?["works"] as? Int == 3)
+    let files = call.files(in: folder)
+    let html = String(decoding: files["index.html"]!, as: UTF8.self)
+    #expect(!html.contains("data-work=\"1\"") && !html.contains("Work 1<"))
+    for sha in film { #expect(!files.keys.contains { $0.contains(sha) }, "work 1's \(sha) is still in the room") }
+    let zip = try Tool.run(["bsdtar", "-tf", folder + ".zip"])
+    #expect(zip.status == 0 && zip.output.contains("index.html"), "\(zip.output)")
+    for sha in film { #expect(!zip.output.contains(sha), "work 1's \(sha) is still in the room's zip") }
+
+    let csv = try Binary.run(["jury", "sheet", "dana-juror", "--archive", call.archive])
+    #expect(csv.status == 0 && csv.stdout.contains(",3,") && !csv.stdout.contains(",1,Work 1,"), "\(csv.stdout)")
+    let sheet = call.scratch.path("dana.html")
+    let html2 = try Binary.run([
+      "jury", "sheet", "dana-juror", "--format", "html", "-o", sheet, "--archive", call.archive,
+    ])
+    #expect(html2.status == 0, "\(html2.stderr)")
+    let page = String(decoding: FileManager.default.contents(atPath: sheet) ?? Data(), as: UTF8.self)
+    #expect(page.contains("Work 2") && !page.contains("Work 1"))
+  }
+
+  @Test func roomsAndExportsShareOneDerivativeCacheInTheArchive() throws {
+    let call = JuryRoomCall()
+    try call.setUp()
+    // The first room makes what the gallery lacks (the description's pages) into the cache ...
+    let dana = try call.room(["dana-juror", "-o", call.scratch.path("dana"), "--gallery", call.scratch.path("none")])
+    #expect(dana["derivativesMade"] as? Int ?? 0 >= 1, "\(dana)")
+    let cache = call.archive + "/cache/derivatives"
+    let entries = call.files(in: cache).keys.filter { $0.hasSuffix("/entry.json") }
+    #expect(!entries.isEmpty)
+    let partial = call.files(in: cache).keys.filter { $0.contains(".partial-") }
+    #expect(partial.isEmpty, "\(partial)")
+    // ... so another juror's room, built on its own, makes nothing, and its files share the
+    // cache's bytes (hard links) rather than copies.
+    let eli = try call.room(["eli-juror", "-o", call.scratch.path("eli")])
+    #expect(eli["derivativesMade"] as? Int == 0, "\(eli)")
+    let linked = call.files(in: call.scratch.path("eli")).keys.filter { $0.hasPrefix("media/") }
+    #expect(!linked.isEmpty)
+    for path in linked {
+      var status = stat()
+      #expect(lstat(call.scratch.path("eli") + "/" + path, &status) == 0 && status.st_nlink > 1, "\(path)")
+    }
+
+    // A gallery exported after the jury is assigned prepares the rooms: a new call's first room
+    // after its export makes nothing at all, descriptions included.
+    let other = JuryRoomCall()
+    try other.setUp()
+    let export = try Binary.run(["export", "-o", other.scratch.path("gallery"), "--archive", other.archive])
+    #expect(export.status == 0, "\(export.stderr)")
+    let first = try other.room(["dana-juror", "-o", other.scratch.path("dana")])
+    #expect(first["derivativesMade"] as? Int == 0, "\(first)")
+    #expect(first["derivativesReused"] as? Int ?? 0 >= 5, "\(first)")
+    // The room shows the description's pages, never the PDF itself.
+    #expect(!other.files(in: other.scratch.path("dana")).keys.contains { $0.hasSuffix(".pdf") })
+  }
 }
