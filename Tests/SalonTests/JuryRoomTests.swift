@@ -168,6 +168,28 @@ struct JuryRoomCall {
     for (path, data) in call.files(in: output) {
       #expect(!String(decoding: data, as: UTF8.self).contains("private.example"), "\(path) holds an email")
     }
+    // On a 390 px wide phone: no work makes the page scroll sideways, every score field is on
+    // screen, big enough to tap, uncovered and takes what is typed; axe-core finds nothing, in
+    // the light and the dark scheme, with every work shown.
+    let phone = try Chromium.run(["phone", output + "/eli-juror/index.html"]) as! [String: Any]
+    let works = phone["works"] as! [[String: Any]]
+    #expect(works.count == 5)
+    for work in works {
+      let viewport = work["viewport"] as! Double
+      #expect(viewport == 390 && (work["scrollWidth"] as! Double) <= viewport, "\(work)")
+      #expect((work["wide"] as! [String]).isEmpty, "\(work)")
+      let fields = work["fields"] as! [[String: Any]]
+      #expect(fields.count == 3, "\(work)")
+      for field in fields {
+        #expect((field["left"] as! Double) >= 0 && (field["right"] as! Double) <= viewport, "\(field)")
+        #expect((field["height"] as! Double) >= 24 && (field["width"] as! Double) >= 44, "\(field)")
+        #expect(field["onTop"] as? Bool == true && field["value"] as? String == field["typed"] as? String, "\(field)")
+      }
+    }
+    #expect(phone["progress"] as? String == "5 of 5 scored")
+    #expect((phone["violations"] as! [Any]).isEmpty, "\(phone["violations"]!)")
+    #expect((phone["darkViolations"] as! [Any]).isEmpty, "\(phone["darkViolations"]!)")
+
     // Built again: no media work at all.
     let again = try call.room(["--all", "-o", output])
     #expect(again["derivativesMade"] as? Int == 0)
@@ -247,5 +269,26 @@ struct JuryRoomCall {
     #expect(first["derivativesReused"] as? Int ?? 0 >= 5, "\(first)")
     // The room shows the description's pages, never the PDF itself.
     #expect(!other.files(in: other.scratch.path("dana")).keys.contains { $0.hasSuffix(".pdf") })
+  }
+
+  @Test func firefoxOpensTheRoomFromDiskPlaysItsMediaAndKeepsAScoreAcrossAReload() throws {
+    let call = JuryRoomCall()
+    try call.setUp()
+    let folder = call.scratch.path("room-dana")
+    _ = try call.room(["dana-juror", "-o", folder])
+    let result = try Chromium.run(["room", folder + "/index.html"], driver: "bidi.py") as! [String: Any]
+    #expect((result["userAgent"] as? String)?.contains("Firefox/") == true)
+    #expect(result["works"] as? [String] == ["1", "2", "3", "4"], "\(result)")
+    #expect(result["visible"] as? Int == 1)
+    // The room's script ran under its Content-Security-Policy: it built the form.
+    #expect(result["inputs"] as? Int == 8 && result["progress"] as? String == "0 of 4 scored", "\(result)")
+    let images = result["images"] as! [[String: Any]]
+    #expect(!images.isEmpty && images.allSatisfy { $0["loaded"] as? Bool == true }, "\(images)")
+    let players = result["players"] as! [[String: Any]]
+    #expect(players.count == 2, "\(players)")
+    for player in players {
+      #expect(player["error"] is NSNull && (player["currentTime"] as! Double) > 0.5, "\(player)")
+    }
+    #expect(result["typed"] as? String == "4" && result["kept"] as? String == "4", "\(result)")
   }
 }
