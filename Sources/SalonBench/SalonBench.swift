@@ -542,6 +542,13 @@ struct Bench {
         through Salon's sandbox (posix_spawn of `prlimit` with the limits, the input opened by Salon
         and handed over as descriptor 3, a poll for the deadline and Ctrl-C) and once as the same
         argument vector run directly; the difference is the sandbox's cost.
+      - Row 8: 50 works (a 5 s video, a 20 s MP3, a 3-page PDF, a poem, a 1600×1200 PNG, ten of
+        each), each with its own 2-page description PDF. The jury is assigned before the export,
+        so the export also makes the descriptions' page images, into the archive's derivative
+        cache only; the room then hard-links every derivative from that cache and makes none.
+        Sizes are the files' own sizes; a room's media shares its disk blocks with the cache and
+        the gallery. The room holds the descriptions' pages, which the gallery never shows, and no
+        PDF file, which the gallery publishes.
       \(notes.map { "- \($0)" }.joined(separator: "\n"))
 
       \(growthSection)
