@@ -59,7 +59,9 @@
       if (ok) done++;
       if (links[i]) {
         links[i].classList.toggle("scored", ok);
-        links[i].setAttribute("aria-description", ok ? "scored" : "not scored yet");
+        // Said by screen readers with the title (aria-description is not yet valid ARIA).
+        var state = links[i].querySelector(".state") || links[i].appendChild(el("span", null, "state"));
+        state.textContent = ok ? " (scored)" : " (not scored yet)";
       }
     });
     progress.textContent = done + " of " + data.works.length + " scored";

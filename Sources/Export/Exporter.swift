@@ -164,6 +164,7 @@ public final class Exporter {
     let outcome = try media.build(model.exhibitions) { done, total, seconds in
       mediaProgress?(done, total, seconds)
     }
+    try prepareJuryRooms(model.exhibitions.map(\.exhibition))
     report.derivativesMade = outcome.made
     report.derivativesReused = outcome.reused
     report.mediaSecondsTranscoded = (outcome.mediaSeconds * 10).rounded() / 10
@@ -204,6 +205,27 @@ public final class Exporter {
       "export", exhibition: nil,
       detail: ["output": output.path, "works": report.works, "pages": report.pages, "written": report.written])
     return report
+  }
+
+  /// A jury room shows more than the gallery: each assigned work's description as page images,
+  /// and works not selected for it. Those are made now into the archive's derivative cache (never
+  /// into the site), so a room built after this export only links finished files.
+  func prepareJuryRooms(_ exhibitions: [Exhibition]) throws {
+    var sources: [(exhibition: Exhibition, works: [Work])] = []
+    for exhibition in exhibitions {
+      let assigned = Set(try archive.assignments(exhibition: exhibition.id).map(\.work))
+      if assigned.isEmpty { continue }
+      sources.append((exhibition, try archive.works(exhibition: exhibition).filter { assigned.contains($0.rowID) }))
+    }
+    guard !sources.isEmpty else { return }
+    // In the archive's own scratch space, on the cache's disk, so what is made is hard-linked in.
+    let scratch = try PrivateFolder(in: archive.temporaryRoot.path, prefix: "jury-rooms-")
+    var rooms = MediaBuilder(
+      archive: archive, output: URL(fileURLWithPath: scratch.path), previous: Manifest(), settings: settings)
+    rooms.roles = MediaBuilder.juryRoomRoles
+    rooms.keepsPDFFile = false
+    rooms.fillsCacheOnly = true
+    _ = try rooms.build(works: sources) { _, _, _ in }
   }
 
   /// Files named `.partial-…` are being written, or were when a run was killed.

@@ -49,6 +49,12 @@ struct MediaBuilder: @unchecked Sendable {
   var roles: Set<FileRole> = MediaBuilder.publishedRoles
   /// False in a jury room: a PDF's text may name its artist, so only its page images go in.
   var keepsPDFFile = true
+  /// Whether the archive's derivatives, shared by its exports and rooms, are looked up before
+  /// anything is made and given whatever is made.
+  var usesCache = true
+  var cache: DerivativeCache? { usesCache ? DerivativeCache(archive: archive) : nil }
+  /// Only fill the cache: what it holds already is not placed in `output` (a scratch folder).
+  var fillsCacheOnly = false
 
   struct Donor {
     var folder: URL
@@ -70,6 +76,8 @@ struct MediaBuilder: @unchecked Sendable {
   }
 
   static let publishedRoles: Set<FileRole> = [.main, .video, .supplementary]
+  /// What a jury room shows of a work: its description too.
+  static let juryRoomRoles: Set<FileRole> = [.main, .video, .supplementary, .description]
   static let textLimit = 256 * 1024
 
   struct Job {
@@ -80,6 +88,17 @@ struct MediaBuilder: @unchecked Sendable {
   }
 
   /// A stored file and the settings that shape its derivatives: a change of either remakes them.
+  /// The keys under which the shared cache may hold what this builder needs: a PDF's pages made
+  /// for a room (no cleaned PDF beside them) serve a room, never an export.
+  func cacheKeys(_ job: Job) -> [String] {
+    let key = cacheKey(job)
+    return Self.family(job.type) == .pdf && !keepsPDFFile ? [key, key + " pages"] : [key]
+  }
+
+  func storageKey(_ key: String, _ media: PublishedMedia) -> String {
+    media.kind == .pdf && media.rendition == nil ? key + " pages" : key
+  }
+
   func cacheKey(_ job: Job) -> String {
     if Self.mayBeAnimated(archive.storedFileURL(sha256: job.sha).path, type: job.type) {
       return "\(job.sha) animation \(settings.videoMaxSide)"
@@ -129,6 +148,7 @@ struct MediaBuilder: @unchecked Sendable {
 
     // One image per core; libvips' own threads would only contend with each other.
     Imaging.setThreadsPerImage(1)
+    cache?.sweepPartials()
     let ordered = jobs.values.sorted { $0.sha < $1.sha }
     let lock = NSLock()
     let shared = SharedOutcome()
@@ -154,7 +174,23 @@ struct MediaBuilder: @unchecked Sendable {
         }
         return
       }
+      if let cache,
+        let (cacheKey, cached) = cacheKeys(job).lazy.compactMap({ k in
+          cache.entry(for: k, sha: job.sha).map { (k, self.shown($0)) }
+        }).first,
+        fillsCacheOnly || (try? cache.place(cached, key: cacheKey, into: output)) != nil
+      {
+        lock.withLock {
+          shared.published[key] = cached
+          shared.media[job.sha] = cached
+          shared.reused += 1
+          shared.done += 1
+          progress(shared.done, ordered.count, shared.mediaSeconds)
+        }
+        return
+      }
       if let given = copyFromDonor(key: key, own: own) {
+        cache?.store(given, key: storageKey(key, given), from: output)
         lock.withLock {
           shared.published[key] = given
           shared.media[job.sha] = given
@@ -172,11 +208,15 @@ struct MediaBuilder: @unchecked Sendable {
       do {
         try FileManager.default.createDirectory(
           at: output.appendingPathComponent("media/\(job.sha.prefix(2))"), withIntermediateDirectories: true)
+        // An earlier file of this name may share its bytes with the cache (a hard link): it
+        // goes first, so making anew never writes into the cache's copy.
+        removePartialOutputs(of: job.sha)
         var (made, seconds) = try make(job, sandbox: sandbox)
         if !keepsPDFFile, made.kind == .pdf, let file = made.rendition {
           unlink(output.appendingPathComponent(file).path)
           made.rendition = nil
         }
+        cache?.store(made, key: storageKey(key, made), from: output)
         lock.withLock {
           shared.published[key] = made
           shared.media[job.sha] = made

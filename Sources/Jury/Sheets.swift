@@ -35,10 +35,14 @@ extension Jury {
     return constantTimeEqual(token, try revisionToken(juror: juror, work: work, revision: n)) ? n : nil
   }
 
-  /// The works assigned to a juror, in id order.
+  /// The works assigned to a juror that they may score, in id order. A conflict declared (or
+  /// found) after the assignment takes the work out even when the juror had scored it, so their
+  /// sheets and room no longer show it.
   public func assignedWorks(_ juror: Juror) throws -> [Work] {
     let rows = Set(try assignmentPairs().filter { $0.juror == juror.rowID }.map(\.work))
-    return try archive.works(exhibition: exhibition).filter { rows.contains($0.rowID) }
+    let assigned = try archive.works(exhibition: exhibition).filter { rows.contains($0.rowID) }
+    let conflicted = Set(try conflicts(works: assigned).filter { $0.juror == juror.id }.map(\.submission))
+    return assigned.filter { !conflicted.contains($0.id) }
       .sorted { $0.id.localizedStandardCompare($1.id) == .orderedAscending }
   }
 

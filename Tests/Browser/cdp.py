@@ -13,6 +13,8 @@ headless Chromium:
   cdp.py viewer PAGE.html                  open the full-screen viewer with Enter, close it with Esc
   cdp.py search PAGE.html TERMS            type into the search field, report the results
   cdp.py axe PAGE.html [PAGE.html...]      run axe-core (from the axe-core-python package) on each page
+  cdp.py phone ROOM/index.html             a jury room on a 390 px wide phone: overflow, the score fields,
+                                           then axe-core with every work shown
 """
 import json
 import os
@@ -412,6 +414,62 @@ def axe(pages):
         browser.close()
 
 
+def axe_source():
+    import axe_core_python
+    return open(os.path.join(os.path.dirname(axe_core_python.__file__), "axe.min.js"), encoding="utf-8").read()
+
+
+def phone(page):
+    """A juror on a phone (390 x 844 CSS pixels, touch): for each work, whether the page scrolls
+    sideways and which elements stick out; whether each score field lies on screen, is big enough
+    to tap, is not covered, and takes what is typed; then axe-core on the room with every work shown."""
+    browser = Browser()
+    try:
+        browser.call("Emulation.setDeviceMetricsOverride",
+                     {"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": True}, session=True)
+        browser.call("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5}, session=True)
+        browser.call("Page.setBypassCSP", {"enabled": True}, session=True)
+        browser.open("file://" + os.path.abspath(page))
+        count = browser.evaluate("document.querySelectorAll('article.work').length")
+        works = []
+        for i in range(count):
+            browser.evaluate(f"document.querySelector('#work-list a[data-index=\"{i}\"]').click()")
+            layout = browser.evaluate("""(function(){var w=window.innerWidth;
+              var wide=[].slice.call(document.querySelectorAll('body *')).filter(function(e){
+                if(e.closest('[hidden]'))return false;var r=e.getBoundingClientRect();return r.width>0&&(r.right>w+1||r.left<-1)&&!e.closest('.skip');
+              }).slice(0,5).map(function(e){return e.tagName.toLowerCase()+(e.id?'#'+e.id:'')+(e.className&&typeof e.className==='string'?'.'+e.className.split(' ').join('.'):'')});
+              return {viewport:w,scrollWidth:document.documentElement.scrollWidth,wide:wide};})()""")
+            fields = []
+            ids = browser.evaluate("[].slice.call(document.querySelectorAll('article.work:not([hidden]) .form input, article.work:not([hidden]) .form textarea')).map(function(e){return e.id})")
+            for n, field in enumerate(ids):
+                browser.evaluate(f"document.getElementById({json.dumps(field)}).scrollIntoView({{block:'center'}})")
+                box = browser.evaluate(f"""(function(){{var e=document.getElementById({json.dumps(field)});var r=e.getBoundingClientRect();
+                  var hit=document.elementFromPoint(r.x+r.width/2,r.y+r.height/2);
+                  return {{left:r.left,right:r.right,width:r.width,height:r.height,onTop:hit===e}};}})()""")
+                typed = "Fine" if field.endswith("-comment") else str(1 + (i + n) % 5)
+                browser.type_into("#" + field, typed)
+                box["id"] = field
+                box["typed"] = typed
+                box["value"] = browser.evaluate(f"document.getElementById({json.dumps(field)}).value")
+                fields.append(box)
+            layout["work"] = i
+            layout["fields"] = fields
+            works.append(layout)
+        progress = browser.evaluate("document.getElementById('progress').textContent")
+        browser.evaluate("[].slice.call(document.querySelectorAll('article.work')).forEach(function(a){a.hidden=false})")
+        browser.evaluate(axe_source())
+        run = """axe.run(document, {resultTypes: ['violations']}).then(function(r){
+          return r.violations.map(function(v){return {id:v.id,impact:v.impact,help:v.help,
+            nodes:v.nodes.slice(0,3).map(function(n){return n.html.slice(0,200)})}})})"""
+        violations = browser.evaluate(run)
+        # The room has a dark scheme too: its contrast is checked as well.
+        browser.call("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]}, session=True)
+        dark = browser.evaluate(run)
+        print(json.dumps({"works": works, "progress": progress, "violations": violations, "darkViolations": dark}))
+    finally:
+        browser.close()
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 4 and sys.argv[1] == "sheet":
         fill_sheet(sys.argv[2], sys.argv[3])
@@ -429,6 +487,8 @@ if __name__ == "__main__":
         search(sys.argv[2], sys.argv[3])
     elif len(sys.argv) >= 3 and sys.argv[1] == "axe":
         axe(sys.argv[2:])
+    elif len(sys.argv) == 3 and sys.argv[1] == "phone":
+        phone(sys.argv[2])
     else:
         print(__doc__, file=sys.stderr)
         sys.exit(64)

@@ -168,6 +168,28 @@ struct JuryRoomCall {
     for (path, data) in call.files(in: output) {
       #expect(!String(decoding: data, as: UTF8.self).contains("private.example"), "\(path) holds an email")
     }
+    // On a 390 px wide phone: no work makes the page scroll sideways, every score field is on
+    // screen, big enough to tap, uncovered and takes what is typed; axe-core finds nothing, in
+    // the light and the dark scheme, with every work shown.
+    let phone = try Chromium.run(["phone", output + "/eli-juror/index.html"]) as! [String: Any]
+    let works = phone["works"] as! [[String: Any]]
+    #expect(works.count == 5)
+    for work in works {
+      let viewport = work["viewport"] as! Double
+      #expect(viewport == 390 && (work["scrollWidth"] as! Double) <= viewport, "\(work)")
+      #expect((work["wide"] as! [String]).isEmpty, "\(work)")
+      let fields = work["fields"] as! [[String: Any]]
+      #expect(fields.count == 3, "\(work)")
+      for field in fields {
+        #expect((field["left"] as! Double) >= 0 && (field["right"] as! Double) <= viewport, "\(field)")
+        #expect((field["height"] as! Double) >= 24 && (field["width"] as! Double) >= 44, "\(field)")
+        #expect(field["onTop"] as? Bool == true && field["value"] as? String == field["typed"] as? String, "\(field)")
+      }
+    }
+    #expect(phone["progress"] as? String == "5 of 5 scored")
+    #expect((phone["violations"] as! [Any]).isEmpty, "\(phone["violations"]!)")
+    #expect((phone["darkViolations"] as! [Any]).isEmpty, "\(phone["darkViolations"]!)")
+
     // Built again: no media work at all.
     let again = try call.room(["--all", "-o", output])
     #expect(again["derivativesMade"] as? Int == 0)
@@ -177,5 +199,96 @@ struct JuryRoomCall {
       "jury", "room", "dana-juror", "-o", call.scratch.path("mine"), "--archive", call.archive,
     ])
     #expect(refused.status == 1 && refused.stderr.contains("not made by `salon jury room`"), "\(refused.stderr)")
+  }
+
+  @Test func aConflictDeclaredAfterAssignmentTakesTheWorkOutOfTheRoomAndSheetsDownToItsFiles() throws {
+    let call = JuryRoomCall()
+    try call.setUp()
+    let folder = call.scratch.path("room-dana")
+    _ = try call.room(["dana-juror", "-o", folder, "--zip"])
+    let film = Set(try call.storedHashes("1")).subtracting(try call.storedHashes("2"))
+    #expect(call.files(in: folder).keys.contains { path in film.contains { path.contains($0) } })
+    // Scored first, so the assignment itself stays (its history too); the conflict still takes it out.
+    let score = try Binary.run([
+      "jury", "score", "dana-juror", "1", "--merit", "6", "--relevance", "6", "--archive", call.archive,
+    ])
+    #expect(score.status == 0, "\(score.stderr)")
+    #expect(try Binary.run(["jury", "conflict", "dana-juror", "1", "--archive", call.archive]).status == 0)
+
+    let report = try call.room(["dana-juror", "-o", folder, "--zip"])
+    #expect((report["rooms"] as! [[String: Any]]).first?["works"] as? Int == 3)
+    let files = call.files(in: folder)
+    let html = String(decoding: files["index.html"]!, as: UTF8.self)
+    #expect(!html.contains("data-work=\"1\"") && !html.contains("Work 1<"))
+    for sha in film { #expect(!files.keys.contains { $0.contains(sha) }, "work 1's \(sha) is still in the room") }
+    let zip = try Tool.run(["bsdtar", "-tf", folder + ".zip"])
+    #expect(zip.status == 0 && zip.output.contains("index.html"), "\(zip.output)")
+    for sha in film { #expect(!zip.output.contains(sha), "work 1's \(sha) is still in the room's zip") }
+
+    let csv = try Binary.run(["jury", "sheet", "dana-juror", "--archive", call.archive])
+    #expect(csv.status == 0 && csv.stdout.contains(",3,") && !csv.stdout.contains(",1,Work 1,"), "\(csv.stdout)")
+    let sheet = call.scratch.path("dana.html")
+    let html2 = try Binary.run([
+      "jury", "sheet", "dana-juror", "--format", "html", "-o", sheet, "--archive", call.archive,
+    ])
+    #expect(html2.status == 0, "\(html2.stderr)")
+    let page = String(decoding: FileManager.default.contents(atPath: sheet) ?? Data(), as: UTF8.self)
+    #expect(page.contains("Work 2") && !page.contains("Work 1"))
+  }
+
+  @Test func roomsAndExportsShareOneDerivativeCacheInTheArchive() throws {
+    let call = JuryRoomCall()
+    try call.setUp()
+    // The first room makes what the gallery lacks (the description's pages) into the cache ...
+    let dana = try call.room(["dana-juror", "-o", call.scratch.path("dana"), "--gallery", call.scratch.path("none")])
+    #expect(dana["derivativesMade"] as? Int ?? 0 >= 1, "\(dana)")
+    let cache = call.archive + "/cache/derivatives"
+    let entries = call.files(in: cache).keys.filter { $0.hasSuffix("/entry.json") }
+    #expect(!entries.isEmpty)
+    let partial = call.files(in: cache).keys.filter { $0.contains(".partial-") }
+    #expect(partial.isEmpty, "\(partial)")
+    // ... so another juror's room, built on its own, makes nothing, and its files share the
+    // cache's bytes (hard links) rather than copies.
+    let eli = try call.room(["eli-juror", "-o", call.scratch.path("eli")])
+    #expect(eli["derivativesMade"] as? Int == 0, "\(eli)")
+    let linked = call.files(in: call.scratch.path("eli")).keys.filter { $0.hasPrefix("media/") }
+    #expect(!linked.isEmpty)
+    for path in linked {
+      var status = stat()
+      #expect(lstat(call.scratch.path("eli") + "/" + path, &status) == 0 && status.st_nlink > 1, "\(path)")
+    }
+
+    // A gallery exported after the jury is assigned prepares the rooms: a new call's first room
+    // after its export makes nothing at all, descriptions included.
+    let other = JuryRoomCall()
+    try other.setUp()
+    let export = try Binary.run(["export", "-o", other.scratch.path("gallery"), "--archive", other.archive])
+    #expect(export.status == 0, "\(export.stderr)")
+    let first = try other.room(["dana-juror", "-o", other.scratch.path("dana")])
+    #expect(first["derivativesMade"] as? Int == 0, "\(first)")
+    #expect(first["derivativesReused"] as? Int ?? 0 >= 5, "\(first)")
+    // The room shows the description's pages, never the PDF itself.
+    #expect(!other.files(in: other.scratch.path("dana")).keys.contains { $0.hasSuffix(".pdf") })
+  }
+
+  @Test func firefoxOpensTheRoomFromDiskPlaysItsMediaAndKeepsAScoreAcrossAReload() throws {
+    let call = JuryRoomCall()
+    try call.setUp()
+    let folder = call.scratch.path("room-dana")
+    _ = try call.room(["dana-juror", "-o", folder])
+    let result = try Chromium.run(["room", folder + "/index.html"], driver: "bidi.py") as! [String: Any]
+    #expect((result["userAgent"] as? String)?.contains("Firefox/") == true)
+    #expect(result["works"] as? [String] == ["1", "2", "3", "4"], "\(result)")
+    #expect(result["visible"] as? Int == 1)
+    // The room's script ran under its Content-Security-Policy: it built the form.
+    #expect(result["inputs"] as? Int == 8 && result["progress"] as? String == "0 of 4 scored", "\(result)")
+    let images = result["images"] as! [[String: Any]]
+    #expect(!images.isEmpty && images.allSatisfy { $0["loaded"] as? Bool == true }, "\(images)")
+    let players = result["players"] as! [[String: Any]]
+    #expect(players.count == 2, "\(players)")
+    for player in players {
+      #expect(player["error"] is NSNull && (player["currentTime"] as! Double) > 0.5, "\(player)")
+    }
+    #expect(result["typed"] as? String == "4" && result["kept"] as? String == "4", "\(result)")
   }
 }

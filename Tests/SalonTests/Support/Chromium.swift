@@ -7,10 +7,12 @@ enum Chromium {
       .deletingLastPathComponent().appendingPathComponent("Browser/cdp.py").path
   }
 
-  static func run(_ arguments: [String]) throws -> Any {
+  /// `driver`: another script beside cdp.py (bidi.py drives Firefox).
+  static func run(_ arguments: [String], driver: String = "cdp.py") throws -> Any {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", script] + arguments
+    let path = URL(fileURLWithPath: script).deletingLastPathComponent().appendingPathComponent(driver).path
+    process.arguments = ["python3", path] + arguments
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out
@@ -27,7 +29,7 @@ enum Chromium {
 
   struct BrowserFailure: Error, CustomStringConvertible {
     var message: String
-    var description: String { "Chromium driver failed: \(message)" }
+    var description: String { "Browser driver failed: \(message)" }
   }
 }
 

@@ -1,0 +1,121 @@
+import Catalog
+import Foundation
+import Hashing
+
+/// The archive's private store of finished derivatives, shared by every export and jury room of
+/// the archive: a derivative made once (a description's page images, a web video) is linked or
+/// copied into each folder that shows it, never made again and never served from here.
+///
+/// Layout: `cache/derivatives/ab/<SHA-256 of the cache key>/` holds the files under their own
+/// names and `entry.json` (what they are). An entry is assembled in a `.partial-` folder and
+/// renamed into place whole, so a reader finds a complete entry or none.
+struct DerivativeCache: Sendable {
+  let root: URL
+  static let entryName = "entry.json"
+
+  init(archive: SalonArchive) {
+    root = archive.root.appendingPathComponent("cache/derivatives", isDirectory: true)
+  }
+
+  func folder(for key: String) -> URL {
+    // Hashing cannot fail on bytes in memory; the fallback only keeps this total.
+    let hashed = (try? SHA256Hasher.hash(Array(key.utf8))) ?? hexString(key.utf8.prefix(32))
+    return root.appendingPathComponent(String(hashed.prefix(2))).appendingPathComponent(hashed)
+  }
+
+  func contains(_ key: String) -> Bool {
+    MediaBuilder.isRegularFile(folder(for: key).appendingPathComponent(Self.entryName).path)
+  }
+
+  /// The entry for `key`, when complete: every file it names is one of `sha`'s own, a plain name
+  /// in the entry's folder, and a regular file there.
+  func entry(for key: String, sha: String) -> PublishedMedia? {
+    let folder = folder(for: key)
+    let path = folder.appendingPathComponent(Self.entryName).path
+    guard MediaBuilder.isRegularFile(path), let data = FileManager.default.contents(atPath: path),
+      data.count < 16 << 20, let entry = try? JSONDecoder().decode(PublishedMedia.self, from: data),
+      entry.text == nil, !entry.files.isEmpty
+    else { return nil }
+    let own = "media/\(sha.prefix(2))/\(sha)"
+    guard
+      entry.files.allSatisfy({
+        SiteFolder.isSafe($0) && $0.hasPrefix(own)
+          && MediaBuilder.isRegularFile(folder.appendingPathComponent(Self.fileName($0)).path)
+      })
+    else { return nil }
+    return entry
+  }
+
+  /// Puts an entry's files into `output` under their site names (a hard link where the folders
+  /// share a disk, else a copy), each renamed into place so no half file is ever seen.
+  func place(_ entry: PublishedMedia, key: String, into output: URL) throws {
+    let folder = folder(for: key)
+    for file in Set(entry.files) {
+      let target = output.appendingPathComponent(file)
+      try FileManager.default.createDirectory(
+        at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try Self.linkOrCopy(
+        folder.appendingPathComponent(Self.fileName(file)).path, to: target.path,
+        temporaryIn: target.deletingLastPathComponent().path)
+    }
+  }
+
+  /// Keeps the derivatives just made in `output` for `key`. Best effort: a cache that cannot be
+  /// written only means the next build makes them again.
+  func store(_ entry: PublishedMedia, key: String, from output: URL) {
+    guard entry.text == nil, !entry.files.isEmpty, !contains(key) else { return }
+    let final = folder(for: key)
+    let parent = final.deletingLastPathComponent()
+    let partial = parent.appendingPathComponent(".partial-\(getpid())-\(UUID().uuidString)")
+    do {
+      try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
+      for file in Set(entry.files) {
+        let source = output.appendingPathComponent(file).path
+        guard MediaBuilder.isRegularFile(source) else { throw CocoaError(.fileNoSuchFile) }
+        try Self.linkOrCopy(
+          source, to: partial.appendingPathComponent(Self.fileName(file)).path, temporaryIn: partial.path)
+      }
+      try JSONEncoder().encode(entry).write(to: partial.appendingPathComponent(Self.entryName))
+      // Another build may have stored the same entry meanwhile: theirs stays, this one goes.
+      if rename(partial.path, final.path) != 0 { try? FileManager.default.removeItem(at: partial) }
+    } catch {
+      try? FileManager.default.removeItem(at: partial)
+    }
+  }
+
+  /// Removes what builds that were killed left half-assembled (their process is gone).
+  func sweepPartials() {
+    guard let prefixes = try? FileManager.default.contentsOfDirectory(atPath: root.path) else { return }
+    for prefix in prefixes where prefix.count == 2 {
+      let parent = root.appendingPathComponent(prefix)
+      for name in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+      where name.hasPrefix(".partial-") {
+        let pid = name.split(separator: "-").dropFirst().first.flatMap { Int32($0) } ?? 0
+        let running = pid > 0 && (pid == getpid() || kill(pid, 0) == 0 || errno == EPERM)
+        if running { continue }
+        try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))
+      }
+    }
+  }
+
+  static func fileName(_ sitePath: String) -> String {
+    String(sitePath.split(separator: "/").last ?? Substring(sitePath))
+  }
+
+  /// A hard link, or a copy across disks, made under a temporary name and renamed over `target`:
+  /// the target's old file is replaced, never written in place (it may share its bytes with the
+  /// cache).
+  static func linkOrCopy(_ source: String, to target: String, temporaryIn folder: String) throws {
+    let temporary = folder + "/.partial-link-\(getpid())-\(UUID().uuidString)"
+    if link(source, temporary) != 0 {
+      try FileManager.default.copyItem(atPath: source, toPath: temporary)
+    }
+    guard rename(temporary, target) == 0 else {
+      let reason = String(cString: strerror(errno))
+      unlink(temporary)
+      throw ExportError.output("Salon cannot write \(target): \(reason).")
+    }
+    // (rename does nothing when both names are already links to one file; the spare name goes.)
+    unlink(temporary)
+  }
+}
