@@ -49,7 +49,9 @@ public struct ExportSettings: Sendable {
   public var baseURL: String? = nil
   /// Works on one page of an exhibition or a filter (`--works-per-page`), within 1...10,000.
   public var worksPerPage = PageRenderer.defaultWorksPerPage {
-    didSet { worksPerPage = min(max(worksPerPage, Self.worksPerPageRange.lowerBound), Self.worksPerPageRange.upperBound) }
+    didSet {
+      worksPerPage = min(max(worksPerPage, Self.worksPerPageRange.lowerBound), Self.worksPerPageRange.upperBound)
+    }
   }
   public static let worksPerPageRange = PageRenderer.worksPerPageRange
   /// Raised by the caller (Ctrl-C): the running tool is killed at once and the export stops.

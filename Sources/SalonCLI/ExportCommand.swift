@@ -35,7 +35,9 @@ enum ExportCommand: Command {
   static func run(_ arguments: [String]) throws {
     let args = try Arguments(
       arguments,
-      valued: archiveOptions.union(["-o", "--theme", "--video-size", "--pdf-pages", "--media-time-limit", "--base-url", "--works-per-page"]
+      valued: archiveOptions.union([
+        "-o", "--theme", "--video-size", "--pdf-pages", "--media-time-limit", "--base-url", "--works-per-page",
+      ]
       ),
       flags: ["--clean", "--prune", "--json"])
     guard args.positional.isEmpty else { throw UsageError("export takes only options.") }

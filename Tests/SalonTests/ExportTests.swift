@@ -102,7 +102,10 @@ struct GalleryFixture {
     for n in 1...7 {
       scratch.zip(
         "in/\(n).zip",
-        [("\(n)_main.png", SampleMedia.png(width: 64, height: 48, seed: n)), ("\(n)_description.pdf", Parts.description)])
+        [
+          ("\(n)_main.png", SampleMedia.png(width: 64, height: 48, seed: n)),
+          ("\(n)_description.pdf", Parts.description),
+        ])
       form += "\(n),Work \(n),Artist \(n),\(n % 3 == 0 ? "Poetry" : "Photography"),yes,yes\n"
     }
     scratch.write("form.csv", form)
