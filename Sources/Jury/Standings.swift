@@ -115,7 +115,7 @@ public enum StandingsCalculator {
     let scored = scores.compactMap { s in
       weighted(s.values, criteria).map { Scored(juror: s.juror, work: s.work, value: $0, version: s.version) }
     }
-    let byID = works.indices.sorted { works[$0].id.localizedStandardCompare(works[$1].id) == .orderedAscending }
+    let byID = works.indices.sorted { NaturalOrder.ascending(works[$0].id, works[$1].id) }
     var idOrder: [String: Int] = [:]
     for (place, index) in byID.enumerated() { idOrder[works[index].id] = place }
     let table = rows(

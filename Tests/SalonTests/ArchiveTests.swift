@@ -8,6 +8,17 @@ import Testing
 
 @Suite struct ArchiveTests {
   /// The event log's timestamps, written by hand now, read as ISO 8601 with fractional seconds.
+  /// Plain-number ids take a shortcut; the order is the locale-aware comparison's.
+  @Test func naturalOrderOfPlainNumbersIsTheLocaleAwareOrder() {
+    let ids = ["1", "2", "10", "9", "100", "0", "007", "7", "123456789012345678", "12a", "a1", "-3", "1.5", "٣"]
+    for a in ids {
+      for b in ids {
+        #expect(NaturalOrder.ascending(a, b) == (a.localizedStandardCompare(b) == .orderedAscending), "\(a) \(b)")
+      }
+    }
+    #expect(NaturalOrder.plainNumber("42") == 42 && NaturalOrder.plainNumber("042") == nil)
+  }
+
   @Test func timestampsAreISO8601InUTCWithMilliseconds() throws {
     let formatter = ISO8601DateFormatter()
     formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
