@@ -13,10 +13,11 @@
     return el && el !== doc.body && (/^(INPUT|TEXTAREA|SELECT|VIDEO|AUDIO|BUTTON)$/.test(el.tagName) || el.isContentEditable);
   }
 
-  // Filters: the exhibition grid by medium, in place; the work pages then walk within it.
+  // Filters: the exhibition grid by medium, in place; the work pages then walk within it. A grid
+  // split into pages holds only some of the works, so there the filters stay links to their pages.
   var grid = doc.getElementById("works");
   var links = doc.querySelectorAll(".filters a[data-medium]");
-  if (grid && links.length && !doc.querySelector(".filter-note")) {
+  if (grid && links.length && !doc.querySelector(".filter-note") && !doc.querySelector("nav.pages")) {
     var cards = grid.querySelectorAll(".card");
     var show = function (medium, link) {
       for (var i = 0; i < cards.length; i++) {

@@ -25,10 +25,31 @@ public enum Slug {
 /// Ids as people count them: 1, 2, …, 10, not 1, 10, 2; letters ignore case.
 public enum NaturalOrder {
   public static func precedes(_ a: String, _ b: String) -> Bool {
+    if let x = plainNumber(a), let y = plainNumber(b) { return x < y }
     switch a.localizedStandardCompare(b) {
     case .orderedAscending: return true
     case .orderedDescending: return false
     case .orderedSame: return a < b
     }
+  }
+
+  /// `a.localizedStandardCompare(b) == .orderedAscending`, quickly for ids of plain digits.
+  public static func ascending(_ a: String, _ b: String) -> Bool {
+    if let x = plainNumber(a), let y = plainNumber(b) { return x < y }
+    return a.localizedStandardCompare(b) == .orderedAscending
+  }
+
+  /// A form's paper ids are mostly plain numbers (no sign, no leading zero, at most 18 digits):
+  /// those compare as numbers, as the locale-aware comparison orders them, without its cost
+  /// (a tenth of the standings of a large call).
+  static func plainNumber(_ text: String) -> Int? {
+    let utf8 = text.utf8
+    guard (1...18).contains(utf8.count), utf8.first != UInt8(ascii: "0") || utf8.count == 1 else { return nil }
+    var value = 0
+    for byte in utf8 {
+      guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+      value = value * 10 + Int(byte - UInt8(ascii: "0"))
+    }
+    return value
   }
 }

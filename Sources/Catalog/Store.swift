@@ -59,6 +59,14 @@ public final class TemporaryFile: @unchecked Sendable {
     return digest
   }
 
+  /// Starts writing back what is not yet on its way, without waiting, so that the flushes of a
+  /// batch of files overlap.
+  func startFinalWriteback() {
+    guard descriptor >= 0, size > writebackStart else { return }
+    startWriteback(descriptor, offset: writebackStart, length: size - writebackStart)
+    writebackStart = size
+  }
+
   /// Flushes the file to disk and closes it (once).
   public func flushToDisk() throws {
     try finish()
@@ -107,7 +115,8 @@ extension SalonArchive {
       }
     }
     let failures = FlushFailures()
-    DispatchQueue.concurrentPerform(iterations: files.count) { index in
+    for file in files { file.startFinalWriteback() }
+    Self.waitInParallel(files.count) { index in
       do { try files[index].flushToDisk() } catch { failures.record(error) }
     }
     if let error = failures.first { throw error }
@@ -131,8 +140,29 @@ extension SalonArchive {
       chmod(target.path, 0o444)
       folders.insert(folder)
     }
-    for folder in folders { try syncDirectory(folder) }
+    let folderList = Array(folders)
+    Self.waitInParallel(folderList.count) { index in Self.syncDirectory(folderList[index]) }
     return kept
+  }
+
+  /// Runs `body` for 0..<count on up to 16 threads. Each call mostly waits for the disk (fsync),
+  /// and flushes waiting together are committed by the file system's journal together, so more
+  /// threads than cores help: a batch of files costs a few journal commits, not one each.
+  static func waitInParallel(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    guard count > 1 else {
+      if count == 1 { body(0) }
+      return
+    }
+    let next = FlushCounter()
+    let group = DispatchGroup()
+    for _ in 0..<min(count, 16) {
+      group.enter()
+      Thread.detachNewThread {
+        while let index = next.take(below: count) { body(index) }
+        group.leave()
+      }
+    }
+    group.wait()
   }
 
   /// Records a stored file in the catalog (inside the caller's transaction); a file already
@@ -186,11 +216,24 @@ extension SalonArchive {
     }
   }
 
-  func syncDirectory(_ url: URL) throws {
+  static func syncDirectory(_ url: URL) {
     let descriptor = Glibc.open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard descriptor >= 0 else { return }
     defer { Glibc.close(descriptor) }
     _ = fsync(descriptor)
+  }
+}
+
+/// Hands out indices to the flushing threads.
+private final class FlushCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var next = 0
+  func take(below count: Int) -> Int? {
+    lock.withLock {
+      guard next < count else { return nil }
+      defer { next += 1 }
+      return next
+    }
   }
 }
 

@@ -47,6 +47,13 @@ public struct ExportSettings: Sendable {
   public var mediaLimits: SandboxLimits
   /// The site's web address, checked, with a trailing slash (`--base-url`).
   public var baseURL: String? = nil
+  /// Works on one page of an exhibition or a filter (`--works-per-page`), within 1...10,000.
+  public var worksPerPage = PageRenderer.defaultWorksPerPage {
+    didSet {
+      worksPerPage = min(max(worksPerPage, Self.worksPerPageRange.lowerBound), Self.worksPerPageRange.upperBound)
+    }
+  }
+  public static let worksPerPageRange = PageRenderer.worksPerPageRange
   /// Raised by the caller (Ctrl-C): the running tool is killed at once and the export stops.
   public var isCancelled: @Sendable () -> Bool
   /// Files done, files in all, seconds of media transcoded: for a progress line.
@@ -178,7 +185,8 @@ public final class Exporter {
       guard let data = try Theme.readThemeFile(asset.url, name: "Gallery/\(asset.relative)") else { continue }
       try site.write("assets/" + asset.relative, data)
     }
-    let renderer = PageRenderer(model: model, media: outcome, baseURL: settings.baseURL)
+    let renderer = PageRenderer(
+      model: model, media: outcome, baseURL: settings.baseURL, worksPerPage: settings.worksPerPage)
     let pageCount = renderer.pageCount
     var paths: [String] = []
     try renderer.forEachPage { page in

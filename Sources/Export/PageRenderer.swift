@@ -14,6 +14,11 @@ struct PageRenderer {
   let media: MediaBuilder.Outcome
   /// The site's address with a trailing slash (`--base-url`); without it nothing needs a host.
   var baseURL: String? = nil
+  /// Works on one page of an exhibition or of a filter; more go on `page-2.html` and on.
+  var worksPerPage = PageRenderer.defaultWorksPerPage
+
+  static let defaultWorksPerPage = 120
+  static let worksPerPageRange = 1...10_000
 
   var siteTitle: String { model.siteTitle }
 
@@ -23,7 +28,29 @@ struct PageRenderer {
   /// How many pages `forEachPage` makes.
   var pageCount: Int {
     2
-      + model.exhibitions.map { 3 + $0.works.count + ($0.mediums.count > 1 ? $0.mediums.count : 0) }.reduce(0, +)
+      + model.exhibitions.map { e in
+        let filters = e.mediums.count > 1 ? Order(e).inMedium.values.map { listPageCount($0.count) }.reduce(0, +) : 0
+        return 2 + e.works.count + listPageCount(e.works.count) + filters
+      }.reduce(0, +)
+  }
+
+  /// Pages a list of works takes: one at least, so an empty exhibition still has its page.
+  func listPageCount(_ works: Int) -> Int { max(1, (works + worksPerPage - 1) / worksPerPage) }
+
+  /// Where each work stands in its exhibition and in its category, found once per exhibition,
+  /// so that a page's neighbours and counts cost nothing per page.
+  struct Order {
+    var inMedium: [SiteModel.Medium: [SiteModel.ExhibitedWork]] = [:]
+    var position: [String: Int] = [:]
+    var positionInMedium: [String: Int] = [:]
+
+    init(_ e: SiteModel.ExhibitionModel) {
+      for (index, shown) in e.works.enumerated() {
+        position[shown.page] = index
+        positionInMedium[shown.page] = inMedium[shown.medium, default: []].count
+        inMedium[shown.medium, default: []].append(shown)
+      }
+    }
   }
 
   /// Link-preview and search-engine facts for the page's head, from what its builder chose.
@@ -62,15 +89,16 @@ struct PageRenderer {
     try body(searchPage())
     for exhibition in model.exhibitions {
       let slug = exhibition.exhibition.slug
-      try body(exhibitionPage(exhibition, medium: nil))
+      let order = Order(exhibition)
+      try forEachListPage(of: exhibition, medium: nil, order: order, body)
       for medium in exhibition.mediums where exhibition.mediums.count > 1 {
-        try body(exhibitionPage(exhibition, medium: medium))
+        try forEachListPage(of: exhibition, medium: medium, order: order, body)
       }
       for shown in exhibition.works {
         try body(
           Page(
             path: "\(slug)/works/\(shown.page).html", template: "work.html",
-            context: workContext(shown, in: exhibition, root: "../../")))
+            context: workContext(shown, in: exhibition, root: "../../", order: order)))
       }
       try body(prizePage(exhibition))
       try body(aboutPage(exhibition))
@@ -124,14 +152,65 @@ struct PageRenderer {
     ])
   }
 
-  func exhibitionPage(_ e: SiteModel.ExhibitionModel, medium: SiteModel.Medium?) -> Page {
+  /// The exhibition's page, or a filter's, split into pages of `worksPerPage` works: the first
+  /// keeps its name (`index.html`, `medium-….html`), the others add `page-N`.
+  func forEachListPage(
+    of e: SiteModel.ExhibitionModel, medium: SiteModel.Medium?, order: Order, _ body: (Page) throws -> Void
+  ) rethrows {
+    let works = medium.map { order.inMedium[$0] ?? [] } ?? e.works
+    let pages = listPageCount(works.count)
+    for number in 1...pages {
+      let start = min((number - 1) * worksPerPage, works.count)
+      let end = min(start + worksPerPage, works.count)
+      try body(
+        exhibitionPage(
+          e, medium: medium, works: works[start..<end], page: number, of: pages, total: works.count, order: order))
+    }
+  }
+
+  /// A list page's file name inside its exhibition folder.
+  static func listPageName(medium: SiteModel.Medium?, page: Int) -> String {
+    let base = medium.map { "medium-\($0.slug)" } ?? "index"
+    guard page > 1 else { return base + ".html" }
+    return (medium == nil ? "page" : base + "-page") + "-\(page).html"
+  }
+
+  /// Previous, next, the first and last pages and the two either side of this one.
+  func pagination(medium: SiteModel.Medium?, page: Int, of pages: Int, start: Int, end: Int, total: Int)
+    -> TemplateValue
+  {
+    guard pages > 1 else { return .null }
+    func url(_ n: Int) -> TemplateValue { .text(Self.listPageName(medium: medium, page: n)) }
+    let shown = Set([1, pages] + Array(max(1, page - 2)...min(pages, page + 2))).sorted()
+    var links: [TemplateValue] = []
+    var last = 0
+    for n in shown {
+      if n > last + 1 { links.append(.object(["gap": .bool(true), "number": .null, "url": .null, "current": .null])) }
+      links.append(
+        .object(["gap": .bool(false), "number": .text(String(n)), "url": url(n), "current": .bool(n == page)]))
+      last = n
+    }
+    return .object([
+      "label": .text(medium.map { "Pages of \($0.label)" } ?? "Pages"),
+      "previous": page > 1 ? url(page - 1) : .null, "next": page < pages ? url(page + 1) : .null,
+      "pages": .list(links), "page": .text(String(page)), "count": .text(String(pages)),
+      "first": .text(String(start + 1)), "last": .text(String(end)), "total": .text(String(total)),
+    ])
+  }
+
+  func exhibitionPage(
+    _ e: SiteModel.ExhibitionModel, medium: SiteModel.Medium?, works: ArraySlice<SiteModel.ExhibitedWork>,
+    page: Int, of pages: Int, total: Int, order: Order
+  ) -> Page {
     let root = "../"
-    let works = e.works.filter { medium == nil || $0.medium == medium }
-    var context = common(
-      root: root, title: medium.map { "\($0.label) — \(e.exhibition.title)" } ?? e.exhibition.title, exhibition: e)
+    let title = medium.map { "\($0.label) — \(e.exhibition.title)" } ?? e.exhibition.title
+    var context = common(root: root, title: pages > 1 ? "\(title), page \(page) of \(pages)" : title, exhibition: e)
     context["works"] = .list(works.map { card($0, in: e, root: root, from: medium) })
+    let start = works.startIndex
+    context["pagination"] = pagination(
+      medium: medium, page: page, of: pages, start: start, end: works.endIndex, total: total)
     context["metaDescription"] = .text(
-      paragraphText(e.exhibition.description) ?? "\(e.exhibition.title), \(e.exhibition.year): \(works.count) works.")
+      paragraphText(e.exhibition.description) ?? "\(e.exhibition.title), \(e.exhibition.year): \(total) works.")
     if let first = works.lazy.compactMap({ shareImage($0.work) }).first { context["shareImage"] = first }
     context["hasWorks"] = .bool(!works.isEmpty)
     context["filter"] = medium.map { .object(["label": .text($0.label)]) } ?? .null
@@ -142,10 +221,10 @@ struct PageRenderer {
       e.mediums.map { m in
         .object([
           "label": .text(m.label), "slug": .text(m.slug), "url": .text("medium-\(m.slug).html"),
-          "current": .bool(m == medium), "count": .text(String(e.works.filter { $0.medium == m }.count)),
+          "current": .bool(m == medium), "count": .text(String(order.inMedium[m]?.count ?? 0)),
         ])
       })
-    let path = medium.map { "\(e.exhibition.slug)/medium-\($0.slug).html" } ?? "\(e.exhibition.slug)/index.html"
+    let path = "\(e.exhibition.slug)/" + Self.listPageName(medium: medium, page: page)
     return Page(path: path, template: "exhibition.html", context: context)
   }
 
@@ -326,9 +405,9 @@ struct PageRenderer {
     return .object(item)
   }
 
-  func workContext(_ shown: SiteModel.ExhibitedWork, in e: SiteModel.ExhibitionModel, root: String) -> [String:
-    TemplateValue]
-  {
+  func workContext(
+    _ shown: SiteModel.ExhibitedWork, in e: SiteModel.ExhibitionModel, root: String, order: Order
+  ) -> [String: TemplateValue] {
     let work = shown.work
     let d = work.declarations
     var context = common(root: root, title: "\(work.title) — \(e.exhibition.title)", exhibition: e)
@@ -361,7 +440,7 @@ struct PageRenderer {
         primary.enumerated().compactMap { index, file in
           mediaItem(file, work: work, root: root, primary: true, first: index == 0)
         }),
-      "year": .text(String(e.exhibition.year)), "walk": walk(shown, in: e),
+      "year": .text(String(e.exhibition.year)), "walk": walk(shown, in: e, order: order),
       "supplementary": .list(supplementary.compactMap { mediaItem($0, work: work, root: root, primary: false) }),
       "hasSupplementary": .bool(!supplementary.isEmpty), "badge": badge(work, in: e),
     ])
@@ -370,23 +449,26 @@ struct PageRenderer {
 
   /// The neighbours of a work in the exhibition's order, and within its filter: the page links
   /// to the first, and the script switches to the second when the visitor came from the filter.
-  func walk(_ shown: SiteModel.ExhibitedWork, in e: SiteModel.ExhibitionModel) -> TemplateValue {
-    func link(_ list: [SiteModel.ExhibitedWork], _ offset: Int, query: String) -> TemplateValue {
-      guard let index = list.firstIndex(where: { $0.page == shown.page }) else { return .null }
+  func walk(_ shown: SiteModel.ExhibitedWork, in e: SiteModel.ExhibitionModel, order: Order) -> TemplateValue {
+    func link(_ list: [SiteModel.ExhibitedWork], at index: Int?, _ offset: Int, query: String) -> TemplateValue {
+      guard let index else { return .null }
       let target = index + offset
       guard list.indices.contains(target) else { return .null }
       return .object(["url": .text("\(list[target].page).html\(query)"), "title": .text(list[target].work.title)])
     }
-    let sameMedium = e.works.filter { $0.medium == shown.medium }
+    let sameMedium = order.inMedium[shown.medium] ?? []
+    let inMediumAt = order.positionInMedium[shown.page]
+    let at = order.position[shown.page]
     let filtered = e.mediums.count > 1
     let inMedium: (Int) -> TemplateValue = { offset in
-      guard filtered, case .object(let o) = link(sameMedium, offset, query: "?in=\(shown.medium.slug)"),
+      guard filtered,
+        case .object(let o) = link(sameMedium, at: inMediumAt, offset, query: "?in=\(shown.medium.slug)"),
         case .text(let url)? = o["url"]
       else { return .text("") }
       return .text(url)
     }
     return .object([
-      "previous": link(e.works, -1, query: ""), "next": link(e.works, 1, query: ""),
+      "previous": link(e.works, at: at, -1, query: ""), "next": link(e.works, at: at, 1, query: ""),
       "medium": .text(filtered ? shown.medium.slug : ""), "mediumLabel": .text(shown.medium.label),
       "previousInMedium": inMedium(-1), "nextInMedium": inMedium(1),
     ])

@@ -88,10 +88,112 @@ public final class Ingester {
     return found
   }
 
+  /// A zip checked and judged, its files in `tmp/`, not yet stored or recorded.
+  struct Prepared {
+    var path: String
+    var key: String
+    var zipName: String
+    var zipSHA256: String?
+    var inspection: ZipInspection
+    var verdict: Verdict
+    var declarations: Declarations?
+    /// The zip as received first, then (when accepted) the files it holds.
+    var files: [TemporaryFile]
+  }
+
+  /// What the zips of a batch not yet recorded claim: a later zip that touches one of them waits
+  /// for the batch to be recorded, so it sees the catalog as one-at-a-time ingest would.
+  struct Claims {
+    var keys = Set<String>()
+    var zips = Set<String>()
+    var bytes = 0
+    var isEmpty: Bool { keys.isEmpty && zips.isEmpty }
+  }
+
+  enum Step {
+    /// Settled without recording anything (an earlier version sent again).
+    case done(SubmissionReport)
+    case prepared(Prepared)
+    /// Touches a zip or submission of the batch in hand: record the batch, then ask again.
+    case waitForBatch
+  }
+
   /// Ingests one zip. Errors thrown are the archive's own (disk full, interrupted); anything
   /// wrong with the zip becomes a rejection in the report.
   /// - Parameter id: makes the zip the next version of this existing submission (`ingest --id`).
   public func ingest(zipAt path: String, asVersionOf id: String? = nil) throws -> SubmissionReport {
+    switch try prepare(zipAt: path, asVersionOf: id, claims: Claims()) {
+    case .done(let report): return report
+    case .prepared(let prepared):
+      defer { prepared.inspection.discardAll() }
+      return try record([prepared])[0]
+    case .waitForBatch: preconditionFailure("no batch is in hand")
+    }
+  }
+
+  /// Zips a batch holds at most, and bytes of their files: enough that storing and recording
+  /// cost a few flushes a batch rather than several a zip, little enough for `tmp/`.
+  public static let batchZips = 64
+  public static let batchBytes = 256 << 20
+
+  /// Ingests zips as `ingest(zipAt:)` does each, in order, recording them in batches: a batch's
+  /// files are flushed to disk together, then its versions are recorded in one transaction. A
+  /// crash loses at most the batch in hand, which nothing has reported yet; its files are
+  /// removed at the next start. `each` hears of every zip in order, once its batch is recorded,
+  /// or of the error that stopped a zip being read (the batch goes on). `starting` is told
+  /// before each zip is read, for progress. Interrupted, the zips already read are recorded
+  /// first.
+  public func ingest(
+    zipsAt paths: [String], asVersionOf id: String? = nil,
+    starting: (_ index: Int, _ path: String) -> Void = { _, _ in },
+    each: (_ path: String, _ result: Result<SubmissionReport, Error>) throws -> Void
+  ) throws {
+    var batch: [Prepared] = []
+    var claims = Claims()
+    func recordBatch() throws {
+      guard !batch.isEmpty else { return }
+      let held = batch
+      batch = []
+      claims = Claims()
+      defer { for prepared in held { prepared.inspection.discardAll() } }
+      for (prepared, report) in zip(held, try record(held)) { try each(prepared.path, .success(report)) }
+    }
+    for (index, path) in paths.enumerated() {
+      starting(index, path)
+      var step: Step
+      do {
+        step = try prepare(zipAt: path, asVersionOf: id, claims: claims)
+        if case .waitForBatch = step {
+          try recordBatch()
+          step = try prepare(zipAt: path, asVersionOf: id, claims: claims)
+        }
+      } catch let error as Interrupted {
+        try recordBatch()
+        throw error
+      } catch {
+        try recordBatch()
+        try each(path, .failure(error))
+        continue
+      }
+      switch step {
+      case .done(let report):
+        try recordBatch()
+        try each(path, .success(report))
+      case .prepared(let prepared):
+        batch.append(prepared)
+        claims.keys.insert(prepared.key)
+        if let sha = prepared.zipSHA256 { claims.zips.insert(sha) }
+        claims.bytes += prepared.files.reduce(0) { $0 + $1.size }
+        // `--id` makes every zip a version of one submission: each waits for the one before.
+        if id != nil || batch.count >= Self.batchZips || claims.bytes >= Self.batchBytes { try recordBatch() }
+      case .waitForBatch:
+        preconditionFailure("the batch was recorded")
+      }
+    }
+    try recordBatch()
+  }
+
+  func prepare(zipAt path: String, asVersionOf id: String?, claims: Claims) throws -> Step {
     let zipName = URL(fileURLWithPath: path).lastPathComponent
     let match = form?.match(forZipNamed: zipName)
     let row = match?.row
@@ -99,7 +201,12 @@ public final class Ingester {
     var key = submissionKey(zipName: zipName, row: row)
     var notes: [Finding] = []
     // The same bytes are the same zip, whatever they are called now and whether or not a form says so.
-    let held = try zipSHA256(path).flatMap { try archive.versionHolding(exhibition: exhibition, zipSHA256: $0) }
+    let zipSHA256 = try zipSHA256(path)
+    if !claims.isEmpty {
+      if claims.keys.contains(id ?? key) || zipSHA256.map(claims.zips.contains) == true { return .waitForBatch }
+    }
+    let held = try zipSHA256.flatMap { try archive.versionHolding(exhibition: exhibition, zipSHA256: $0) }
+    if !claims.isEmpty, let held, claims.keys.contains(held.key) { return .waitForBatch }
     if let id {
       guard let existing = try archive.submissionReportIfAny(exhibition: exhibition, id: id) else {
         throw CatalogError.unknownSubmission(id: id)
@@ -109,9 +216,10 @@ public final class Ingester {
     } else if let held, row?.values[.id] == nil || row?.values[.id] == held.key {
       if held.number < held.latest {
         // An earlier version sent again: already archived, and the newer version stays current.
-        return SubmissionReport(
-          id: held.key, zip: zipName, status: held.status, problems: [], warnings: [], files: [],
-          change: RecordOutcome.unchanged.rawValue, version: held.number)
+        return .done(
+          SubmissionReport(
+            id: held.key, zip: zipName, status: held.status, problems: [], warnings: [], files: [],
+            change: RecordOutcome.unchanged.rawValue, version: held.number))
       }
       // A zip kept apart by an id conflict is still kept apart, and still says why.
       if held.key.hasPrefix("\(key)-conflict-"),
@@ -129,6 +237,7 @@ public final class Ingester {
       } else {
         // Never a silent "version 2" of someone else's work: kept apart until the organiser decides.
         let provisional = try provisionalKey(for: key, zipName: zipName)
+        if claims.keys.contains(provisional) { return .waitForBatch }
         notes.append(conflictNote(key: key, existing: existing, provisional: provisional))
         key = provisional
         if let again = try archive.submissionReportIfAny(exhibition: exhibition, id: key) {
@@ -138,7 +247,6 @@ public final class Ingester {
     }
 
     let (inspection, verdictBeforeDeclarations) = try inspect(path, link: declarations?.link)
-    defer { inspection.discardAll() }
     var verdict = verdictBeforeDeclarations
     verdict.warnings += notes
     if declarations == nil {
@@ -159,26 +267,45 @@ public final class Ingester {
             message: "The form does not answer \(label); it counts as unknown, not as no."))
       }
     }
+    return .prepared(
+      Prepared(
+        path: path, key: key, zipName: zipName, zipSHA256: zipSHA256, inspection: inspection, verdict: verdict,
+        declarations: declarations,
+        files: [inspection.zipCopy] + (verdict.status == .accepted ? inspection.temporaryFiles : [])))
+  }
 
-    // Files reach the store, flushed, before the catalog row that points at them commits.
-    let kept = try archive.keep([inspection.zipCopy] + (verdict.status == .accepted ? inspection.temporaryFiles : []))
-    let zip = kept[0]
-    let (outcome, version) = try archive.recordVersion(
-      exhibition: exhibition, key: key, zipName: zipName, zip: zip, verdict: verdict, declarations: declarations)
-    if outcome == .unchanged {
-      // Nothing was recorded, so nothing was carried over or replaced either.
-      let carried: Set<String> = [WarningCode.declarationsKept.rawValue, WarningCode.declarationsReplaced.rawValue]
-      verdict.warnings.removeAll { carried.contains($0.code) }
+  /// Stores the batch's files, flushed, before the catalog rows that point at them commit; then
+  /// records every version and category in one transaction.
+  func record(_ batch: [Prepared]) throws -> [SubmissionReport] {
+    let kept = try archive.keep(batch.flatMap(\.files))
+    var offset = 0
+    return try archive.transaction {
+      try batch.map { prepared in
+        let zip = kept[offset]
+        offset += prepared.files.count
+        var verdict = prepared.verdict
+        let key = prepared.key
+        let declarations = prepared.declarations
+        let (outcome, version) = try archive.recordVersion(
+          exhibition: exhibition, key: key, zipName: prepared.zipName, zip: zip, verdict: verdict,
+          declarations: declarations)
+        if outcome == .unchanged {
+          // Nothing was recorded, so nothing was carried over or replaced either.
+          let carried: Set<String> = [WarningCode.declarationsKept.rawValue, WarningCode.declarationsReplaced.rawValue]
+          verdict.warnings.removeAll { carried.contains($0.code) }
+        }
+        let category = try archive.recordInferredCategory(
+          exhibition: exhibition, id: key, medium: declarations?.medium)
+        if let medium = declarations?.medium, WorkCategory.inferred(fromMedium: medium) == category {
+          categoriesByMedium[medium] = category
+        }
+        var report = SubmissionReport(
+          id: key, zip: prepared.zipName, status: verdict.status, problems: verdict.problems,
+          warnings: verdict.warnings, files: verdict.files, change: outcome.rawValue, version: version)
+        report.category = category
+        return report
+      }
     }
-    let category = try archive.recordInferredCategory(exhibition: exhibition, id: key, medium: declarations?.medium)
-    if let medium = declarations?.medium, WorkCategory.inferred(fromMedium: medium) == category {
-      categoriesByMedium[medium] = category
-    }
-    var report = SubmissionReport(
-      id: key, zip: zipName, status: verdict.status, problems: verdict.problems, warnings: verdict.warnings,
-      files: verdict.files, change: outcome.rawValue, version: version)
-    report.category = category
-    return report
   }
 
   /// The SHA-256 of a zip the call's size limit allows (a larger one is rejected unread anyway);

@@ -195,11 +195,31 @@ public final class Jury {
       result.append(Conflict(juror: juror.id, submission: work.id, reason: declared.reason, automatic: false))
       seen.insert(JurorAndWork(juror: juror.id, work: work.id))
     }
-    // Each work's people and contacts are read once, not once per juror.
-    let read = works.map { (work: $0, contact: ReadContact($0.declarations)) }
-    for juror in jurors {
-      let own = ReadJuror(juror)
-      for (work, contact) in read where !seen.contains(JurorAndWork(juror: juror.id, work: work.id)) {
+    // Each work's people and contacts are read once, and looked up in an index of the jurors'
+    // names, emails and surnames: only a juror who shares one with the work is compared in full,
+    // so the cost grows with the works, not with works × jurors.
+    let read = jurors.map { ($0, ReadJuror($0)) }
+    var byKey: [String: Set<Int>] = [:]
+    for (index, (_, own)) in read.enumerated() {
+      for name in own.names { byKey["n " + name, default: []].insert(index) }
+      if let email = own.email { byKey["e " + email, default: []].insert(index) }
+      if checks {
+        for name in own.names where name.contains(" ") { byKey["s " + Self.surname(name), default: []].insert(index) }
+      }
+    }
+    for work in works {
+      let contact = ReadContact(work.declarations)
+      var candidates = Set<Int>()
+      for email in contact.emails { candidates.formUnion(byKey["e " + email] ?? []) }
+      for person in contact.people {
+        for name in person.names {
+          candidates.formUnion(byKey["n " + name] ?? [])
+          if checks, name.contains(" ") { candidates.formUnion(byKey["s " + Self.surname(name)] ?? []) }
+        }
+      }
+      for index in candidates.sorted() {
+        let (juror, own) = read[index]
+        guard !seen.contains(JurorAndWork(juror: juror.id, work: work.id)) else { continue }
         if let reason = Self.automaticConflict(own, contact) {
           result.append(Conflict(juror: juror.id, submission: work.id, reason: reason, automatic: true))
         } else if checks, let reason = Self.nearMiss(own, contact) {

@@ -110,12 +110,22 @@ public enum StandingsCalculator {
     criteria: [Criterion], works: [WorkInput], scores: [ScoreInput], by basis: RankingBasis,
     shortlist: Int = defaultShortlist
   ) -> Standings {
-    let table = rows(criteria: criteria, works: works, scores: scores, by: basis, shortlist: shortlist)
+    // Weighed once, and the works' order by id found once: the table is computed again with
+    // each juror left out, and comparing ids as a person would is slow.
+    let scored = scores.compactMap { s in
+      weighted(s.values, criteria).map { Scored(juror: s.juror, work: s.work, value: $0, version: s.version) }
+    }
+    let byID = works.indices.sorted { NaturalOrder.ascending(works[$0].id, works[$1].id) }
+    var idOrder: [String: Int] = [:]
+    for (place, index) in byID.enumerated() { idOrder[works[index].id] = place }
+    let table = rows(
+      criteria: criteria, works: works, scored: scored, by: basis, shortlist: shortlist, idOrder: idOrder)
     let leaders = Set(table.filter { $0.rank == 1 }.map(\.id))
     var dependsOn: [String] = []
     for juror in Set(scores.map(\.juror)).sorted() {
       let without = rows(
-        criteria: criteria, works: works, scores: scores.filter { $0.juror != juror }, by: basis, shortlist: shortlist)
+        criteria: criteria, works: works, scored: scored.filter { $0.juror != juror }, by: basis,
+        shortlist: shortlist, idOrder: idOrder)
       if Set(without.filter { $0.rank == 1 }.map(\.id)) != leaders { dependsOn.append(juror) }
     }
     func top(_ value: (Standing) -> Double?) -> [String] {
@@ -162,17 +172,27 @@ public enum StandingsCalculator {
     return weights > 0 ? sum / weights : nil
   }
 
+  /// A juror's weighted score for a work.
+  struct Scored {
+    var juror: String
+    var work: String
+    var value: Double
+    var version: Int?
+  }
+
+  /// `idOrder`: each work's place when the ids are sorted as a person would (2 before 10), the
+  /// last word between equal scores.
   static func rows(
-    criteria: [Criterion], works: [WorkInput], scores: [ScoreInput], by basis: RankingBasis, shortlist: Int
+    criteria: [Criterion], works: [WorkInput], scored: [Scored], by basis: RankingBasis, shortlist: Int,
+    idOrder: [String: Int]
   ) -> [Standing] {
     let low = Double(criteria.map(\.scaleMin).min() ?? 1)
     let high = Double(criteria.map(\.scaleMax).max() ?? 10)
     var rawByWork: [String: [(juror: String, value: Double, version: Int?)]] = [:]
     var rawByJuror: [String: [Double]] = [:]
-    for s in scores {
-      guard let value = weighted(s.values, criteria) else { continue }
-      rawByWork[s.work, default: []].append((s.juror, value, s.version))
-      rawByJuror[s.juror, default: []].append(value)
+    for s in scored {
+      rawByWork[s.work, default: []].append((s.juror, s.value, s.version))
+      rawByJuror[s.juror, default: []].append(s.value)
     }
     let normaliser = Normaliser(byJuror: rawByJuror, scale: low...high)
 
@@ -199,15 +219,19 @@ public enum StandingsCalculator {
         previouslyPublished: work.previouslyPublished, underReview: work.underReview, schulzeRank: nil,
         version: work.version, scoredVersion: scoredVersion)
     }
+    // The keys are read once and positions sorted, rather than the rows themselves.
     func order(_ key: (Standing) -> Double?) {
-      table.sort { a, b in
-        switch (key(a), key(b)) {
+      let keys = table.map(key)
+      let ties = table.map { idOrder[$0.id] ?? Int.max }
+      let sorted = table.indices.sorted { a, b in
+        switch (keys[a], keys[b]) {
         case let (x?, y?) where x != y: return x > y
         case (_?, nil): return true
         case (nil, _?): return false
-        default: return a.id.localizedStandardCompare(b.id) == .orderedAscending
+        default: return ties[a] < ties[b]
         }
       }
+      table = sorted.map { table[$0] }
     }
     // Competition ranking: equal keys share a rank, the next rank skips.
     func ranks(_ key: (Standing) -> Double?) -> [Int?] {

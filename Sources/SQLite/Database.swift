@@ -273,7 +273,21 @@ public final class Database {
 
   /// Runs `body` in a transaction that takes the write lock up front (BEGIN IMMEDIATE), so that
   /// two writers queue on the busy timeout instead of failing halfway.
+  /// Inside another transaction it is a savepoint: its work is undone alone when it fails, and
+  /// is committed with the outer transaction (a batch of submissions committed at once).
   public func transaction<T>(_ body: () throws -> T) throws -> T {
+    guard sqlite3_get_autocommit(handle) != 0 else {
+      try execute("SAVEPOINT inner")
+      do {
+        let result = try body()
+        try execute("RELEASE inner")
+        return result
+      } catch {
+        try? execute("ROLLBACK TO inner")
+        try? execute("RELEASE inner")
+        throw error
+      }
+    }
     try execute("BEGIN IMMEDIATE")
     do {
       let result = try body()
@@ -284,6 +298,9 @@ public final class Database {
       throw error
     }
   }
+
+  /// Whether a transaction is open on this connection.
+  public var inTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
   private func prepared(_ sql: String) throws -> Statement {
     if let cached = statementCache[sql] { return cached }

@@ -9,7 +9,7 @@ enum ExportCommand: Command {
   static let usage = """
     Usage: salon export [-o DIR] [--theme DIR] [--prune | --clean] [--video-size PX]
                         [--pdf-pages N] [--media-time-limit SECONDS] [--base-url URL]
-                        [--json] [--archive DIR]
+                        [--works-per-page N] [--json] [--archive DIR]
 
     Writes the static gallery of every exhibition in the archive (default: ./gallery). A work
     appears when it is selected, its rights are granted and its authorship affirmed; the report
@@ -26,13 +26,18 @@ enum ExportCommand: Command {
                       600); the clock allows twice that, and at least 30 s more
       --base-url URL  The address the site will be served from: pages get absolute canonical
                       links and link previews, and a sitemap.xml and an Atom feed are written
+      --works-per-page N
+                      Works on one page of an exhibition or a filter (default 120, 1 to
+                      10000); more go on page-2.html and on, linked from each page
       --json          Print the report as JSON
     """
 
   static func run(_ arguments: [String]) throws {
     let args = try Arguments(
       arguments,
-      valued: archiveOptions.union(["-o", "--theme", "--video-size", "--pdf-pages", "--media-time-limit", "--base-url"]
+      valued: archiveOptions.union([
+        "-o", "--theme", "--video-size", "--pdf-pages", "--media-time-limit", "--base-url", "--works-per-page",
+      ]
       ),
       flags: ["--clean", "--prune", "--json"])
     guard args.positional.isEmpty else { throw UsageError("export takes only options.") }
@@ -56,6 +61,13 @@ enum ExportCommand: Command {
         FileHandle.standardError.write(Data("\r\u{1B}[K[\(done)/\(total)] media files\(media)".utf8))
       })
     settings.baseURL = baseURL
+    if let perPage = try args.int("--works-per-page") {
+      let range = ExportSettings.worksPerPageRange
+      guard range.contains(perPage) else {
+        throw UsageError("--works-per-page takes a number of works from \(range.lowerBound) to \(range.upperBound).")
+      }
+      settings.worksPerPage = perPage
+    }
     let report: ExportReport
     do {
       let pages = TerminalProgress("pages written", enabled: showProgress)

