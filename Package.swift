@@ -53,7 +53,7 @@ let package = Package(
     // `make bench`: Salon beside its peers.
     .executableTarget(
       name: "SalonBench",
-      dependencies: ["Catalog", "Hashing", "Imaging", "Jury", "MediaTools", "SampleContent", "Zip"]),
+      dependencies: ["Catalog", "Export", "Hashing", "Imaging", "Jury", "MediaTools", "SampleContent", "Zip"]),
 
     .testTarget(
       name: "SalonTests",

@@ -6,6 +6,9 @@ import SQLite
 extension SalonArchive {
   static let defaultExhibitionSetting = "default-exhibition"
   static let siteTitleSetting = "site-title"
+  static let siteDescriptionSetting = "site-description"
+  /// A link preview shows about this much; a longer text belongs on an exhibition's about page.
+  public static let siteDescriptionLimit = 300
   /// The gallery's title when the organiser has not chosen one.
   public static let defaultSiteTitle = "Exhibition archive"
 
@@ -92,6 +95,36 @@ extension SalonArchive {
         "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         [Self.siteTitleSetting, title])
       try record("setting", exhibition: nil, detail: ["siteTitle": title])
+    }
+  }
+
+  /// The gallery's short description, a setting of the archive: on the home page and in its
+  /// link preview. Empty when the organiser has not written one.
+  public func siteDescription() throws -> String {
+    try setting(Self.siteDescriptionSetting) ?? ""
+  }
+
+  /// The description as it is kept: on one line, since it becomes a meta tag.
+  public static func siteDescriptionText(_ text: String) -> String {
+    text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+  }
+
+  /// Sets the description; an empty text removes it.
+  public func setSiteDescription(_ text: String) throws {
+    let text = Self.siteDescriptionText(text)
+    guard text.count <= Self.siteDescriptionLimit else {
+      throw CatalogError.invalidSetting(
+        "The site description can be at most \(Self.siteDescriptionLimit) characters; it has \(text.count).")
+    }
+    try database.transaction {
+      if text.isEmpty {
+        try database.run("DELETE FROM setting WHERE key = ?", [Self.siteDescriptionSetting])
+      } else {
+        try database.run(
+          "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+          [Self.siteDescriptionSetting, text])
+      }
+      try record("setting", exhibition: nil, detail: ["siteDescription": text])
     }
   }
 }

@@ -127,9 +127,12 @@ struct PageRenderer {
       years.keys.sorted(by: >).map { year in .object(["year": .text(String(year)), "exhibitions": .list(years[year]!)])
       })
     context["hasExhibitions"] = .bool(!model.exhibitions.isEmpty)
+    context["siteDescription"] = model.siteDescription.isEmpty ? .null : .text(model.siteDescription)
     let titles = model.exhibitions.prefix(3).map { "\($0.exhibition.title) (\($0.exhibition.year))" }
+    // The organiser's own sentence when there is one, else the newest exhibitions.
     context["metaDescription"] = .text(
-      titles.isEmpty ? siteTitle : "\(siteTitle): " + titles.joined(separator: ", ") + ".")
+      !model.siteDescription.isEmpty
+        ? model.siteDescription : titles.isEmpty ? siteTitle : "\(siteTitle): " + titles.joined(separator: ", ") + ".")
     return Page(path: "index.html", template: "index.html", context: context)
   }
 
@@ -352,7 +355,7 @@ struct PageRenderer {
       "isAnimatedImage": .bool(false),
       "isPDF": .bool(false), "isText": .bool(false), "label": .text(label), "image": .null, "src": .null,
       "poster": .null, "pages": .list([]), "text": .null, "truncated": .bool(m.textTruncated), "width": .null,
-      "height": .null,
+      "height": .null, "eager": .bool(false),
     ]
     // The picture's own size gives the player its shape before the video loads.
     if let largest = m.sizes.last {
@@ -372,6 +375,7 @@ struct PageRenderer {
       if rendition.hasSuffix(".webp") {
         item["isAnimatedImage"] = .bool(true)
         item["alt"] = .text(altText)
+        item["eager"] = .bool(first)
       } else {
         item[m.kind == .video ? "isVideo" : "isAnimation"] = .bool(true)
       }
@@ -382,7 +386,8 @@ struct PageRenderer {
       item["src"] = .text(root + rendition)
       item["image"] =
         m.sizes.isEmpty
-        ? .null : image(m, root: root, alt: "Waveform of \(label)", sizes: "(min-width: 60rem) 60rem, 100vw")
+        ? .null
+        : image(m, root: root, alt: "Waveform of \(label)", sizes: "(min-width: 60rem) 60rem, 100vw", eager: first)
     case .pdf:
       guard !m.pages.isEmpty else { return nil }
       item["isPDF"] = .bool(true)
@@ -392,8 +397,10 @@ struct PageRenderer {
           var page = PublishedMedia()
           page.sizes = sizes
           return .object([
+            // A main PDF's first page is what the visitor came to see: fetched first.
             "image": image(
-              page, root: root, alt: "Page \(index + 1) of \(label)", sizes: "(min-width: 60rem) 60rem, 100vw"),
+              page, root: root, alt: "Page \(index + 1) of \(label)", sizes: "(min-width: 60rem) 60rem, 100vw",
+              eager: first && index == 0),
             "number": .text(String(index + 1)),
           ])
         })

@@ -38,10 +38,12 @@ extension PageRenderer {
   func feed(base: String) -> String {
     func date(_ e: SiteModel.ExhibitionModel) -> String { "\(min(max(e.exhibition.year, 1), 9999))-01-01T00:00:00Z" }
     let newest = model.exhibitions.map(date).max() ?? "2000-01-01T00:00:00Z"
+    let subtitle =
+      model.siteDescription.isEmpty ? "" : "\n<subtitle>\(HTMLText.escape(model.siteDescription))</subtitle>"
     var xml = """
       <?xml version="1.0" encoding="UTF-8"?>
       <feed xmlns="http://www.w3.org/2005/Atom">
-      <title>\(HTMLText.escape(siteTitle))</title>
+      <title>\(HTMLText.escape(siteTitle))</title>\(subtitle)
       <id>\(HTMLText.escape(base))</id>
       <link href="\(HTMLText.escape(base))"/>
       <link rel="self" href="\(HTMLText.escape(base + "feed.xml"))"/>

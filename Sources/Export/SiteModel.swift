@@ -24,12 +24,15 @@ struct SiteModel {
   var leftOut: [ExportReport.LeftOut] = []
   /// The gallery's title, a setting of the archive.
   var siteTitle = SalonArchive.defaultSiteTitle
+  /// The gallery's short description, a setting of the archive (empty when none is set).
+  var siteDescription = ""
 
   /// No exhibitions: for pages that show media outside the gallery (a jury room).
   init() {}
 
   init(archive: SalonArchive) throws {
     siteTitle = try archive.siteTitle()
+    siteDescription = try archive.siteDescription()
     // A hidden exhibition (made by mistake, or not ready) stays out of the gallery.
     for exhibition in try archive.exhibitions() where !exhibition.hidden {
       let prize = try archive.prizeState(exhibition: exhibition)

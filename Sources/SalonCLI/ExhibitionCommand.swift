@@ -114,10 +114,13 @@ enum SettingsCommand: Command {
   static let usage = """
     Usage: salon settings [--json]
            salon settings site-title TITLE
+           salon settings site-description TEXT
     (each also takes --archive DIR)
 
     The archive's settings, shared by every exhibition:
-      site-title    The gallery's title, on every page (default "\(SalonArchive.defaultSiteTitle)")
+      site-title          The gallery's title, on every page (default "\(SalonArchive.defaultSiteTitle)")
+      site-description    A sentence about the gallery, on its home page and in the home page's
+                          link preview (at most \(SalonArchive.siteDescriptionLimit) characters; "" removes it)
     """
 
   static func run(_ arguments: [String]) throws {
@@ -126,18 +129,33 @@ enum SettingsCommand: Command {
     switch args.positional.first {
     case nil:
       let title = try archive.siteTitle()
+      let description = try archive.siteDescription()
       if args.has("--json") {
-        try writeJSON(["siteTitle": title])
+        try writeJSON(["siteTitle": title, "siteDescription": description])
       } else {
         print("site-title: \(TerminalText.visible(title))")
+        print("site-description: \(description.isEmpty ? "(none)" : TerminalText.visible(description))")
       }
     case "site-title":
       guard args.positional.count == 2 else { throw UsageError("Settings site-title needs the title.") }
       try archive.setSiteTitle(args.positional[1])
       print("The gallery's title is now \"\(try archive.siteTitle())\"; run `salon export` to publish it.")
+    case "site-description":
+      guard args.positional.count == 2 else {
+        throw UsageError("Settings site-description needs the text (\"\" removes it).")
+      }
+      try archive.setSiteDescription(args.positional[1])
+      let description = try archive.siteDescription()
+      print(
+        description.isEmpty
+          ? "The gallery has no description now; run `salon export` to publish the change."
+          : "The gallery's description is now \"\(TerminalText.visible(description))\"; run `salon export` to publish it."
+      )
     case let other?:
+      let settings: Set<String> = ["site-title", "site-description"]
       throw UsageError(
-        "Unknown setting \"\(other)\"; the settings are: site-title.\(suggestion(for: other, among: ["site-title"]))")
+        "Unknown setting \"\(other)\"; the settings are: site-title, site-description.\(suggestion(for: other, among: settings))"
+      )
     }
   }
 }

@@ -10,6 +10,9 @@ enum InitCommand: Command {
       --description TEXT            About the exhibition (for the gallery's about page)
       --site-title TEXT             The gallery's title, for the whole archive (default "\(SalonArchive.defaultSiteTitle)";
                                     change it later with `salon settings site-title`)
+      --site-description TEXT       A sentence about the gallery, for its home page and link preview
+                                    (at most \(SalonArchive.siteDescriptionLimit) characters; change it later with
+                                    `salon settings site-description`)
       --max-zip-mb N                Largest zip accepted, in MB (default 100; 1 to 10240)
       --max-video-seconds N         Longest video (default 60; 1 to 86400)
       --max-description-pages N     Longest description PDF (default 2; 1 to 10000)
@@ -34,7 +37,7 @@ enum InitCommand: Command {
       valued: archiveOptions.union([
         "--title", "--year", "--slug", "--description", "--max-zip-mb", "--max-video-seconds",
         "--max-description-pages", "--max-megapixels", "--max-files", "--max-unpacked-mb", "--prize", "--currency",
-        "--criterion", "--site-title", "--damaged-supplementary",
+        "--criterion", "--site-title", "--site-description", "--damaged-supplementary",
       ]),
       flags: ["--json"])
     guard args.positional.isEmpty else { throw UsageError("init takes no arguments besides options.") }
@@ -68,10 +71,18 @@ enum InitCommand: Command {
     if let siteTitle = args.value("--site-title"), siteTitle.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
       throw UsageError("Option --site-title needs a title.")
     }
+    if let siteDescription = args.value("--site-description"),
+      SalonArchive.siteDescriptionText(siteDescription).count > SalonArchive.siteDescriptionLimit
+    {
+      throw UsageError(
+        "Option --site-description takes at most \(SalonArchive.siteDescriptionLimit) characters; put a longer text in the exhibition's --description."
+      )
+    }
     try Criterion.validate(new.criteria)
     let archive = try openArchive(args, create: true)
     let exhibition = try archive.createExhibition(new)
     if let siteTitle = args.value("--site-title") { try archive.setSiteTitle(siteTitle) }
+    if let siteDescription = args.value("--site-description") { try archive.setSiteDescription(siteDescription) }
     if args.has("--json") {
       try writeJSON(exhibition)
     } else {

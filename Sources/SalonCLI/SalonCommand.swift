@@ -47,7 +47,8 @@ public enum SalonCommand {
                                     Choose the gallery category of a work
       exhibition list|rename|hide|show|remove|default
                                     Manage the exhibitions (undo a mistaken init)
-      settings [site-title TITLE]   The archive's settings, such as the gallery's title
+      settings [site-title|site-description TEXT]
+                                    The archive's settings: the gallery's title and description
       jury rubric|add|list|conflict|assign|score|sheet|import|progress
                                     Set up the jury and collect scores
       prize standings|award|reopen|mention|announce|export-scores

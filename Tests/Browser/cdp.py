@@ -9,8 +9,9 @@ headless Chromium:
   cdp.py play PAGE.html [PAGE.html...]     play every audio and video, report how far each got
   cdp.py room ROOM/index.html DOWNLOAD_DIR walk a jury room by keyboard, play its media, score every
                                            work, reload, check the scores were kept, save
-  cdp.py walk PAGE.html [SELECTOR]         press the right arrow (with SELECTOR focused), report where the page went
-  cdp.py viewer PAGE.html                  open the full-screen viewer with Enter, close it with Esc
+  cdp.py walk PAGE.html[?in=M] [SELECTOR]  press the right arrow (with SELECTOR focused), report where the page went
+  cdp.py viewer PAGE.html [reduce]         open the full-screen viewer with Enter, close it with Esc
+                                           (with reduce: as a visitor who prefers reduced motion)
   cdp.py search PAGE.html TERMS            type into the search field, report the results
   cdp.py axe PAGE.html [PAGE.html...]      run axe-core (from the axe-core-python package) on each page
   cdp.py phone ROOM/index.html             a jury room on a 390 px wide phone: overflow, the score fields,
@@ -355,10 +356,14 @@ def walk(page, focus=None):
         browser.close()
 
 
-def viewer(page):
-    """Focuses the work's image link, presses Enter, waits for the viewer's picture, presses Esc."""
+def viewer(page, motion=None):
+    """Focuses the work's image link, presses Enter, waits for the viewer's picture, presses Esc.
+    With MOTION "reduce" the browser says the visitor prefers reduced motion."""
     browser = Browser()
     try:
+        if motion:
+            browser.call("Emulation.setEmulatedMedia",
+                         {"features": [{"name": "prefers-reduced-motion", "value": motion}]}, session=True)
         browser.open("file://" + os.path.abspath(page))
         browser.evaluate("document.querySelector('a[data-viewer]').focus()")
         browser.press("Enter")
@@ -366,6 +371,7 @@ def viewer(page):
         loaded = browser.wait_until("(function(){var i=document.querySelector('#viewer img');return !!i&&i.complete&&i.naturalWidth>0})()")
         picture = browser.evaluate("""(function(){var i=document.querySelector('#viewer img');
           return {src:i.currentSrc||i.src,naturalWidth:i.naturalWidth,naturalHeight:i.naturalHeight,
+                  transition:getComputedStyle(i).transitionDuration,
                   focusInside:document.getElementById('viewer').contains(document.activeElement),
                   url:location.href}})()""")
         browser.press("Escape")
@@ -387,7 +393,8 @@ def search(page, terms):
         results = browser.evaluate("""[].slice.call(document.querySelectorAll('#search-results li')).map(function(li){
           var a=li.querySelector('a');return {title:a.textContent,href:a.href,detail:li.textContent}})""")
         status = browser.evaluate("document.getElementById('search-status').textContent")
-        print(json.dumps({"results": results, "status": status}))
+        planted = browser.evaluate("!!window.__salonPlanted")
+        print(json.dumps({"results": results, "status": status, "planted": planted}))
     finally:
         browser.close()
 
@@ -481,8 +488,8 @@ if __name__ == "__main__":
         play(sys.argv[2:])
     elif len(sys.argv) in (3, 4) and sys.argv[1] == "walk":
         walk(sys.argv[2], sys.argv[3] if len(sys.argv) == 4 else None)
-    elif len(sys.argv) == 3 and sys.argv[1] == "viewer":
-        viewer(sys.argv[2])
+    elif len(sys.argv) in (3, 4) and sys.argv[1] == "viewer":
+        viewer(sys.argv[2], sys.argv[3] if len(sys.argv) == 4 else None)
     elif len(sys.argv) == 4 and sys.argv[1] == "search":
         search(sys.argv[2], sys.argv[3])
     elif len(sys.argv) >= 3 and sys.argv[1] == "axe":

@@ -5,8 +5,9 @@ import Testing
 /// The gallery as a visitor spends time in it, in real headless Chromium: walking from work to
 /// work, the full-screen viewer, search, filters, link previews, and an accessibility audit.
 @Suite(.serialized) struct GalleryVisitTests {
-  /// The published call, plus a large picture whose artist field carries a script, and a work
-  /// whose statement names that artist.
+  /// The published call, plus a large picture whose artist field carries a script, a work
+  /// whose statement names that artist, and a work with a planted script in every field an
+  /// artist fills in.
   static func gallery(_ extra: [String] = []) throws -> GalleryFixture {
     let f = GalleryFixture()
     try f.setUp()
@@ -16,18 +17,24 @@ import Testing
     f.scratch.zip(
       "more/8.zip",
       [("8_main.png", SampleMedia.png(width: 400, height: 300, seed: 8)), ("8_description.pdf", Parts.description)])
+    f.scratch.zip(
+      "more/9.zip",
+      [("9_main.png", SampleMedia.png(width: 500, height: 400, seed: 9)), ("9_description.pdf", Parts.description)])
+    let script = "<script>window.__salonPlanted=1</script>"
+    let handler = "<img src=x onerror=window.__salonPlanted=1>"
     f.scratch.write(
       "more.csv",
       """
       id,title,artists,email,medium,statement,alt text,link,previously published,where,under review elsewhere,rights,authorship,ai use,ai statement
       7,Tide Chart,"<script>window.__salonPlanted=1</script>Zoë Marsh",zoe@private.example,Digital painting,Water at rest,A chart of tides in blue,,no,,no,yes,yes,none,
       8,Salt,Kit Oduya,kit@private.example,Photography,After a walk with Zoë Marsh,A salt flat,,no,,no,yes,yes,none,
+      9,\(script)Night,\(handler)Ola Brenn,ola@private.example,\(script)Drawing,\(script)Ink,\(handler),javascript:window.__salonPlanted=1,yes,\(script)A hall,no,yes,yes,assisted,\(script)A model
       """)
     let ingest = try Binary.run([
       "ingest", f.scratch.path("more"), "--form", f.scratch.path("more.csv"), "--archive", f.archive,
     ])
     #expect(ingest.status == 0, "\(ingest.stderr)")
-    for n in [7, 8] {
+    for n in [7, 8, 9] {
       #expect(try Binary.run(["submissions", "decide", "\(n)", "selected", "--archive", f.archive]).status == 0)
     }
     let site = f.scratch.path("site")
@@ -71,8 +78,8 @@ import Testing
     #expect((overGap["reached"] as? String)?.hasSuffix("/works/6.html") == true, "\(overGap)")
     let film = try Chromium.run(["walk", "\(site)/\(exhibition)/works/6.html", "video"]) as! [String: Any]
     #expect((film["reached"] as? String)?.hasSuffix("/works/6.html") == true, "the player keeps its arrows: \(film)")
-    let last = try Self.html(site, "\(exhibition)/works/8.html")
-    #expect(last.contains("rel=\"prev\" href=\"7.html\"") && !last.contains("rel=\"next\""))
+    let last = try Self.html(site, "\(exhibition)/works/9.html")
+    #expect(last.contains("rel=\"prev\" href=\"8.html\"") && !last.contains("rel=\"next\""))
     // From a filter page the walk stays within the filter.
     let filter = try #require(
       try FileManager.default.contentsOfDirectory(atPath: "\(site)/\(exhibition)").first { name in
@@ -83,6 +90,11 @@ import Testing
     #expect(filterPage.contains("works/8.html?in=\(slug)"))
     let eight = try Self.html(site, "\(exhibition)/works/8.html")
     #expect(eight.contains("data-medium=\"\(slug)\""))
+    // In the browser: arrived from the filter, → goes to the filter's next work, not the
+    // exhibition's (1 and 7 are both pictures; 2, a sound, comes between them).
+    let inFilter = try Chromium.run(["walk", "\(site)/\(exhibition)/works/1.html?in=\(slug)"]) as! [String: Any]
+    #expect((inFilter["reached"] as? String)?.hasSuffix("/works/7.html?in=\(slug)") == true, "\(inFilter)")
+    #expect(filterPage.contains("works/1.html?in=\(slug)") && filterPage.contains("works/7.html?in=\(slug)"))
   }
 
   func enterOpensTheViewerOnTheLargestImageAndEscReturnsFocus(_ f: GalleryFixture, _ site: String) throws {
@@ -98,9 +110,15 @@ import Testing
     let picture = result["picture"] as! [String: Any]
     #expect(picture["naturalWidth"] as? Int == 2400, "\(picture)")
     #expect(picture["focusInside"] as? Bool == true, "focus moves into the viewer")
+    #expect(picture["transition"] as? String != "0s", "the picture eases when zoomed: \(picture)")
     let after = result["after"] as! [String: Any]
     #expect(after["open"] as? Bool == false)
     #expect(after["focusOnImageLink"] as? Bool == true, "Esc gives focus back to the image")
+    // A visitor who prefers reduced motion gets no easing, and the viewer still works.
+    let still = try Chromium.run(["viewer", "\(site)/\(exhibition)/works/7.html", "reduce"]) as! [String: Any]
+    #expect(still["loaded"] as? Bool == true)
+    #expect((still["picture"] as? [String: Any])?["transition"] as? String == "0s", "\(still)")
+    #expect((still["after"] as? [String: Any])?["focusOnImageLink"] as? Bool == true)
     // A small original is never upscaled: no 2400 px file is made from a 640 px picture.
     let one = try Self.html(site, "\(exhibition)/works/1.html")
     let media = one.components(separatedBy: "\"").filter { $0.contains("media/") && $0.hasSuffix(".jpg") }
@@ -116,6 +134,17 @@ import Testing
     #expect(images.dropFirst().allSatisfy { $0.contains("loading=\"lazy\"") })
     #expect(page.contains("<figcaption><cite>Tide Chart</cite>, &lt;script&gt;"))
     #expect(page.contains("Zoë Marsh, 2026."))
+    // Every kind of main work has the same caption: title, artists, year, medium.
+    for (n, caption) in [
+      (2, "<cite>Hum</cite>, Bo, 2026. Sound."), (3, "<cite>Score</cite>, Cy, 2026. Music."),
+      (4, "<cite>Verse</cite>, Di, 2026. Writing."), (6, "<cite>Film</cite>, Fa, 2026. Film."),
+    ] {
+      #expect(
+        try Self.html(site, "\(exhibition)/works/\(n).html").contains("<figcaption>\(caption)</figcaption>"), "\(n)")
+    }
+    // A PDF's first page is the main work's picture: fetched first, like a main image.
+    let score = try Self.html(site, "\(exhibition)/works/3.html").components(separatedBy: "<img ").dropFirst()
+    #expect(score.first?.prefix { $0 != ">" }.contains("fetchpriority=\"high\"") == true)
     let grid = try Self.html(site, "\(exhibition)/index.html")
     let cards = grid.components(separatedBy: "<img ").dropFirst().map { $0.prefix { $0 != ">" } }
     #expect(cards.count >= 6 && cards.allSatisfy { $0.contains("loading=\"lazy\"") && !$0.contains("fetchpriority") })
@@ -124,6 +153,8 @@ import Testing
         let tag = img.prefix { $0 != ">" }
         #expect(tag.contains("width=\"") && tag.contains("height=\"") && !tag.contains("width=\"\""), "\(path): \(tag)")
       }
+      let first = try Self.html(site, path).components(separatedBy: "fetchpriority").count - 1
+      #expect(first <= 1, "\(path): one picture at most is fetched first")
     }
   }
 
@@ -132,6 +163,15 @@ import Testing
     let results = found["results"] as! [[String: Any]]
     #expect(results.map { $0["title"] as? String } == ["Tide Chart", "Salt"], "\(found)")
     #expect((results.first?["href"] as? String)?.hasSuffix("/works/7.html") == true)
+    #expect(found["planted"] as? Bool == false)
+    // The work with a script in every field: found, its title shown as text, nothing run.
+    let planted = try Chromium.run(["search", "\(site)/search.html", "Brenn"]) as! [String: Any]
+    let hit = try #require((planted["results"] as! [[String: Any]]).first)
+    #expect(hit["title"] as? String == "<script>window.__salonPlanted=1</script>Night", "\(planted)")
+    #expect((hit["href"] as? String)?.hasSuffix("/works/9.html") == true)
+    #expect(planted["planted"] as? Bool == false)
+    let nine = try Self.html(site, "\(try Self.exhibitionFolder(site))/works/9.html")
+    #expect(!nine.contains("<script>window") && !nine.contains("<img src=x") && !nine.contains("javascript:"))
     let none = try Chromium.run(["search", "\(site)/search.html", "zzzz-nothing"]) as! [String: Any]
     #expect(none["status"] as? String == "0 works found.")
     let pages = GalleryFixture.files(in: site).keys.filter { $0.hasSuffix(".html") }.sorted().map { site + "/" + $0 }
@@ -153,7 +193,7 @@ import Testing
         }
     }
     let all = try cards("index.html")
-    #expect(Set(all.map(\.url)) == Set([1, 2, 3, 4, 6, 7, 8].map { "works/\($0).html" }))
+    #expect(Set(all.map(\.url)) == Set([1, 2, 3, 4, 6, 7, 8, 9].map { "works/\($0).html" }))
     let filters = try FileManager.default.contentsOfDirectory(atPath: "\(site)/\(exhibition)").filter {
       $0.hasPrefix("medium-")
     }

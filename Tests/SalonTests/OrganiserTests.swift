@@ -380,4 +380,45 @@ import Testing
     #expect(try String(contentsOfFile: gallery + "/index.html", encoding: .utf8).contains("Creative AI Archive"))
     #expect(try salon("settings", "site-title", " ", "--archive", archive).status == 1)
   }
+
+  @Test func theSiteDescriptionIsASettingOfTheArchiveOnTheHomePage() throws {
+    try ok(
+      "init", "--title", "Salon", "--year", "2026", "--site-description",
+      "Works made with and without AI,\n  shown <every> year.")
+    let settings = try Binary.json(try ok("settings", "--json")) as! [String: String]
+    #expect(settings["siteDescription"] == "Works made with and without AI, shown <every> year.")
+    let gallery = scratch.path("gallery")
+    try ok("export", "-o", gallery, "--base-url", "https://salon.example.org/")
+    var index = try String(contentsOfFile: gallery + "/index.html", encoding: .utf8)
+    let escaped = "Works made with and without AI, shown &lt;every&gt; year."
+    #expect(index.contains("<p class=\"site-description\">\(escaped)</p>"))
+    #expect(index.contains("<meta name=\"description\" content=\"\(escaped)\">"))
+    #expect(index.contains("<meta property=\"og:description\" content=\"\(escaped)\">"))
+    #expect(
+      try String(contentsOfFile: gallery + "/feed.xml", encoding: .utf8).contains("<subtitle>\(escaped)</subtitle>"))
+    // Only the home page says it: an exhibition's pages describe the exhibition.
+    let about = try String(contentsOfFile: gallery + "/salon-2026/about.html", encoding: .utf8)
+    #expect(!about.contains("site-description") && !about.contains(escaped))
+
+    try ok("settings", "site-description", "A yearly call for creative work.")
+    #expect(try ok("settings").stdout.contains("site-description: A yearly call for creative work."))
+    try ok("export", "-o", gallery)
+    index = try String(contentsOfFile: gallery + "/index.html", encoding: .utf8)
+    #expect(index.contains("content=\"A yearly call for creative work.\""))
+    #expect(!index.contains(escaped))
+
+    let tooLong = String(repeating: "a", count: 301)
+    let refused = try salon("settings", "site-description", tooLong, "--archive", archive)
+    #expect(refused.status == 1 && refused.stderr.contains("at most 300 characters"))
+    #expect(try ok("settings").stdout.contains("site-description: A yearly call for creative work."))
+
+    // "" removes it: the home page goes back to naming its exhibitions.
+    try ok("settings", "site-description", "")
+    #expect(try ok("settings").stdout.contains("site-description: (none)"))
+    try ok("export", "-o", gallery)
+    index = try String(contentsOfFile: gallery + "/index.html", encoding: .utf8)
+    #expect(!index.contains("site-description") && index.contains("content=\"Exhibition archive: Salon (2026).\""))
+    let initTooLong = try salon("init", "--title", "B", "--site-description", tooLong, "--archive", scratch.path("b"))
+    #expect(initTooLong.status == 64 && !FileManager.default.fileExists(atPath: scratch.path("b")))
+  }
 }
