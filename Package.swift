@@ -33,8 +33,9 @@ let package = Package(
     .target(name: "Catalog", dependencies: ["SQLite", "Hashing"]),
     .target(name: "Ingest", dependencies: ["Catalog", "Zip", "Hashing", "Imaging", "MediaTools"]),
     .target(name: "Jury", dependencies: ["Catalog", "Hashing"]),
-    // Export also builds the jury rooms, the call's other offline site.
-    .target(name: "Export", dependencies: ["Catalog", "Jury", "Imaging", "Hashing", "MediaTools", "Zip"]),
+    .target(name: "Export", dependencies: ["Catalog", "Imaging", "Hashing", "MediaTools"]),
+    // `salon jury room`: the call's other offline site, built with Export's media and pages.
+    .target(name: "JuryRoom", dependencies: ["Catalog", "Jury", "Export", "Hashing", "Zip"]),
     // BagIt packages for preservation: the originals, the records and the gallery.
     .target(name: "Packaging", dependencies: ["Catalog", "Jury", "Export", "Hashing"]),
 
@@ -47,7 +48,9 @@ let package = Package(
     // Command line.
     .target(
       name: "SalonCLI",
-      dependencies: ["Catalog", "Ingest", "Jury", "Export", "Packaging", "Imaging", "Demo", "MediaTools"]
+      dependencies: [
+        "Catalog", "Ingest", "Jury", "Export", "JuryRoom", "Packaging", "Imaging", "Demo", "MediaTools",
+      ]
     ),
     .executableTarget(name: "salon", dependencies: ["SalonCLI"]),
     // `make bench`: Salon beside its peers.
