@@ -18,8 +18,6 @@ let package = Package(
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
     .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
-    // glibc's posix_spawn extensions (close every other descriptor, change folder) for MediaTools.
-    .systemLibrary(name: "CSpawn"),
 
     // Wrapper modules: the only places that import a C library.
     .target(name: "Zip", dependencies: ["CArchive"]),
@@ -27,7 +25,7 @@ let package = Package(
     .target(name: "Hashing", dependencies: ["COpenSSL"]),
     .target(name: "Imaging", dependencies: ["CVips"]),
     // The only module that starts processes: Debian's ffmpeg, poppler and qpdf, sandboxed.
-    .target(name: "MediaTools", dependencies: ["CSpawn"]),
+    .target(name: "MediaTools"),
 
     // Pipeline stages.
     .target(name: "Catalog", dependencies: ["SQLite", "Hashing"]),
