@@ -34,19 +34,7 @@ package final class SiteFolder {
     unlinkat(folder, temporary, 0)
     let fd = openat(folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw ExportError.output(Self.sentence(errno, url.path + "/" + path)) }
-    var failure: Int32 = 0
-    data.withUnsafeBytes { buffer in
-      var offset = 0
-      while offset < buffer.count {
-        let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-        if n < 0 {
-          if errno == EINTR { continue }
-          failure = errno
-          return
-        }
-        offset += n
-      }
-    }
+    var failure = data.withUnsafeBytes { writeAll(fd, $0) }
     close(fd)
     if failure == 0 && renameat(folder, temporary, folder, name) != 0 { failure = errno }
     if failure != 0 {
