@@ -18,8 +18,6 @@ let package = Package(
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
     .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
-    // glibc's posix_spawn extensions (close every other descriptor, change folder) for MediaTools.
-    .systemLibrary(name: "CSpawn"),
 
     // Wrapper modules: the only places that import a C library.
     .target(name: "Zip", dependencies: ["CArchive"]),
@@ -27,14 +25,15 @@ let package = Package(
     .target(name: "Hashing", dependencies: ["COpenSSL"]),
     .target(name: "Imaging", dependencies: ["CVips"]),
     // The only module that starts processes: Debian's ffmpeg, poppler and qpdf, sandboxed.
-    .target(name: "MediaTools", dependencies: ["CSpawn"]),
+    .target(name: "MediaTools"),
 
     // Pipeline stages.
     .target(name: "Catalog", dependencies: ["SQLite", "Hashing"]),
     .target(name: "Ingest", dependencies: ["Catalog", "Zip", "Hashing", "Imaging", "MediaTools"]),
     .target(name: "Jury", dependencies: ["Catalog", "Hashing"]),
-    // Export also builds the jury rooms, the call's other offline site.
-    .target(name: "Export", dependencies: ["Catalog", "Jury", "Imaging", "Hashing", "MediaTools", "Zip"]),
+    .target(name: "Export", dependencies: ["Catalog", "Imaging", "Hashing", "MediaTools"]),
+    // `salon jury room`: the call's other offline site, built with Export's media and pages.
+    .target(name: "JuryRoom", dependencies: ["Catalog", "Jury", "Export", "Hashing", "Zip"]),
     // BagIt packages for preservation: the originals, the records and the gallery.
     .target(name: "Packaging", dependencies: ["Catalog", "Jury", "Export", "Hashing"]),
 
@@ -47,7 +46,9 @@ let package = Package(
     // Command line.
     .target(
       name: "SalonCLI",
-      dependencies: ["Catalog", "Ingest", "Jury", "Export", "Packaging", "Imaging", "Demo", "MediaTools"]
+      dependencies: [
+        "Catalog", "Ingest", "Jury", "Export", "JuryRoom", "Packaging", "Imaging", "Demo", "MediaTools",
+      ]
     ),
     .executableTarget(name: "salon", dependencies: ["SalonCLI"]),
     // `make bench`: Salon beside its peers.

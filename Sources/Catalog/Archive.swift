@@ -83,12 +83,8 @@ public final class SalonArchive {
     do {
       database = try Database(path: catalog.path)
       try database.migrate()
-    } catch let error as DatabaseError where error.kind == .notADatabase {
-      throw CatalogError.notAnArchive(path: catalog.path)
-    } catch let error as DatabaseError where error.kind == .corrupt {
-      throw CatalogError.damagedCatalog(path: catalog.path, reason: "SQLite cannot read part of the file")
     } catch let error as DatabaseError {
-      throw CatalogError.database(error)
+      throw openingError(error, catalog: catalog)
     }
     let archive = SalonArchive(root: root, database: database)
     // Refused before anything reads it: a damaged row must not look like an empty exhibition.
@@ -99,6 +95,15 @@ public final class SalonArchive {
     archive.clearTemporaryFiles()
     if try database.queryOne("SELECT 1 AS x FROM pending_file LIMIT 1") != nil { try archive.recoverInterruptedRuns() }
     return archive
+  }
+
+  /// What SQLite's refusal to open the catalog means for the organiser.
+  private static func openingError(_ error: DatabaseError, catalog: URL) -> CatalogError {
+    switch error.kind {
+    case .notADatabase: return .notAnArchive(path: catalog.path)
+    case .corrupt: return .damagedCatalog(path: catalog.path, reason: "SQLite cannot read part of the file")
+    default: return .database(error)
+    }
   }
 
   /// An archive Salon may not write, opened for reading: nothing is created, swept or recovered.
@@ -113,12 +118,8 @@ public final class SalonArchive {
           "The archive at \(root.path) is read-only and was written by an older Salon; make it writable once so Salon can update it."
         )
       }
-    } catch let error as DatabaseError where error.kind == .notADatabase {
-      throw CatalogError.notAnArchive(path: catalog.path)
-    } catch let error as DatabaseError where error.kind == .corrupt {
-      throw CatalogError.damagedCatalog(path: catalog.path, reason: "SQLite cannot read part of the file")
     } catch let error as DatabaseError {
-      throw CatalogError.database(error)
+      throw openingError(error, catalog: catalog)
     }
     let archive = SalonArchive(root: root, database: database)
     try archive.checkIntegrity()

@@ -114,19 +114,7 @@ public enum OutputPath {
     let temporary = folder + "/.partial-\(getpid())-\(url.lastPathComponent)"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw FileProblem.sentence(errno: errno, path: url.path, writing: true) }
-    var failure: Int32 = 0
-    data.withUnsafeBytes { buffer in
-      var offset = 0
-      while offset < buffer.count {
-        let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-        if n < 0 {
-          if errno == EINTR { continue }
-          failure = errno
-          return
-        }
-        offset += n
-      }
-    }
+    var failure = data.withUnsafeBytes { writeAll(fd, $0) }
     if failure == 0 && fsync(fd) != 0 { failure = errno }
     close(fd)
     if failure == 0 && rename(temporary, url.path) != 0 { failure = errno }
@@ -135,6 +123,21 @@ public enum OutputPath {
       throw FileProblem.sentence(errno: failure, path: url.path, writing: true)
     }
   }
+}
+
+/// Writes every byte to `fd`, going on after a signal interrupts: 0, or the `errno` that stopped it.
+package func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+  var offset = 0
+  while offset < bytes.count {
+    let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+    if n < 0 {
+      if errno == EINTR { continue }
+      return errno
+    }
+    guard n > 0 else { return EIO }
+    offset += n
+  }
+  return 0
 }
 
 /// File-system failures as one sentence an organiser can act on.

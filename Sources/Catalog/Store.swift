@@ -32,15 +32,10 @@ public final class TemporaryFile: @unchecked Sendable {
 
   public func write(_ bytes: UnsafeRawBufferPointer) throws {
     try hasher.update(bytes)
-    var offset = 0
-    while offset < bytes.count {
-      let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-      if written < 0 {
-        if errno == EINTR { continue }
-        throw FileProblem.sentence(
-          errno: errno, path: url.deletingLastPathComponent().deletingLastPathComponent().path, writing: true)
-      }
-      offset += written
+    let failure = writeAll(descriptor, bytes)
+    if failure != 0 {
+      throw FileProblem.sentence(
+        errno: failure, path: url.deletingLastPathComponent().deletingLastPathComponent().path, writing: true)
     }
     size += bytes.count
     // Start writing back every few megabytes, so the final fsync has little left to wait for.

@@ -75,3 +75,8 @@ extension SalonArchive {
     return file
   }
 }
+
+extension String {
+  /// Nil for an empty string, so `text.nonEmpty ?? "Not given"` reads as the page says it.
+  package var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -82,7 +82,7 @@ public final class Exporter {
   /// Derivative widths for images and PDF previews; 2400 is for the full-screen viewer, made
   /// only from originals that large (never upscaled).
   public static let widths = [480, 1200, 2400]
-  static let manifestName = ".salon-export.json"
+  package static let manifestName = ".salon-export.json"
 
   public init(archive: SalonArchive, theme: Theme, settings: ExportSettings = ExportSettings()) {
     self.archive = archive
@@ -90,14 +90,16 @@ public final class Exporter {
     self.settings = settings
   }
 
-  struct Manifest: Codable {
+  package struct Manifest: Codable {
     var format = "salon-export-1"
     /// Every file the export wrote, by relative path, with its SHA-256.
-    var files: [String: String] = [:]
+    package var files: [String: String] = [:]
     /// Derivative sizes, by file name, so a re-export need not decode anything.
-    var sizes: [String: [Int]] = [:]
+    package var sizes: [String: [Int]] = [:]
     /// What each stored file published, by source and settings, so a re-export does no media work.
-    var published: [String: PublishedMedia]? = nil
+    package var published: [String: PublishedMedia]? = nil
+
+    package init() {}
   }
 
   /// Writes the site into `output`. Files an earlier export made and this one does not stay
@@ -237,9 +239,9 @@ public final class Exporter {
   }
 
   /// Files named `.partial-…` are being written, or were when a run was killed.
-  static func isPartial(_ name: String) -> Bool { name.hasPrefix(".partial-") || name.contains(".partial-") }
+  package static func isPartial(_ name: String) -> Bool { name.hasPrefix(".partial-") || name.contains(".partial-") }
 
-  static func removePartialFiles(in root: URL) {
+  package static func removePartialFiles(in root: URL) {
     guard let enumerator = FileManager.default.enumerator(atPath: root.path) else { return }
     while let path = enumerator.nextObject() as? String {
       if isPartial((path as NSString).lastPathComponent) {
@@ -260,23 +262,23 @@ public final class Exporter {
 }
 
 /// Writes files only when their content changed, atomically, and remembers what it wrote.
-struct SiteWriter {
+package struct SiteWriter {
   let folder: SiteFolder
   let previous: Exporter.Manifest
-  var manifest = Exporter.Manifest()
+  package var manifest = Exporter.Manifest()
   var written = 0
   var unchanged = 0
   /// The gallery's manifest, or a jury room's.
-  var manifestName = Exporter.manifestName
+  package var manifestName = Exporter.manifestName
 
-  init(folder: SiteFolder, previous: Exporter.Manifest) {
+  package init(folder: SiteFolder, previous: Exporter.Manifest) {
     self.folder = folder
     self.previous = previous
   }
 
-  mutating func record(_ path: String, sha256: String) { manifest.files[path] = sha256 }
+  package mutating func record(_ path: String, sha256: String) { manifest.files[path] = sha256 }
 
-  mutating func write(_ path: String, _ data: Data) throws {
+  package mutating func write(_ path: String, _ data: Data) throws {
     let sha = try SHA256Hasher.hash(data)
     manifest.files[path] = sha
     if previous.files[path] == sha, folder.hasFile(path) {
@@ -291,7 +293,7 @@ struct SiteWriter {
   var stale: [String] { previous.files.keys.filter { manifest.files[$0] == nil }.sorted() }
 
   /// Removes what an earlier export wrote and this one did not.
-  func removeStale() -> Int { stale.filter { folder.remove($0) }.count }
+  package func removeStale() -> Int { stale.filter { folder.remove($0) }.count }
 
   /// Keeps what an earlier export wrote and this one did not, still listed in the manifest so a
   /// later `--prune` finds it.
@@ -305,7 +307,7 @@ struct SiteWriter {
     return kept
   }
 
-  func writeManifest() throws {
+  package func writeManifest() throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
     try folder.write(manifestName, try encoder.encode(manifest))

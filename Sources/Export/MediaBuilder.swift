@@ -5,7 +5,7 @@ import MediaTools
 
 /// What the gallery has for one stored file. Never the original: every published byte is a
 /// re-encoded derivative.
-struct PublishedMedia: Codable, Equatable {
+package struct PublishedMedia: Codable, Equatable {
   struct Size: Codable, Equatable {
     var width: Int
     var height: Int
@@ -37,42 +37,54 @@ struct PublishedMedia: Codable, Equatable {
 ///
 /// Unchecked Sendable: the parallel jobs read only the archive's file paths and the builder's
 /// immutable settings, never the catalog's database connection.
-struct MediaBuilder: @unchecked Sendable {
+package struct MediaBuilder: @unchecked Sendable {
   let archive: SalonArchive
   let output: URL
   let previous: Exporter.Manifest
   let settings: ExportSettings
   /// Other folders whose derivatives may be copied in rather than made again (a jury room takes
   /// the gallery's, and an earlier room's).
-  var donors: [Donor] = []
+  package var donors: [Donor] = []
   /// Which of a work's files get derivatives.
-  var roles: Set<FileRole> = MediaBuilder.publishedRoles
+  package var roles: Set<FileRole> = MediaBuilder.publishedRoles
   /// False in a jury room: a PDF's text may name its artist, so only its page images go in.
-  var keepsPDFFile = true
+  package var keepsPDFFile = true
   /// Whether the archive's derivatives, shared by its exports and rooms, are looked up before
   /// anything is made and given whatever is made.
-  var usesCache = true
+  package var usesCache = true
   var cache: DerivativeCache? { usesCache ? DerivativeCache(archive: archive) : nil }
   /// Only fill the cache: what it holds already is not placed in `output` (a scratch folder).
-  var fillsCacheOnly = false
+  package var fillsCacheOnly = false
 
-  struct Donor {
-    var folder: URL
-    var manifest: Exporter.Manifest
+  package init(archive: SalonArchive, output: URL, previous: Exporter.Manifest, settings: ExportSettings) {
+    self.archive = archive
+    self.output = output
+    self.previous = previous
+    self.settings = settings
   }
 
-  struct Outcome {
+  package struct Donor {
+    var folder: URL
+    var manifest: Exporter.Manifest
+
+    package init(folder: URL, manifest: Exporter.Manifest) {
+      self.folder = folder
+      self.manifest = manifest
+    }
+  }
+
+  package struct Outcome {
     var media: [String: PublishedMedia] = [:]
-    var files: [String: String] = [:]
-    var sizes: [String: [Int]] = [:]
+    package var files: [String: String] = [:]
+    package var sizes: [String: [Int]] = [:]
     /// What each stored file published, by `cacheKey`, for the next export.
-    var published: [String: PublishedMedia] = [:]
-    var made = 0
-    var reused = 0
+    package var published: [String: PublishedMedia] = [:]
+    package var made = 0
+    package var reused = 0
     /// Of those reused, how many were copied from a donor.
     var donated = 0
     var mediaSeconds = 0.0
-    var failures: [ExportReport.Failure] = []
+    package var failures: [ExportReport.Failure] = []
   }
 
   static let publishedRoles: Set<FileRole> = [.main, .video, .supplementary]
@@ -125,7 +137,9 @@ struct MediaBuilder: @unchecked Sendable {
     try build(works: exhibitions.map { ($0.exhibition, $0.works.map(\.work)) }, progress: progress)
   }
 
-  func build(works sources: [(exhibition: Exhibition, works: [Work])], progress: @Sendable (Int, Int, Double) -> Void)
+  package func build(
+    works sources: [(exhibition: Exhibition, works: [Work])], progress: @Sendable (Int, Int, Double) -> Void
+  )
     throws
     -> Outcome
   {

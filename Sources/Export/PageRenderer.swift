@@ -3,7 +3,7 @@ import Foundation
 
 /// Turns the site model into pages: a template name, a path and a context of values. Every
 /// artist-provided string goes in as text, so the templates escape it.
-struct PageRenderer {
+package struct PageRenderer {
   struct Page {
     var path: String
     var template: String
@@ -19,6 +19,16 @@ struct PageRenderer {
 
   static let defaultWorksPerPage = 120
   static let worksPerPageRange = 1...10_000
+
+  package init(
+    model: SiteModel, media: MediaBuilder.Outcome, baseURL: String? = nil,
+    worksPerPage: Int = PageRenderer.defaultWorksPerPage
+  ) {
+    self.model = model
+    self.media = media
+    self.baseURL = baseURL
+    self.worksPerPage = worksPerPage
+  }
 
   var siteTitle: String { model.siteTitle }
 
@@ -346,7 +356,9 @@ struct PageRenderer {
     ])
   }
 
-  func mediaItem(_ file: ReceivedFile, work: Work, root: String, primary: Bool, first: Bool = false) -> TemplateValue? {
+  package func mediaItem(_ file: ReceivedFile, work: Work, root: String, primary: Bool, first: Bool = false)
+    -> TemplateValue?
+  {
     guard let m = media.media[file.sha256] else { return nil }
     let label =
       primary ? work.title : "Supplementary \(file.number.map(String.init) ?? "")".trimmingCharacters(in: .whitespaces)
@@ -482,7 +494,7 @@ struct PageRenderer {
   }
 
   /// Text split at blank lines into paragraphs (each escaped by the template).
-  func paragraphs(_ text: String) -> [TemplateValue] {
+  package func paragraphs(_ text: String) -> [TemplateValue] {
     text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n\n")
       .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }.map { .text($0) }
   }

@@ -4,11 +4,11 @@ import Foundation
 /// The export folder, held open: every write and delete goes through its descriptor, one path
 /// component at a time and never through a symbolic link, so nothing planted in the folder (a
 /// link, a tampered manifest) can make Salon write or delete outside it.
-final class SiteFolder {
+package final class SiteFolder {
   let url: URL
   private let descriptor: Int32
 
-  init(_ url: URL) throws {
+  package init(_ url: URL) throws {
     self.url = url
     let fd = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard fd >= 0 else { throw ExportError.output(Self.sentence(errno, url.path)) }
@@ -18,7 +18,7 @@ final class SiteFolder {
   deinit { close(descriptor) }
 
   /// True when `path` is a relative path of plain names: not absolute, no `.` or `..`, no NUL.
-  static func isSafe(_ path: String) -> Bool {
+  package static func isSafe(_ path: String) -> Bool {
     guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\0"), !path.contains("\\") else { return false }
     return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy {
       !$0.isEmpty && $0 != "." && $0 != ".."
@@ -34,19 +34,7 @@ final class SiteFolder {
     unlinkat(folder, temporary, 0)
     let fd = openat(folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw ExportError.output(Self.sentence(errno, url.path + "/" + path)) }
-    var failure: Int32 = 0
-    data.withUnsafeBytes { buffer in
-      var offset = 0
-      while offset < buffer.count {
-        let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-        if n < 0 {
-          if errno == EINTR { continue }
-          failure = errno
-          return
-        }
-        offset += n
-      }
-    }
+    var failure = data.withUnsafeBytes { writeAll(fd, $0) }
     close(fd)
     if failure == 0 && renameat(folder, temporary, folder, name) != 0 { failure = errno }
     if failure != 0 {
@@ -72,7 +60,7 @@ final class SiteFolder {
   }
 
   /// Every symbolic link under the folder, by relative path.
-  func links() -> [String] {
+  package func links() -> [String] {
     var found: [String] = []
     func walk(_ fd: Int32, _ prefix: String) {
       guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd/\(fd)") else { return }
@@ -95,7 +83,7 @@ final class SiteFolder {
   }
 
   /// Removes the folders under the root that hold nothing.
-  func removeEmptyFolders() {
+  package func removeEmptyFolders() {
     func prune(_ fd: Int32) {
       guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd/\(fd)") else { return }
       for name in names {

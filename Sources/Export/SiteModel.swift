@@ -3,7 +3,7 @@ import Foundation
 
 /// What the gallery shows, decided once: exhibitions newest first, and for each the works that
 /// may be published, with stable page names.
-struct SiteModel {
+package struct SiteModel {
   struct ExhibitedWork {
     var work: Work
     var page: String
@@ -28,7 +28,7 @@ struct SiteModel {
   var siteDescription = ""
 
   /// No exhibitions: for pages that show media outside the gallery (a jury room).
-  init() {}
+  package init() {}
 
   init(archive: SalonArchive) throws {
     siteTitle = try archive.siteTitle()
@@ -78,8 +78,4 @@ struct SiteModel {
     reasons += work.declarations.reasonsNotPublishable
     return reasons
   }
-}
-
-extension String {
-  var nonEmpty: String? { isEmpty ? nil : self }
 }

@@ -62,7 +62,7 @@ public struct Theme {
   }
 
   /// The jury room's script and style live here in `Gallery/`; the gallery leaves them out.
-  static let roomAssets = "room/"
+  package static let roomAssets = "room/"
 
   /// One asset file's bytes (e.g. "room/room.js"), from the override first; nil when none has it.
   public func asset(_ relative: String) throws -> Data? {

@@ -106,11 +106,11 @@ func seededShuffle<T>(_ items: [T], _ random: inout SeededRandom) -> [T] {
 }
 
 /// A small deterministic generator (SplitMix64), so the same seed gives the same assignment on
-/// every machine and Swift version.
-struct SeededRandom: RandomNumberGenerator {
+/// every machine and Swift version (the benchmark's ballots use it too).
+package struct SeededRandom: RandomNumberGenerator {
   var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
+  package init(seed: UInt64) { state = seed }
+  package mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var z = state
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -139,7 +139,3 @@ extension Jury {
     (exhibition.prizeAmount / Double(max(count, 1)) * 100).rounded(.down) / 100
   }
 }
-
-extension String {
-  var nonEmpty: String? { isEmpty ? nil : self }
-}

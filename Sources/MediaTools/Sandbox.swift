@@ -1,4 +1,3 @@
-import CSpawn
 import Foundation
 
 /// The external programs Salon runs, declared once and found once: Debian's own tools for the
@@ -288,3 +287,21 @@ public final class PrivateFolder {
 
   deinit { try? FileManager.default.removeItem(atPath: path) }
 }
+
+// glibc's GNU extensions, which Swift's Glibc module leaves out (it is built without
+// _GNU_SOURCE); all three exist since glibc 2.34 (Debian 12 has 2.36). Declared here, by their C
+// symbols, rather than through a header module, so that this stays the one module that starts
+// processes. Every argument is an int or a pointer, which Swift passes as C does; like the
+// other file actions above, their results are not checked.
+@_silgen_name("posix_spawn_file_actions_addclosefrom_np") @discardableResult
+private func posix_spawn_file_actions_addclosefrom_np(
+  _ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32
+) -> Int32
+
+@_silgen_name("posix_spawn_file_actions_addchdir_np") @discardableResult
+private func posix_spawn_file_actions_addchdir_np(
+  _ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ path: UnsafePointer<CChar>
+) -> Int32
+
+@_silgen_name("pipe2")
+private func pipe2(_ descriptors: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32

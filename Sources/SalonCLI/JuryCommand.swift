@@ -2,6 +2,7 @@ import Catalog
 import Export
 import Foundation
 import Jury
+import JuryRoom
 
 enum JuryCommand: Command {
   static let usage = """

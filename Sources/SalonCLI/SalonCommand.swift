@@ -212,13 +212,7 @@ func printError(_ message: String) {
 /// Writes to standard error as well as it can: if it cannot be written (closed, full), the
 /// message is lost but Salon goes on.
 func writeToStandardError(_ text: String) {
-  var bytes = Array(text.utf8)[...]
-  while !bytes.isEmpty {
-    let n = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-    if n < 0 && errno == EINTR { continue }
-    guard n > 0 else { return }
-    bytes = bytes.dropFirst(n)
-  }
+  _ = Array(text.utf8).withUnsafeBytes { writeAll(2, $0) }
 }
 
 /// A usage message as a sentence: "jury sheet needs…" → "Jury sheet needs…", "--by is…" → "Option --by is…".

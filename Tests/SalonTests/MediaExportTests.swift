@@ -46,6 +46,24 @@ struct MediaGallery {
   }
 
   var files: [String: Data] { GalleryFixture.files(in: site) }
+
+  /// Works 1–5 set up and exported once per test run, for the tests that only read the site
+  /// (the media work is most of their time); a test that changes the site makes its own.
+  static func exported() throws -> MediaGallery { try shared.get().gallery }
+
+  /// The shared export's `--json` report.
+  static func exportReport() throws -> [String: Any] { try shared.get().report }
+
+  // Built on first use, once, under the lazy static's own lock; only ever read afterwards.
+  nonisolated(unsafe) private static let shared: Result<(gallery: MediaGallery, report: [String: Any]), Error> =
+    Result {
+      let g = MediaGallery()
+      sharedFolder = g.scratch.url
+      atexit { try? FileManager.default.removeItem(at: MediaGallery.sharedFolder) }
+      try g.setUp()
+      return (g, try g.export())
+    }
+  nonisolated(unsafe) private static var sharedFolder = URL(fileURLWithPath: "/nonexistent")
   func page(_ id: String) -> String {
     String(decoding: FileManager.default.contents(atPath: site + "/media-salon-2026/works/\(id).html")!, as: UTF8.self)
   }
@@ -53,9 +71,8 @@ struct MediaGallery {
 
 @Suite(.serialized) struct MediaExportTests {
   @Test func noPrivateMetadataAndNoOriginalReachTheSite() throws {
-    let g = MediaGallery()
-    try g.setUp()
-    let report = try g.export()
+    let g = try MediaGallery.exported()
+    let report = try MediaGallery.exportReport()
     #expect((report["failures"] as! [Any]).isEmpty, "\(report["failures"]!)")
     let files = g.files
     for secret in [
@@ -85,9 +102,7 @@ struct MediaGallery {
   }
 
   @Test func everyVideoIsH264AndAACWithAPosterAndEveryCardHasAPicture() throws {
-    let g = MediaGallery()
-    try g.setUp()
-    _ = try g.export()
+    let g = try MediaGallery.exported()
     let sandbox = Sandbox()
     let scratch = Scratch()
     let videos = g.files.keys.filter { $0.hasSuffix(".mp4") }
@@ -250,9 +265,7 @@ extension MediaExportTests {
 /// Published audio and video as a visitor plays them, in Debian's headless Chromium.
 @Suite(.serialized) struct MediaInBrowserTests {
   @Test func aPublishedVideoAndAudioFileActuallyPlay() throws {
-    let g = MediaGallery()
-    try g.setUp()
-    _ = try g.export()
+    let g = try MediaGallery.exported()
     let pages = ["1", "2", "4", "5"].map { g.site + "/media-salon-2026/works/\($0).html" }
     let report = try Chromium.run(["play"] + pages) as! [[String: Any]]
     #expect(report.count == 4)
@@ -270,9 +283,7 @@ extension MediaExportTests {
   }
 
   @Test func theMediaPagesPassTheNuHTMLChecker() throws {
-    let g = MediaGallery()
-    try g.setUp()
-    _ = try g.export()
+    let g = try MediaGallery.exported()
     let checker = try Tool.checkHTML(root: g.site)
     #expect(checker.status == 0, "\(checker.output)")
   }

@@ -1,4 +1,5 @@
 import Catalog
+import Export
 import Foundation
 import Hashing
 import Jury
