@@ -16,7 +16,23 @@ public struct ExportReport: Codable, Equatable, Sendable {
     public var exhibition: String
     public var id: String
     public var file: String
+    public var code: ExportFailureCode
     public var message: String
+
+    /// The failure `error` caused, with its code and its one sentence (never a raw dump).
+    init(exhibition: String, id: String, file: String, error: Error) {
+      self.exhibition = exhibition
+      self.id = id
+      self.file = file
+      code = ExportFailureCode(error)
+      message =
+        switch error {
+        case let error as MediaToolError: error.description
+        case let error as ImagingError: error.description
+        case let error as ExportError: error.description
+        default: FileProblem.plainSentence(for: error)
+        }
+    }
   }
   public var output: String
   public var exhibitions: [String]
@@ -33,6 +49,44 @@ public struct ExportReport: Codable, Equatable, Sendable {
   public var mediaSecondsTranscoded: Double
   public var leftOut: [LeftOut]
   public var failures: [Failure]
+}
+
+/// Why one file of a work was not published: a stable code for scripts. The codes ingest also
+/// uses (`media-damaged`, `media-timed-out`, `media-over-limit`, `image-too-large`) mean the same
+/// thing there.
+public enum ExportFailureCode: String, Codable, CaseIterable, Sendable {
+  case mediaDamaged = "media-damaged"
+  case mediaTimedOut = "media-timed-out"
+  case mediaOverLimit = "media-over-limit"
+  case imageTooLarge = "image-too-large"
+  case mediaFormatNotAllowed = "media-format-not-allowed"
+  case mediaToolMissing = "media-tool-missing"
+  case storedFileUnreadable = "stored-file-unreadable"
+  case outputNotWritten = "output-not-written"
+
+  init(_ error: Error) {
+    switch error {
+    case let error as MediaToolError:
+      switch error {
+      case .timedOut: self = .mediaTimedOut
+      case .overLimit: self = .mediaOverLimit
+      case .crashed, .failed, .unreadable: self = .mediaDamaged
+      case .formatNotAllowed: self = .mediaFormatNotAllowed
+      case .missingTool: self = .mediaToolMissing
+      case .unreadableInput: self = .storedFileUnreadable
+      // Never reached: cancellation stops the whole export rather than failing one file.
+      case .cancelled: self = .mediaTimedOut
+      }
+    case let error as ImagingError:
+      switch error {
+      case .unreadable, .cannotTransform: self = .mediaDamaged
+      case .tooLarge: self = .imageTooLarge
+      case .unavailable: self = .mediaToolMissing
+      case .cannotSave, .cannotRemoveMetadata: self = .outputNotWritten
+      }
+    default: self = .outputNotWritten
+    }
+  }
 }
 
 /// How the gallery's media is made. Every number is clamped to a sane range.

@@ -189,7 +189,7 @@ struct MediaBuilder: @unchecked Sendable {
         removePartialOutputs(of: job.sha)
         lock.withLock {
           shared.failures.append(
-            .init(exhibition: job.owner.exhibition, id: job.owner.id, file: job.owner.file, message: "\(error)"))
+            .init(exhibition: job.owner.exhibition, id: job.owner.id, file: job.owner.file, error: error))
         }
       }
       lock.withLock {

@@ -215,6 +215,14 @@ struct GalleryFixture {
     let report = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
     let failures = report["failures"] as! [[String: Any]]
     #expect(failures.map { $0["id"] as? String } == ["1"])
+    #expect(failures.first?["code"] as? String == "media-damaged")
+    #expect(failures.first?["message"] as? String == ImagingError.unreadable(detail: "").description)
+    // The terminal report names the same code and sentence, after the file.
+    let text = try Binary.run(["export", "-o", s.path("site"), "--clean", "--archive", archive])
+    #expect(
+      text.stdout.contains(
+        "1_main.bmp: media-damaged: The image cannot be read: it is damaged or in a format Salon does not open."),
+      "\(text.stdout)")
     let year = Calendar(identifier: .gregorian).component(.year, from: Date())
     #expect(FileManager.default.fileExists(atPath: s.path("site/salon-\(year)/works/2.html")))
   }
