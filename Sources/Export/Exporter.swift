@@ -213,7 +213,7 @@ public final class Exporter {
       derivativesMade: 0, derivativesReused: 0, mediaSecondsTranscoded: 0, leftOut: model.leftOut, failures: [])
 
     // Derivatives first (in parallel), then the pages that show them.
-    let media = MediaBuilder(archive: archive, output: output, previous: previous, settings: settings)
+    let media = MediaBuilder(archive: archive, output: output, site: folder, previous: previous, settings: settings)
     let mediaProgress = settings.progress
     let outcome = try media.build(model.exhibitions) { done, total, seconds in
       mediaProgress?(done, total, seconds)
