@@ -151,10 +151,12 @@ class Browser:
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
-# Resolves once a playing player has advanced well past its start, or has stopped for good: a
-# busy machine may start playback late, so the check waits for progress instead of a fixed time.
-PLAYED = """var played=function(m){return new Promise(function(done){var start=Date.now();
-  (function wait(){if(m.currentTime>=0.6||m.error||m.ended||m.paused||Date.now()-start>20000){done();}else{setTimeout(wait,100);}})();});};
+# Resolves with how many seconds a playing player has advanced (summed across loops, as a short
+# animation wraps around), once that passes 0.6 s or the player stops for good: a busy machine may
+# start playback late, so the check waits for progress instead of a fixed time.
+PLAYED = """var played=function(m){return new Promise(function(done){var start=Date.now(),last=m.currentTime,advanced=0;
+  (function wait(){var t=m.currentTime;if(t>last){advanced+=t-last;}last=t;
+    if(advanced>=0.6||m.error||m.ended||Date.now()-start>20000){done(advanced);}else{setTimeout(wait,50);}})();});};
 """
 
 
@@ -240,10 +242,10 @@ def play(pages):
             browser.click("h1")
             players = browser.evaluate(PLAYED + """Promise.all([].slice.call(document.querySelectorAll('audio,video')).map(function(m){
               m.muted=true;
-              return m.play().then(function(){return played(m).then(function(){
-                return {kind:m.tagName.toLowerCase(),src:m.currentSrc,currentTime:m.currentTime,error:m.error?m.error.code:null,
+              return m.play().then(function(){return played(m).then(function(advanced){
+                return {kind:m.tagName.toLowerCase(),src:m.currentSrc,advanced:advanced,currentTime:m.currentTime,error:m.error?m.error.code:null,
                       poster:m.getAttribute('poster'),videoWidth:m.videoWidth||0};});},
-                function(e){return {kind:m.tagName.toLowerCase(),src:m.currentSrc,currentTime:0,error:String(e),poster:m.getAttribute('poster'),videoWidth:0};});
+                function(e){return {kind:m.tagName.toLowerCase(),src:m.currentSrc,advanced:0,currentTime:0,error:String(e),poster:m.getAttribute('poster'),videoWidth:0};});
             }))""")
             report.append({"page": page, "players": players})
         print(json.dumps(report))
@@ -277,9 +279,9 @@ def room(page, downloads):
         browser.click("h1")
         players = browser.evaluate(PLAYED + """Promise.all([].slice.call(document.querySelectorAll('audio,video')).map(function(m){
           m.muted=true;
-          return m.play().then(function(){return played(m).then(function(){
-            return {kind:m.tagName.toLowerCase(),src:m.getAttribute('src'),currentTime:m.currentTime,error:m.error?m.error.code:null};});},
-            function(e){return {kind:m.tagName.toLowerCase(),src:m.getAttribute('src'),currentTime:0,error:String(e)};});
+          return m.play().then(function(){return played(m).then(function(advanced){
+            return {kind:m.tagName.toLowerCase(),src:m.getAttribute('src'),advanced:advanced,currentTime:m.currentTime,error:m.error?m.error.code:null};});},
+            function(e){return {kind:m.tagName.toLowerCase(),src:m.getAttribute('src'),advanced:0,currentTime:0,error:String(e)};});
         }))""")
         # Pictures load lazily as the juror scrolls; load them all now to check each one.
         images = browser.evaluate("""Promise.all([].slice.call(document.images).map(function(i){i.loading='eager';

@@ -118,7 +118,7 @@ struct JuryRoomCall {
     let players = result["players"] as! [[String: Any]]
     #expect(Set(players.compactMap { $0["kind"] as? String }) == ["audio", "video"])
     for player in players {
-      #expect((player["currentTime"] as? Double ?? 0) > 0.2, "\(player)")
+      #expect((player["advanced"] as? Double ?? 0) > 0.2, "\(player)")
     }
     let texts = result["texts"] as! [[String: Any]]
     #expect(texts.contains { ($0["text"] as? String)?.contains("every stone is written down twice") == true })

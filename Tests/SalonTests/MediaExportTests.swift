@@ -262,7 +262,7 @@ extension MediaExportTests {
         let kind = player["kind"] as! String
         kinds.append(kind)
         #expect(player["error"] is NSNull, "\(page["page"]!): \(player)")
-        #expect((player["currentTime"] as? Double ?? 0) > 0.3, "\(kind) on \(page["page"]!) plays: \(player)")
+        #expect((player["advanced"] as? Double ?? 0) > 0.3, "\(kind) on \(page["page"]!) plays: \(player)")
         if kind == "video" { #expect((player["videoWidth"] as? Int ?? 0) > 0) }
       }
     }
