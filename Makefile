@@ -39,11 +39,14 @@ test: setup
 demo: release
 	.build/release/salon demo -o $(DEMO_DIR)
 
-## Benchmarks against their peers (bsdtar, openssl, sigal, vipsthumbnail), and how each step grows
-## from 1,000 to 100,000 submissions; writes BENCHMARKS.md. BENCH_ARGS="--growth 1000,10000
-## --growth-only" runs only the growth section at the sizes given; BENCH_ARGS="--gallery-only
-## [--runs N] [--works N]" only the export of 1,000 large images beside sigal and vipsthumbnail
-## (rows 3a-4).
+## Benchmarks against their peers (bsdtar, openssl, sigal, vipsthumbnail, ffmpeg, ffprobe), and
+## how each step grows from 1,000 to 100,000 submissions; writes BENCHMARKS.md. BENCH_ARGS="--growth
+## 1000,10000 --growth-only" runs only the growth section at the sizes given; BENCH_ARGS="--sections
+## transcode,transcode-export,probe,mixed" runs only those sections and replaces just their rows
+## (sections: ingest-large, hashing, export, standings, batch, transcode, transcode-export, probe,
+## mixed, room, growth).
+## BENCH_ARGS="--gallery-only [--runs N] [--works N]" runs only the export of 1,000 large images
+## beside sigal and vipsthumbnail (rows 3a-4).
 BENCH_ARGS ?=
 bench: release
 	@python3 -m pip show -q sigal >/dev/null 2>&1 || python3 -m pip install -q sigal \

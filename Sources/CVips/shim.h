@@ -11,12 +11,15 @@ static inline int salon_vips_start(void) {
   if (VIPS_INIT("salon")) return -1;
   // Loaders marked untrusted (fuzzed less, or wrapping large parsers) are refused.
   vips_block_untrusted_set(TRUE);
+  // Then every loader but the raster formats a call sends: no PDF, SVG, matrix, or any format a
+  // later libvips adds is ever parsed in Salon's own process (those go to the media sandbox).
+  // Blocking a class blocks its subclasses; unblocking one below re-allows just that family.
+  vips_operation_block_set("VipsForeignLoad", TRUE);
+  static const char *allowed[] = {
+      "VipsForeignLoadJpeg", "VipsForeignLoadPng", "VipsForeignLoadWebp",
+      "VipsForeignLoadNsgif", "VipsForeignLoadTiff", "VipsForeignLoadHeif", NULL};
+  for (int i = 0; allowed[i]; i++) vips_operation_block_set(allowed[i], FALSE);
   return 0;
-}
-
-static inline void salon_vips_allow_pdf(void) {
-  // PDF previews need poppler, which libvips marks untrusted; Salon allows exactly this loader.
-  vips_operation_block_set("VipsForeignLoadPdf", FALSE);
 }
 
 static inline int salon_vips_header(const char *path, int *width, int *height) {

@@ -46,17 +46,13 @@ struct DerivativeCache: Sendable {
     return entry
   }
 
-  /// Puts an entry's files into `output` under their site names (a hard link where the folders
-  /// share a disk, else a copy), each renamed into place so no half file is ever seen.
-  func place(_ entry: PublishedMedia, key: String, into output: URL) throws {
-    let folder = folder(for: key)
-    for file in Set(entry.files) {
-      let target = output.appendingPathComponent(file)
-      try FileManager.default.createDirectory(
-        at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-      try Self.linkOrCopy(
-        folder.appendingPathComponent(Self.fileName(file)).path, to: target.path,
-        temporaryIn: target.deletingLastPathComponent().path)
+  /// Gives `file` of the entry under `key` a new name `target` (in the builder's private folder):
+  /// a hard link where the file system allows, a copy elsewhere. The builder then moves it into
+  /// the site through its no-follow path.
+  func give(_ file: String, key: String, to target: String) throws {
+    let source = folder(for: key).appendingPathComponent(Self.fileName(file)).path
+    if link(source, target) != 0 {
+      try FileManager.default.copyItem(atPath: source, toPath: target)
     }
   }
 

@@ -16,7 +16,23 @@ public struct ExportReport: Codable, Equatable, Sendable {
     public var exhibition: String
     public var id: String
     public var file: String
+    public var code: ExportFailureCode
     public var message: String
+
+    /// The failure `error` caused, with its code and its one sentence (never a raw dump).
+    init(exhibition: String, id: String, file: String, error: Error) {
+      self.exhibition = exhibition
+      self.id = id
+      self.file = file
+      code = ExportFailureCode(error)
+      message =
+        switch error {
+        case let error as MediaToolError: error.description
+        case let error as ImagingError: error.description
+        case let error as ExportError: error.description
+        default: FileProblem.plainSentence(for: error)
+        }
+    }
   }
   public var output: String
   public var exhibitions: [String]
@@ -33,6 +49,44 @@ public struct ExportReport: Codable, Equatable, Sendable {
   public var mediaSecondsTranscoded: Double
   public var leftOut: [LeftOut]
   public var failures: [Failure]
+}
+
+/// Why one file of a work was not published: a stable code for scripts. The codes ingest also
+/// uses (`media-damaged`, `media-timed-out`, `media-over-limit`, `image-too-large`) mean the same
+/// thing there.
+public enum ExportFailureCode: String, Codable, CaseIterable, Sendable {
+  case mediaDamaged = "media-damaged"
+  case mediaTimedOut = "media-timed-out"
+  case mediaOverLimit = "media-over-limit"
+  case imageTooLarge = "image-too-large"
+  case mediaFormatNotAllowed = "media-format-not-allowed"
+  case mediaToolMissing = "media-tool-missing"
+  case storedFileUnreadable = "stored-file-unreadable"
+  case outputNotWritten = "output-not-written"
+
+  init(_ error: Error) {
+    switch error {
+    case let error as MediaToolError:
+      switch error {
+      case .timedOut: self = .mediaTimedOut
+      case .overLimit: self = .mediaOverLimit
+      case .crashed, .failed, .unreadable: self = .mediaDamaged
+      case .formatNotAllowed: self = .mediaFormatNotAllowed
+      case .missingTool: self = .mediaToolMissing
+      case .unreadableInput: self = .storedFileUnreadable
+      // Never reached: cancellation stops the whole export rather than failing one file.
+      case .cancelled: self = .mediaTimedOut
+      }
+    case let error as ImagingError:
+      switch error {
+      case .unreadable, .cannotTransform: self = .mediaDamaged
+      case .tooLarge: self = .imageTooLarge
+      case .unavailable: self = .mediaToolMissing
+      case .cannotSave, .cannotRemoveMetadata: self = .outputNotWritten
+      }
+    default: self = .outputNotWritten
+    }
+  }
 }
 
 /// How the gallery's media is made. Every number is clamped to a sane range.
@@ -168,7 +222,7 @@ public final class Exporter {
       derivativesMade: 0, derivativesReused: 0, mediaSecondsTranscoded: 0, leftOut: model.leftOut, failures: [])
 
     // Derivatives first (in parallel), then the pages that show them.
-    let media = MediaBuilder(archive: archive, output: output, previous: previous, settings: settings)
+    let media = MediaBuilder(archive: archive, output: output, site: folder, previous: previous, settings: settings)
     let mediaProgress = settings.progress
     let outcome = try media.build(model.exhibitions) { done, total, seconds in
       mediaProgress?(done, total, seconds)
@@ -230,8 +284,9 @@ public final class Exporter {
     guard !sources.isEmpty else { return }
     // In the archive's own scratch space, on the cache's disk, so what is made is hard-linked in.
     let scratch = try PrivateFolder(in: archive.temporaryRoot.path, prefix: "jury-rooms-")
+    let scratchURL = URL(fileURLWithPath: scratch.path)
     var rooms = MediaBuilder(
-      archive: archive, output: URL(fileURLWithPath: scratch.path), previous: Manifest(), settings: settings)
+      archive: archive, output: scratchURL, site: try SiteFolder(scratchURL), previous: Manifest(), settings: settings)
     rooms.roles = MediaBuilder.juryRoomRoles
     rooms.keepsPDFFile = false
     rooms.fillsCacheOnly = true

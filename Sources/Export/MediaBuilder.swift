@@ -40,6 +40,9 @@ package struct PublishedMedia: Codable, Equatable {
 package struct MediaBuilder: @unchecked Sendable {
   let archive: SalonArchive
   let output: URL
+  /// Every derivative is made in a private folder, then moved in through the site's no-follow
+  /// path: a link planted in `media/` while the export runs is never written through.
+  let site: SiteFolder
   let previous: Exporter.Manifest
   let settings: ExportSettings
   /// Other folders whose derivatives may be copied in rather than made again (a jury room takes
@@ -56,9 +59,12 @@ package struct MediaBuilder: @unchecked Sendable {
   /// Only fill the cache: what it holds already is not placed in `output` (a scratch folder).
   package var fillsCacheOnly = false
 
-  package init(archive: SalonArchive, output: URL, previous: Exporter.Manifest, settings: ExportSettings) {
+  package init(
+    archive: SalonArchive, output: URL, site: SiteFolder, previous: Exporter.Manifest, settings: ExportSettings
+  ) {
     self.archive = archive
     self.output = output
+    self.site = site
     self.previous = previous
     self.settings = settings
   }
@@ -175,8 +181,7 @@ package struct MediaBuilder: @unchecked Sendable {
       let own = "media/\(job.sha.prefix(2))/\(job.sha)"
       if let cached = previous.published?[key].map(shown), cached.text == nil,
         cached.files.allSatisfy({
-          SiteFolder.isSafe($0) && $0.hasPrefix(own) && previous.files[$0] != nil
-            && FileManager.default.fileExists(atPath: output.appendingPathComponent($0).path)
+          SiteFolder.isSafe($0) && $0.hasPrefix(own) && previous.files[$0] != nil && site.hasFile($0)
         })
       {
         lock.withLock {
@@ -192,7 +197,7 @@ package struct MediaBuilder: @unchecked Sendable {
         let (cacheKey, cached) = cacheKeys(job).lazy.compactMap({ k in
           cache.entry(for: k, sha: job.sha).map { (k, self.shown($0)) }
         }).first,
-        fillsCacheOnly || (try? cache.place(cached, key: cacheKey, into: output)) != nil
+        fillsCacheOnly || (try? placeFromCache(cached, key: cacheKey, cache: cache)) != nil
       {
         lock.withLock {
           shared.published[key] = cached
@@ -220,14 +225,12 @@ package struct MediaBuilder: @unchecked Sendable {
         return
       }
       do {
-        try FileManager.default.createDirectory(
-          at: output.appendingPathComponent("media/\(job.sha.prefix(2))"), withIntermediateDirectories: true)
         // An earlier file of this name may share its bytes with the cache (a hard link): it
-        // goes first, so making anew never writes into the cache's copy.
+        // goes first, so nothing made anew can touch the cache's copy.
         removePartialOutputs(of: job.sha)
         var (made, seconds) = try make(job, sandbox: sandbox)
         if !keepsPDFFile, made.kind == .pdf, let file = made.rendition {
-          unlink(output.appendingPathComponent(file).path)
+          site.remove(file)
           made.rendition = nil
         }
         cache?.store(made, key: storageKey(key, made), from: output)
@@ -243,7 +246,7 @@ package struct MediaBuilder: @unchecked Sendable {
         removePartialOutputs(of: job.sha)
         lock.withLock {
           shared.failures.append(
-            .init(exhibition: job.owner.exhibition, id: job.owner.id, file: job.owner.file, message: "\(error)"))
+            .init(exhibition: job.owner.exhibition, id: job.owner.id, file: job.owner.file, error: error))
         }
       }
       lock.withLock {
@@ -277,6 +280,18 @@ package struct MediaBuilder: @unchecked Sendable {
     return media
   }
 
+  /// Derivatives the archive's cache holds, linked into the site through its no-follow path.
+  func placeFromCache(_ entry: PublishedMedia, key: String, cache: DerivativeCache) throws {
+    let folder = try PrivateFolder(in: output.path, prefix: ".partial-media-")
+    // (A PDF lists its first page twice: once as its poster.)
+    for (index, file) in Set(entry.files).sorted().enumerated() {
+      guard SiteFolder.isSafe(file) else { throw ExportError.output("The cache names an unsafe file \(file).") }
+      let temporary = folder.file("cached-\(index)")
+      try cache.give(file, key: key, to: temporary)
+      try publish(temporary, as: file)
+    }
+  }
+
   /// A donor's derivatives of one stored file, copied in: only its own files, listed in its
   /// manifest, regular files inside its folder. Nil when no donor has them all.
   func copyFromDonor(key: String, own: String) -> PublishedMedia? {
@@ -288,10 +303,9 @@ package struct MediaBuilder: @unchecked Sendable {
         })
       else { continue }
       do {
-        let folder = output.appendingPathComponent(String(own.prefix(9)))
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        for file in entry.files {
-          let temporary = folder.appendingPathComponent(".partial-copy-\(getpid())-\(UUID().uuidString)").path
+        let folder = try PrivateFolder(in: output.path, prefix: ".partial-media-")
+        for (index, file) in entry.files.enumerated() {
+          let temporary = folder.file("copy-\(index)")
           try FileManager.default.copyItem(atPath: donor.folder.appendingPathComponent(file).path, toPath: temporary)
           try publish(temporary, as: file)
         }
@@ -341,7 +355,7 @@ package struct MediaBuilder: @unchecked Sendable {
       return (try pdf(source, base, folder, sandbox), 0)
     default:
       if job.type == "image/webp", Self.mayBeAnimated(source, type: job.type) {
-        return (try animatedWebP(source, job, base), 0)
+        return (try animatedWebP(source, job, base, folder), 0)
       }
       if Self.mayBeAnimated(source, type: job.type) {
         let facts = try sandbox.probe(source, workingFolder: folder.path, countPackets: true)
@@ -350,7 +364,7 @@ package struct MediaBuilder: @unchecked Sendable {
         }
       }
       var media = PublishedMedia(kind: .image)
-      media.sizes = try images(of: source, maxPixels: job.maxPixels, base: base)
+      media.sizes = try images(of: source, maxPixels: job.maxPixels, base: base, folder: folder)
       return (media, 0)
     }
   }
@@ -392,7 +406,7 @@ package struct MediaBuilder: @unchecked Sendable {
       if brightness >= 24 { break }
     }
     guard let best else { throw MediaToolError.unreadable }
-    return try images(of: best.path, maxPixels: 100_000_000, base: base)
+    return try images(of: best.path, maxPixels: 100_000_000, base: base, folder: folder)
   }
 
   func audio(_ source: String, _ facts: MediaFacts, _ base: String, _ folder: PrivateFolder, _ sandbox: Sandbox)
@@ -401,7 +415,8 @@ package struct MediaBuilder: @unchecked Sendable {
     guard facts.audio != nil else { throw MediaToolError.unreadable }
     var media = PublishedMedia(kind: .audio)
     try sandbox.run(Waveform(), input: source, demuxer: facts.demuxer, folder: folder.path)
-    media.sizes = try images(of: folder.file(Waveform.output), maxPixels: 100_000_000, base: base + "-wave")
+    media.sizes = try images(
+      of: folder.file(Waveform.output), maxPixels: 100_000_000, base: base + "-wave", folder: folder)
     try sandbox.run(AudioRendition(), input: source, demuxer: facts.demuxer, folder: folder.path)
     let name = base + ".m4a"
     try publish(folder.file(AudioRendition.output), as: name)
@@ -417,7 +432,8 @@ package struct MediaBuilder: @unchecked Sendable {
     try FileManager.default.createDirectory(atPath: stillFolder, withIntermediateDirectories: true)
     try sandbox.run(
       PosterFrame(at: 0, maxSide: settings.videoMaxSide), input: source, demuxer: facts.demuxer, folder: stillFolder)
-    media.sizes = try images(of: stillFolder + "/" + PosterFrame.output, maxPixels: 100_000_000, base: base)
+    media.sizes = try images(
+      of: stillFolder + "/" + PosterFrame.output, maxPixels: 100_000_000, base: base, folder: folder)
     try sandbox.run(
       AnimationRendition(maxSide: settings.videoMaxSide), input: source, demuxer: facts.demuxer, folder: folder.path)
     let name = "\(base)-anim-\(settings.videoMaxSide).mp4"
@@ -428,13 +444,13 @@ package struct MediaBuilder: @unchecked Sendable {
 
   /// An animated WebP stays one, re-encoded by libvips (its loader is trusted; ffmpeg cannot
   /// decode animated WebP), with its first frame as the still.
-  func animatedWebP(_ source: String, _ job: Job, _ base: String) throws -> PublishedMedia {
+  func animatedWebP(_ source: String, _ job: Job, _ base: String, _ folder: PrivateFolder) throws -> PublishedMedia {
     var media = PublishedMedia(kind: .animation)
-    media.sizes = try images(of: source, maxPixels: job.maxPixels, base: base)
+    media.sizes = try images(of: source, maxPixels: job.maxPixels, base: base, folder: folder)
     let name = "\(base)-anim-\(settings.videoMaxSide).webp"
-    _ = try Imaging.animatedWebP(
-      of: source, maxSide: settings.videoMaxSide, maxPixels: job.maxPixels,
-      to: output.appendingPathComponent(name).path)
+    let made = folder.file("animation.webp")
+    _ = try Imaging.animatedWebP(of: source, maxSide: settings.videoMaxSide, maxPixels: job.maxPixels, to: made)
+    try publish(made, as: name)
     media.rendition = name
     return media
   }
@@ -450,7 +466,7 @@ package struct MediaBuilder: @unchecked Sendable {
     let pages = PDFPages.pages(in: folder.path)
     guard !pages.isEmpty else { throw MediaToolError.unreadable }
     for (index, page) in pages.enumerated() {
-      media.pages.append(try images(of: page, maxPixels: 100_000_000, base: "\(base)-p\(index + 1)"))
+      media.pages.append(try images(of: page, maxPixels: 100_000_000, base: "\(base)-p\(index + 1)", folder: folder))
     }
     media.sizes = media.pages[0]
     // (A jury room shows only the pages, so qpdf need not run for it.)
@@ -462,13 +478,12 @@ package struct MediaBuilder: @unchecked Sendable {
     return media
   }
 
-  /// WebP and JPEG at each width, smallest first, each width once.
-  func images(of source: String, maxPixels: Int, base: String) throws -> [PublishedMedia.Size] {
+  /// WebP and JPEG at each width, smallest first, each width once: made in a private folder
+  /// inside `folder`, then moved to their published names.
+  func images(of source: String, maxPixels: Int, base: String, folder: PrivateFolder) throws -> [PublishedMedia.Size] {
+    let scratch = try PrivateFolder(in: folder.path, prefix: "images-")
     let made = try Imaging.derivatives(of: source, widths: Exporter.widths, maxPixels: maxPixels) { width in
-      (
-        output.appendingPathComponent("\(base)-\(width).webp").path,
-        output.appendingPathComponent("\(base)-\(width).jpg").path
-      )
+      (scratch.file("\(width).webp"), scratch.file("\(width).jpg"))
     }
     // A small picture gives the same width twice; the page lists each width once and the
     // site keeps no file it does not list.
@@ -478,10 +493,11 @@ package struct MediaBuilder: @unchecked Sendable {
       let size = PublishedMedia.Size(
         width: derivative.width, height: derivative.height, webp: "\(base)-\(derivative.requestedWidth).webp",
         jpeg: "\(base)-\(derivative.requestedWidth).jpg")
+      // A duplicate stays in the private folder and goes with it.
       if seenWidths.insert(derivative.width).inserted {
+        try publish(derivative.webp, as: size.webp)
+        try publish(derivative.jpeg, as: size.jpeg)
         kept.append(size)
-      } else {
-        for name in [size.webp, size.jpeg] { unlink(output.appendingPathComponent(name).path) }
       }
     }
     return kept
@@ -490,19 +506,15 @@ package struct MediaBuilder: @unchecked Sendable {
   /// A file that failed publishes nothing: whatever of it was already in place (a poster made
   /// before its transcode ran out of time) goes, so no file outlives the manifest's record.
   func removePartialOutputs(of sha: String) {
-    let folder = output.appendingPathComponent("media/\(sha.prefix(2))")
-    for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix(sha) {
-      unlink(folder.appendingPathComponent(name).path)
-    }
+    let folder = "media/\(sha.prefix(2))"
+    for name in site.names(in: folder) where name.hasPrefix(sha) { site.remove(folder + "/" + name) }
   }
 
-  /// Moves a finished file from the private folder to its published name, atomically.
+  /// Moves a finished file from the private folder to its published name, atomically, through
+  /// the site's no-follow path.
   func publish(_ made: String, as name: String) throws {
-    let target = output.appendingPathComponent(name).path
     chmod(made, 0o644)
-    guard rename(made, target) == 0 else {
-      throw ExportError.output("Salon cannot write \(target): \(String(cString: strerror(errno))).")
-    }
+    try site.moveIn(made, as: name)
   }
 
   /// GIFs, PNGs with an animation control chunk before their image data, and WebPs whose

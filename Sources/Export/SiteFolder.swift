@@ -43,6 +43,27 @@ package final class SiteFolder {
     }
   }
 
+  /// Moves a finished file (made in a private folder on the same file system) to `path`, making
+  /// folders as needed. The folders are walked without following links, and the rename replaces
+  /// whatever has the name (a planted link too) rather than writing through it.
+  func moveIn(_ file: String, as path: String) throws {
+    let (folder, name) = try parent(of: path, create: true)
+    defer { close(folder) }
+    guard renameat(AT_FDCWD, file, folder, name) == 0 else {
+      throw ExportError.output(Self.sentence(errno, url.path + "/" + path))
+    }
+  }
+
+  /// The names in the folder at `path` inside the site; none when it is missing or a link.
+  func names(in path: String) -> [String] {
+    guard let (parentFolder, name) = try? parent(of: path, create: false) else { return [] }
+    defer { close(parentFolder) }
+    let fd = openat(parentFolder, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+    guard fd >= 0 else { return [] }
+    defer { close(fd) }
+    return (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd/\(fd)")) ?? []
+  }
+
   /// Removes the file at `path`; false when it was not there. A link is removed, never followed.
   @discardableResult
   func remove(_ path: String) -> Bool {

@@ -134,12 +134,12 @@ private final class VipsImageReference {
   }
 }
 
-/// libvips, behind one door: untrusted loaders blocked, pixel limits checked before decoding,
+/// libvips, behind one door: only the raster loaders a call needs (JPEG, PNG, WebP, GIF, TIFF,
+/// HEIF/AVIF) are allowed, never PDF or SVG; pixel limits checked before decoding;
 /// every derivative re-encoded with all metadata stripped. No C type leaves this module.
 public enum Imaging {
   private static let started: Bool = {
     guard salon_vips_start() == 0 else { return false }
-    salon_vips_allow_pdf()
     // Decoding caches are pointless for one pass over many files and cost memory.
     vips_cache_set_max(0)
     return true
@@ -195,18 +195,15 @@ public enum Imaging {
 
   /// Writes WebP and JPEG derivatives of `source` at each width (never upscaled), largest first,
   /// each resized from the previous one. Files are written to temporary names and renamed.
-  /// - Parameters:
-  ///   - isPDF: the first page is rendered (the path gets libvips' page option).
   public static func derivatives(
-    of source: String, widths: [Int], maxPixels: Int, isPDF: Bool = false,
+    of source: String, widths: [Int], maxPixels: Int,
     destination: (_ width: Int) -> (webp: String, jpeg: String)
   ) throws -> [Derivative] {
     try ensureStarted()
-    if !isPDF { try checkPixels(of: source, maxPixels: maxPixels) }
+    try checkPixels(of: source, maxPixels: maxPixels)
     let sorted = widths.sorted(by: >)
     guard let largest = sorted.first else { return [] }
-    let loadPath = isPDF ? source + "[page=0,dpi=100]" : source
-    var image = try VipsImageReference.thumbnail(of: loadPath, width: largest, height: largest.saturatingTimes4)
+    var image = try VipsImageReference.thumbnail(of: source, width: largest, height: largest.saturatingTimes4)
       .normalised().inMemory()
     image.removeMetadata()
     var results: [Derivative] = []
@@ -225,12 +222,11 @@ public enum Imaging {
   }
 
   /// A small JPEG as bytes (for the offline scoring sheet's previews).
-  public static func jpegPreview(of source: String, width: Int, maxPixels: Int, isPDF: Bool = false) throws -> [UInt8] {
+  public static func jpegPreview(of source: String, width: Int, maxPixels: Int) throws -> [UInt8] {
     try ensureStarted()
-    if !isPDF { try checkPixels(of: source, maxPixels: maxPixels) }
-    var image = try VipsImageReference.thumbnail(
-      of: isPDF ? source + "[page=0]" : source, width: width, height: width.saturatingTimes4
-    ).normalised().inMemory()
+    try checkPixels(of: source, maxPixels: maxPixels)
+    var image = try VipsImageReference.thumbnail(of: source, width: width, height: width.saturatingTimes4)
+      .normalised().inMemory()
     image.removeMetadata()
     if image.hasAlpha { image = try image.flattenedOnWhite() }
     return try image.jpegBytes(quality: 70)

@@ -86,7 +86,8 @@ public struct JuryRoomBuilder {
     let previous = Self.manifest(in: output, name: Self.manifestName) ?? Exporter.Manifest()
     Exporter.removePartialFiles(in: output)
     let works = try jury.assignedWorks(juror)
-    var media = MediaBuilder(archive: jury.archive, output: output, previous: previous, settings: settings)
+    var media = MediaBuilder(
+      archive: jury.archive, output: output, site: folder, previous: previous, settings: settings)
     media.donors = donors
     media.roles = Self.roles
     media.keepsPDFFile = false

@@ -71,19 +71,6 @@ public enum MediaToolError: Error, Equatable, Sendable, CustomStringConvertible 
     }
   }
 
-  /// A stable kebab-case code for reports (ingest's problems, the export's failures).
-  public var code: String {
-    switch self {
-    case .missingTool: return "media-tool-missing"
-    case .timedOut: return "media-timed-out"
-    case .overLimit: return "media-over-limit"
-    case .crashed: return "media-tool-crashed"
-    case .failed, .unreadable, .unreadableInput: return "media-unreadable"
-    case .formatNotAllowed: return "media-format-not-allowed"
-    case .cancelled: return "cancelled"
-    }
-  }
-
   static func format(_ seconds: Double) -> String {
     seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.1f", seconds)
   }

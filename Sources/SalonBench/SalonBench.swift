@@ -68,6 +68,17 @@ struct Bench {
   /// `--works N`: how many image works rows 3a–4 export (default 1,000; 200 with `--quick`).
   let galleryWorks: Int?
   var exportNote = ""
+  /// `--sections transcode,probe,mixed`: only those sections, their rows (and notes) replaced in
+  /// BENCHMARKS.md and the rest of it kept.
+  let sections: [String]
+  /// `--runs N`: measurements per figure in the media sections (default 3), for a quick look.
+  let mediaRuns: Int
+  /// Row 7's direct ffmpeg run, reused by row 7b (the very same command on the same clip).
+  var directTranscode: Measurement?
+  static let sectionNames = [
+    "ingest-large", "hashing", "export", "standings", "batch", "transcode", "transcode-export", "probe", "mixed",
+    "room", "growth",
+  ]
 
   init(arguments: [String]) throws {
     let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -98,6 +109,22 @@ struct Bench {
     } else {
       growthSizes = quick ? [200, 2000] : [1000, 10_000, 100_000]
     }
+    if let index = arguments.firstIndex(of: "--sections"), index + 1 < arguments.count {
+      sections = arguments[index + 1].split(separator: ",").map(String.init)
+      let unknown = sections.filter { !Self.sectionNames.contains($0) }
+      guard unknown.isEmpty else {
+        throw BenchError(
+          "unknown section \(unknown.joined(separator: ", ")); sections: \(Self.sectionNames.joined(separator: ", "))")
+      }
+    } else {
+      sections = []
+    }
+    if let index = arguments.firstIndex(of: "--runs"), index + 1 < arguments.count, let runs = Int(arguments[index + 1])
+    {
+      mediaRuns = min(max(runs, 1), 9)
+    } else {
+      mediaRuns = 3
+    }
     root = URL(fileURLWithPath: "bench-out").standardizedFileURL
     guard FileManager.default.isExecutableFile(atPath: salon) else { throw BenchError("build salon first (\(salon))") }
   }
@@ -127,15 +154,35 @@ struct Bench {
       try replaceExportRows()
       return
     }
-    try ingestLarge()
-    try hashing()
-    try export()
-    try standings()
-    try ingestBatch()
-    try transcode()
-    try growth(sizes: growthSizes)
-    try juryRoom()
+    if !sections.isEmpty {
+      // Written after each section, so a long run that stops keeps what it measured.
+      for section in sections {
+        try run(section: section)
+        try mergeReport()
+      }
+      return
+    }
+    for section in Self.sectionNames { try run(section: section) }
     try writeReport()
+  }
+
+  mutating func run(section: String) throws {
+    switch section {
+    case "ingest-large": try ingestLarge()
+    case "hashing": try hashing()
+    case "export": try export()
+    case "standings": try standings()
+    case "batch": try ingestBatch()
+    case "transcode": try transcode()
+    case "transcode-export": try transcodeExport()
+    case "probe": try probeCost()
+    case "mixed": try mixedExport()
+    case "room": try juryRoom()
+    case "growth":
+      try growth(sizes: growthSizes)
+      if !sections.isEmpty { try replaceGrowthSection() }
+    default: throw BenchError("unknown section \(section)")
+    }
   }
 
   // MARK: 1. One 100 MB submission vs bsdtar -xf
@@ -515,24 +562,31 @@ struct Bench {
     let sandbox = Sandbox()
     let facts = try sandbox.probe(clip, workingFolder: folder)
     let command = VideoRendition(maxSide: 1280, hasAudio: facts.audio != nil)
-    let ours = try Measure.median(runs: 3) {
+    let load = Self.loadAverage()
+    let ours = try Measure.median(runs: mediaRuns) {
       let start = DispatchTime.now()
+      let before = Measure.childrenCPU()
       try sandbox.run(command, input: clip, demuxer: facts.demuxer, folder: folder)
       return Measurement(
-        seconds: Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9, peakMemoryMB: 0,
-        status: 0)
+        seconds: Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9,
+        cpuSeconds: Measure.childrenCPU() - before, peakMemoryMB: 0, status: 0)
     }
     // The very same arguments, the file named directly instead of through descriptor 3.
     let direct = command.arguments(demuxer: facts.demuxer, folder: folder).map {
       $0 == "file:" + Sandbox.inputPath ? "file:" + clip : $0
     }
-    let peer = try Measure.median(runs: 3) { try Measure.run([MediaTool.ffmpeg.path ?? "ffmpeg"] + direct) }
+    let peer = try Measure.median(runs: mediaRuns) { try Measure.run([MediaTool.ffmpeg.path ?? "ffmpeg"] + direct) }
+    directTranscode = peer
     let ratio = ours.seconds / peer.seconds
     rows.append(
       row(
         "7", "transcode a \(seconds) s 1080p H.264/AAC clip to the web rendition (H.264/AAC, ≤ 1280 px)",
         s(ours.seconds), "the same `ffmpeg` command run directly: \(s(peer.seconds))",
         String(format: "%.2fx time", ratio), "≤ 1.05x", ratio <= 1.05))
+    note(
+      "7", start: load,
+      "Median of \(mediaRuns) run\(mediaRuns == 1 ? "" : "s") each; the rendition's CPU: sandbox \(s(ours.cpuSeconds)), direct \(s(peer.cpuSeconds))."
+    )
   }
 
   // MARK: 8. A jury room of 50 mixed works, after an export
@@ -630,6 +684,50 @@ struct Bench {
     uname(&info)
     let kernel = withUnsafeBytes(of: &info.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
     return "\(model), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(kb / 1024 / 1024) GiB, Linux \(kernel)"
+  }
+
+  /// `--sections`: the rows measured now replace those of the same number in BENCHMARKS.md (or
+  /// join the table in order), their notes replace the earlier notes of those rows, and every
+  /// other row, note and the growth section stay as they were.
+  func mergeReport() throws {
+    let existing = (try? String(contentsOfFile: "BENCHMARKS.md", encoding: .utf8)) ?? ""
+    guard existing.contains("\n## Notes\n") else {
+      try writeReport()
+      return
+    }
+    func number(_ row: String) -> String {
+      row.split(separator: "|", omittingEmptySubsequences: true).first?.trimmingCharacters(in: .whitespaces) ?? ""
+    }
+    func order(_ number: String) -> (Int, String) {
+      (Int(number.prefix { $0.isNumber }) ?? 0, String(number.drop { $0.isNumber }))
+    }
+    let new = Dictionary(rows.map { (number($0), $0) }, uniquingKeysWith: { $1 })
+    var lines = existing.components(separatedBy: "\n")
+    guard let first = lines.firstIndex(where: { $0.hasPrefix("|---|") }) else { return }
+    var end = first + 1
+    while end < lines.count, lines[end].hasPrefix("| ") { end += 1 }
+    var table = Dictionary(lines[(first + 1)..<end].map { (number($0), $0) }, uniquingKeysWith: { $1 })
+    for (key, row) in new { table[key] = row }
+    lines.replaceSubrange((first + 1)..<end, with: table.keys.sorted { order($0) < order($1) }.map { table[$0]! })
+    var text = lines.joined(separator: "\n")
+    // Notes: a bullet runs until the next bullet or a blank line.
+    let notesStart = text.range(of: "\n## Notes\n")!.upperBound
+    let notesEnd = text.range(of: "\n## ", range: notesStart..<text.endIndex)?.lowerBound ?? text.endIndex
+    var bullets: [String] = []
+    for line in text[notesStart..<notesEnd].components(separatedBy: "\n") {
+      if line.hasPrefix("- ") {
+        bullets.append(line)
+      } else if line.hasPrefix("  "), !bullets.isEmpty {
+        bullets[bullets.count - 1] += "\n" + line
+      }
+    }
+    let measured = Set(new.keys)
+    bullets.removeAll { bullet in measured.contains { bullet.hasPrefix("- Row \($0), measured") } }
+    bullets += notes.map { "- " + $0 }
+    text.replaceSubrange(notesStart..<notesEnd, with: "\n" + bullets.joined(separator: "\n") + "\n")
+    try Data(text.utf8).write(to: URL(fileURLWithPath: "BENCHMARKS.md"))
+    print(rows.joined(separator: "\n"))
+    print(notes.map { "- " + $0 }.joined(separator: "\n"))
   }
 
   /// `--growth-only`: the growth section of BENCHMARKS.md replaced, the rest kept.

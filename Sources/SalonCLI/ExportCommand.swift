@@ -104,7 +104,9 @@ enum ExportCommand: Command {
     }
     if !report.failures.isEmpty {
       print("Could not publish:")
-      for f in report.failures { print(TerminalText.visible("  \(f.exhibition)/\(f.id) \(f.file): \(f.message)")) }
+      for f in report.failures {
+        print(TerminalText.visible("  \(f.exhibition)/\(f.id) \(f.file): \(f.code.rawValue): \(f.message)"))
+      }
     }
     print(
       "Open \(output.appendingPathComponent("index.html").path) in a browser, or copy the folder to any static host.")

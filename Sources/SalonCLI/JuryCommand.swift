@@ -171,7 +171,9 @@ enum JuryCommand: Command {
           ? try jury.csvSheet(for: juror)
           : try jury.htmlSheet(
             for: juror, showArtists: args.has("--show-artists"),
-            preview: { SheetPreview.dataURI(for: $0, archive: jury.archive) })
+            preview: {
+              SheetPreview.dataURI(for: $0, archive: jury.archive, isCancelled: { interruption.isCancelled })
+            })
       }
     case "room": try room(rest)
     case "import":
@@ -275,7 +277,8 @@ enum JuryCommand: Command {
       "Media: \(report.derivativesMade) files made, \(report.derivativesReused) reused\(report.gallery.map { " (gallery: \($0))" } ?? "")."
     )
     for failure in report.failures {
-      print(TerminalText.visible("  ! work \(failure.id), \(failure.file): \(failure.message)"))
+      print(
+        TerminalText.visible("  ! work \(failure.id), \(failure.file): \(failure.code.rawValue): \(failure.message)"))
     }
     print("The juror opens index.html in the folder; their browser keeps what they type until they save the sheet.")
   }

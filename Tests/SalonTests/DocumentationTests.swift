@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import Export
 @testable import Ingest
 
 /// The README documents every stable code, and the demo it promises works.
@@ -15,6 +16,15 @@ import Testing
     let readme = Self.readme
     for code in ProblemCode.allCases.map(\.rawValue) + WarningCode.allCases.map(\.rawValue) {
       #expect(readme.contains("| `\(code)` |"), "README documents \(code)")
+    }
+  }
+
+  @Test func theReadmeHasATableRowForEveryExportFailureCode() throws {
+    let readme = Self.readme
+    let start = try #require(readme.range(of: "| export failure code |"), "README has the export failure table")
+    let table = String(readme[start.upperBound...]).components(separatedBy: "\n\n").first ?? ""
+    for code in ExportFailureCode.allCases.map(\.rawValue) {
+      #expect(table.contains("| `\(code)` |"), "the export failure table documents \(code)")
     }
   }
 

@@ -304,8 +304,62 @@ struct GalleryFixture {
     let report = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
     let failures = report["failures"] as! [[String: Any]]
     #expect(failures.map { $0["id"] as? String } == ["1"])
+    #expect(failures.first?["code"] as? String == "media-damaged")
+    #expect(failures.first?["message"] as? String == ImagingError.unreadable(detail: "").description)
+    // The terminal report names the same code and sentence, after the file.
+    let text = try Binary.run(["export", "-o", s.path("site"), "--clean", "--archive", archive])
+    #expect(
+      text.stdout.contains(
+        "1_main.bmp: media-damaged: The image cannot be read: it is damaged or in a format Salon does not open."),
+      "\(text.stdout)")
     let year = Calendar(identifier: .gregorian).component(.year, from: Date())
     #expect(FileManager.default.fileExists(atPath: s.path("site/salon-\(year)/works/2.html")))
+  }
+
+  @Test func aLinkPlantedInTheSiteDuringTheExportIsNeverWrittenThrough() throws {
+    let s = Scratch()
+    let archive = s.path("archive")
+    _ = try Binary.run(["init", "--title", "Salon", "--archive", archive])
+    var form = "id,rights,authorship\n"
+    for n in 1...8 {
+      s.zip(
+        "in/\(n).zip",
+        [
+          ("\(n)_main.png", SampleMedia.png(width: 64, height: 48, seed: n)),
+          ("\(n)_description.pdf", Parts.description),
+        ])
+      form += "\(n),yes,yes\n"
+    }
+    s.write("form.csv", form)
+    _ = try Binary.run(["ingest", s.path("in"), "--form", s.path("form.csv"), "--archive", archive])
+    #expect(try Binary.run(["submissions", "decide", "--all-accepted", "--archive", archive]).status == 0)
+    let outside = s.path("outside")
+    try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+    let site = s.url.appendingPathComponent("site")
+    final class Planted: @unchecked Sendable {
+      let lock = NSLock()
+      var links = 0
+    }
+    let planted = Planted()
+    // Once the first file is in, every media folder not made yet becomes a link out of the site,
+    // as someone with access to the folder could do while the export runs.
+    let settings = ExportSettings(progress: { done, _, _ in
+      planted.lock.withLock {
+        guard done == 1 else { return }
+        for byte in 0..<256 where symlink(outside, site.path + String(format: "/media/%02x", byte)) == 0 {
+          planted.links += 1
+        }
+      }
+    })
+    let report = try Exporter(archive: SalonArchive.open(at: archive), theme: Theme(override: nil), settings: settings)
+      .export(to: site, clean: false)
+    #expect(planted.links > 200, "the links were planted during the export")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: outside) == [], "nothing was written through a link")
+    #expect(!report.failures.isEmpty, "the files whose folder became a link failed")
+    for failure in report.failures {
+      #expect(failure.code == .outputNotWritten && failure.message.contains("is a link"), "\(failure)")
+    }
+    #expect(report.derivativesMade + report.failures.count == 8, "the others were published")
   }
 }
 

@@ -205,6 +205,7 @@ struct MediaGallery {
     #expect(
       failures.first?["message"] as? String
         == "The file needed more processor time than the limit allows and was stopped.")
+    #expect(failures.first?["code"] as? String == "media-over-limit", "the same code as at ingest")
     #expect(report["works"] as? Int == 6)
     #expect(g.page("2").contains(".m4a\""), "the other works are published")
     #expect(!g.files.keys.contains { $0.contains(".partial-") }, "nothing half-made is left")

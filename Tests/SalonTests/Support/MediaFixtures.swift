@@ -87,6 +87,44 @@ enum MediaFixtures {
     return videos.map { ("c-" + $0.0, 2.0) } + sounds.map { ("c-" + $0.0, 3.0) }
   }()
 
+  /// A 3 KB, one-page PDF that asks for 30^6 fills: each level of nested form XObjects draws
+  /// the next 30 times (a "billion laughs" for PDF). Any renderer spins on it for minutes.
+  static func fillBombPDF(levels: Int = 6, fanOut: Int = 30) -> [UInt8] {
+    func stream(_ dictionary: String, _ body: String) -> String {
+      "\(dictionary) /Length \(body.utf8.count) >>\nstream\n\(body)\nendstream"
+    }
+    var objects: [Int: String] = [
+      1: "<< /Type /Catalog /Pages 2 0 R >>",
+      2: "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      3: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << /XObject << /X 10 0 R >> >> "
+        + "/Contents 4 0 R >>",
+      4: stream("<<", "/X Do"),
+    ]
+    for level in 0..<levels {
+      let form = "<< /Type /XObject /Subtype /Form /BBox [0 0 200 200]"
+      objects[10 + level] =
+        level < levels - 1
+        ? stream(
+          form + " /Resources << /XObject << /N \(11 + level) 0 R >> >>",
+          String(repeating: "/N Do ", count: fanOut))
+        : stream(form, String(repeating: "0.5 g 0 0 200 200 re f ", count: fanOut))
+    }
+    var pdf = "%PDF-1.4\n"
+    var offsets: [Int: Int] = [:]
+    for key in objects.keys.sorted() {
+      offsets[key] = pdf.utf8.count
+      pdf += "\(key) 0 obj\n\(objects[key]!)\nendobj\n"
+    }
+    let xref = pdf.utf8.count
+    let size = objects.keys.max()! + 1
+    pdf += "xref\n0 \(size)\n"
+    for key in 0..<size {
+      pdf += offsets[key].map { String(format: "%010d 00000 n \n", $0) } ?? "0000000000 65535 f \n"
+    }
+    pdf += "trailer\n<< /Size \(size) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+    return Array(pdf.utf8)
+  }
+
   static func make(_ arguments: [String]) {
     let result = try! Tool.run(["ffmpeg"] + arguments)
     precondition(result.status == 0, "ffmpeg could not make a fixture: \(result.output)")
