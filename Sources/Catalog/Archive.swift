@@ -7,12 +7,12 @@ import SQLite
 /// Layout: `salon.sqlite` (catalog), `store/sha256/ab/abcdef…` (files by SHA-256, never
 /// overwritten), `tmp/` (files being written; emptied whenever the archive is opened for writing).
 public final class SalonArchive {
-  public let root: URL
-  public let database: Database
-  public static let catalogName = "salon.sqlite"
+  package let root: URL
+  package let database: Database
+  package static let catalogName = "salon.sqlite"
 
-  public var storeRoot: URL { root.appendingPathComponent("store/sha256", isDirectory: true) }
-  public var temporaryRoot: URL { root.appendingPathComponent("tmp", isDirectory: true) }
+  package var storeRoot: URL { root.appendingPathComponent("store/sha256", isDirectory: true) }
+  package var temporaryRoot: URL { root.appendingPathComponent("tmp", isDirectory: true) }
 
   private init(root: URL, database: Database) {
     self.root = root
@@ -20,12 +20,12 @@ public final class SalonArchive {
   }
 
   /// Whether `folder` holds an archive's catalog.
-  public static func exists(at folder: String) -> Bool {
+  package static func exists(at folder: String) -> Bool {
     FileManager.default.fileExists(atPath: URL(fileURLWithPath: folder).appendingPathComponent(catalogName).path)
   }
 
   /// The archive at `folder` or the nearest folder above it, as git finds its repository.
-  public static func locate(from folder: String) -> String? {
+  package static func locate(from folder: String) -> String? {
     var url = URL(fileURLWithPath: folder, isDirectory: true).standardizedFileURL
     for _ in 0..<256 {
       if exists(at: url.path) { return url.path }
@@ -37,7 +37,7 @@ public final class SalonArchive {
   }
 
   /// Folders just below `folder` that hold an archive, for messages that say where one is.
-  public static func archivesBelow(_ folder: String) -> [String] {
+  package static func archivesBelow(_ folder: String) -> [String] {
     let root = URL(fileURLWithPath: folder, isDirectory: true)
     let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
     return names.filter { !$0.hasPrefix(".") && exists(at: root.appendingPathComponent($0).path) }
@@ -45,7 +45,7 @@ public final class SalonArchive {
   }
 
   /// True when the archive was opened for reading only (its folder or catalog is not writable).
-  public private(set) var isReadOnly = false
+  package private(set) var isReadOnly = false
 
   /// Opens the archive at `path`, creating the folder and catalog if `create` is set. With
   /// `readOnlyIfNeeded` (commands that only read), an archive Salon may not write is opened
@@ -131,7 +131,7 @@ public final class SalonArchive {
 
   /// SQLite's `quick_check`, then Salon's own invariants as indexed queries (each stops at the
   /// first bad row). Throws `CatalogError.damagedCatalog` naming what is wrong.
-  public func checkIntegrity() throws {
+  package func checkIntegrity() throws {
     let path = root.appendingPathComponent(Self.catalogName).path
     do {
       let findings = try database.query("PRAGMA quick_check(3)").compactMap { try $0.optionalString("quick_check") }
@@ -214,7 +214,7 @@ public final class SalonArchive {
 
   // MARK: Settings
 
-  public func setting(_ key: String) throws -> String? {
+  package func setting(_ key: String) throws -> String? {
     try database.queryOne("SELECT value FROM setting WHERE key = ?", [key])?.string("value")
   }
 
@@ -228,7 +228,7 @@ public final class SalonArchive {
   // MARK: Events
 
   /// Appends to the event log; the catalog refuses any later change to it.
-  public func record(
+  package func record(
     _ kind: String, exhibition: Int?, submission: Int? = nil, actor: String = Actor.current,
     detail: [String: Any] = [:]
   ) throws {
@@ -240,8 +240,8 @@ public final class SalonArchive {
 }
 
 /// Who is running Salon, for the event log.
-public enum Actor {
-  public static var current: String {
+package enum Actor {
+  package static var current: String {
     ProcessInfo.processInfo.environment["SALON_ACTOR"] ?? ProcessInfo.processInfo.environment["USER"]
       ?? "organiser"
   }
@@ -250,8 +250,8 @@ public enum Actor {
 /// Timestamps as ISO 8601 in UTC; `SALON_NOW` fixes the clock for reproducible runs.
 /// Formatted by hand from the system clock: an ISO8601DateFormatter (ICU) made for every event
 /// was a tenth of an ingest's processor time.
-public enum Clock {
-  public static func now() -> String {
+package enum Clock {
+  package static func now() -> String {
     if let fixed = getenv("SALON_NOW") { return String(cString: fixed) }
     var time = timespec()
     clock_gettime(CLOCK_REALTIME, &time)

@@ -5,28 +5,28 @@ import Foundation
 /// anything else, or a NUL, is refused. Errors name the line (and byte) where the problem starts.
 public enum CSVReader {
   public struct Record: Equatable, Sendable {
-    public var fields: [String]
+    package var fields: [String]
     /// The line the record starts on (1-based), for messages.
     public var line: Int
   }
 
-  public struct Malformed: Error, Equatable, CustomStringConvertible {
+  package struct Malformed: Error, Equatable, CustomStringConvertible {
     public var line: Int
-    public var reason: String
+    package var reason: String
     /// The offending byte (1-based, from the start of the file) when the problem is the encoding.
-    public var byte: Int?
-    public init(line: Int, reason: String, byte: Int? = nil) {
+    package var byte: Int?
+    package init(line: Int, reason: String, byte: Int? = nil) {
       self.line = line
       self.reason = reason
       self.byte = byte
     }
-    public var description: String { "Line \(line) of the form export is malformed: \(reason)." }
+    package var description: String { "Line \(line) of the form export is malformed: \(reason)." }
   }
 
   /// What separates fields: a comma, or the semicolon Excel writes in many locales, or a tab.
   public enum Delimiter: String, CaseIterable, Sendable {
     case comma, semicolon, tab
-    public var scalar: Unicode.Scalar {
+    package var scalar: Unicode.Scalar {
       switch self {
       case .comma: return ","
       case .semicolon: return ";"
@@ -34,7 +34,7 @@ public enum CSVReader {
       }
     }
     /// As `--delimiter` takes it: the name or the character itself (`\t` for a tab).
-    public init?(typed: String) {
+    package init?(typed: String) {
       switch typed.lowercased() {
       case "comma", ",": self = .comma
       case "semicolon", ";": self = .semicolon
@@ -46,7 +46,7 @@ public enum CSVReader {
 
   /// The delimiter of a file's header line: whichever of comma, semicolon and tab appears most
   /// often outside quotes (a comma when none does, or on a tie).
-  public static func detectDelimiter(in text: String) -> Delimiter {
+  package static func detectDelimiter(in text: String) -> Delimiter {
     var counts: [Delimiter: Int] = [:]
     var inQuotes = false
     for scalar in text.unicodeScalars {
@@ -68,7 +68,7 @@ public enum CSVReader {
 
   /// The file's text: UTF-8, with or without a byte-order mark, or UTF-16 (either byte order) with
   /// its mark. Invalid bytes and NULs are refused rather than guessed at or silently dropped.
-  public static func text(of data: Data) throws -> String {
+  package static func text(of data: Data) throws -> String {
     let bytes = [UInt8](data)
     var scalars = String.UnicodeScalarView()
     var line = 1

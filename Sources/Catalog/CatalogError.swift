@@ -2,7 +2,7 @@ import Foundation
 import SQLite
 
 /// Failures an organiser can act on, each one plain sentence.
-public enum CatalogError: Error, Equatable, CustomStringConvertible {
+package enum CatalogError: Error, Equatable, CustomStringConvertible {
   case noArchive(path: String)
   /// No archive where Salon looked (`path`, and every folder above it when `upward`), though
   /// the folders in `below` hold one: never a suggestion to create a second archive.
@@ -20,7 +20,7 @@ public enum CatalogError: Error, Equatable, CustomStringConvertible {
   /// The catalog database failed in a way no caller handled.
   case database(DatabaseError)
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .noArchive(let path):
       return "There is no Salon archive at \(path); create one with `salon init --title TITLE`."

@@ -2,15 +2,15 @@ import Foundation
 import SQLite
 
 /// The call's categories, which the gallery's filters use, whatever the form's free-text medium says.
-public enum WorkCategory: String, CaseIterable, Codable, Sendable {
+package enum WorkCategory: String, CaseIterable, Codable, Sendable {
   case visualArt = "visual-art"
   case writing, music, film, games, mathematics, performance, other
 
   /// As visitors and organisers read it.
-  public var label: String { self == .visualArt ? "visual art" : rawValue }
+  package var label: String { self == .visualArt ? "visual art" : rawValue }
 
   /// A category as an organiser types it: "visual-art", "Visual art", "visualart".
-  public init?(typed: String) {
+  package init?(typed: String) {
     let key = typed.lowercased().filter { $0.isLetter }
     guard let found = Self.allCases.first(where: { $0.rawValue.filter(\.isLetter) == key }) else { return nil }
     self = found
@@ -42,7 +42,7 @@ public enum WorkCategory: String, CaseIterable, Codable, Sendable {
 
   /// The category a free-text medium names, by the first word that names one ("Image (digital
   /// painting)" → visual art, "Short film" → film); `other` when none does, nil without a medium.
-  public static func inferred(fromMedium medium: String?) -> WorkCategory? {
+  package static func inferred(fromMedium medium: String?) -> WorkCategory? {
     guard let medium, !medium.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
     let words = medium.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init)
     for (index, word) in words.enumerated() {
@@ -60,7 +60,7 @@ public enum WorkCategory: String, CaseIterable, Codable, Sendable {
 
 extension SalonArchive {
   /// The submission's category: the latest choice recorded, else what its medium names.
-  public func category(submissionRow: Int, medium: String?) throws -> WorkCategory {
+  package func category(submissionRow: Int, medium: String?) throws -> WorkCategory {
     if let row = try database.queryOne(
       "SELECT category FROM category_choice WHERE submission_id = ? ORDER BY id DESC LIMIT 1", [submissionRow]),
       let category = WorkCategory(rawValue: try row.string("category"))
@@ -72,7 +72,7 @@ extension SalonArchive {
 
   /// Records the category the form's medium names, unless the organiser has chosen one.
   @discardableResult
-  public func recordInferredCategory(exhibition: Exhibition, id key: String, medium: String?) throws -> WorkCategory {
+  package func recordInferredCategory(exhibition: Exhibition, id key: String, medium: String?) throws -> WorkCategory {
     let submission = try submissionRowID(exhibition: exhibition, key: key)
     return try database.transaction {
       let latest = try database.queryOne(
@@ -93,7 +93,7 @@ extension SalonArchive {
   }
 
   /// The organiser's choice of category for a submission; it outlasts later versions.
-  public func chooseCategory(exhibition: Exhibition, id key: String, category: WorkCategory) throws {
+  package func chooseCategory(exhibition: Exhibition, id key: String, category: WorkCategory) throws {
     let submission = try submissionRowID(exhibition: exhibition, key: key)
     try database.transaction {
       try database.run(

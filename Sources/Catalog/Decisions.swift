@@ -2,13 +2,13 @@ import Foundation
 import SQLite
 
 /// One programme decision asked for: a submission, selected or declined.
-public struct DecisionRequest: Equatable, Sendable {
-  public var id: String
-  public var selected: Bool
-  public var note: String?
+package struct DecisionRequest: Equatable, Sendable {
+  package var id: String
+  package var selected: Bool
+  package var note: String?
   /// Where the request came from ("line 4 of decisions.csv"), for messages.
-  public var origin: String?
-  public init(id: String, selected: Bool, note: String? = nil, origin: String? = nil) {
+  package var origin: String?
+  package init(id: String, selected: Bool, note: String? = nil, origin: String? = nil) {
     self.id = id
     self.selected = selected
     self.note = note
@@ -17,24 +17,24 @@ public struct DecisionRequest: Equatable, Sendable {
 }
 
 /// What a batch of decisions recorded.
-public struct DecisionOutcome: Codable, Equatable, Sendable {
+package struct DecisionOutcome: Codable, Equatable, Sendable {
   /// A selected work the export will leave out, and why.
-  public struct Unpublishable: Codable, Equatable, Sendable {
-    public var id: String
-    public var reasons: [String]
+  package struct Unpublishable: Codable, Equatable, Sendable {
+    package var id: String
+    package var reasons: [String]
   }
-  public var selected: [String] = []
-  public var declined: [String] = []
-  public var unpublishable: [Unpublishable] = []
+  package var selected: [String] = []
+  package var declined: [String] = []
+  package var unpublishable: [Unpublishable] = []
   /// Accepted submissions `--all-accepted` left alone because they already have a decision.
-  public var alreadyDecided: Int = 0
-  public init() {}
+  package var alreadyDecided: Int = 0
+  package init() {}
 }
 
 extension Declarations {
   /// Why the gallery must leave a work out whatever the programme decision: the artist did not
   /// grant the rights to publish it or affirm authorship (or the form does not say).
-  public var reasonsNotPublishable: [String] {
+  package var reasonsNotPublishable: [String] {
     var reasons: [String] = []
     switch rightsGranted {
     case .yes: break
@@ -53,7 +53,7 @@ extension Declarations {
 extension SalonArchive {
   /// Records every decision asked for in one transaction, or none: an unknown submission, or a
   /// rejected one to select, refuses the whole batch naming it. Progress is (done, total).
-  public func decide(
+  package func decide(
     exhibition: Exhibition, _ requests: [DecisionRequest], progress: ((Int, Int) -> Void)? = nil
   ) throws -> DecisionOutcome {
     try database.transaction {
@@ -93,7 +93,7 @@ extension SalonArchive {
 
   /// Selects every accepted submission that has no decision yet; those already selected or
   /// declined stay as they are.
-  public func selectAllAccepted(
+  package func selectAllAccepted(
     exhibition: Exhibition, note: String?, progress: ((Int, Int) -> Void)? = nil
   ) throws -> DecisionOutcome {
     try database.transaction {
@@ -128,7 +128,7 @@ extension SalonArchive {
 
   /// Records the decisions of a CSV of `id,decision[,note]` (a header row is optional), all or
   /// none: a bad row refuses the file, naming its line.
-  public func decide(
+  package func decide(
     exhibition: Exhibition, csvAt path: String, note: String?, progress: ((Int, Int) -> Void)? = nil
   ) throws -> DecisionOutcome {
     let name = URL(fileURLWithPath: path).lastPathComponent
@@ -143,7 +143,7 @@ extension SalonArchive {
   }
 
   /// The rows of a decisions CSV: `id,decision` with an optional note column and header row.
-  public static func decisionRequests(csv data: Data, name: String, note: String?) throws -> [DecisionRequest] {
+  package static func decisionRequests(csv data: Data, name: String, note: String?) throws -> [DecisionRequest] {
     let records: [CSVReader.Record]
     do { records = try CSVReader.records(from: data) } catch let error as CSVReader.Malformed {
       throw CatalogError.invalidSetting(

@@ -2,20 +2,20 @@ import Foundation
 import SQLite
 
 /// One entry of the append-only event log.
-public struct LoggedEvent: Codable, Equatable, Sendable {
-  public var id: Int
-  public var time: String
-  public var actor: String
-  public var kind: String
-  public var exhibition: String?
-  public var submission: String?
+package struct LoggedEvent: Codable, Equatable, Sendable {
+  package var id: Int
+  package var time: String
+  package var actor: String
+  package var kind: String
+  package var exhibition: String?
+  package var submission: String?
   /// The event's details as recorded (JSON object).
-  public var detail: String
+  package var detail: String
 }
 
 extension SalonArchive {
   /// The event log, oldest first; optionally only one submission's events.
-  public func events(exhibition: Exhibition? = nil, submission: String? = nil) throws -> [LoggedEvent] {
+  package func events(exhibition: Exhibition? = nil, submission: String? = nil) throws -> [LoggedEvent] {
     var sql = """
       SELECT ev.*, e.slug AS exhibition_slug, s.key AS submission_key FROM event ev
         LEFT JOIN exhibition e ON e.id = ev.exhibition_id LEFT JOIN submission s ON s.id = ev.submission_id

@@ -3,33 +3,33 @@ import SQLite
 
 /// One edition of a call: its rules are settings, not constants.
 public struct Exhibition: Equatable, Codable, Sendable {
-  public var id: Int
-  public var slug: String
-  public var title: String
-  public var year: Int
-  public var description: String
+  package var id: Int
+  package var slug: String
+  package var title: String
+  package var year: Int
+  package var description: String
   public var limits: Limits
-  public var prizeAmount: Double
-  public var prizeCurrency: String
+  package var prizeAmount: Double
+  package var prizeCurrency: String
   /// Kept out of the gallery (an exhibition made by mistake, or not ready to publish).
-  public var hidden: Bool = false
+  package var hidden: Bool = false
 }
 
 /// The call's limits that ingest enforces.
 public struct Limits: Equatable, Codable, Sendable {
-  public var maxZipBytes: Int = 100 * 1024 * 1024
-  public var maxVideoSeconds: Double = 60
-  public var maxDescriptionPages: Int = 2
-  public var maxPixels: Int = 100_000_000
+  package var maxZipBytes: Int = 100 * 1024 * 1024
+  package var maxVideoSeconds: Double = 60
+  package var maxDescriptionPages: Int = 2
+  package var maxPixels: Int = 100_000_000
   public var maxEntries: Int = 200
   public var maxUnpackedBytes: Int = 1024 * 1024 * 1024
   /// A damaged main work or video always rejects; a damaged supplementary file (the description,
   /// a supplement, another file) warns unless the organiser chose to reject it too.
-  public var rejectDamagedSupplementary = false
+  package var rejectDamagedSupplementary = false
   public init() {}
 
   /// Checks every limit against its documented range (in the units the catalog stores).
-  public func validate() throws {
+  package func validate() throws {
     let checks: [(String, Double, SettingRange)] = [
       ("largest zip", Double(maxZipBytes), .zipBytes), ("longest video", maxVideoSeconds, .videoSeconds),
       ("longest description", Double(maxDescriptionPages), .descriptionPages),
@@ -43,13 +43,13 @@ public struct Limits: Equatable, Codable, Sendable {
 }
 
 /// A scoring criterion of the exhibition's rubric.
-public struct Criterion: Equatable, Codable, Sendable {
-  public var key: String
-  public var label: String
-  public var weight: Double
-  public var scaleMin: Int
-  public var scaleMax: Int
-  public init(key: String, label: String, weight: Double = 1, scaleMin: Int = 1, scaleMax: Int = 10) {
+package struct Criterion: Equatable, Codable, Sendable {
+  package var key: String
+  package var label: String
+  package var weight: Double
+  package var scaleMin: Int
+  package var scaleMax: Int
+  package init(key: String, label: String, weight: Double = 1, scaleMin: Int = 1, scaleMax: Int = 10) {
     self.key = key
     self.label = label
     self.weight = weight
@@ -58,7 +58,7 @@ public struct Criterion: Equatable, Codable, Sendable {
   }
 
   /// Checks a rubric: short lowercase keys, each once, weights and integer scales in range.
-  public static func validate(_ criteria: [Criterion]) throws {
+  package static func validate(_ criteria: [Criterion]) throws {
     guard !criteria.isEmpty else { throw CatalogError.invalidSetting("The rubric needs at least one criterion.") }
     var keys = Set<String>()
     for c in criteria {
@@ -90,7 +90,7 @@ public struct Criterion: Equatable, Codable, Sendable {
   }
 
   /// The call's defaults: artistic merit and thematic relevance, 1 to 10, equal weights.
-  public static let defaults = [
+  package static let defaults = [
     Criterion(key: "merit", label: "Artistic merit"),
     Criterion(key: "relevance", label: "Thematic relevance"),
   ]
@@ -98,14 +98,14 @@ public struct Criterion: Equatable, Codable, Sendable {
 
 /// What `salon init` asks for.
 public struct NewExhibition: Sendable {
-  public var title: String
-  public var year: Int
-  public var slug: String?
-  public var description = ""
+  package var title: String
+  package var year: Int
+  package var slug: String?
+  package var description = ""
   public var limits = Limits()
-  public var criteria = Criterion.defaults
-  public var prizeAmount: Double = 200
-  public var prizeCurrency = "USD"
+  package var criteria = Criterion.defaults
+  package var prizeAmount: Double = 200
+  package var prizeCurrency = "USD"
   public init(title: String, year: Int) {
     self.title = title
     self.year = year
@@ -160,14 +160,14 @@ extension SalonArchive {
   }
 
   /// A slug from the title and year, e.g. "Creative AI Salon", 2026 → "creative-ai-salon-2026".
-  public static func slug(for title: String, year: Int) -> String {
+  package static func slug(for title: String, year: Int) -> String {
     var slug = Slug.make(title, fallback: "")
     let yearText = String(year)
     if !slug.hasSuffix(yearText) { slug += slug.isEmpty ? yearText : "-" + yearText }
     return slug
   }
 
-  public func exhibition(id: Int) throws -> Exhibition {
+  package func exhibition(id: Int) throws -> Exhibition {
     guard let row = try database.queryOne("SELECT * FROM exhibition WHERE id = ?", [id]) else {
       throw CatalogError.noExhibition
     }
@@ -195,13 +195,13 @@ extension SalonArchive {
   }
 
   /// Every exhibition not removed, hidden ones included, newest first.
-  public func exhibitions() throws -> [Exhibition] {
+  package func exhibitions() throws -> [Exhibition] {
     try database.query("SELECT * FROM exhibition WHERE state != 'removed' ORDER BY year DESC, id DESC").map {
       try Self.exhibition(from: $0)
     }
   }
 
-  public func criteria(exhibition: Int) throws -> [Criterion] {
+  package func criteria(exhibition: Int) throws -> [Criterion] {
     try database.query("SELECT * FROM criterion WHERE exhibition_id = ? ORDER BY position", [exhibition]).map {
       Criterion(
         key: try $0.string("key"), label: try $0.string("label"), weight: try $0.double("weight"),

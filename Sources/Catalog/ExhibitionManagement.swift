@@ -8,16 +8,16 @@ extension SalonArchive {
   static let siteTitleSetting = "site-title"
   static let siteDescriptionSetting = "site-description"
   /// A link preview shows about this much; a longer text belongs on an exhibition's about page.
-  public static let siteDescriptionLimit = 300
+  package static let siteDescriptionLimit = 300
   /// The gallery's title when the organiser has not chosen one.
-  public static let defaultSiteTitle = "Exhibition archive"
+  package static let defaultSiteTitle = "Exhibition archive"
 
   /// The exhibition commands use when none is named (nil when the archive has none).
-  public func defaultExhibition() throws -> Exhibition? {
+  package func defaultExhibition() throws -> Exhibition? {
     do { return try exhibition(slug: nil) } catch CatalogError.noExhibition { return nil }
   }
 
-  public func renameExhibition(_ exhibition: Exhibition, title: String) throws -> Exhibition {
+  package func renameExhibition(_ exhibition: Exhibition, title: String) throws -> Exhibition {
     let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
     guard !title.isEmpty else { throw CatalogError.invalidSetting("The exhibition needs a title.") }
     return try database.transaction {
@@ -28,7 +28,7 @@ extension SalonArchive {
   }
 
   /// Hides the exhibition from the gallery (or shows it again); nothing in it changes.
-  public func setExhibitionHidden(_ exhibition: Exhibition, hidden: Bool) throws {
+  package func setExhibitionHidden(_ exhibition: Exhibition, hidden: Bool) throws {
     try database.transaction {
       try database.run(
         "UPDATE exhibition SET state = ? WHERE id = ? AND state != 'removed'",
@@ -38,7 +38,7 @@ extension SalonArchive {
   }
 
   /// What the exhibition holds, by what an organiser calls it; empty when it may be removed.
-  public func contents(of exhibition: Exhibition) throws -> [String] {
+  package func contents(of exhibition: Exhibition) throws -> [String] {
     let counts: [(String, String)] = [
       ("submission", "SELECT count(*) AS n FROM submission WHERE exhibition_id = ?"),
       ("juror", "SELECT count(*) AS n FROM juror WHERE exhibition_id = ?"),
@@ -53,7 +53,7 @@ extension SalonArchive {
 
   /// Removes an exhibition that holds nothing. Its row stays (the event log points at it) but it
   /// is gone from every command and the gallery, and its slug is free again.
-  public func removeExhibition(_ exhibition: Exhibition) throws {
+  package func removeExhibition(_ exhibition: Exhibition) throws {
     try database.transaction {
       let held = try contents(of: exhibition)
       guard held.isEmpty else {
@@ -72,7 +72,7 @@ extension SalonArchive {
   }
 
   /// Makes `exhibition` the one every command uses when no --exhibition is given.
-  public func setDefaultExhibition(_ exhibition: Exhibition) throws {
+  package func setDefaultExhibition(_ exhibition: Exhibition) throws {
     try database.transaction {
       try database.run(
         "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -82,11 +82,11 @@ extension SalonArchive {
   }
 
   /// The gallery's site title, a setting of the archive.
-  public func siteTitle() throws -> String {
+  package func siteTitle() throws -> String {
     try setting(Self.siteTitleSetting) ?? Self.defaultSiteTitle
   }
 
-  public func setSiteTitle(_ title: String) throws {
+  package func setSiteTitle(_ title: String) throws {
     let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
     guard !title.isEmpty else { throw CatalogError.invalidSetting("The site title cannot be empty.") }
     guard title.count <= 200 else { throw CatalogError.invalidSetting("The site title can be at most 200 characters.") }
@@ -100,17 +100,17 @@ extension SalonArchive {
 
   /// The gallery's short description, a setting of the archive: on the home page and in its
   /// link preview. Empty when the organiser has not written one.
-  public func siteDescription() throws -> String {
+  package func siteDescription() throws -> String {
     try setting(Self.siteDescriptionSetting) ?? ""
   }
 
   /// The description as it is kept: on one line, since it becomes a meta tag.
-  public static func siteDescriptionText(_ text: String) -> String {
+  package static func siteDescriptionText(_ text: String) -> String {
     text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
   }
 
   /// Sets the description; an empty text removes it.
-  public func setSiteDescription(_ text: String) throws {
+  package func setSiteDescription(_ text: String) throws {
     let text = Self.siteDescriptionText(text)
     guard text.count <= Self.siteDescriptionLimit else {
       throw CatalogError.invalidSetting(
@@ -130,7 +130,7 @@ extension SalonArchive {
 }
 
 extension SalonArchive {
-  public func submissionCount(exhibition: Exhibition) throws -> Int {
+  package func submissionCount(exhibition: Exhibition) throws -> Int {
     try database.queryValue("SELECT count(*) AS n FROM submission WHERE exhibition_id = ?", [exhibition.id]).int("n")
   }
 }

@@ -3,27 +3,27 @@ import Hashing
 
 /// What `salon verify` found: every stored file against the catalog, and the catalog against
 /// the store.
-public struct FixityReport: Codable, Equatable, Sendable {
-  public struct Item: Codable, Equatable, Sendable {
-    public var sha256: String
-    public var problem: String
+package struct FixityReport: Codable, Equatable, Sendable {
+  package struct Item: Codable, Equatable, Sendable {
+    package var sha256: String
+    package var problem: String
     /// The submissions whose versions refer to the file ("exhibition/id").
-    public var submissions: [String]
+    package var submissions: [String]
   }
-  public var ok: Bool
-  public var quick: Bool
-  public var checked: Int
-  public var missing: [Item]
-  public var corrupt: [Item]
-  public var orphans: [Item]
-  public var catalog: [String]
+  package var ok: Bool
+  package var quick: Bool
+  package var checked: Int
+  package var missing: [Item]
+  package var corrupt: [Item]
+  package var orphans: [Item]
+  package var catalog: [String]
 }
 
 extension SalonArchive {
   /// Re-hashes every stored file (or, `quick`, checks sizes), checks that every reference in the
   /// catalog resolves and that nothing unknown sits in the store.
   /// Progress is (files checked, total), reported from the checking threads one at a time.
-  public func verify(quick: Bool, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> FixityReport {
+  package func verify(quick: Bool, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> FixityReport {
     var catalogProblems: [String] = []
     let integrity = try database.query("PRAGMA quick_check").map { try $0.string("quick_check") }
     if integrity != ["ok"] { catalogProblems += integrity.map { "The catalog database is damaged: \($0)." } }

@@ -1,7 +1,7 @@
 /// Escaping for HTML: every artist-provided string passes through here before it reaches a page.
-public enum HTMLText {
+package enum HTMLText {
   /// Text safe in element content and in quoted attribute values.
-  public static func escape(_ text: String) -> String {
+  package static func escape(_ text: String) -> String {
     var out = ""
     out.reserveCapacity(text.utf8.count)
     for scalar in text.unicodeScalars {
@@ -22,14 +22,14 @@ public enum HTMLText {
   }
 
   /// JSON text made safe inside a `<script>` element: no `<` can close it.
-  public static func scriptSafeJSON(_ json: String) -> String {
+  package static func scriptSafeJSON(_ json: String) -> String {
     json.replacingOccurrences(of: "<", with: "\\u003c").replacingOccurrences(of: ">", with: "\\u003e")
       .replacingOccurrences(of: "&", with: "\\u0026").replacingOccurrences(of: "\u{2028}", with: "\\u2028")
       .replacingOccurrences(of: "\u{2029}", with: "\\u2029")
   }
 
   /// The URL when it is an absolute http(s) link, else nil: only those are ever emitted.
-  public static func safeLink(_ text: String?) -> String? {
+  package static func safeLink(_ text: String?) -> String? {
     guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
     let lower = text.lowercased()
     guard lower.hasPrefix("https://") || lower.hasPrefix("http://") else { return nil }

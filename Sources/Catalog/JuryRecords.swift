@@ -5,50 +5,50 @@ import SQLite
 // read and written only here; the Jury module holds the rules and calls these.
 
 /// A juror's row and a work's row together: the key of an assignment, a conflict or a score.
-public struct JurorWork: Hashable, Sendable {
-  public var juror: Int
-  public var work: Int
-  public init(juror: Int, work: Int) {
+package struct JurorWork: Hashable, Sendable {
+  package var juror: Int
+  package var work: Int
+  package init(juror: Int, work: Int) {
     self.juror = juror
     self.work = work
   }
 }
 
 /// A juror as the catalog stores it.
-public struct JurorRecord: Equatable, Sendable {
-  public var rowID: Int
-  public var key: String
-  public var name: String
-  public var email: String?
+package struct JurorRecord: Equatable, Sendable {
+  package var rowID: Int
+  package var key: String
+  package var name: String
+  package var email: String?
   /// Set once the juror was removed from the jury: their history stays, their scores stop counting.
-  public var removal: JurorRemoval?
+  package var removal: JurorRemoval?
 }
 
 /// When and why a juror left the jury.
-public struct JurorRemoval: Equatable, Sendable {
-  public var reason: String
-  public var time: String
-  public var actor: String
+package struct JurorRemoval: Equatable, Sendable {
+  package var reason: String
+  package var time: String
+  package var actor: String
 }
 
 /// A conflict of interest the organiser declared.
-public struct ConflictRecord: Equatable, Sendable {
-  public var pair: JurorWork
-  public var reason: String
+package struct ConflictRecord: Equatable, Sendable {
+  package var pair: JurorWork
+  package var reason: String
 }
 
 /// One juror's latest values for one work, by criterion, and latest comment.
-public struct LatestScore: Equatable, Sendable {
-  public var pair: JurorWork
-  public var values: [String: Int]
-  public var comment: String?
+package struct LatestScore: Equatable, Sendable {
+  package var pair: JurorWork
+  package var values: [String: Int]
+  package var comment: String?
   /// The earliest version of the work any of the latest values was given to (nil: not recorded,
   /// as for scores from before Salon kept it).
-  public var version: Int?
+  package var version: Int?
   /// How many changes of scores and comment the pair has had: the revision a sheet is issued at.
-  public var revision: Int = 0
+  package var revision: Int = 0
 
-  public init(pair: JurorWork, values: [String: Int], comment: String?, version: Int? = nil, revision: Int = 0) {
+  package init(pair: JurorWork, values: [String: Int], comment: String?, version: Int? = nil, revision: Int = 0) {
     self.pair = pair
     self.values = values
     self.comment = comment
@@ -58,18 +58,18 @@ public struct LatestScore: Equatable, Sendable {
 }
 
 /// One row of the score history, oldest first.
-public struct ScoreChange: Equatable, Sendable {
-  public var pair: JurorWork
-  public var criterion: String
-  public var value: Int?
-  public var previous: Int?
-  public var source: String
-  public var time: String
-  public var actor: String
+package struct ScoreChange: Equatable, Sendable {
+  package var pair: JurorWork
+  package var criterion: String
+  package var value: Int?
+  package var previous: Int?
+  package var source: String
+  package var time: String
+  package var actor: String
   /// The version of the work the score was given to.
-  public var version: Int?
+  package var version: Int?
 
-  public init(
+  package init(
     pair: JurorWork, criterion: String, value: Int?, previous: Int?, source: String, time: String, actor: String,
     version: Int? = nil
   ) {
@@ -86,12 +86,12 @@ public struct ScoreChange: Equatable, Sendable {
 
 extension SalonArchive {
   /// Runs `body` in one catalog transaction: all of it is recorded, or none.
-  public func transaction<T>(_ body: () throws -> T) throws -> T { try database.transaction(body) }
+  package func transaction<T>(_ body: () throws -> T) throws -> T { try database.transaction(body) }
 
   // MARK: Jurors
 
   /// Every juror of the exhibition, removed ones included (with their removal).
-  public func jurorRecords(exhibition: Int) throws -> [JurorRecord] {
+  package func jurorRecords(exhibition: Int) throws -> [JurorRecord] {
     try database.query(
       """
       SELECT j.*, r.reason AS removal_reason, r.time AS removal_time, r.actor AS removal_actor
@@ -111,7 +111,7 @@ extension SalonArchive {
 
   /// Records that a juror left the jury and withdraws their assignments without scores; the
   /// scored ones and the whole history stay.
-  public func removeJuror(_ juror: Int, reason: String) throws {
+  package func removeJuror(_ juror: Int, reason: String) throws {
     try database.run(
       "INSERT INTO juror_removal (juror_id, reason, time, actor) VALUES (?, ?, ?, ?)",
       [juror, reason, Clock.now(), Actor.current])
@@ -122,12 +122,12 @@ extension SalonArchive {
       """, [juror])
   }
 
-  public func jurorKeyExists(exhibition: Int, key: String) throws -> Bool {
+  package func jurorKeyExists(exhibition: Int, key: String) throws -> Bool {
     try database.queryOne("SELECT 1 AS x FROM juror WHERE exhibition_id = ? AND key = ?", [exhibition, key]) != nil
   }
 
   /// Adds a juror and returns its row.
-  public func insertJuror(exhibition: Int, key: String, name: String, email: String?) throws -> Int {
+  package func insertJuror(exhibition: Int, key: String, name: String, email: String?) throws -> Int {
     try database.run(
       "INSERT INTO juror (exhibition_id, key, name, email, created_at) VALUES (?, ?, ?, ?, ?)",
       [exhibition, key, name, email, Clock.now()])
@@ -138,7 +138,7 @@ extension SalonArchive {
 
   /// Records (or restates) a declared conflict, and withdraws the assignment unless it has scores:
   /// one with scores stays visible but cannot be scored.
-  public func declareConflict(_ pair: JurorWork, reason: String) throws {
+  package func declareConflict(_ pair: JurorWork, reason: String) throws {
     try database.run(
       "INSERT OR REPLACE INTO conflict (juror_id, submission_id, reason, created_at) VALUES (?, ?, ?, ?)",
       [pair.juror, pair.work, reason, Clock.now()])
@@ -149,7 +149,7 @@ extension SalonArchive {
       """, [pair.juror, pair.work, pair.juror, pair.work])
   }
 
-  public func conflictRecords(exhibition: Int) throws -> [ConflictRecord] {
+  package func conflictRecords(exhibition: Int) throws -> [ConflictRecord] {
     try database.query(
       "SELECT c.* FROM conflict c JOIN juror j ON j.id = c.juror_id WHERE j.exhibition_id = ?", [exhibition]
     ).map {
@@ -161,14 +161,14 @@ extension SalonArchive {
 
   // MARK: Assignments
 
-  public func assignments(exhibition: Int) throws -> [JurorWork] {
+  package func assignments(exhibition: Int) throws -> [JurorWork] {
     try database.query(
       "SELECT a.* FROM assignment a JOIN juror j ON j.id = a.juror_id WHERE j.exhibition_id = ?", [exhibition]
     ).map { JurorWork(juror: try $0.int("juror_id"), work: try $0.int("submission_id")) }
   }
 
   /// Juror and work pairs with at least one score.
-  public func scoredPairs(exhibition: Int) throws -> Set<JurorWork> {
+  package func scoredPairs(exhibition: Int) throws -> Set<JurorWork> {
     Set(
       try database.query(
         "SELECT DISTINCT c.juror_id, c.submission_id FROM score_change c JOIN juror j ON j.id = c.juror_id WHERE j.exhibition_id = ?",
@@ -177,7 +177,7 @@ extension SalonArchive {
   }
 
   /// Withdraws every assignment without scores, then adds `added` (pairs already there stay).
-  public func redrawUnscoredAssignments(exhibition: Int, adding added: [JurorWork]) throws {
+  package func redrawUnscoredAssignments(exhibition: Int, adding added: [JurorWork]) throws {
     try database.run(
       """
       DELETE FROM assignment WHERE juror_id IN (SELECT id FROM juror WHERE exhibition_id = ?)
@@ -194,14 +194,14 @@ extension SalonArchive {
   // MARK: Rubric
 
   /// True once any score exists in the exhibition.
-  public func scoringHasBegun(exhibition: Int) throws -> Bool {
+  package func scoringHasBegun(exhibition: Int) throws -> Bool {
     try database.queryOne(
       """
       SELECT 1 AS x FROM score_change c JOIN juror j ON j.id = c.juror_id WHERE j.exhibition_id = ? LIMIT 1
       """, [exhibition]) != nil
   }
 
-  public func replaceCriteria(exhibition: Int, with criteria: [Criterion]) throws {
+  package func replaceCriteria(exhibition: Int, with criteria: [Criterion]) throws {
     try database.run("DELETE FROM criterion WHERE exhibition_id = ?", [exhibition])
     for (position, c) in criteria.enumerated() {
       try database.run(
@@ -213,7 +213,7 @@ extension SalonArchive {
   // MARK: Scores
 
   /// Appends one change of one criterion's score to the history.
-  public func appendScoreChange(_ change: ScoreChange) throws {
+  package func appendScoreChange(_ change: ScoreChange) throws {
     try database.run(
       "INSERT INTO score_change (juror_id, submission_id, criterion, value, previous, source, time, actor, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       [
@@ -223,7 +223,7 @@ extension SalonArchive {
   }
 
   /// Appends a change of a juror's comment on a work.
-  public func appendCommentChange(
+  package func appendCommentChange(
     _ pair: JurorWork, comment: String, previous: String?, source: String, time: String
   ) throws {
     try database.run(
@@ -232,7 +232,7 @@ extension SalonArchive {
   }
 
   /// A juror's latest values and comment for one work, or nil when there are none.
-  public func latestScore(_ pair: JurorWork) throws -> LatestScore? {
+  package func latestScore(_ pair: JurorWork) throws -> LatestScore? {
     var values: [String: Int] = [:]
     var versions: [Int?] = []
     for row in try database.query(
@@ -259,7 +259,7 @@ extension SalonArchive {
   }
 
   /// Every juror's latest values and comments in the exhibition, by work then juror.
-  public func latestScores(exhibition: Int) throws -> [LatestScore] {
+  package func latestScores(exhibition: Int) throws -> [LatestScore] {
     var byPair: [JurorWork: LatestScore] = [:]
     var versions: [JurorWork: [Int?]] = [:]
     for row in try database.query(
@@ -304,7 +304,7 @@ extension SalonArchive {
   }
 
   /// The whole score history of the exhibition, oldest first.
-  public func scoreHistory(exhibition: Int) throws -> [ScoreChange] {
+  package func scoreHistory(exhibition: Int) throws -> [ScoreChange] {
     try database.query(
       """
       SELECT c.* FROM score_change c JOIN juror j ON j.id = c.juror_id WHERE j.exhibition_id = ? ORDER BY c.id
@@ -325,7 +325,7 @@ extension SalonArchive {
   }
 
   /// Each submission's latest version number, by submission row.
-  public func latestVersionNumbers(exhibition: Int) throws -> [Int: Int] {
+  package func latestVersionNumbers(exhibition: Int) throws -> [Int: Int] {
     var result: [Int: Int] = [:]
     for row in try database.query(
       """

@@ -6,8 +6,8 @@ import SQLite
 /// Every `-o` goes through `check` first: it never names the catalog, the store or anything
 /// else Salon keeps in an archive folder, nor a database or archive folder of Salon's, and it is
 /// a file or a folder as the command needs.
-public enum OutputPath {
-  public enum Kind: Sendable {
+package enum OutputPath {
+  package enum Kind: Sendable {
     /// One file (a sheet, an announcement, a score export).
     case file
     /// A folder the command fills (an export, a bag, a demo).
@@ -20,7 +20,7 @@ public enum OutputPath {
   ]
 
   /// The absolute path `path` names, symlinks and `..` resolved, or the refusal in one sentence.
-  public static func check(_ path: String, kind: Kind, archive: URL? = nil) throws -> URL {
+  package static func check(_ path: String, kind: Kind, archive: URL? = nil) throws -> URL {
     guard !path.isEmpty, !path.contains("\0") else {
       throw CatalogError.storage("-o needs the name of a file or folder.")
     }
@@ -109,7 +109,7 @@ public enum OutputPath {
 
   /// Replaces `url` with `data` all at once: written beside it under a temporary name, flushed,
   /// then renamed over it, so a crash leaves the old file or the new one, never half of either.
-  public static func writeAtomically(_ data: Data, to url: URL) throws {
+  package static func writeAtomically(_ data: Data, to url: URL) throws {
     let folder = url.deletingLastPathComponent().path
     let temporary = folder + "/.partial-\(getpid())-\(url.lastPathComponent)"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
@@ -141,9 +141,9 @@ package func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
 }
 
 /// File-system failures as one sentence an organiser can act on.
-public enum FileProblem {
+package enum FileProblem {
   /// The sentence for `errno` while reading or writing `path`.
-  public static func sentence(errno code: Int32, path: String, writing: Bool) -> CatalogError {
+  package static func sentence(errno code: Int32, path: String, writing: Bool) -> CatalogError {
     let verb = writing ? "write" : "read"
     switch code {
     case ENOSPC, EDQUOT:
@@ -172,7 +172,7 @@ public enum FileProblem {
   /// Any error as one sentence, for the command line's last resort: Salon's own errors say what
   /// to do; a file-system or catalog error that reached this far is put in plain words, never
   /// dumped raw.
-  public static func plainSentence(for error: Error) -> String {
+  package static func plainSentence(for error: Error) -> String {
     if let error = error as? DatabaseError { return CatalogError.database(error).description }
     let nsError = error as NSError
     if nsError.domain == NSCocoaErrorDomain || nsError.domain == NSPOSIXErrorDomain {
@@ -186,7 +186,7 @@ public enum FileProblem {
   }
 
   /// A Foundation or POSIX error while using `path`, as one sentence; nil when it is neither.
-  public static func sentence(for error: Error, path: String, writing: Bool) -> CatalogError? {
+  package static func sentence(for error: Error, path: String, writing: Bool) -> CatalogError? {
     let nsError = error as NSError
     if nsError.domain == NSPOSIXErrorDomain {
       return sentence(errno: Int32(nsError.code), path: path, writing: writing)
@@ -208,7 +208,7 @@ public enum FileProblem {
 
 extension SalonArchive {
   /// `path` as an `-o` of a command run on this archive, or the refusal in one sentence.
-  public func checkOutputPath(_ path: String, kind: OutputPath.Kind) throws -> URL {
+  package func checkOutputPath(_ path: String, kind: OutputPath.Kind) throws -> URL {
     try OutputPath.check(path, kind: kind, archive: root)
   }
 }

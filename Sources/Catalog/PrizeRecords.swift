@@ -5,48 +5,48 @@ import SQLite
 // read model the gallery and the announcement share; the Jury module holds the award rules.
 
 /// The prize as it stands: the latest award, unless reopened since.
-public struct PrizeState: Codable, Equatable, Sendable {
-  public struct Winner: Codable, Equatable, Sendable {
-    public var id: String
-    public var title: String
-    public var artists: String?
-    public var amount: Double
+package struct PrizeState: Codable, Equatable, Sendable {
+  package struct Winner: Codable, Equatable, Sendable {
+    package var id: String
+    package var title: String
+    package var artists: String?
+    package var amount: Double
   }
-  public struct Mention: Codable, Equatable, Sendable {
-    public var id: String
-    public var title: String
-    public var artists: String?
-    public var note: String?
+  package struct Mention: Codable, Equatable, Sendable {
+    package var id: String
+    package var title: String
+    package var artists: String?
+    package var note: String?
   }
-  public var awarded: Bool
-  public var winners: [Winner]
-  public var note: String?
-  public var forced: Bool
-  public var awardedAt: String?
-  public var mentions: [Mention]
-  public var prize: Double
-  public var currency: String
+  package var awarded: Bool
+  package var winners: [Winner]
+  package var note: String?
+  package var forced: Bool
+  package var awardedAt: String?
+  package var mentions: [Mention]
+  package var prize: Double
+  package var currency: String
 }
 
 /// "200", "66.67": amounts without needless decimals.
-public func money(_ value: Double) -> String {
+package func money(_ value: Double) -> String {
   // Beyond 10^15 an Int conversion could trap and cents mean nothing: print the digits as they are.
   guard value.isFinite, abs(value) < 1e15 else { return String(format: "%.0f", value) }
   return value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
 }
 
 /// The latest award or reopening of the prize.
-public struct PrizeRound: Equatable, Sendable {
-  public enum Kind: String, Sendable { case award, reopen }
-  public var id: Int
-  public var kind: Kind
-  public var note: String?
-  public var forced: Bool
-  public var time: String
+package struct PrizeRound: Equatable, Sendable {
+  package enum Kind: String, Sendable { case award, reopen }
+  package var id: Int
+  package var kind: Kind
+  package var note: String?
+  package var forced: Bool
+  package var time: String
 }
 
 extension SalonArchive {
-  public func latestPrizeRound(exhibition: Int) throws -> PrizeRound? {
+  package func latestPrizeRound(exhibition: Int) throws -> PrizeRound? {
     guard
       let row = try database.queryOne(
         "SELECT * FROM prize_round WHERE exhibition_id = ? ORDER BY id DESC LIMIT 1", [exhibition])
@@ -58,12 +58,12 @@ extension SalonArchive {
   }
 
   /// True when the prize has been awarded and not reopened since.
-  public func prizeAwarded(exhibition: Int) throws -> Bool {
+  package func prizeAwarded(exhibition: Int) throws -> Bool {
     try latestPrizeRound(exhibition: exhibition)?.kind == .award
   }
 
   /// Appends an award round with its winners (submission rows), each given `amount`.
-  public func appendAward(exhibition: Int, winners: [Int], amount: Double, note: String?, forced: Bool) throws {
+  package func appendAward(exhibition: Int, winners: [Int], amount: Double, note: String?, forced: Bool) throws {
     try database.run(
       "INSERT INTO prize_round (exhibition_id, kind, note, forced, time, actor) VALUES (?, 'award', ?, ?, ?, ?)",
       [exhibition, note, forced, Clock.now(), Actor.current])
@@ -74,13 +74,13 @@ extension SalonArchive {
     }
   }
 
-  public func appendReopen(exhibition: Int, note: String?) throws {
+  package func appendReopen(exhibition: Int, note: String?) throws {
     try database.run(
       "INSERT INTO prize_round (exhibition_id, kind, note, time, actor) VALUES (?, 'reopen', ?, ?, ?)",
       [exhibition, note, Clock.now(), Actor.current])
   }
 
-  public func appendMention(exhibition: Int, submission: Int, note: String?) throws {
+  package func appendMention(exhibition: Int, submission: Int, note: String?) throws {
     try database.run(
       "INSERT INTO mention (exhibition_id, submission_id, note, time) VALUES (?, ?, ?, ?)",
       [exhibition, submission, note, Clock.now()])
@@ -88,7 +88,7 @@ extension SalonArchive {
 
   /// The prize as the gallery and the announcement show it: winners of the latest award unless
   /// reopened, and honourable mentions of works that did not win.
-  public func prizeState(exhibition: Exhibition) throws -> PrizeState {
+  package func prizeState(exhibition: Exhibition) throws -> PrizeState {
     let works = try works(exhibition: exhibition)
     let byRow = Dictionary(uniqueKeysWithValues: works.map { ($0.rowID, $0) })
     let last = try latestPrizeRound(exhibition: exhibition.id)

@@ -2,27 +2,27 @@ import Foundation
 
 /// The documented range of a numeric setting. Every number from a flag, the rubric or the catalog
 /// is checked against its range where it enters, so later arithmetic on it cannot overflow.
-public struct SettingRange: Sendable, Equatable {
-  public var lowest: Double
-  public var highest: Double
+package struct SettingRange: Sendable, Equatable {
+  package var lowest: Double
+  package var highest: Double
   /// Whether only whole numbers are allowed.
-  public var whole: Bool
+  package var whole: Bool
   /// What the number counts, for messages ("MB", "seconds"); empty when plain.
-  public var unit: String
+  package var unit: String
 
-  public init(_ lowest: Double, _ highest: Double, whole: Bool = false, unit: String = "") {
+  package init(_ lowest: Double, _ highest: Double, whole: Bool = false, unit: String = "") {
     self.lowest = lowest
     self.highest = highest
     self.whole = whole
     self.unit = unit
   }
 
-  public func contains(_ value: Double) -> Bool {
+  package func contains(_ value: Double) -> Bool {
     value.isFinite && value >= lowest && value <= highest && (!whole || value == value.rounded())
   }
 
   /// "a whole number from 1 to 100000 (files)".
-  public var phrase: String {
+  package var phrase: String {
     func plain(_ v: Double) -> String { v == v.rounded() ? String(Int64(v)) : String(v) }
     let kind = whole ? "a whole number" : "a number"
     return "\(kind) from \(plain(lowest)) to \(plain(highest))\(unit.isEmpty ? "" : " (\(unit))")"
@@ -30,31 +30,31 @@ public struct SettingRange: Sendable, Equatable {
 
   /// The one sentence for a value outside the range, naming the setting: "--max-files takes a
   /// whole number from 1 to 100000 (files), not "3e18"."
-  public func refusal(_ name: String, _ text: String) -> String {
+  package func refusal(_ name: String, _ text: String) -> String {
     "Option \(name) takes \(phrase), not \"\(text)\"."
   }
 
   /// The value of `text` when it is a number in range, else nil.
-  public func parse(_ text: String) -> Double? {
+  package func parse(_ text: String) -> Double? {
     guard let value = Double(text.trimmingCharacters(in: .whitespaces)), contains(value) else { return nil }
     return value
   }
 
   // The settings of an exhibition, as `salon init` takes them.
-  public static let zipMegabytes = SettingRange(1, 10_240, unit: "MB")
-  public static let videoSeconds = SettingRange(1, 86_400, unit: "seconds")
-  public static let descriptionPages = SettingRange(1, 10_000, whole: true, unit: "pages")
-  public static let megapixels = SettingRange(0.01, 100_000, unit: "megapixels")
-  public static let files = SettingRange(1, 100_000, whole: true, unit: "files")
-  public static let unpackedMegabytes = SettingRange(1, 1_048_576, unit: "MB")
+  package static let zipMegabytes = SettingRange(1, 10_240, unit: "MB")
+  package static let videoSeconds = SettingRange(1, 86_400, unit: "seconds")
+  package static let descriptionPages = SettingRange(1, 10_000, whole: true, unit: "pages")
+  package static let megapixels = SettingRange(0.01, 100_000, unit: "megapixels")
+  package static let files = SettingRange(1, 100_000, whole: true, unit: "files")
+  package static let unpackedMegabytes = SettingRange(1, 1_048_576, unit: "MB")
   /// At most 10^9 major units: in minor units (× 100) it stays far inside Int64 when split.
-  public static let prize = SettingRange(0, 1_000_000_000)
-  public static let year = SettingRange(1, 9999, whole: true)
+  package static let prize = SettingRange(0, 1_000_000_000)
+  package static let year = SettingRange(1, 9999, whole: true)
   // The rubric.
-  public static let weight = SettingRange(0.001, 1000)
-  public static let scaleBound = SettingRange(-1000, 1000, whole: true)
+  package static let weight = SettingRange(0.001, 1000)
+  package static let scaleBound = SettingRange(-1000, 1000, whole: true)
   // The jury.
-  public static let jurorsPerWork = SettingRange(1, 1000, whole: true)
+  package static let jurorsPerWork = SettingRange(1, 1000, whole: true)
 
   // The same limits as the catalog stores them (bytes, pixels), for checks below the command line.
   static let zipBytes = SettingRange(1, 10_240 * 1_048_576, whole: true, unit: "bytes")

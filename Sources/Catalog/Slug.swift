@@ -1,10 +1,10 @@
 import Foundation
 
 /// Names safe in a URL, a file name and a command line, made from what people typed.
-public enum Slug {
+package enum Slug {
   /// Lowercase ASCII letters and digits, runs of anything else as one hyphen, accents folded
   /// ("Ann Lée" → "ann-lee"); `fallback` when nothing is left. `limit` cuts long names short.
-  public static func make(_ text: String, fallback: String, limit: Int = .max) -> String {
+  package static func make(_ text: String, fallback: String, limit: Int = .max) -> String {
     let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
     var out = ""
     var length = 0
@@ -23,8 +23,8 @@ public enum Slug {
 }
 
 /// Ids as people count them: 1, 2, …, 10, not 1, 10, 2; letters ignore case.
-public enum NaturalOrder {
-  public static func precedes(_ a: String, _ b: String) -> Bool {
+package enum NaturalOrder {
+  package static func precedes(_ a: String, _ b: String) -> Bool {
     if let x = plainNumber(a), let y = plainNumber(b) { return x < y }
     switch a.localizedStandardCompare(b) {
     case .orderedAscending: return true
@@ -34,7 +34,7 @@ public enum NaturalOrder {
   }
 
   /// `a.localizedStandardCompare(b) == .orderedAscending`, quickly for ids of plain digits.
-  public static func ascending(_ a: String, _ b: String) -> Bool {
+  package static func ascending(_ a: String, _ b: String) -> Bool {
     if let x = plainNumber(a), let y = plainNumber(b) { return x < y }
     return a.localizedStandardCompare(b) == .orderedAscending
   }

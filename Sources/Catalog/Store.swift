@@ -6,13 +6,13 @@ import Hashing
 /// Unchecked Sendable: each file is used by one thread at a time (the store flushes distinct
 /// files in parallel, never one file from two threads).
 public final class TemporaryFile: @unchecked Sendable {
-  public let url: URL
+  package let url: URL
   private var descriptor: Int32
   private let hasher = SHA256Hasher()
-  public private(set) var size = 0
+  package private(set) var size = 0
   private var writebackStart = 0
   private let writebackChunk = 8 << 20
-  public private(set) var sha256: String?
+  package private(set) var sha256: String?
 
   init(directory: URL) throws {
     let name = "incoming-\(getpid())-\(UUID().uuidString)"
@@ -47,7 +47,7 @@ public final class TemporaryFile: @unchecked Sendable {
 
   /// The SHA-256 of everything written; nothing more may be written after.
   @discardableResult
-  public func finish() throws -> String {
+  package func finish() throws -> String {
     if let sha256 { return sha256 }
     let digest = try hasher.finalize()
     sha256 = digest
@@ -63,7 +63,7 @@ public final class TemporaryFile: @unchecked Sendable {
   }
 
   /// Flushes the file to disk and closes it (once).
-  public func flushToDisk() throws {
+  package func flushToDisk() throws {
     try finish()
     guard descriptor >= 0 else { return }
     if fsync(descriptor) != 0 {
@@ -75,7 +75,7 @@ public final class TemporaryFile: @unchecked Sendable {
   }
 
   /// Removes the file; called for everything a rejected submission unpacked.
-  public func discard() {
+  package func discard() {
     if descriptor >= 0 {
       Glibc.close(descriptor)
       descriptor = -1
@@ -89,7 +89,7 @@ extension SalonArchive {
     try TemporaryFile(directory: temporaryRoot)
   }
 
-  public func storedFileURL(sha256: String) -> URL {
+  package func storedFileURL(sha256: String) -> URL {
     let prefix = String(sha256.prefix(2))
     return storeRoot.appendingPathComponent(prefix).appendingPathComponent(sha256)
   }
@@ -162,7 +162,7 @@ extension SalonArchive {
 
   /// Records a stored file in the catalog (inside the caller's transaction); a file already
   /// recorded keeps its row (the catalog refuses any insert over an existing one).
-  public func registerBlob(sha256: String, size: Int) throws {
+  package func registerBlob(sha256: String, size: Int) throws {
     try database.run(
       """
       INSERT INTO blob (sha256, size, stored_at) SELECT ?, ?, ?
@@ -172,13 +172,13 @@ extension SalonArchive {
 
   /// Clears this process's pending files once the catalog refers to them (call inside the
   /// transaction that records them).
-  public func settlePendingFiles() throws {
+  package func settlePendingFiles() throws {
     try database.run("DELETE FROM pending_file WHERE pid = ?", [Int(getpid())])
   }
 
   /// Finishes what a killed run left: files moved into the store for a catalog row that never
   /// committed are removed, unless something else refers to them; `tmp/` is emptied.
-  public func recoverInterruptedRuns() throws {
+  package func recoverInterruptedRuns() throws {
     clearTemporaryFiles()
     try database.transaction {
       let pending = try database.query("SELECT sha256, pid FROM pending_file")
@@ -200,7 +200,7 @@ extension SalonArchive {
   }
 
   /// Empties `tmp/`: whatever is there was left by an interrupted run and was never referenced.
-  public func clearTemporaryFiles() {
+  package func clearTemporaryFiles() {
     let fileManager = FileManager.default
     guard let names = try? fileManager.contentsOfDirectory(atPath: temporaryRoot.path) else { return }
     for name in names where name.hasPrefix("incoming-") {
@@ -243,7 +243,7 @@ private final class FlushFailures: @unchecked Sendable {
 /// Writes a temporary file on a background thread, so that hashing and writing the zip as
 /// received overlaps with unpacking it (the machines have two cores). Memory stays bounded and
 /// allocation-free: blocks are copied into a fixed ring of reusable buffers.
-public final class BackgroundWriter: @unchecked Sendable {
+package final class BackgroundWriter: @unchecked Sendable {
   private let file: TemporaryFile
   private let queue = DispatchQueue(label: "salon.background-writer")
   private let free: DispatchSemaphore
@@ -252,7 +252,7 @@ public final class BackgroundWriter: @unchecked Sendable {
   private var buffers: [UnsafeMutableRawBufferPointer]
   private var available: [Int]
 
-  public init(_ file: TemporaryFile, depth: Int = 8, blockSize: Int = 1 << 20) {
+  package init(_ file: TemporaryFile, depth: Int = 8, blockSize: Int = 1 << 20) {
     self.file = file
     self.free = DispatchSemaphore(value: depth)
     self.buffers = (0..<depth).map { _ in .allocate(byteCount: blockSize, alignment: 64) }
@@ -287,7 +287,7 @@ public final class BackgroundWriter: @unchecked Sendable {
   }
 
   /// Waits for every queued block, and throws the first write error.
-  public func finish() throws {
+  package func finish() throws {
     queue.sync {}
     if let failure = lock.withLock({ failure }) { throw failure }
   }

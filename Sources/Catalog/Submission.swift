@@ -5,8 +5,8 @@ import SQLite
 public struct Finding: Codable, Equatable, Sendable {
   public var code: String
   public var message: String
-  public var file: String?
-  public init(code: String, message: String, file: String? = nil) {
+  package var file: String?
+  package init(code: String, message: String, file: String? = nil) {
     self.code = code
     self.message = message
     self.file = file
@@ -20,20 +20,20 @@ public enum FileRole: String, Codable, Sendable {
 
 /// A file found in a submission's zip, with its technical properties.
 public struct ReceivedFile: Codable, Equatable, Sendable {
-  public var path: String
-  public var role: FileRole
+  package var path: String
+  package var role: FileRole
   /// The N of `_supplementary_N`.
-  public var number: Int?
+  package var number: Int?
   /// The detected format, as a media type (from the content, not the name).
-  public var type: String
-  public var size: Int
-  public var sha256: String
-  public var width: Int?
-  public var height: Int?
+  package var type: String
+  package var size: Int
+  package var sha256: String
+  package var width: Int?
+  package var height: Int?
   /// Duration in seconds, for audio and video.
-  public var duration: Double?
-  public var pages: Int?
-  public init(path: String, role: FileRole, type: String, size: Int, sha256: String) {
+  package var duration: Double?
+  package var pages: Int?
+  package init(path: String, role: FileRole, type: String, size: Int, sha256: String) {
     self.path = path
     self.role = role
     self.type = type
@@ -43,72 +43,72 @@ public struct ReceivedFile: Codable, Equatable, Sendable {
 }
 
 /// A yes/no answer on the form; a missing answer is `unknown`, never `no`.
-public enum Answer: String, Codable, Sendable { case yes, no, unknown }
+package enum Answer: String, Codable, Sendable { case yes, no, unknown }
 
 /// How the artist declared AI was used.
-public enum AIUse: String, Codable, Sendable { case none, assisted, generated, unknown }
+package enum AIUse: String, Codable, Sendable { case none, assisted, generated, unknown }
 
 /// The artist's declarations from the submission form.
 public struct Declarations: Codable, Equatable, Sendable {
-  public var title: String?
-  public var artists: String?
+  package var title: String?
+  package var artists: String?
   /// Private: never published.
-  public var email: String?
-  public var medium: String?
-  public var statement: String?
-  public var altText: String?
-  public var link: String?
-  public var previouslyPublished: Answer = .unknown
-  public var priorVenue: String?
-  public var underReview: Answer = .unknown
-  public var rightsGranted: Answer = .unknown
-  public var authorshipAffirmed: Answer = .unknown
-  public var aiUse: AIUse = .unknown
-  public var aiStatement: String?
+  package var email: String?
+  package var medium: String?
+  package var statement: String?
+  package var altText: String?
+  package var link: String?
+  package var previouslyPublished: Answer = .unknown
+  package var priorVenue: String?
+  package var underReview: Answer = .unknown
+  package var rightsGranted: Answer = .unknown
+  package var authorshipAffirmed: Answer = .unknown
+  package var aiUse: AIUse = .unknown
+  package var aiStatement: String?
   public init() {}
 }
 
-public enum SubmissionStatus: String, Codable, Sendable { case accepted, rejected }
+package enum SubmissionStatus: String, Codable, Sendable { case accepted, rejected }
 
 /// What ingest concluded for one zip, before it is recorded.
 public struct Verdict: Sendable {
-  public var status: SubmissionStatus { problems.isEmpty ? .accepted : .rejected }
+  package var status: SubmissionStatus { problems.isEmpty ? .accepted : .rejected }
   public var problems: [Finding] = []
-  public var warnings: [Finding] = []
+  package var warnings: [Finding] = []
   public var files: [ReceivedFile] = []
   public init() {}
 }
 
 /// One received zip of a submission. A resubmission is a new version; none is ever replaced.
-public struct VersionSummary: Codable, Equatable, Sendable {
-  public var number: Int
-  public var zip: String
-  public var sha256: String
-  public var size: Int
-  public var status: SubmissionStatus
-  public var receivedAt: String
+package struct VersionSummary: Codable, Equatable, Sendable {
+  package var number: Int
+  package var zip: String
+  package var sha256: String
+  package var size: Int
+  package var status: SubmissionStatus
+  package var receivedAt: String
 }
 
 /// A submission as `submissions show --json` prints it (and `ingest --json`, without the last two).
-public struct SubmissionReport: Codable, Equatable, Sendable {
-  public var id: String
-  public var zip: String
-  public var status: SubmissionStatus
+package struct SubmissionReport: Codable, Equatable, Sendable {
+  package var id: String
+  package var zip: String
+  package var status: SubmissionStatus
   public var problems: [Finding]
-  public var warnings: [Finding]
+  package var warnings: [Finding]
   public var files: [ReceivedFile]
   /// `new`, `new-version` or `unchanged` (ingest only).
-  public var change: String?
-  public var version: Int?
-  public var decision: String?
-  public var decisionNote: String?
-  public var hasDeclarations: Bool?
-  public var declarations: Declarations?
-  public var versions: [VersionSummary]?
+  package var change: String?
+  package var version: Int?
+  package var decision: String?
+  package var decisionNote: String?
+  package var hasDeclarations: Bool?
+  package var declarations: Declarations?
+  package var versions: [VersionSummary]?
   /// The call's category (`visual-art`, `writing`…), for the gallery's filters.
-  public var category: WorkCategory?
+  package var category: WorkCategory?
 
-  public init(
+  package init(
     id: String, zip: String, status: SubmissionStatus, problems: [Finding], warnings: [Finding],
     files: [ReceivedFile], change: String? = nil, version: Int? = nil, decision: String? = nil,
     decisionNote: String? = nil, hasDeclarations: Bool? = nil, declarations: Declarations? = nil,
@@ -217,7 +217,7 @@ extension SalonArchive {
   }
 
   /// Every submission of the exhibition, latest version first by id.
-  public func submissionReports(exhibition: Exhibition) throws -> [SubmissionReport] {
+  package func submissionReports(exhibition: Exhibition) throws -> [SubmissionReport] {
     var reports: [SubmissionReport] = []
     try forEachSubmissionReport(exhibition: exhibition) { reports.append($0) }
     return reports
@@ -225,7 +225,7 @@ extension SalonArchive {
 
   /// Every submission's report in id order, a page at a time: a few queries per page, never one
   /// per submission, and only one page of reports in memory.
-  public func forEachSubmissionReport(
+  package func forEachSubmissionReport(
     exhibition: Exhibition, pageSize: Int = 500, _ body: (SubmissionReport) throws -> Void
   ) throws {
     let keys = try database.query("SELECT id, key FROM submission WHERE exhibition_id = ?", [exhibition.id])
@@ -305,7 +305,7 @@ extension SalonArchive {
 
   /// The version of a submission of the exhibition that received exactly this zip, if any
   /// (the newest such), with the submission's latest version number.
-  public func versionHolding(exhibition: Exhibition, zipSHA256 sha: String) throws -> (
+  package func versionHolding(exhibition: Exhibition, zipSHA256 sha: String) throws -> (
     key: String, number: Int, latest: Int, status: SubmissionStatus
   )? {
     guard
@@ -323,7 +323,7 @@ extension SalonArchive {
   }
 
   /// The submission's report, or nil when the exhibition has no submission `key`.
-  public func submissionReportIfAny(exhibition: Exhibition, id key: String) throws -> SubmissionReport? {
+  package func submissionReportIfAny(exhibition: Exhibition, id key: String) throws -> SubmissionReport? {
     guard
       try database.queryOne("SELECT 1 AS x FROM submission WHERE exhibition_id = ? AND key = ?", [exhibition.id, key])
         != nil
@@ -334,7 +334,7 @@ extension SalonArchive {
   /// Makes the latest version of the provisional submission `from` (kept apart by `id-conflict`)
   /// a new version of `to`, and records `from` as declined with a note saying where it went.
   @discardableResult
-  public func attach(exhibition: Exhibition, provisional from: String, to target: String) throws -> Int {
+  package func attach(exhibition: Exhibition, provisional from: String, to target: String) throws -> Int {
     try database.transaction {
       func submissionID(_ key: String) throws -> Int {
         guard
@@ -387,7 +387,7 @@ extension SalonArchive {
   }
 
   /// The submission's latest version in full, with its declarations and every version.
-  public func submissionReport(exhibition: Exhibition, id key: String) throws -> SubmissionReport {
+  package func submissionReport(exhibition: Exhibition, id key: String) throws -> SubmissionReport {
     guard
       let submission = try database.queryOne(
         "SELECT id FROM submission WHERE exhibition_id = ? AND key = ?", [exhibition.id, key]),
@@ -397,7 +397,7 @@ extension SalonArchive {
   }
 
   /// Records the programme decision for a submission; an earlier decision stays in the history.
-  public func decide(exhibition: Exhibition, id key: String, selected: Bool, note: String?) throws {
+  package func decide(exhibition: Exhibition, id key: String, selected: Bool, note: String?) throws {
     _ = try decide(exhibition: exhibition, [DecisionRequest(id: key, selected: selected, note: note)])
   }
 

@@ -1,8 +1,8 @@
 /// Text from submissions (titles, file and zip names, comments) as it may be shown on the
 /// organiser's terminal: control characters and bidirectional overrides, which could move the
 /// cursor, retitle the window or reorder what is read, are shown as `\u{1B}`-style escapes.
-public enum TerminalText {
-  public static func visible(_ text: String) -> String {
+package enum TerminalText {
+  package static func visible(_ text: String) -> String {
     guard text.unicodeScalars.contains(where: isHidden) else { return text }
     var result = ""
     for scalar in text.unicodeScalars {

@@ -2,26 +2,26 @@ import Foundation
 import SQLite
 
 /// A submission as the later stages see it: its latest version's status, declarations and files.
-public struct Work: Equatable, Sendable {
+package struct Work: Equatable, Sendable {
   /// The catalog's row id (internal).
-  public var rowID: Int
+  package var rowID: Int
   /// The submission's id as organisers and artists know it.
-  public var id: String
-  public var status: SubmissionStatus
-  public var decision: String?
-  public var declarations: Declarations
-  public var hasDeclarations: Bool
-  public var files: [ReceivedFile]
+  package var id: String
+  package var status: SubmissionStatus
+  package var decision: String?
+  package var declarations: Declarations
+  package var hasDeclarations: Bool
+  package var files: [ReceivedFile]
   /// The call's category, for the gallery's filters.
-  public var category: WorkCategory = .other
+  package var category: WorkCategory = .other
 
-  public var title: String { declarations.title ?? "Untitled (\(id))" }
-  public var isSelected: Bool { decision == "selected" }
+  package var title: String { declarations.title ?? "Untitled (\(id))" }
+  package var isSelected: Bool { decision == "selected" }
 }
 
 extension SalonArchive {
   /// Every submission of the exhibition by its latest version, ordered by id.
-  public func works(exhibition: Exhibition) throws -> [Work] {
+  package func works(exhibition: Exhibition) throws -> [Work] {
     let rows = try database.query(
       """
       SELECT s.id AS submission_row, s.key AS submission_key, v.*, v.id AS version_row,
@@ -55,7 +55,7 @@ extension SalonArchive {
   }
 
   /// The catalog row of submission `key`, or an error naming it.
-  public func submissionRowID(exhibition: Exhibition, key: String) throws -> Int {
+  package func submissionRowID(exhibition: Exhibition, key: String) throws -> Int {
     guard
       let row = try database.queryOne(
         "SELECT id FROM submission WHERE exhibition_id = ? AND key = ?", [exhibition.id, key])

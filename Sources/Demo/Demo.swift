@@ -9,26 +9,26 @@ import Zip
 
 /// `salon demo`: a complete call, made from content generated on the spot, from zips to the
 /// published gallery, through every stage and every way of scoring.
-public struct Demo {
-  public let output: URL
+package struct Demo {
+  package let output: URL
   let say: (String) -> Void
   let cancellation: Cancellation
   static let marker = ".salon-demo"
 
   /// `cancellation` stops the ingest step (Ctrl-C), as it stops `salon ingest`.
-  public init(output: URL, cancellation: Cancellation = .never, say: @escaping (String) -> Void) {
+  package init(output: URL, cancellation: Cancellation = .never, say: @escaping (String) -> Void) {
     self.output = output
     self.cancellation = cancellation
     self.say = say
   }
 
-  public struct Result {
-    public var gallery: URL
-    public var archive: URL
-    public var announcement: URL
+  package struct Result {
+    package var gallery: URL
+    package var archive: URL
+    package var announcement: URL
   }
 
-  public func run() throws -> Result {
+  package func run() throws -> Result {
     try prepareFolder()
     let archiveURL = output.appendingPathComponent("archive")
     let zips = output.appendingPathComponent("submissions")

@@ -5,19 +5,19 @@ import Imaging
 import MediaTools
 
 /// What an export did, and every work it left out with why.
-public struct ExportReport: Codable, Equatable, Sendable {
-  public struct LeftOut: Codable, Equatable, Sendable {
-    public var exhibition: String
-    public var id: String
-    public var title: String
-    public var reasons: [String]
+package struct ExportReport: Codable, Equatable, Sendable {
+  package struct LeftOut: Codable, Equatable, Sendable {
+    package var exhibition: String
+    package var id: String
+    package var title: String
+    package var reasons: [String]
   }
-  public struct Failure: Codable, Equatable, Sendable {
-    public var exhibition: String
-    public var id: String
-    public var file: String
-    public var code: ExportFailureCode
-    public var message: String
+  package struct Failure: Codable, Equatable, Sendable {
+    package var exhibition: String
+    package var id: String
+    package var file: String
+    package var code: ExportFailureCode
+    package var message: String
 
     /// The failure `error` caused, with its code and its one sentence (never a raw dump).
     init(exhibition: String, id: String, file: String, error: Error) {
@@ -34,27 +34,27 @@ public struct ExportReport: Codable, Equatable, Sendable {
         }
     }
   }
-  public var output: String
-  public var exhibitions: [String]
-  public var works: Int
-  public var pages: Int
-  public var written: Int
-  public var unchanged: Int
-  public var removed: Int
+  package var output: String
+  package var exhibitions: [String]
+  package var works: Int
+  package var pages: Int
+  package var written: Int
+  package var unchanged: Int
+  package var removed: Int
   /// Files an earlier export made that this one no longer does, left in place (see `--prune`).
-  public var kept: Int = 0
-  public var derivativesMade: Int
-  public var derivativesReused: Int
+  package var kept: Int = 0
+  package var derivativesMade: Int
+  package var derivativesReused: Int
   /// Seconds of audio and video transcoded by this run.
-  public var mediaSecondsTranscoded: Double
-  public var leftOut: [LeftOut]
-  public var failures: [Failure]
+  package var mediaSecondsTranscoded: Double
+  package var leftOut: [LeftOut]
+  package var failures: [Failure]
 }
 
 /// Why one file of a work was not published: a stable code for scripts. The codes ingest also
 /// uses (`media-damaged`, `media-timed-out`, `media-over-limit`, `image-too-large`) mean the same
 /// thing there.
-public enum ExportFailureCode: String, Codable, CaseIterable, Sendable {
+package enum ExportFailureCode: String, Codable, CaseIterable, Sendable {
   case mediaDamaged = "media-damaged"
   case mediaTimedOut = "media-timed-out"
   case mediaOverLimit = "media-over-limit"
@@ -90,30 +90,30 @@ public enum ExportFailureCode: String, Codable, CaseIterable, Sendable {
 }
 
 /// How the gallery's media is made. Every number is clamped to a sane range.
-public struct ExportSettings: Sendable {
+package struct ExportSettings: Sendable {
   /// Longest side of a published video or animation, in pixels.
-  public var videoMaxSide: Int
+  package var videoMaxSide: Int
   /// Pages of a PDF work shown as images.
-  public var pdfPages: Int
+  package var pdfPages: Int
   /// Resolution PDF pages are rendered at (the images are then never upscaled).
-  public var pdfDPI: Int
+  package var pdfDPI: Int
   /// Limits for each run of ffmpeg, poppler or qpdf on one file.
-  public var mediaLimits: SandboxLimits
+  package var mediaLimits: SandboxLimits
   /// The site's web address, checked, with a trailing slash (`--base-url`).
-  public var baseURL: String? = nil
+  package var baseURL: String? = nil
   /// Works on one page of an exhibition or a filter (`--works-per-page`), within 1...10,000.
-  public var worksPerPage = PageRenderer.defaultWorksPerPage {
+  package var worksPerPage = PageRenderer.defaultWorksPerPage {
     didSet {
       worksPerPage = min(max(worksPerPage, Self.worksPerPageRange.lowerBound), Self.worksPerPageRange.upperBound)
     }
   }
-  public static let worksPerPageRange = PageRenderer.worksPerPageRange
+  package static let worksPerPageRange = PageRenderer.worksPerPageRange
   /// Raised by the caller (Ctrl-C): the running tool is killed at once and the export stops.
-  public var isCancelled: @Sendable () -> Bool
+  package var isCancelled: @Sendable () -> Bool
   /// Files done, files in all, seconds of media transcoded: for a progress line.
-  public var progress: (@Sendable (_ done: Int, _ total: Int, _ mediaSeconds: Double) -> Void)?
+  package var progress: (@Sendable (_ done: Int, _ total: Int, _ mediaSeconds: Double) -> Void)?
 
-  public init(
+  package init(
     videoMaxSide: Int = 1280, pdfPages: Int = 20, pdfDPI: Int = 150, mediaLimits: SandboxLimits = SandboxLimits(),
     isCancelled: @escaping @Sendable () -> Bool = { false },
     progress: (@Sendable (_ done: Int, _ total: Int, _ mediaSeconds: Double) -> Void)? = nil
@@ -129,16 +129,16 @@ public struct ExportSettings: Sendable {
 
 /// Builds the static gallery: every exhibition, newest first, with only the works that are
 /// selected, have their rights granted and their authorship affirmed.
-public final class Exporter {
+package final class Exporter {
   let archive: SalonArchive
   var theme: Theme
   let settings: ExportSettings
   /// Derivative widths for images and PDF previews; 2400 is for the full-screen viewer, made
   /// only from originals that large (never upscaled).
-  public static let widths = [480, 1200, 2400]
+  package static let widths = [480, 1200, 2400]
   package static let manifestName = ".salon-export.json"
 
-  public init(archive: SalonArchive, theme: Theme, settings: ExportSettings = ExportSettings()) {
+  package init(archive: SalonArchive, theme: Theme, settings: ExportSettings = ExportSettings()) {
     self.archive = archive
     self.theme = theme
     self.settings = settings
@@ -160,7 +160,7 @@ public final class Exporter {
   /// unless `prune` is set (a catalog that suddenly knows fewer works must not unpublish them);
   /// `clean` removes everything an earlier export made first. Progress is the stage ("images",
   /// "pages"), then done and total (media files report through the settings).
-  public func export(
+  package func export(
     to output: URL, clean: Bool, prune: Bool = false, progress: ((String, Int, Int) -> Void)? = nil
   ) throws -> ExportReport {
     let fileManager = FileManager.default

@@ -7,13 +7,13 @@ import MediaTools
 /// re-encoded by libvips (metadata stripped) and embedded so the sheet works offline. A PDF is
 /// rendered by poppler's `pdftoppm` in the media sandbox, as the export renders its pages;
 /// libvips only reads the PNG it writes.
-public enum SheetPreview {
+package enum SheetPreview {
   /// One preview page is small work: a PDF that makes poppler spin is stopped in seconds and the
   /// sheet shows no picture for it.
-  public static let defaultLimits = SandboxLimits(
+  package static let defaultLimits = SandboxLimits(
     wallSeconds: 60, cpuSeconds: 20, memoryBytes: 1 << 30, fileBytes: 64 << 20)
 
-  public static func dataURI(
+  package static func dataURI(
     for work: Work, archive: SalonArchive, limits: SandboxLimits = defaultLimits,
     isCancelled: @escaping @Sendable () -> Bool = { false }
   ) -> String? {

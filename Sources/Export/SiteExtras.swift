@@ -3,7 +3,7 @@ import Foundation
 
 extension ExportSettings {
   /// The address as given, checked: an absolute http(s) URL, ending in "/" so page paths join it.
-  public static func checkedBaseURL(_ text: String) throws -> String {
+  package static func checkedBaseURL(_ text: String) throws -> String {
     guard var url = HTMLText.safeLink(text), URL(string: url)?.host?.isEmpty == false, !url.contains("?"),
       !url.contains("#")
     else {

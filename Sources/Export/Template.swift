@@ -23,11 +23,11 @@ public indirect enum TemplateValue: Equatable, Sendable {
 }
 
 /// A template problem, with the file and line an organiser editing a theme must look at.
-public struct TemplateError: Error, Equatable, CustomStringConvertible {
-  public var file: String
-  public var line: Int
-  public var message: String
-  public var description: String { "\(file):\(line): \(message)" }
+package struct TemplateError: Error, Equatable, CustomStringConvertible {
+  package var file: String
+  package var line: Int
+  package var message: String
+  package var description: String { "\(file):\(line): \(message)" }
 }
 
 /// Logic-less templates in the Mustache style: `{{name}}` (escaped), `{{{name}}}` (Salon's own
@@ -123,7 +123,7 @@ public struct Template {
   }
 
   /// True for a name that can only mean a file in the theme's own Templates/ folder.
-  public static func isPartialName(_ name: String) -> Bool {
+  package static func isPartialName(_ name: String) -> Bool {
     !name.isEmpty && name.count <= 64
       && name.unicodeScalars.allSatisfy {
         ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"

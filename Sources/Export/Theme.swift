@@ -3,14 +3,14 @@ import Foundation
 /// The gallery's theme: page templates (`Templates/`) and static assets (`Gallery/`). The default
 /// theme ships with Salon; `--theme DIR` (holding `Templates/` and/or `Gallery/`) overrides it file
 /// by file.
-public struct Theme {
-  public let templateFolders: [URL]
-  public let assetFolders: [URL]
+package struct Theme {
+  package let templateFolders: [URL]
+  package let assetFolders: [URL]
   private var cache: [String: Template] = [:]
 
   /// Where the default theme is: `SALON_THEME`, beside the executable (`share/salon`), or the
   /// source checkout Salon was built from.
-  public static func defaultRoot() -> URL? {
+  package static func defaultRoot() -> URL? {
     let fileManager = FileManager.default
     var candidates: [URL] = []
     if let explicit = ProcessInfo.processInfo.environment["SALON_THEME"] {
@@ -26,7 +26,7 @@ public struct Theme {
     return candidates.first { fileManager.fileExists(atPath: $0.appendingPathComponent("Templates/work.html").path) }
   }
 
-  public init(override: URL?) throws {
+  package init(override: URL?) throws {
     var templates: [URL] = []
     var assets: [URL] = []
     if let override {
@@ -48,7 +48,7 @@ public struct Theme {
   }
 
   /// The template `name` (e.g. "work.html"), from the override first.
-  public mutating func template(_ name: String) throws -> Template? {
+  package mutating func template(_ name: String) throws -> Template? {
     if let cached = cache[name] { return cached }
     guard !name.contains("/"), !name.hasPrefix("."), !name.contains("\0") else { return nil }
     for folder in templateFolders {
@@ -65,7 +65,7 @@ public struct Theme {
   package static let roomAssets = "room/"
 
   /// One asset file's bytes (e.g. "room/room.js"), from the override first; nil when none has it.
-  public func asset(_ relative: String) throws -> Data? {
+  package func asset(_ relative: String) throws -> Data? {
     guard SiteFolder.isSafe(relative) else { return nil }
     for folder in assetFolders {
       if let data = try Self.readThemeFile(folder.appendingPathComponent(relative), name: "Gallery/\(relative)") {
@@ -76,7 +76,7 @@ public struct Theme {
   }
 
   /// Every asset file, by its path inside `Gallery/`; an override replaces a default of the same name.
-  public func assets() throws -> [(relative: String, url: URL)] {
+  package func assets() throws -> [(relative: String, url: URL)] {
     var found: [String: URL] = [:]
     for folder in assetFolders.reversed() {
       guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
@@ -97,7 +97,7 @@ public struct Theme {
 extension Theme {
   /// The bytes of a theme file, read only when it is a regular file and not a link: a link could
   /// publish any file of this computer in every page. Nil when there is no such file.
-  public static func readThemeFile(_ url: URL, name: String) throws -> Data? {
+  package static func readThemeFile(_ url: URL, name: String) throws -> Data? {
     let fd = open(url.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
     guard fd >= 0 else {
       if errno == ELOOP { throw linkRefusal(name) }
@@ -123,12 +123,12 @@ extension Theme {
   }
 }
 
-public enum ExportError: Error, Equatable, CustomStringConvertible {
+package enum ExportError: Error, Equatable, CustomStringConvertible {
   case theme(String)
   case output(String)
   case interrupted
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .theme(let message), .output(let message): return message
     case .interrupted: return "The export was stopped; run it again to finish (what is done is kept)."

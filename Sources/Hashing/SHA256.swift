@@ -3,13 +3,13 @@ import Foundation
 
 /// Why OpenSSL could not hash, one sentence per case. None of these comes from the bytes being
 /// hashed: each means the crypto library itself failed (memory, or a missing provider).
-public enum HashingError: Error, Equatable, CustomStringConvertible {
+package enum HashingError: Error, Equatable, CustomStringConvertible {
   case digestUnavailable
   case digestFailed
   case authenticationCodeFailed
   case randomUnavailable
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .digestUnavailable: return "OpenSSL could not start a SHA digest."
     case .digestFailed: return "OpenSSL could not compute a SHA digest."
@@ -55,25 +55,25 @@ final class DigestContext {
 }
 
 /// A streaming SHA-256, fed in chunks so that large files are never held in memory.
-public final class SHA256Hasher {
+package final class SHA256Hasher {
   private let digest = DigestContext(EVP_sha256())
 
-  public init() {}
+  package init() {}
 
-  public func update(_ bytes: UnsafeRawBufferPointer) throws {
+  package func update(_ bytes: UnsafeRawBufferPointer) throws {
     try digest.update(bytes)
   }
 
-  public func update<Bytes: ContiguousBytes>(_ bytes: Bytes) throws {
+  package func update<Bytes: ContiguousBytes>(_ bytes: Bytes) throws {
     try bytes.withUnsafeBytes { try update($0) }
   }
 
   /// The digest as 64 lowercase hex characters. The hasher cannot be fed afterwards.
-  public func finalize() throws -> String {
+  package func finalize() throws -> String {
     hexString(try digest.finalize())
   }
 
-  public static func hash<Bytes: ContiguousBytes>(_ bytes: Bytes) throws -> String {
+  package static func hash<Bytes: ContiguousBytes>(_ bytes: Bytes) throws -> String {
     let hasher = SHA256Hasher()
     try hasher.update(bytes)
     return try hasher.finalize()
@@ -81,7 +81,7 @@ public final class SHA256Hasher {
 }
 
 /// HMAC-SHA256 of `message` under `key`, as hex.
-public func hmacSHA256(key: [UInt8], message: [UInt8]) throws -> String {
+package func hmacSHA256(key: [UInt8], message: [UInt8]) throws -> String {
   var digest = [UInt8](repeating: 0, count: 32)
   var length: UInt32 = 0
   guard let keyLength = Int32(exactly: key.count) else { throw HashingError.authenticationCodeFailed }
@@ -98,7 +98,7 @@ public func hmacSHA256(key: [UInt8], message: [UInt8]) throws -> String {
 }
 
 /// Compares two strings in time independent of where they differ, for authentication codes.
-public func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+package func constantTimeEqual(_ a: String, _ b: String) -> Bool {
   let x = Array(a.utf8)
   let y = Array(b.utf8)
   guard x.count == y.count else { return false }
@@ -108,7 +108,7 @@ public func constantTimeEqual(_ a: String, _ b: String) -> Bool {
 }
 
 /// Cryptographically secure random bytes, for per-archive secrets.
-public func secureRandomBytes(_ count: Int) throws -> [UInt8] {
+package func secureRandomBytes(_ count: Int) throws -> [UInt8] {
   guard let length = Int32(exactly: count), length >= 0 else { throw HashingError.randomUnavailable }
   var bytes = [UInt8](repeating: 0, count: count)
   guard RAND_bytes(&bytes, length) == 1 else { throw HashingError.randomUnavailable }
@@ -116,7 +116,7 @@ public func secureRandomBytes(_ count: Int) throws -> [UInt8] {
 }
 
 /// Bytes as lowercase hex, two digits each: the one hex encoder in Salon.
-public func hexString<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
+package func hexString<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
   let digits = Array("0123456789abcdef".utf8)
   var out = [UInt8]()
   out.reserveCapacity(bytes.underestimatedCount * 2)
@@ -128,27 +128,27 @@ public func hexString<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
 }
 
 /// The SHA-256 of `text` in base64, as Content-Security-Policy hashes are written.
-public func sha256Base64(_ text: String) throws -> String {
+package func sha256Base64(_ text: String) throws -> String {
   let digest = DigestContext(EVP_sha256())
   try Array(text.utf8).withUnsafeBytes { try digest.update($0) }
   return Data(try digest.finalize()).base64EncodedString()
 }
 
 /// SHA-256 and SHA-512 of one stream at once, for BagIt manifests.
-public final class BagDigests {
+package final class BagDigests {
   private let sha256 = DigestContext(EVP_sha256())
   private let sha512 = DigestContext(EVP_sha512())
 
-  public init() {}
+  package init() {}
 
-  public func update<Bytes: ContiguousBytes>(_ bytes: Bytes) throws {
+  package func update<Bytes: ContiguousBytes>(_ bytes: Bytes) throws {
     try bytes.withUnsafeBytes { buffer in
       try sha256.update(buffer)
       try sha512.update(buffer)
     }
   }
 
-  public func finalize() throws -> (sha256: String, sha512: String) {
+  package func finalize() throws -> (sha256: String, sha512: String) {
     (hexString(try sha256.finalize()), hexString(try sha512.finalize()))
   }
 }

@@ -12,7 +12,7 @@ extension Imaging {
   }
 
   /// Frames in the file, from its header: 1 for a still image.
-  public static func frameCount(of path: String) throws -> Int {
+  package static func frameCount(of path: String) throws -> Int {
     _ = try size(of: path)  // starts libvips and checks the header
     var pages: Int32 = 0
     guard salon_vips_pages(path, &pages) == 0 else {
@@ -23,7 +23,7 @@ extension Imaging {
 
   /// Writes an animated WebP of every frame of `source`, longest side at most `maxSide` (never
   /// upscaled), to a temporary name renamed to `destination`. Returns the frame size.
-  public static func animatedWebP(of source: String, maxSide: Int, maxPixels: Int, to destination: String) throws
+  package static func animatedWebP(of source: String, maxSide: Int, maxPixels: Int, to destination: String) throws
     -> (width: Int, height: Int)
   {
     let (width, height) = try size(of: source)

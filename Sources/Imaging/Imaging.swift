@@ -3,7 +3,7 @@ import Foundation
 
 /// What libvips could not do, one sentence per case. `detail` is libvips' own words for that call,
 /// kept for diagnostics and never the sentence itself.
-public enum ImagingError: Error, Equatable, CustomStringConvertible {
+package enum ImagingError: Error, Equatable, CustomStringConvertible {
   case unavailable
   /// The file cannot be decoded: damaged, or a format (or loader) Salon does not open.
   case unreadable(detail: String)
@@ -12,7 +12,7 @@ public enum ImagingError: Error, Equatable, CustomStringConvertible {
   case cannotSave(path: String, detail: String)
   case cannotRemoveMetadata(path: String)
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .unavailable: return "The image library (libvips) could not start."
     case .unreadable: return "The image cannot be read: it is damaged or in a format Salon does not open."
@@ -26,7 +26,7 @@ public enum ImagingError: Error, Equatable, CustomStringConvertible {
 }
 
 /// A step of making a derivative, as the sentence names it.
-public enum ImagingStep: String, Equatable, Sendable {
+package enum ImagingStep: String, Equatable, Sendable {
   case converted = "converted to sRGB colours"
   case resized = "resized"
   case flattened = "flattened onto white"
@@ -35,13 +35,13 @@ public enum ImagingStep: String, Equatable, Sendable {
 }
 
 /// A derivative written to disk.
-public struct Derivative: Equatable, Sendable {
+package struct Derivative: Equatable, Sendable {
   /// The width asked for; the image is never upscaled, so `width` may be smaller.
-  public var requestedWidth: Int
-  public var width: Int
-  public var height: Int
-  public var webp: String
-  public var jpeg: String
+  package var requestedWidth: Int
+  package var width: Int
+  package var height: Int
+  package var webp: String
+  package var jpeg: String
 }
 
 /// libvips' words for the call that has just failed on this thread, taken and cleared in one
@@ -137,7 +137,7 @@ private final class VipsImageReference {
 /// libvips, behind one door: only the raster loaders a call needs (JPEG, PNG, WebP, GIF, TIFF,
 /// HEIF/AVIF) are allowed, never PDF or SVG; pixel limits checked before decoding;
 /// every derivative re-encoded with all metadata stripped. No C type leaves this module.
-public enum Imaging {
+package enum Imaging {
   private static let started: Bool = {
     guard salon_vips_start() == 0 else { return false }
     // Decoding caches are pointless for one pass over many files and cost memory.
@@ -150,13 +150,13 @@ public enum Imaging {
   }
 
   /// Threads libvips uses inside one image; Salon runs one image per core instead.
-  public static func setThreadsPerImage(_ count: Int) {
+  package static func setThreadsPerImage(_ count: Int) {
     _ = started
     vips_concurrency_set(Int32(clamping: max(1, count)))
   }
 
   /// Pixel size from the header alone.
-  public static func size(of path: String) throws -> (width: Int, height: Int) {
+  package static func size(of path: String) throws -> (width: Int, height: Int) {
     try ensureStarted()
     var width: Int32 = 0
     var height: Int32 = 0
@@ -173,7 +173,7 @@ public enum Imaging {
   ///   whose loader Salon blocks.
   /// - Returns: the pixel size.
   @discardableResult
-  public static func checkDecodes(_ path: String, maxPixels: Int) throws -> (width: Int, height: Int) {
+  package static func checkDecodes(_ path: String, maxPixels: Int) throws -> (width: Int, height: Int) {
     try ensureStarted()
     let (width, height) = try size(of: path)
     guard width > 0, height > 0 else { throw ImagingError.unreadable(detail: "no pixels") }
@@ -195,7 +195,7 @@ public enum Imaging {
 
   /// Writes WebP and JPEG derivatives of `source` at each width (never upscaled), largest first,
   /// each resized from the previous one. Files are written to temporary names and renamed.
-  public static func derivatives(
+  package static func derivatives(
     of source: String, widths: [Int], maxPixels: Int,
     destination: (_ width: Int) -> (webp: String, jpeg: String)
   ) throws -> [Derivative] {
@@ -222,7 +222,7 @@ public enum Imaging {
   }
 
   /// A small JPEG as bytes (for the offline scoring sheet's previews).
-  public static func jpegPreview(of source: String, width: Int, maxPixels: Int) throws -> [UInt8] {
+  package static func jpegPreview(of source: String, width: Int, maxPixels: Int) throws -> [UInt8] {
     try ensureStarted()
     try checkPixels(of: source, maxPixels: maxPixels)
     var image = try VipsImageReference.thumbnail(of: source, width: width, height: width.saturatingTimes4)
@@ -261,7 +261,7 @@ public enum Imaging {
 
 extension ImagingError {
   /// libvips' (or the system's) own words, for diagnostics.
-  public var detail: String {
+  package var detail: String {
     switch self {
     case .unreadable(let detail), .cannotTransform(_, let detail), .cannotSave(_, let detail): return detail
     case .unavailable, .tooLarge, .cannotRemoveMetadata: return ""

@@ -6,21 +6,21 @@ import Synchronization
 public final class Cancellation: Sendable {
   private let requested = Atomic<Bool>(false)
 
-  public init() {}
+  package init() {}
 
   /// A token nobody cancels, for callers with no Ctrl-C of their own (the demo, the fuzzers).
   public static let never = Cancellation()
 
-  public func cancel() { requested.store(true, ordering: .relaxed) }
+  package func cancel() { requested.store(true, ordering: .relaxed) }
 
-  public var isCancelled: Bool { requested.load(ordering: .relaxed) }
+  package var isCancelled: Bool { requested.load(ordering: .relaxed) }
 
   /// Throws `Interrupted` once cancelled.
-  public func check() throws {
+  package func check() throws {
     if isCancelled { throw Interrupted() }
   }
 }
 
-public struct Interrupted: Error, CustomStringConvertible {
-  public var description: String { "Interrupted; the submission being read was not recorded." }
+package struct Interrupted: Error, CustomStringConvertible {
+  package var description: String { "Interrupted; the submission being read was not recorded." }
 }

@@ -5,17 +5,17 @@ import Foundation
 /// with header names that differ per portal.
 public struct FormExport: Sendable {
   /// The fields Salon reads, by the names `--column` takes.
-  public enum Field: String, CaseIterable, Sendable {
+  package enum Field: String, CaseIterable, Sendable {
     case id, file, title, artists, email, medium, statement, altText, link, previouslyPublished, priorVenue,
       underReview, rightsGranted, authorshipAffirmed, aiUse, aiStatement
   }
 
   public struct Row: Sendable {
     public var line: Int
-    public var values: [Field: String]
+    package var values: [Field: String]
   }
 
-  public enum Problem: Error, Equatable, CustomStringConvertible {
+  package enum Problem: Error, Equatable, CustomStringConvertible {
     case malformed(CSVReader.Malformed)
     case empty
     /// A header and nothing below it; `recognised` says whether any column is one Salon reads.
@@ -25,7 +25,7 @@ public struct FormExport: Sendable {
     case unknownHeader(field: String, header: String, available: [String])
     case unreadable(String)
 
-    public var description: String {
+    package var description: String {
       switch self {
       case .malformed(let error): return error.description
       case .empty: return "The form export is empty: it needs a header row and one row per submission."
@@ -49,17 +49,17 @@ public struct FormExport: Sendable {
     }
   }
 
-  public var headers: [String]
+  package var headers: [String]
   /// Which header each field was read from.
-  public var mapping: [Field: String]
+  package var mapping: [Field: String]
   public var rows: [Row] { didSet { index = RowIndex(rows) } }
   /// The rows by the keys a zip is matched on, so matching a zip costs the same for ten rows or
   /// a hundred thousand.
   private var index: RowIndex
   /// What separated the fields: detected from the header line unless the organiser forced one.
-  public var delimiter: CSVReader.Delimiter = .comma
+  package var delimiter: CSVReader.Delimiter = .comma
 
-  public init(headers: [String], mapping: [Field: String], rows: [Row], delimiter: CSVReader.Delimiter = .comma) {
+  package init(headers: [String], mapping: [Field: String], rows: [Row], delimiter: CSVReader.Delimiter = .comma) {
     self.headers = headers
     self.mapping = mapping
     self.rows = rows
@@ -89,7 +89,7 @@ public struct FormExport: Sendable {
   }
 
   /// - Parameter delimiter: forces one; nil detects it from the header line.
-  public static func load(
+  package static func load(
     path: String, explicitColumns: [String: String] = [:], delimiter: CSVReader.Delimiter? = nil
   ) throws -> FormExport {
     guard let data = FileManager.default.contents(atPath: path) else { throw Problem.unreadable(path) }
@@ -259,13 +259,13 @@ public struct FormExport: Sendable {
 
   /// The row for a zip and whether the row names this zip itself (its file column), which is
   /// stronger evidence than an id that merely appears in the zip's name.
-  public func match(forZipNamed zipName: String) -> (row: Row, namesThisZip: Bool)? {
+  package func match(forZipNamed zipName: String) -> (row: Row, namesThisZip: Bool)? {
     if let row = rowByFile(zipName) { return (row, true) }
     return rowByID(zipName).map { ($0, false) }
   }
 
   /// Whether a row's file column names the zip `zipName`.
-  public static func row(_ row: Row, names zipName: String) -> Bool {
+  package static func row(_ row: Row, names zipName: String) -> Bool {
     let lower = zipName.lowercased()
     let stem = lower.hasSuffix(".zip") ? String(lower.dropLast(4)) : lower
     guard let file = row.values[.file]?.lowercased() else { return false }

@@ -9,7 +9,7 @@ public final class Ingester {
   let exhibition: Exhibition
   let form: FormExport?
   /// Each medium the form gave and the category it was taken as, for the organiser to review.
-  public private(set) var categoriesByMedium: [String: WorkCategory] = [:]
+  package private(set) var categoriesByMedium: [String: WorkCategory] = [:]
   let cancellation: Cancellation
   let mediaLimits: SandboxLimits
 
@@ -32,21 +32,21 @@ public final class Ingester {
   }
 
   /// What ingest found at the paths it was given.
-  public struct Found: Sendable {
+  package struct Found: Sendable {
     /// Zips to ingest, in natural order within each folder (1, 2, …, 10).
-    public var zips: [String] = []
+    package var zips: [String] = []
     /// Files in the folders given that are not zips (hidden files aside), by path.
-    public var skipped: [String] = []
+    package var skipped: [String] = []
     /// For a folder holding no zip itself, its subfolders that do.
-    public var foldersBelow: [(folder: String, subfolders: [String])] = []
+    package var foldersBelow: [(folder: String, subfolders: [String])] = []
   }
 
   /// The zips named: files as given, folders by their `.zip` files (not recursive).
-  public static func zipPaths(_ paths: [String]) throws -> [String] { try find(paths).zips }
+  package static func zipPaths(_ paths: [String]) throws -> [String] { try find(paths).zips }
 
   /// The zips named, and what else the folders hold: files that are not zips, and subfolders
   /// that hold zips when the folder itself holds none.
-  public static func find(_ paths: [String]) throws -> Found {
+  package static func find(_ paths: [String]) throws -> Found {
     var found = Found()
     let fileManager = FileManager.default
     func isFolder(_ path: String) -> Bool {
@@ -121,7 +121,7 @@ public final class Ingester {
   /// Ingests one zip. Errors thrown are the archive's own (disk full, interrupted); anything
   /// wrong with the zip becomes a rejection in the report.
   /// - Parameter id: makes the zip the next version of this existing submission (`ingest --id`).
-  public func ingest(zipAt path: String, asVersionOf id: String? = nil) throws -> SubmissionReport {
+  package func ingest(zipAt path: String, asVersionOf id: String? = nil) throws -> SubmissionReport {
     switch try prepare(zipAt: path, asVersionOf: id, claims: Claims()) {
     case .done(let report): return report
     case .prepared(let prepared):
@@ -133,8 +133,8 @@ public final class Ingester {
 
   /// Zips a batch holds at most, and bytes of their files: enough that storing and recording
   /// cost a few flushes a batch rather than several a zip, little enough for `tmp/`.
-  public static let batchZips = 64
-  public static let batchBytes = 256 << 20
+  package static let batchZips = 64
+  package static let batchBytes = 256 << 20
 
   /// Ingests zips as `ingest(zipAt:)` does each, in order, recording them in batches: a batch's
   /// files are flushed to disk together, then its versions are recorded in one transaction. A
@@ -143,7 +143,7 @@ public final class Ingester {
   /// or of the error that stopped a zip being read (the batch goes on). `starting` is told
   /// before each zip is read, for progress. Interrupted, the zips already read are recorded
   /// first.
-  public func ingest(
+  package func ingest(
     zipsAt paths: [String], asVersionOf id: String? = nil,
     starting: (_ index: Int, _ path: String) -> Void = { _, _ in },
     each: (_ path: String, _ result: Result<SubmissionReport, Error>) throws -> Void

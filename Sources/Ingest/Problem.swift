@@ -3,7 +3,7 @@ import Foundation
 
 /// Every reason ingest rejects a zip or warns about it. The raw values are stable codes that
 /// scripts and the README rely on; the messages are for artists and organisers.
-public enum ProblemCode: String, CaseIterable, Sendable {
+package enum ProblemCode: String, CaseIterable, Sendable {
   // The zip itself.
   case notARegularFile = "not-a-regular-file"
   case notAZip = "not-a-zip"
@@ -41,7 +41,7 @@ public enum ProblemCode: String, CaseIterable, Sendable {
   case videoTooLong = "video-too-long"
 
   /// The one-line summary used in the README's table.
-  public var summary: String {
+  package var summary: String {
     switch self {
     case .notARegularFile: return "The path is a device, a pipe or a link to one, not an ordinary file."
     case .notAZip: return "The file is not a zip, or has data before the zip begins."
@@ -82,7 +82,7 @@ public enum ProblemCode: String, CaseIterable, Sendable {
 }
 
 /// Warnings: the submission is accepted, but someone should look.
-public enum WarningCode: String, CaseIterable, Sendable {
+package enum WarningCode: String, CaseIterable, Sendable {
   case junkIgnored = "junk-ignored"
   case roleInferred = "role-inferred"
   case unknownRole = "unknown-role"
@@ -99,7 +99,7 @@ public enum WarningCode: String, CaseIterable, Sendable {
   case declarationsReplaced = "declarations-replaced"
   case supplementaryDamaged = "supplementary-damaged"
 
-  public var summary: String {
+  package var summary: String {
     switch self {
     case .junkIgnored: return "System junk (__MACOSX/, .DS_Store, Thumbs.db) was ignored."
     case .roleInferred: return "A file's role was inferred from a name that drifts from the convention."

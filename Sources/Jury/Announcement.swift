@@ -1,12 +1,12 @@
 import Catalog
 import Foundation
 
-public enum AnnouncementFormat: String, CaseIterable, Sendable { case md, html, txt }
+package enum AnnouncementFormat: String, CaseIterable, Sendable { case md, html, txt }
 
 extension Jury {
   /// The public announcement: the exhibition, each winner with title, artists and amount, the
   /// citation, and honourable mentions. Nothing private (scores, jurors, emails) appears.
-  public func announcement(format: AnnouncementFormat) throws -> String {
+  package func announcement(format: AnnouncementFormat) throws -> String {
     let state = try prizeState()
     guard state.awarded else {
       throw JuryError.prize("The prize has not been awarded yet; `salon prize award ID` records the winners.")
@@ -89,14 +89,14 @@ extension Jury {
 
   /// `csv` is the current scores and `history-csv` every change, each one table a spreadsheet
   /// opens cleanly; `json` holds both.
-  public enum ScoreExportFormat: String, CaseIterable, Sendable {
+  package enum ScoreExportFormat: String, CaseIterable, Sendable {
     case csv, json
     case historyCSV = "history-csv"
   }
 
   /// Everything the organisers need offline: raw and normalised scores per juror and criterion,
   /// comments and the full history. Private: it names jurors.
-  public func exportScores(format: ScoreExportFormat) throws -> String {
+  package func exportScores(format: ScoreExportFormat) throws -> String {
     let criteria = try rubric()
     // Removed jurors too: the history keeps their scores.
     let jurors = Dictionary(

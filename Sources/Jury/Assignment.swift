@@ -3,15 +3,15 @@ import Foundation
 
 /// What `jury assign` did, and where it could not do what was asked.
 public struct AssignmentReport: Codable, Equatable, Sendable {
-  public var perWork: Int?
-  public var seed: Int
+  package var perWork: Int?
+  package var seed: Int
   /// Assignments per juror after the run.
-  public var loads: [String: Int]
-  public var kept: Int
-  public var added: Int
-  public var removed: Int
+  package var loads: [String: Int]
+  package var kept: Int
+  package var added: Int
+  package var removed: Int
   /// Works that got fewer jurors than asked, with why.
-  public var shortfalls: [String]
+  package var shortfalls: [String]
 }
 
 extension Jury {

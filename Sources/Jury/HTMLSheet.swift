@@ -6,7 +6,7 @@ extension Jury {
   /// A self-contained offline page: no network, works from a file. The juror fills it in, range
   /// checks run as they type, and "Save" downloads the filled page, which `jury import` reads.
   /// - Parameter preview: a `data:` URI with a small preview of a work, if it has one.
-  public func htmlSheet(for juror: Juror, showArtists: Bool, preview: (Work) -> String?) throws -> String {
+  package func htmlSheet(for juror: Juror, showArtists: Bool, preview: (Work) -> String?) throws -> String {
     let json = try sheetDataJSON(for: juror, showArtists: showArtists, preview: preview)
     let csp =
       "default-src 'none'; img-src data:; style-src 'sha256-\(try sha256Base64(Self.sheetStyle))'; script-src 'sha256-\(try sha256Base64(Self.sheetScript))'; base-uri 'none'; form-action 'none'"
@@ -42,7 +42,7 @@ extension Jury {
 
   /// The sheet's data block as JSON safe inside a `<script>` element: what `jury import` reads
   /// back from a saved page (the HTML sheet's and the jury room's).
-  public func sheetDataJSON(for juror: Juror, showArtists: Bool, preview: (Work) -> String? = { _ in nil }) throws
+  package func sheetDataJSON(for juror: Juror, showArtists: Bool, preview: (Work) -> String? = { _ in nil }) throws
     -> String
   {
     let criteria = try rubric()

@@ -3,11 +3,11 @@ import Foundation
 
 /// A member of the jury of one exhibition.
 public struct Juror: Equatable, Codable, Sendable {
-  public var rowID: Int
+  package var rowID: Int
   /// A short stable id used on sheets and in commands ("ann-lee").
-  public var id: String
-  public var name: String
-  public var email: String?
+  package var id: String
+  package var name: String
+  package var email: String?
 }
 
 extension Juror {
@@ -17,11 +17,11 @@ extension Juror {
 }
 
 /// A juror's score for a work that no longer counts in the standings, and why.
-public struct WithdrawnScore: Codable, Equatable, Sendable {
-  public var juror: String
-  public var submission: String
+package struct WithdrawnScore: Codable, Equatable, Sendable {
+  package var juror: String
+  package var submission: String
   /// `conflict` or `juror-removed`.
-  public var reason: String
+  package var reason: String
 }
 
 /// A juror's id and a work's id together, e.g. the key of a conflict.
@@ -32,19 +32,19 @@ struct JurorAndWork: Hashable {
 
 /// A reason a juror may not judge a work: declared by the organiser or found automatically; or,
 /// for a `check`, a near miss the organiser should look at, which blocks nothing.
-public struct Conflict: Equatable, Codable, Sendable {
-  public var juror: String
-  public var submission: String
-  public var reason: String
-  public var automatic: Bool
-  public var check: Bool = false
+package struct Conflict: Equatable, Codable, Sendable {
+  package var juror: String
+  package var submission: String
+  package var reason: String
+  package var automatic: Bool
+  package var check: Bool = false
 
   /// `declared`, `automatic` or `check`.
-  public var kind: String { check ? "check" : automatic ? "automatic" : "declared" }
+  package var kind: String { check ? "check" : automatic ? "automatic" : "declared" }
 
   enum CodingKeys: String, CodingKey { case juror, submission, reason, automatic, check, kind }
 
-  public init(from decoder: Decoder) throws {
+  package init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     juror = try c.decode(String.self, forKey: .juror)
     submission = try c.decode(String.self, forKey: .submission)
@@ -53,7 +53,7 @@ public struct Conflict: Equatable, Codable, Sendable {
     check = try c.decodeIfPresent(Bool.self, forKey: .check) ?? false
   }
 
-  public func encode(to encoder: Encoder) throws {
+  package func encode(to encoder: Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(juror, forKey: .juror)
     try c.encode(submission, forKey: .submission)
@@ -72,25 +72,25 @@ public struct Conflict: Equatable, Codable, Sendable {
 }
 
 /// What declaring a conflict did.
-public struct DeclaredConflict: Equatable, Sendable {
-  public var juror: Juror
-  public var submission: String
+package struct DeclaredConflict: Equatable, Sendable {
+  package var juror: Juror
+  package var submission: String
   /// The juror's scores for the work that no longer count (the history keeps them), by criterion.
-  public var withdrawn: [String: Int]
+  package var withdrawn: [String: Int]
 }
 
 /// What removing a juror did.
-public struct RemovedJuror: Equatable, Sendable {
-  public var juror: Juror
+package struct RemovedJuror: Equatable, Sendable {
+  package var juror: Juror
   /// Works whose scores by this juror leave the standings (the history keeps them).
-  public var withdrawnWorks: [String]
-  public var withdrawnAssignments: Int
+  package var withdrawnWorks: [String]
+  package var withdrawnAssignments: Int
 }
 
 /// The jury of one exhibition: its rubric, jurors, conflicts, assignments and scores.
 public final class Jury {
-  public let archive: SalonArchive
-  public let exhibition: Exhibition
+  package let archive: SalonArchive
+  package let exhibition: Exhibition
 
   public init(archive: SalonArchive, exhibition: Exhibition) {
     self.archive = archive
@@ -125,14 +125,14 @@ public final class Jury {
   static func key(for name: String) -> String { Slug.make(name, fallback: "juror") }
 
   /// The jury as it stands: removed jurors are left out.
-  public func jurors() throws -> [Juror] {
+  package func jurors() throws -> [Juror] {
     try archive.jurorRecords(exhibition: exhibition.id).filter { $0.removal == nil }.map(Juror.init)
   }
 
   /// Removes a juror from the jury: assignments without scores are withdrawn, scores leave the
   /// standings, and the history keeps everything. Recorded with the reason.
   @discardableResult
-  public func removeJuror(_ reference: String, reason: String?) throws -> RemovedJuror {
+  package func removeJuror(_ reference: String, reason: String?) throws -> RemovedJuror {
     let juror = try juror(reference)
     let reason = reason ?? "removed by the organiser"
     return try archive.transaction {
@@ -150,7 +150,7 @@ public final class Jury {
   }
 
   /// A juror by id, name (any case) or email.
-  public func juror(_ reference: String) throws -> Juror {
+  package func juror(_ reference: String) throws -> Juror {
     let all = try jurors()
     if let match = all.first(where: { $0.id == reference })
       ?? all.first(where: { $0.name.caseInsensitiveCompare(reference) == .orderedSame })
@@ -166,7 +166,8 @@ public final class Jury {
   /// Declares a conflict; scores the juror already gave the work stop counting at once (the
   /// history keeps them). Recorded with the reason.
   @discardableResult
-  public func declareConflict(juror reference: String, submission: String, reason: String?) throws -> DeclaredConflict {
+  package func declareConflict(juror reference: String, submission: String, reason: String?) throws -> DeclaredConflict
+  {
     let juror = try juror(reference)
     let work = try archive.submissionRowID(exhibition: exhibition, key: submission)
     let pair = JurorWork(juror: juror.rowID, work: work)
@@ -183,7 +184,7 @@ public final class Jury {
   /// Declared conflicts plus those found automatically: a juror whose name or email matches a
   /// work's artist or contact. With `checks`, near misses (same surname, another first name) too,
   /// which block nothing.
-  public func conflicts(works: [Work]? = nil, checks: Bool = false) throws -> [Conflict] {
+  package func conflicts(works: [Work]? = nil, checks: Bool = false) throws -> [Conflict] {
     let jurors = try jurors()
     let byRow = Dictionary(uniqueKeysWithValues: jurors.map { ($0.rowID, $0) })
     let works = try works ?? archive.works(exhibition: exhibition)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What the jury commands refuse, each in one sentence for the organiser.
-public enum JuryError: Error, Equatable, CustomStringConvertible {
+package enum JuryError: Error, Equatable, CustomStringConvertible {
   case unknownJuror(String)
   case jurorExists(String)
   case rubricLocked
@@ -15,7 +15,7 @@ public enum JuryError: Error, Equatable, CustomStringConvertible {
   case staleSheet(name: String, works: [String])
   case prize(String)
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .unknownJuror(let name): return "There is no juror \"\(name)\"; `salon jury list` shows them."
     case .jurorExists(let name): return "A juror called \"\(name)\" already exists."

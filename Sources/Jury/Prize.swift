@@ -7,7 +7,7 @@ extension Jury {
   /// scores refuse unless `force` with a `note`, recorded; scores given to an earlier version of
   /// a winner refuse unless `acceptNewVersions`, recorded.
   @discardableResult
-  public func award(
+  package func award(
     _ ids: [String], amount: Double?, note: String?, force: Bool, acceptNewVersions: Bool = false
   ) throws -> PrizeState {
     guard !ids.isEmpty else { throw JuryError.prize("Name at least one work to award.") }
@@ -100,7 +100,7 @@ extension Jury {
   }
 
   /// Unlocks scoring and withdraws the award; recorded.
-  public func reopen(note: String?) throws {
+  package func reopen(note: String?) throws {
     try archive.transaction {
       guard try scoringLocked() else {
         throw JuryError.prize("The prize has not been awarded, so there is nothing to reopen.")
@@ -113,7 +113,7 @@ extension Jury {
   }
 
   /// An honourable mention: only a work that could win, unless `force` with a `note`, recorded.
-  public func mention(_ id: String, note: String?, force: Bool = false) throws {
+  package func mention(_ id: String, note: String?, force: Bool = false) throws {
     let note = note?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty
     if force && note == nil {
       throw JuryError.prize("--force needs --note saying why; the reason is recorded with the mention.")
@@ -131,11 +131,11 @@ extension Jury {
     }
   }
 
-  public func prizeState() throws -> PrizeState { try archive.prizeState(exhibition: exhibition) }
+  package func prizeState() throws -> PrizeState { try archive.prizeState(exhibition: exhibition) }
 
   /// The prize split equally between `count` works, rounded down to the cent so the shares never
   /// add up to more than the prize.
-  public func equalShare(among count: Int) -> Double {
+  package func equalShare(among count: Int) -> Double {
     (exhibition.prizeAmount / Double(max(count, 1)) * 100).rounded(.down) / 100
   }
 }

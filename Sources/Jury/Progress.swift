@@ -2,32 +2,32 @@ import Catalog
 import Foundation
 
 /// Who has scored what.
-public struct JuryProgress: Codable, Equatable, Sendable {
-  public struct JurorLine: Codable, Equatable, Sendable {
-    public var id: String
-    public var name: String
-    public var assigned: Int
-    public var scored: Int
+package struct JuryProgress: Codable, Equatable, Sendable {
+  package struct JurorLine: Codable, Equatable, Sendable {
+    package var id: String
+    package var name: String
+    package var assigned: Int
+    package var scored: Int
     /// Mean and spread (standard deviation) of the juror's weighted scores, and their count.
-    public var mean: Double?
-    public var spread: Double?
-    public var count: Int
+    package var mean: Double?
+    package var spread: Double?
+    package var count: Int
   }
-  public struct WorkLine: Codable, Equatable, Sendable {
-    public var id: String
-    public var title: String
-    public var assigned: Int
-    public var scores: Int
+  package struct WorkLine: Codable, Equatable, Sendable {
+    package var id: String
+    package var title: String
+    package var assigned: Int
+    package var scores: Int
   }
-  public var jurors: [JurorLine]
-  public var works: [WorkLine]
-  public var locked: Bool
+  package var jurors: [JurorLine]
+  package var works: [WorkLine]
+  package var locked: Bool
 }
 
 extension Jury {
   /// Assignments and scores that count: a conflict declared after scoring or a removed juror
   /// takes them out (the history keeps them).
-  public func progress() throws -> JuryProgress {
+  package func progress() throws -> JuryProgress {
     let criteria = try rubric()
     let counted = try countedJury()
     let pairs = counted.assignments

@@ -2,15 +2,15 @@ import Catalog
 import Foundation
 
 extension Jury {
-  public func rubric() throws -> [Criterion] { try archive.criteria(exhibition: exhibition.id) }
+  package func rubric() throws -> [Criterion] { try archive.criteria(exhibition: exhibition.id) }
 
   /// True once any score exists: from then on the rubric is fixed.
-  public func scoringHasBegun() throws -> Bool {
+  package func scoringHasBegun() throws -> Bool {
     try archive.scoringHasBegun(exhibition: exhibition.id)
   }
 
   /// Replaces the rubric, refused once scoring has begun.
-  public func setRubric(_ criteria: [Criterion]) throws {
+  package func setRubric(_ criteria: [Criterion]) throws {
     do { try Criterion.validate(criteria) } catch let error as CatalogError {
       throw JuryError.invalidRubric(error.description)
     }

@@ -2,18 +2,18 @@ import Catalog
 import Foundation
 
 /// Where a score came from.
-public enum ScoreSource: String, Codable, Sendable {
+package enum ScoreSource: String, Codable, Sendable {
   case commandLine = "command-line", csvSheet = "csv-sheet", htmlSheet = "html-sheet"
 }
 
 /// One juror's scores for one work, as entered.
-public struct ScoreEntry: Equatable, Sendable {
-  public var juror: String
-  public var submission: String
+package struct ScoreEntry: Equatable, Sendable {
+  package var juror: String
+  package var submission: String
   /// By criterion key; a criterion left out is not scored yet.
-  public var values: [String: Int]
-  public var comment: String?
-  public init(juror: String, submission: String, values: [String: Int], comment: String? = nil) {
+  package var values: [String: Int]
+  package var comment: String?
+  package init(juror: String, submission: String, values: [String: Int], comment: String? = nil) {
     self.juror = juror
     self.submission = submission
     self.values = values
@@ -23,13 +23,13 @@ public struct ScoreEntry: Equatable, Sendable {
 
 extension Jury {
   /// True when the prize has been awarded and not reopened since.
-  public func scoringLocked() throws -> Bool { try archive.prizeAwarded(exhibition: exhibition.id) }
+  package func scoringLocked() throws -> Bool { try archive.prizeAwarded(exhibition: exhibition.id) }
 
   /// Checks entries against assignments, conflicts and the rubric, and applies them all in one
   /// transaction, or none of them; refusals list every problem, each with its place. Returns
   /// how many values changed.
   @discardableResult
-  public func apply(
+  package func apply(
     _ entries: [(place: String, entry: ScoreEntry)], source: ScoreSource, validateOnly: Bool = false
   ) throws -> Int {
     try apply(entries.map { ($0.place, $0.entry) }, source: source, validateOnly: validateOnly) {
@@ -58,7 +58,7 @@ extension Jury {
   /// One juror's scores for one work, typed at the command line: refused with every problem in
   /// one sentence. Returns how many values changed.
   @discardableResult
-  public func score(_ entry: ScoreEntry) throws -> Int {
+  package func score(_ entry: ScoreEntry) throws -> Int {
     try apply([(nil, entry)], source: .commandLine, validateOnly: false) {
       JuryError.invalidScore($0.joined(separator: " "))
     }.changes
@@ -194,5 +194,5 @@ extension Jury {
   }
 
   /// Every juror's latest scores in the exhibition.
-  public func currentScores() throws -> [LatestScore] { try archive.latestScores(exhibition: exhibition.id) }
+  package func currentScores() throws -> [LatestScore] { try archive.latestScores(exhibition: exhibition.id) }
 }

@@ -9,7 +9,7 @@ extension Jury {
   static let sheetFormat = "salon-sheet"
 
   /// The code that proves a sheet was issued for this juror by this archive.
-  public func sheetCode(for juror: Juror) throws -> String {
+  package func sheetCode(for juror: Juror) throws -> String {
     guard let secret = try archive.setting("secret") else {
       throw JuryError.sheetUnreadable("The archive has no secret.")
     }
@@ -38,7 +38,7 @@ extension Jury {
   /// The works assigned to a juror that they may score, in id order. A conflict declared (or
   /// found) after the assignment takes the work out even when the juror had scored it, so their
   /// sheets and room no longer show it.
-  public func assignedWorks(_ juror: Juror) throws -> [Work] {
+  package func assignedWorks(_ juror: Juror) throws -> [Work] {
     let rows = Set(try assignmentPairs().filter { $0.juror == juror.rowID }.map(\.work))
     let assigned = try archive.works(exhibition: exhibition).filter { rows.contains($0.rowID) }
     let conflicted = Set(try conflicts(works: assigned).filter { $0.juror == juror.id }.map(\.submission))
@@ -48,7 +48,7 @@ extension Jury {
 
   // MARK: CSV
 
-  public func csvSheet(for juror: Juror) throws -> String {
+  package func csvSheet(for juror: Juror) throws -> String {
     let criteria = try rubric()
     let code = try sheetCode(for: juror)
     let scores = Dictionary(
@@ -75,12 +75,12 @@ extension Jury {
   // MARK: Import
 
   public struct ImportResult: Equatable, Sendable {
-    public var juror: String
-    public var rows: Int
-    public var scored: Int
-    public var changes: Int
+    package var juror: String
+    package var rows: Int
+    package var scored: Int
+    package var changes: Int
     /// Works whose newer scores the sheet replaced (only with `overwriteNewer`).
-    public var overwritten: [String] = []
+    package var overwritten: [String] = []
   }
 
   /// Imports a filled sheet (CSV or the saved HTML page), whole or not at all. A sheet issued

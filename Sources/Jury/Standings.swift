@@ -2,98 +2,98 @@ import Catalog
 import Foundation
 
 /// One work's line in the standings.
-public struct Standing: Codable, Equatable, Sendable {
-  public var id: String
-  public var title: String
+package struct Standing: Codable, Equatable, Sendable {
+  package var id: String
+  package var title: String
   /// Shared by works with equal scores (1, 1, 3…); nil for a work with no scores.
-  public var rank: Int?
+  package var rank: Int?
   /// Mean over jurors of each juror's weighted mean of the criteria.
-  public var raw: Double?
+  package var raw: Double?
   /// The same, after standardising each juror's scores and mapping them back to the scale.
-  public var normalized: Double?
+  package var normalized: Double?
   /// Jurors who scored every criterion.
-  public var scores: Int
-  public var assigned: Int
+  package var scores: Int
+  package var assigned: Int
   /// Highest minus lowest juror score (raw).
-  public var spread: Double?
+  package var spread: Double?
   /// `missing-scores`, `no-scores`, `disagreement`, `tied`, `new-version`.
-  public var flags: [String]
-  public var previouslyPublished: Answer
-  public var underReview: Answer
+  package var flags: [String]
+  package var previouslyPublished: Answer
+  package var underReview: Answer
   /// Rank by the Schulze method among the shortlist; nil outside it.
-  public var schulzeRank: Int?
+  package var schulzeRank: Int?
   /// The work's latest version, and the earliest version a counted score was given to: when the
   /// second is lower, the scores refer to an earlier version (flag `new-version`).
-  public var version: Int?
-  public var scoredVersion: Int?
+  package var version: Int?
+  package var scoredVersion: Int?
 }
 
 /// How a juror scores overall, so a harsh or a lenient juror is visible.
-public struct JurorCalibration: Codable, Equatable, Sendable {
-  public var juror: String
+package struct JurorCalibration: Codable, Equatable, Sendable {
+  package var juror: String
   /// Mean of the juror's weighted scores.
-  public var mean: Double?
+  package var mean: Double?
   /// Their standard deviation (population).
-  public var spread: Double?
+  package var spread: Double?
   /// How many works the juror scored on every criterion.
-  public var count: Int
+  package var count: Int
 }
 
 /// The leaders by each method.
-public struct MethodWinners: Codable, Equatable, Sendable {
-  public var raw: [String]
-  public var normalized: [String]
-  public var schulze: [String]
+package struct MethodWinners: Codable, Equatable, Sendable {
+  package var raw: [String]
+  package var normalized: [String]
+  package var schulze: [String]
 }
 
 /// The whole table, with what the organisers need to defend it.
-public struct Standings: Codable, Equatable, Sendable {
-  public var criteria: [Criterion]
-  public var by: String
-  public var standings: [Standing]
+package struct Standings: Codable, Equatable, Sendable {
+  package var criteria: [Criterion]
+  package var by: String
+  package var standings: [Standing]
   /// Whether the leader stays the leader when any single juror is left out.
-  public var leaderStable: Bool
+  package var leaderStable: Bool
   /// Jurors whose absence would change the leader.
-  public var leaderDependsOn: [String]
+  package var leaderDependsOn: [String]
   /// Works sharing the top rank (more than one means a split prize).
-  public var tiedForFirst: [String]
+  package var tiedForFirst: [String]
   /// The Schulze method is cubic in the number of works, so it ranks only the shortlist: the
   /// works ranked within `shortlistLimit` by normalised score (ties at the edge included).
-  public var shortlistLimit: Int
-  public var shortlistSize: Int
-  public var winners: MethodWinners
+  package var shortlistLimit: Int
+  package var shortlistSize: Int
+  package var winners: MethodWinners
   /// Whether raw, normalised and Schulze agree on the winner.
-  public var methodsAgree: Bool
-  public var jurors: [JurorCalibration]
+  package var methodsAgree: Bool
+  package var jurors: [JurorCalibration]
   /// Scores that no longer count: a conflict declared after scoring, or a juror removed.
-  public var withdrawn: [WithdrawnScore]
+  package var withdrawn: [WithdrawnScore]
 }
 
-public enum RankingBasis: String, CaseIterable, Sendable { case raw, normalized, schulze }
+package enum RankingBasis: String, CaseIterable, Sendable { case raw, normalized, schulze }
 
 /// The arithmetic of the standings, apart from the catalog, so it can be checked by hand.
-public enum StandingsCalculator {
-  public struct WorkInput: Sendable {
-    public var id: String
-    public var title: String
-    public var assigned: Int
-    public var previouslyPublished: Answer = .unknown
-    public var underReview: Answer = .unknown
-    public var version: Int?
-    public init(id: String, title: String, assigned: Int) {
+package enum StandingsCalculator {
+  package struct WorkInput: Sendable {
+    package var id: String
+    package var title: String
+    package var assigned: Int
+    package var previouslyPublished: Answer = .unknown
+    package var underReview: Answer = .unknown
+    package var version: Int?
+    package init(id: String, title: String, assigned: Int) {
       self.id = id
       self.title = title
       self.assigned = assigned
     }
   }
 
-  public struct ScoreInput: Sendable {
-    public var juror: String
-    public var work: String
-    public var values: [String: Int]
+  package struct ScoreInput: Sendable {
+    package var juror: String
+    package var work: String
+    package var values: [String: Int]
     /// The version of the work the score was given to, when known.
-    public var version: Int?
-    public init(juror: String, work: String, values: [String: Int], version: Int? = nil) {
+    package var version: Int?
+    package init(juror: String, work: String, values: [String: Int], version: Int? = nil) {
       self.juror = juror
       self.work = work
       self.values = values
@@ -102,11 +102,11 @@ public enum StandingsCalculator {
   }
 
   /// Spread at or above this share of the scale's range is flagged as disagreement.
-  public static let disagreementShare = 0.3
+  package static let disagreementShare = 0.3
 
-  public static let defaultShortlist = 50
+  package static let defaultShortlist = 50
 
-  public static func compute(
+  package static func compute(
     criteria: [Criterion], works: [WorkInput], scores: [ScoreInput], by basis: RankingBasis,
     shortlist: Int = defaultShortlist
   ) -> Standings {
@@ -148,7 +148,7 @@ public enum StandingsCalculator {
   }
 
   /// Each juror's mean, spread and count of weighted scores, in juror order.
-  public static func calibration(criteria: [Criterion], scores: [ScoreInput]) -> [JurorCalibration] {
+  package static func calibration(criteria: [Criterion], scores: [ScoreInput]) -> [JurorCalibration] {
     var byJuror: [String: [Double]] = [:]
     for s in scores { if let v = weighted(s.values, criteria) { byJuror[s.juror, default: []].append(v) } }
     return Set(scores.map(\.juror)).sorted().map { juror in
@@ -317,10 +317,10 @@ public enum StandingsCalculator {
 /// The Schulze method (HotCRP's default): each juror's scores order the works they scored; a
 /// work beats another when the strongest path of pairwise majorities from it is stronger than
 /// the way back. Cubic in the number of works, so it is given a shortlist.
-public enum Schulze {
+package enum Schulze {
   /// Competition ranks (1, 1, 3…) of `candidates`; each ballot is one juror's scores, higher
   /// preferred, and a candidate missing from a ballot is not compared by that juror.
-  public static func ranks(_ candidates: [String], ballots: [[String: Double]]) -> [String: Int] {
+  package static func ranks(_ candidates: [String], ballots: [[String: Double]]) -> [String: Int] {
     let n = candidates.count
     guard n > 0 else { return [:] }
     let index = Dictionary(candidates.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
@@ -364,7 +364,7 @@ public enum Schulze {
 }
 
 extension Jury {
-  public func standings(by basis: RankingBasis, shortlist: Int = StandingsCalculator.defaultShortlist) throws
+  package func standings(by basis: RankingBasis, shortlist: Int = StandingsCalculator.defaultShortlist) throws
     -> Standings
   {
     let criteria = try rubric()

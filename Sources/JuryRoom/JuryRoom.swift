@@ -6,28 +6,28 @@ import Jury
 import Zip
 
 /// What building jury rooms did.
-public struct RoomReport: Codable, Equatable, Sendable {
-  public struct Room: Codable, Equatable, Sendable {
-    public var juror: String
-    public var folder: String
-    public var zip: String?
-    public var works: Int
-    public var files: Int
-    public var bytes: Int
+package struct RoomReport: Codable, Equatable, Sendable {
+  package struct Room: Codable, Equatable, Sendable {
+    package var juror: String
+    package var folder: String
+    package var zip: String?
+    package var works: Int
+    package var files: Int
+    package var bytes: Int
   }
-  public var rooms: [Room] = []
+  package var rooms: [Room] = []
   /// The gallery whose media the rooms copied, when there was one.
-  public var gallery: String?
-  public var derivativesMade = 0
+  package var gallery: String?
+  package var derivativesMade = 0
   /// Taken from the room's earlier build, the gallery or another room: no media work.
-  public var derivativesReused = 0
-  public var failures: [ExportReport.Failure] = []
+  package var derivativesReused = 0
+  package var failures: [ExportReport.Failure] = []
 }
 
 /// A juror's jury room: one self-contained folder, opened from disk, holding every work assigned
 /// to them in full (web renditions, page images, text) beside the scoring form, and nothing else.
 /// Artists stay anonymous unless `showArtists`; emails never appear.
-public struct JuryRoomBuilder {
+package struct JuryRoomBuilder {
   let jury: Jury
   var theme: Theme
   let settings: ExportSettings
@@ -35,7 +35,7 @@ public struct JuryRoomBuilder {
   /// Files of a work that the jury is given.
   static let roles: Set<FileRole> = [.main, .video, .supplementary, .description]
 
-  public init(jury: Jury, theme: Theme, settings: ExportSettings = ExportSettings()) {
+  package init(jury: Jury, theme: Theme, settings: ExportSettings = ExportSettings()) {
     self.jury = jury
     self.theme = theme
     self.settings = settings
@@ -44,7 +44,7 @@ public struct JuryRoomBuilder {
   /// Builds one room per juror. With `perJurorFolders`, each goes into `output/<juror id>`;
   /// otherwise the single juror's room is `output`. `gallery` is an export folder whose media
   /// is copied instead of made (default: the folder of the archive's latest export).
-  public mutating func build(
+  package mutating func build(
     jurors: [Juror], output: URL, perJurorFolders: Bool, showArtists: Bool, zip: Bool, gallery: URL? = nil
   ) throws -> RoomReport {
     var report = RoomReport()

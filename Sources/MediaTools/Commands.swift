@@ -2,7 +2,7 @@ import Foundation
 
 /// One job for a sandboxed tool, as a typed value: what it makes, never a string of options
 /// pieced together by callers. Output names are fixed, inside the job's private folder.
-public protocol MediaCommand: Sendable {
+package protocol MediaCommand: Sendable {
   var tool: MediaTool { get }
   /// The argument vector. `demuxer` is the format the probe found (ffmpeg's `-f`); `folder`
   /// is the private folder the outputs go in.
@@ -38,16 +38,16 @@ extension MediaCommand {
 
 /// A web rendition of a video: H.264 (yuv420p) and AAC in MP4, moov first, longest side at most
 /// `maxSide`, rotation applied, no metadata.
-public struct VideoRendition: MediaCommand {
-  public var maxSide: Int
-  public var hasAudio: Bool
-  public static let output = "video.mp4"
-  public var tool: MediaTool { .ffmpeg }
-  public init(maxSide: Int, hasAudio: Bool) {
+package struct VideoRendition: MediaCommand {
+  package var maxSide: Int
+  package var hasAudio: Bool
+  package static let output = "video.mp4"
+  package var tool: MediaTool { .ffmpeg }
+  package init(maxSide: Int, hasAudio: Bool) {
     self.maxSide = maxSide
     self.hasAudio = hasAudio
   }
-  public func arguments(demuxer: String?, folder: String) -> [String] {
+  package func arguments(demuxer: String?, folder: String) -> [String] {
     var arguments = ffmpegInput(demuxer) + ["-map", "0:v:0"]
     if hasAudio { arguments += ["-map", "0:a:0"] }
     arguments +=
@@ -62,17 +62,17 @@ public struct VideoRendition: MediaCommand {
 
 /// One frame of a video as a PNG (longest side at most `maxSide`), and the same frame as
 /// 16 × 16 grey bytes so the caller can tell a black frame without decoding the PNG.
-public struct PosterFrame: MediaCommand {
-  public var at: Double
-  public var maxSide: Int
-  public static let output = "poster.png"
-  public static let brightness = "poster.gray"
-  public var tool: MediaTool { .ffmpeg }
-  public init(at: Double, maxSide: Int) {
+package struct PosterFrame: MediaCommand {
+  package var at: Double
+  package var maxSide: Int
+  package static let output = "poster.png"
+  package static let brightness = "poster.gray"
+  package var tool: MediaTool { .ffmpeg }
+  package init(at: Double, maxSide: Int) {
     self.at = at.isFinite ? max(0, at) : 0
     self.maxSide = maxSide
   }
-  public func arguments(demuxer: String?, folder: String) -> [String] {
+  package func arguments(demuxer: String?, folder: String) -> [String] {
     ffmpegInput(demuxer, seek: at) + [
       "-filter_complex",
       "[0:v:0]\(Self.fit(maxSide)),setsar=1,split[poster][probe];[probe]scale=16:16,format=gray[grey]",
@@ -83,18 +83,18 @@ public struct PosterFrame: MediaCommand {
   }
 
   /// The mean brightness (0–255) of the 16 × 16 grey copy, or nil when there was no frame.
-  public static func meanBrightness(in folder: String) -> Double? {
+  package static func meanBrightness(in folder: String) -> Double? {
     guard let data = FileManager.default.contents(atPath: folder + "/" + brightness), !data.isEmpty else { return nil }
     return Double(data.reduce(0) { $0 + Int($1) }) / Double(data.count)
   }
 }
 
 /// Audio every browser plays: AAC in an M4A, tags and cover art dropped.
-public struct AudioRendition: MediaCommand {
-  public static let output = "audio.m4a"
-  public var tool: MediaTool { .ffmpeg }
-  public init() {}
-  public func arguments(demuxer: String?, folder: String) -> [String] {
+package struct AudioRendition: MediaCommand {
+  package static let output = "audio.m4a"
+  package var tool: MediaTool { .ffmpeg }
+  package init() {}
+  package func arguments(demuxer: String?, folder: String) -> [String] {
     ffmpegInput(demuxer) + ["-map", "0:a:0", "-vn"] + Self.cleanOutput + [
       "-c:a", "aac", "-b:a", "160k", "-flags:a", "+bitexact", "-movflags", "+faststart", "-f", "mp4", "-y",
       folder + "/" + Self.output,
@@ -103,16 +103,16 @@ public struct AudioRendition: MediaCommand {
 }
 
 /// A picture of the sound: ffmpeg's `showwavespic`, one channel, as a PNG.
-public struct Waveform: MediaCommand {
-  public var width: Int
-  public var height: Int
-  public static let output = "waveform.png"
-  public var tool: MediaTool { .ffmpeg }
-  public init(width: Int = 1200, height: Int = 240) {
+package struct Waveform: MediaCommand {
+  package var width: Int
+  package var height: Int
+  package static let output = "waveform.png"
+  package var tool: MediaTool { .ffmpeg }
+  package init(width: Int = 1200, height: Int = 240) {
     self.width = min(max(width, 16), 4096)
     self.height = min(max(height, 16), 2048)
   }
-  public func arguments(demuxer: String?, folder: String) -> [String] {
+  package func arguments(demuxer: String?, folder: String) -> [String] {
     ffmpegInput(demuxer) + [
       "-filter_complex",
       "[0:a:0]aformat=channel_layouts=mono,showwavespic=s=\(width)x\(height):colors=0x2f3e5c,format=rgb24[wave]",
@@ -123,12 +123,12 @@ public struct Waveform: MediaCommand {
 }
 
 /// An animation (GIF, APNG) as a muted, looping-ready MP4, never upscaled past its own size.
-public struct AnimationRendition: MediaCommand {
-  public var maxSide: Int
-  public static let output = "animation.mp4"
-  public var tool: MediaTool { .ffmpeg }
-  public init(maxSide: Int) { self.maxSide = maxSide }
-  public func arguments(demuxer: String?, folder: String) -> [String] {
+package struct AnimationRendition: MediaCommand {
+  package var maxSide: Int
+  package static let output = "animation.mp4"
+  package var tool: MediaTool { .ffmpeg }
+  package init(maxSide: Int) { self.maxSide = maxSide }
+  package func arguments(demuxer: String?, folder: String) -> [String] {
     ffmpegInput(demuxer) + ["-map", "0:v:0", "-an"] + Self.cleanOutput + [
       "-vf", Self.fit(maxSide) + ",setsar=1", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23",
       "-pix_fmt", "yuv420p", "-flags:v", "+bitexact", "-movflags", "+faststart", "-f", "mp4", "-y",
@@ -138,16 +138,16 @@ public struct AnimationRendition: MediaCommand {
 }
 
 /// The first `maxPages` pages of a PDF as PNGs at `dpi`, by poppler's `pdftoppm`.
-public struct PDFPages: MediaCommand {
-  public var maxPages: Int
-  public var dpi: Int
-  public static let prefix = "page"
-  public var tool: MediaTool { .pdftoppm }
-  public init(maxPages: Int, dpi: Int) {
+package struct PDFPages: MediaCommand {
+  package var maxPages: Int
+  package var dpi: Int
+  package static let prefix = "page"
+  package var tool: MediaTool { .pdftoppm }
+  package init(maxPages: Int, dpi: Int) {
     self.maxPages = min(max(maxPages, 1), 10_000)
     self.dpi = min(max(dpi, 18), 600)
   }
-  public func arguments(demuxer: String?, folder: String) -> [String] {
+  package func arguments(demuxer: String?, folder: String) -> [String] {
     [
       "-png", "-r", String(dpi), "-f", "1", "-l", String(maxPages), Sandbox.inputPath,
       folder + "/" + Self.prefix,
@@ -155,7 +155,7 @@ public struct PDFPages: MediaCommand {
   }
 
   /// The pages written, in order (pdftoppm pads the number to the page count's width).
-  public static func pages(in folder: String) -> [String] {
+  package static func pages(in folder: String) -> [String] {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
     return names.filter { $0.hasPrefix(prefix + "-") && $0.hasSuffix(".png") }
       .compactMap { name -> (Int, String)? in
@@ -169,11 +169,11 @@ public struct PDFPages: MediaCommand {
 /// A copy of a PDF holding only its pages: qpdf rebuilds it from an empty document, so the
 /// document information dictionary (/Author, /Title…), the XMP metadata stream, outlines and
 /// attachments are left behind.
-public struct StripPDFMetadata: MediaCommand {
-  public static let output = "clean.pdf"
-  public var tool: MediaTool { .qpdf }
-  public init() {}
-  public func arguments(demuxer: String?, folder: String) -> [String] {
+package struct StripPDFMetadata: MediaCommand {
+  package static let output = "clean.pdf"
+  package var tool: MediaTool { .qpdf }
+  package init() {}
+  package func arguments(demuxer: String?, folder: String) -> [String] {
     [
       "--empty", "--deterministic-id", "--no-original-object-ids", "--pages", Sandbox.inputPath, "1-z", "--",
       folder + "/" + Self.output,
@@ -183,7 +183,7 @@ public struct StripPDFMetadata: MediaCommand {
 
 extension Sandbox {
   /// Runs `command` on `input`; outputs land in `folder`.
-  public func run(_ command: MediaCommand, input: String?, demuxer: String? = nil, folder: String) throws {
+  package func run(_ command: MediaCommand, input: String?, demuxer: String? = nil, folder: String) throws {
     try run(
       command.tool, command.arguments(demuxer: demuxer, folder: folder), input: input, workingFolder: folder)
   }
@@ -191,25 +191,25 @@ extension Sandbox {
 
 /// A clip made from nothing: ffmpeg's own test picture and a tone, encoded for real (H.264 and
 /// AAC in MP4, or MP3 alone). For the demo and the benchmarks; it reads no file.
-public struct TestPattern: MediaCommand {
-  public enum Kind: Sendable {
+package struct TestPattern: MediaCommand {
+  package enum Kind: Sendable {
     case video(width: Int, height: Int)
     case mp3
   }
-  public var kind: Kind
-  public var seconds: Double
-  public var frequency: Int
-  public var tool: MediaTool { .ffmpeg }
-  public init(_ kind: Kind, seconds: Double, frequency: Int = 440) {
+  package var kind: Kind
+  package var seconds: Double
+  package var frequency: Int
+  package var tool: MediaTool { .ffmpeg }
+  package init(_ kind: Kind, seconds: Double, frequency: Int = 440) {
     self.kind = kind
     self.seconds = seconds.isFinite ? min(max(seconds, 0.1), 3600) : 1
     self.frequency = min(max(frequency, 20), 20_000)
   }
-  public var output: String {
+  package var output: String {
     if case .mp3 = kind { return "pattern.mp3" }
     return "pattern.mp4"
   }
-  public func arguments(demuxer: String?, folder: String) -> [String] {
+  package func arguments(demuxer: String?, folder: String) -> [String] {
     let duration = String(format: "%.3f", seconds)
     let tone = ["-f", "lavfi", "-i", "sine=frequency=\(frequency):beep_factor=2:duration=\(duration)"]
     let common = ["-nostdin", "-hide_banner", "-v", "error"]
@@ -235,11 +235,11 @@ public struct TestPattern: MediaCommand {
 /// `seconds` is decoded to nothing, and every packet of the whole file is read once without
 /// decoding (cheap) so a file cut short or with corrupt packets further on is caught too. Any
 /// error stops ffmpeg with a failure (`-xerror`).
-public struct DecodeCheck: MediaCommand {
-  public var seconds: Double
-  public var tool: MediaTool { .ffmpeg }
-  public init(seconds: Double = 5) { self.seconds = seconds.isFinite ? min(max(seconds, 0.1), 600) : 5 }
-  public func arguments(demuxer: String?, folder: String) -> [String] {
+package struct DecodeCheck: MediaCommand {
+  package var seconds: Double
+  package var tool: MediaTool { .ffmpeg }
+  package init(seconds: Double = 5) { self.seconds = seconds.isFinite ? min(max(seconds, 0.1), 600) : 5 }
+  package func arguments(demuxer: String?, folder: String) -> [String] {
     ["-xerror"] + ffmpegInput(demuxer) + [
       "-map", "0:v?", "-map", "0:a?", "-t", String(format: "%.3f", seconds), "-f", "null", "-",
       "-map", "0:v?", "-map", "0:a?", "-c", "copy", "-f", "null", "-",

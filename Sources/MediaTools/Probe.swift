@@ -1,36 +1,36 @@
 import Foundation
 
 /// What ffprobe read from an audio or video file: typed facts from its JSON, never its stderr.
-public struct MediaFacts: Equatable, Sendable {
-  public struct Stream: Equatable, Sendable {
-    public enum Kind: String, Sendable { case video, audio, subtitle, data, attachment, other }
-    public var kind: Kind
-    public var codec: String
-    public var width: Int?
-    public var height: Int?
+package struct MediaFacts: Equatable, Sendable {
+  package struct Stream: Equatable, Sendable {
+    package enum Kind: String, Sendable { case video, audio, subtitle, data, attachment, other }
+    package var kind: Kind
+    package var codec: String
+    package var width: Int?
+    package var height: Int?
     /// Degrees, as the display matrix or the legacy `rotate` tag says (0, 90, 180, 270).
-    public var rotation: Int
+    package var rotation: Int
     /// Frames per second (the average), when the stream says.
-    public var frameRate: Double?
-    public var duration: Double?
+    package var frameRate: Double?
+    package var duration: Double?
     /// Cover art in an audio file, not a moving picture.
-    public var isAttachedPicture: Bool
+    package var isAttachedPicture: Bool
     /// Packets read, when the probe counted them (an animation's frames).
-    public var packets: Int?
+    package var packets: Int?
   }
 
   /// ffprobe's demuxer list, e.g. `mov,mp4,m4a,3gp,3g2,mj2`.
-  public var container: String
+  package var container: String
   /// The demuxer name passed to ffmpeg's `-f`, so every later decode uses the probed format.
-  public var demuxer: String
-  public var duration: Double?
-  public var streams: [Stream]
+  package var demuxer: String
+  package var duration: Double?
+  package var streams: [Stream]
 
-  public var video: Stream? { streams.first { $0.kind == .video && !$0.isAttachedPicture } }
-  public var audio: Stream? { streams.first { $0.kind == .audio } }
+  package var video: Stream? { streams.first { $0.kind == .video && !$0.isAttachedPicture } }
+  package var audio: Stream? { streams.first { $0.kind == .audio } }
 
   /// Width and height as shown, rotation applied.
-  public var displaySize: (width: Int, height: Int)? {
+  package var displaySize: (width: Int, height: Int)? {
     guard let v = video, let w = v.width, let h = v.height else { return nil }
     return v.rotation % 180 == 0 ? (w, h) : (h, w)
   }
@@ -38,11 +38,11 @@ public struct MediaFacts: Equatable, Sendable {
 
 /// The demuxers Salon lets ffprobe and ffmpeg use: the containers the call invites, nothing
 /// else (no playlists, no network formats, no image sequences, no concat).
-public enum AllowedFormats {
-  public static let demuxers = [
+package enum AllowedFormats {
+  package static let demuxers = [
     "mov", "matroska", "avi", "mpegts", "mpeg", "mp3", "aac", "ogg", "wav", "flac", "aiff", "gif", "apng",
   ]
-  public static var list: String { demuxers.joined(separator: ",") }
+  package static var list: String { demuxers.joined(separator: ",") }
 
   /// The demuxer for ffmpeg's `-f`, if the probed format is allowed.
   static func demuxer(for container: String) -> String? {
@@ -56,7 +56,7 @@ public enum AllowedFormats {
 extension Sandbox {
   /// Probes an audio or video file with `ffprobe -of json`.
   /// - Parameter countPackets: read the whole file to count packets (frames of a GIF).
-  public func probe(_ path: String, workingFolder: String, countPackets: Bool = false) throws -> MediaFacts {
+  package func probe(_ path: String, workingFolder: String, countPackets: Bool = false) throws -> MediaFacts {
     let output = try Self.unreadableWhenFailed {
       try run(
         .ffprobe,
@@ -70,7 +70,7 @@ extension Sandbox {
   }
 
   /// The number of pages of a PDF, from poppler's `pdfinfo`.
-  public func pdfPageCount(_ path: String, workingFolder: String) throws -> Int {
+  package func pdfPageCount(_ path: String, workingFolder: String) throws -> Int {
     let output = try Self.unreadableWhenFailed {
       try run(.pdfinfo, [Sandbox.inputPath], input: path, workingFolder: workingFolder)
     }

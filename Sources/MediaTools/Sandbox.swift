@@ -2,11 +2,11 @@ import Foundation
 
 /// The external programs Salon runs, declared once and found once: Debian's own tools for the
 /// media that only big C parsers read. Nothing else in Salon starts a process.
-public enum MediaTool: String, CaseIterable, Sendable {
+package enum MediaTool: String, CaseIterable, Sendable {
   case ffprobe, ffmpeg, pdfinfo, pdftoppm, qpdf
 
   /// The Debian package that provides the tool, for the message when it is missing.
-  public var package: String {
+  package var package: String {
     switch self {
     case .ffprobe, .ffmpeg: return "ffmpeg"
     case .pdfinfo, .pdftoppm: return "poppler-utils"
@@ -30,14 +30,14 @@ public enum MediaTool: String, CaseIterable, Sendable {
   /// util-linux's `prlimit`: sets the limits in the child itself before it runs the tool.
   static let limiter: String? = locate("prlimit")
 
-  public var path: String? { Self.located[self] }
+  package var path: String? { Self.located[self] }
 
   /// Tools that are missing, for a check at start (like thumbsup's declared dependencies).
-  public static var missing: [MediaTool] { allCases.filter { $0.path == nil } }
+  package static var missing: [MediaTool] { allCases.filter { $0.path == nil } }
 }
 
 /// Why a sandboxed tool did not deliver, in one sentence a non-programmer understands.
-public enum MediaToolError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum MediaToolError: Error, Equatable, Sendable, CustomStringConvertible {
   case missingTool(tool: String, package: String)
   case timedOut(seconds: Double)
   case overLimit(String)
@@ -48,7 +48,7 @@ public enum MediaToolError: Error, Equatable, Sendable, CustomStringConvertible 
   case unreadableInput
   case cancelled
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .missingTool(let tool, let package):
       return "Salon needs \(tool), which is not installed; install the Debian package \(package) (make setup does)."
@@ -79,15 +79,15 @@ public enum MediaToolError: Error, Equatable, Sendable, CustomStringConvertible 
 /// Resource limits for one run of a tool. Every number is clamped to a sane range before use.
 public struct SandboxLimits: Equatable, Sendable {
   /// Wall-clock time; the whole process group is killed when it passes.
-  public var wallSeconds: Double
+  package var wallSeconds: Double
   /// CPU time (RLIMIT_CPU), summed over the tool's threads.
-  public var cpuSeconds: Int
+  package var cpuSeconds: Int
   /// Address space (RLIMIT_AS).
-  public var memoryBytes: Int
+  package var memoryBytes: Int
   /// Largest file the tool may write (RLIMIT_FSIZE).
-  public var fileBytes: Int
+  package var fileBytes: Int
 
-  public init(
+  package init(
     wallSeconds: Double = 600, cpuSeconds: Int = 1200, memoryBytes: Int = 4 << 30, fileBytes: Int = 2 << 30
   ) {
     self.wallSeconds = wallSeconds.isFinite ? min(max(wallSeconds, 0.05), 86_400) : 600
@@ -102,17 +102,17 @@ public struct SandboxLimits: Equatable, Sendable {
 /// once on timeout or cancellation; stdin from /dev/null, stderr discarded, a minimal
 /// environment; the input opened here read-only (no symlink followed, regular files only) and
 /// handed over as descriptor 3, so the tool reads exactly the file Salon checked.
-public struct Sandbox: Sendable {
-  public var limits: SandboxLimits
-  public var isCancelled: @Sendable () -> Bool
+package struct Sandbox: Sendable {
+  package var limits: SandboxLimits
+  package var isCancelled: @Sendable () -> Bool
 
-  public init(limits: SandboxLimits = SandboxLimits(), isCancelled: @escaping @Sendable () -> Bool = { false }) {
+  package init(limits: SandboxLimits = SandboxLimits(), isCancelled: @escaping @Sendable () -> Bool = { false }) {
     self.limits = limits
     self.isCancelled = isCancelled
   }
 
   /// How the tool names its input: the descriptor Salon opened, as a path the tool can seek in.
-  public static let inputPath = "/proc/self/fd/3"
+  package static let inputPath = "/proc/self/fd/3"
 
   /// The largest standard output kept (ffprobe's JSON, pdfinfo's text).
   static let outputLimit = 4 << 20
@@ -120,7 +120,7 @@ public struct Sandbox: Sendable {
   /// Runs `tool` with `arguments` (which name `Sandbox.inputPath` where the input goes).
   /// Returns what it printed on standard output.
   @discardableResult
-  public func run(_ tool: MediaTool, _ arguments: [String], input: String?, workingFolder: String) throws -> Data {
+  package func run(_ tool: MediaTool, _ arguments: [String], input: String?, workingFolder: String) throws -> Data {
     guard let executable = tool.path else {
       throw MediaToolError.missingTool(tool: tool.rawValue, package: tool.package)
     }
@@ -257,12 +257,12 @@ public struct Sandbox: Sendable {
 
 /// A private folder for one job's outputs (mkdtemp: mode 0700, a name nobody can guess),
 /// removed with everything in it when the job ends.
-public final class PrivateFolder {
-  public let path: String
+package final class PrivateFolder {
+  package let path: String
 
   /// - Parameter parent: where to make it; on the same file system as the final destination,
   ///   so finished files can be renamed into place atomically.
-  public init(in parent: String, prefix: String = "salon-media-") throws {
+  package init(in parent: String, prefix: String = "salon-media-") throws {
     var template = Array("\(parent)/\(prefix)XXXXXX".utf8CString)
     guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
       throw MediaToolError.failed(tool: "mkdtemp", status: errno)
@@ -270,7 +270,7 @@ public final class PrivateFolder {
     path = String(cString: made)
   }
 
-  public func file(_ name: String) -> String { path + "/" + name }
+  package func file(_ name: String) -> String { path + "/" + name }
 
   deinit { try? FileManager.default.removeItem(atPath: path) }
 }

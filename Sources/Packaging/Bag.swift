@@ -5,19 +5,19 @@ import Hashing
 import Jury
 
 /// What `salon bag` wrote.
-public struct BagReport: Encodable, Sendable {
-  public var output: String
-  public var files: Int
-  public var bytes: Int
+package struct BagReport: Encodable, Sendable {
+  package var output: String
+  package var files: Int
+  package var bytes: Int
 }
 
 /// An RFC 8493 BagIt package of the archive, for long-term preservation: every zip as received,
 /// the catalog's records as JSON (Dublin Core for each work, the declarations with their rights
 /// statement, the judging results, the event log) and, when asked, the exported gallery.
-public enum Bag {
+package enum Bag {
   /// Writes the bag of one exhibition (by slug) or of every exhibition to `output`, a folder
   /// that does not exist yet.
-  public static func write(archive: SalonArchive, exhibition slug: String?, to output: URL, includeSite: Bool)
+  package static func write(archive: SalonArchive, exhibition slug: String?, to output: URL, includeSite: Bool)
     throws -> BagReport
   {
     let output = output.standardizedFileURL

@@ -1,7 +1,7 @@
 import CSQLite
 
 /// A value as SQLite stores it.
-public enum SQLValue: Equatable, Sendable {
+package enum SQLValue: Equatable, Sendable {
   case null
   case integer(Int64)
   case real(Double)
@@ -10,54 +10,54 @@ public enum SQLValue: Equatable, Sendable {
 }
 
 /// Swift values that can be bound to a statement parameter.
-public protocol SQLBindable {
+package protocol SQLBindable {
   var sqlValue: SQLValue { get }
 }
 
-extension Int: SQLBindable { public var sqlValue: SQLValue { .integer(Int64(self)) } }
-extension Int64: SQLBindable { public var sqlValue: SQLValue { .integer(self) } }
-extension Double: SQLBindable { public var sqlValue: SQLValue { .real(self) } }
-extension String: SQLBindable { public var sqlValue: SQLValue { .text(self) } }
-extension Bool: SQLBindable { public var sqlValue: SQLValue { .integer(self ? 1 : 0) } }
-extension SQLValue: SQLBindable { public var sqlValue: SQLValue { self } }
+extension Int: SQLBindable { package var sqlValue: SQLValue { .integer(Int64(self)) } }
+extension Int64: SQLBindable { package var sqlValue: SQLValue { .integer(self) } }
+extension Double: SQLBindable { package var sqlValue: SQLValue { .real(self) } }
+extension String: SQLBindable { package var sqlValue: SQLValue { .text(self) } }
+extension Bool: SQLBindable { package var sqlValue: SQLValue { .integer(self ? 1 : 0) } }
+extension SQLValue: SQLBindable { package var sqlValue: SQLValue { self } }
 extension Optional: SQLBindable where Wrapped: SQLBindable {
-  public var sqlValue: SQLValue { self?.sqlValue ?? .null }
+  package var sqlValue: SQLValue { self?.sqlValue ?? .null }
 }
 
 /// SQLite's result code for a failure (extended codes included, e.g. 2067 for a UNIQUE
 /// constraint), as a Swift value so that no C constant leaves this module.
-public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-  public let rawValue: Int32
-  public init(rawValue: Int32) { self.rawValue = rawValue }
+package struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+  package let rawValue: Int32
+  package init(rawValue: Int32) { self.rawValue = rawValue }
 
   /// The primary code, without the extended bits.
-  public var primary: ResultCode { ResultCode(rawValue: rawValue & 0xFF) }
-  public var description: String { String(cString: sqlite3_errstr(rawValue)) + " (\(rawValue))" }
+  package var primary: ResultCode { ResultCode(rawValue: rawValue & 0xFF) }
+  package var description: String { String(cString: sqlite3_errstr(rawValue)) + " (\(rawValue))" }
 
-  public static let error = ResultCode(rawValue: SQLITE_ERROR)
-  public static let busy = ResultCode(rawValue: SQLITE_BUSY)
-  public static let locked = ResultCode(rawValue: SQLITE_LOCKED)
-  public static let readOnly = ResultCode(rawValue: SQLITE_READONLY)
-  public static let corrupt = ResultCode(rawValue: SQLITE_CORRUPT)
-  public static let full = ResultCode(rawValue: SQLITE_FULL)
-  public static let constraint = ResultCode(rawValue: SQLITE_CONSTRAINT)
-  public static let mismatch = ResultCode(rawValue: SQLITE_MISMATCH)
-  public static let notADatabase = ResultCode(rawValue: SQLITE_NOTADB)
+  package static let error = ResultCode(rawValue: SQLITE_ERROR)
+  package static let busy = ResultCode(rawValue: SQLITE_BUSY)
+  package static let locked = ResultCode(rawValue: SQLITE_LOCKED)
+  package static let readOnly = ResultCode(rawValue: SQLITE_READONLY)
+  package static let corrupt = ResultCode(rawValue: SQLITE_CORRUPT)
+  package static let full = ResultCode(rawValue: SQLITE_FULL)
+  package static let constraint = ResultCode(rawValue: SQLITE_CONSTRAINT)
+  package static let mismatch = ResultCode(rawValue: SQLITE_MISMATCH)
+  package static let notADatabase = ResultCode(rawValue: SQLITE_NOTADB)
 }
 
 /// What went wrong in the catalog, in SQLite's own words; callers match `kind` or `code`.
 /// The statement's SQL is kept for diagnosis; the values bound to it never are (they may be
 /// an artist's private data).
-public struct DatabaseError: Error, CustomStringConvertible, Equatable {
-  public enum Kind: Equatable, Sendable { case busy, constraint, readOnly, corrupt, notADatabase, other }
-  public let code: ResultCode
-  public let message: String
+package struct DatabaseError: Error, CustomStringConvertible, Equatable {
+  package enum Kind: Equatable, Sendable { case busy, constraint, readOnly, corrupt, notADatabase, other }
+  package let code: ResultCode
+  package let message: String
   /// The statement that failed, when there was one.
-  public let sql: String?
-  public var kind: Kind { Self.kind(code) }
-  public var description: String { message }
+  package let sql: String?
+  package var kind: Kind { Self.kind(code) }
+  package var description: String { message }
 
-  public init(code: ResultCode, message: String, sql: String? = nil) {
+  package init(code: ResultCode, message: String, sql: String? = nil) {
     self.code = code
     self.message = message
     self.sql = sql
@@ -77,24 +77,24 @@ public struct DatabaseError: Error, CustomStringConvertible, Equatable {
 
 /// One result row, by column name. Each getter throws when the column is not in the row or
 /// holds the wrong type; the plain getters also throw on NULL, the `optional` ones return nil.
-public struct Row {
-  public let columns: [String: SQLValue]
+package struct Row {
+  package let columns: [String: SQLValue]
   /// The query the row came from, for the error when a column is missing.
-  public let sql: String
+  package let sql: String
 
-  public init(columns: [String: SQLValue], sql: String = "") {
+  package init(columns: [String: SQLValue], sql: String = "") {
     self.columns = columns
     self.sql = sql
   }
 
-  public subscript(_ name: String) -> SQLValue { columns[name] ?? .null }
+  package subscript(_ name: String) -> SQLValue { columns[name] ?? .null }
 
-  public func int(_ name: String) throws -> Int { try required(name, optionalInt(name)) }
-  public func double(_ name: String) throws -> Double { try required(name, optionalDouble(name)) }
-  public func string(_ name: String) throws -> String { try required(name, optionalString(name)) }
-  public func bool(_ name: String) throws -> Bool { try required(name, optionalBool(name)) }
+  package func int(_ name: String) throws -> Int { try required(name, optionalInt(name)) }
+  package func double(_ name: String) throws -> Double { try required(name, optionalDouble(name)) }
+  package func string(_ name: String) throws -> String { try required(name, optionalString(name)) }
+  package func bool(_ name: String) throws -> Bool { try required(name, optionalBool(name)) }
 
-  public func optionalInt(_ name: String) throws -> Int? {
+  package func optionalInt(_ name: String) throws -> Int? {
     switch try value(name) {
     case .null: return nil
     case .integer(let v):
@@ -104,7 +104,7 @@ public struct Row {
     }
   }
 
-  public func optionalDouble(_ name: String) throws -> Double? {
+  package func optionalDouble(_ name: String) throws -> Double? {
     switch try value(name) {
     case .null: return nil
     case .real(let v): return v
@@ -113,7 +113,7 @@ public struct Row {
     }
   }
 
-  public func optionalString(_ name: String) throws -> String? {
+  package func optionalString(_ name: String) throws -> String? {
     switch try value(name) {
     case .null: return nil
     case .text(let v): return v
@@ -121,14 +121,14 @@ public struct Row {
     }
   }
 
-  public func optionalBool(_ name: String) throws -> Bool? { try optionalInt(name).map { $0 != 0 } }
+  package func optionalBool(_ name: String) throws -> Bool? { try optionalInt(name).map { $0 != 0 } }
 
   /// A text column holding one of a fixed set of values (a status, an answer).
-  public func value<T: RawRepresentable>(_ name: String, as type: T.Type) throws -> T where T.RawValue == String {
+  package func value<T: RawRepresentable>(_ name: String, as type: T.Type) throws -> T where T.RawValue == String {
     try required(name, optionalValue(name, as: type))
   }
 
-  public func optionalValue<T: RawRepresentable>(_ name: String, as type: T.Type) throws -> T?
+  package func optionalValue<T: RawRepresentable>(_ name: String, as type: T.Type) throws -> T?
   where T.RawValue == String {
     guard let text = try optionalString(name) else { return nil }
     guard let value = T(rawValue: text) else { throw mismatch(name, "holds \"\(text)\", which Salon does not know") }
@@ -154,14 +154,14 @@ public struct Row {
 private let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
 /// The catalog database: one connection, owned here and closed on deinit.
-public final class Database {
+package final class Database {
   private var handle: OpaquePointer?
   private var statementCache: [String: Statement] = [:]
 
   /// Opens (creating if needed) the database at `path`, with WAL, foreign keys and a busy timeout
   /// so that a second process waits instead of failing.
   /// `readOnly` opens an existing database for reading only, for a catalog Salon may not write.
-  public init(path: String, busyTimeoutMilliseconds: Int32 = 30_000, readOnly: Bool = false) throws {
+  package init(path: String, busyTimeoutMilliseconds: Int32 = 30_000, readOnly: Bool = false) throws {
     guard readOnly else {
       handle = try Self.openHandle(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX)
       sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
@@ -219,7 +219,7 @@ public final class Database {
   }
 
   /// Runs one or more statements without parameters.
-  public func execute(_ sql: String) throws {
+  package func execute(_ sql: String) throws {
     var error: UnsafeMutablePointer<CChar>?
     let rc = sqlite3_exec(handle, sql, nil, nil, &error)
     if rc != SQLITE_OK {
@@ -230,7 +230,7 @@ public final class Database {
   }
 
   /// Runs one statement with parameters, returning nothing.
-  public func run(_ sql: String, _ arguments: [any SQLBindable] = []) throws {
+  package func run(_ sql: String, _ arguments: [any SQLBindable] = []) throws {
     let statement = try prepared(sql)
     try statement.bind(arguments)
     defer { statement.reset() }
@@ -238,7 +238,7 @@ public final class Database {
   }
 
   /// Runs one query and returns every row.
-  public func query(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> [Row] {
+  package func query(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> [Row] {
     let statement = try prepared(sql)
     try statement.bind(arguments)
     defer { statement.reset() }
@@ -249,33 +249,33 @@ public final class Database {
 
   /// Runs one query and hands each row to `body` as it is read, so a large result is never held
   /// whole. `body` must not run this same query again (the statement is in use).
-  public func forEachRow(_ sql: String, _ arguments: [any SQLBindable] = [], _ body: (Row) throws -> Void) throws {
+  package func forEachRow(_ sql: String, _ arguments: [any SQLBindable] = [], _ body: (Row) throws -> Void) throws {
     let statement = try prepared(sql)
     try statement.bind(arguments)
     defer { statement.reset() }
     while try statement.step() { try body(statement.row()) }
   }
 
-  public func queryOne(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Row? {
+  package func queryOne(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Row? {
     try query(sql, arguments).first
   }
 
   /// The first row of a query that must return one (an aggregate, a pragma).
-  public func queryValue(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Row {
+  package func queryValue(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Row {
     guard let row = try queryOne(sql, arguments) else {
       throw DatabaseError(code: .error, message: "The catalog returned no row where one was expected.", sql: sql)
     }
     return row
   }
 
-  public var lastInsertRowID: Int { Int(sqlite3_last_insert_rowid(handle)) }
-  public var changes: Int { Int(sqlite3_changes(handle)) }
+  package var lastInsertRowID: Int { Int(sqlite3_last_insert_rowid(handle)) }
+  package var changes: Int { Int(sqlite3_changes(handle)) }
 
   /// Runs `body` in a transaction that takes the write lock up front (BEGIN IMMEDIATE), so that
   /// two writers queue on the busy timeout instead of failing halfway.
   /// Inside another transaction it is a savepoint: its work is undone alone when it fails, and
   /// is committed with the outer transaction (a batch of submissions committed at once).
-  public func transaction<T>(_ body: () throws -> T) throws -> T {
+  package func transaction<T>(_ body: () throws -> T) throws -> T {
     guard sqlite3_get_autocommit(handle) != 0 else {
       try execute("SAVEPOINT inner")
       do {
@@ -300,7 +300,7 @@ public final class Database {
   }
 
   /// Whether a transaction is open on this connection.
-  public var inTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+  package var inTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
   private func prepared(_ sql: String) throws -> Statement {
     if let cached = statementCache[sql] { return cached }

@@ -1,10 +1,10 @@
 import Catalog
 
 /// A bad command line: printed with the command's usage, exit status 64.
-public struct UsageError: Error, Equatable, CustomStringConvertible {
-  public var message: String
-  public var description: String { message }
-  public init(_ message: String) { self.message = message }
+package struct UsageError: Error, Equatable, CustomStringConvertible {
+  package var message: String
+  package var description: String { message }
+  package init(_ message: String) { self.message = message }
 }
 
 /// The command line, parsed by hand against what one command accepts.

@@ -9,8 +9,8 @@ import Ingest
 
 /// The `salon` command line: dispatches to one subcommand, maps errors to exit statuses
 /// (0 success, 1 failure, 64 bad usage).
-public enum SalonCommand {
-  public static func exitAfterRunning(_ commandLine: [String]) -> Never {
+package enum SalonCommand {
+  package static func exitAfterRunning(_ commandLine: [String]) -> Never {
     // Made before the handlers exist: a signal handler must not be the first to touch a global.
     _ = interruption
     signal(SIGINT) { _ in interruption.cancel() }
@@ -66,7 +66,7 @@ public enum SalonCommand {
     """
 
   /// Salon's version, as `salon --version` prints it.
-  public static let version = "0.9.0"
+  package static let version = "0.9.0"
 
   static let commands = [
     "init", "ingest", "submissions", "exhibition", "settings", "jury", "prize", "export", "verify", "log", "bag",
@@ -105,7 +105,7 @@ public enum SalonCommand {
     return kept + globals
   }
 
-  public static func run(_ arguments: [String]) -> Int32 {
+  package static func run(_ arguments: [String]) -> Int32 {
     // Global options before the command move after it, where every command reads them.
     var leading: [String] = []
     var index = 0

@@ -3,14 +3,15 @@ import MediaTools
 
 /// Real, encoded media for the demo and the benchmarks, made by Debian's ffmpeg through the
 /// sandbox: a clip with picture and sound, a song.
-public enum SampleClip {
+package enum SampleClip {
   /// An H.264/AAC MP4 of a moving test picture with a beeping tone.
-  public static func mp4(seconds: Double, width: Int = 640, height: Int = 360, frequency: Int = 440) throws -> [UInt8] {
+  package static func mp4(seconds: Double, width: Int = 640, height: Int = 360, frequency: Int = 440) throws -> [UInt8]
+  {
     try make(TestPattern(.video(width: width, height: height), seconds: seconds, frequency: frequency))
   }
 
   /// An MP3 of a beeping tone.
-  public static func mp3(seconds: Double, frequency: Int = 330) throws -> [UInt8] {
+  package static func mp3(seconds: Double, frequency: Int = 330) throws -> [UInt8] {
     try make(TestPattern(.mp3, seconds: seconds, frequency: frequency))
   }
 

@@ -2,11 +2,11 @@ import Foundation
 
 /// Small but real media files made in code, for the demo, the benchmarks and the tests: every
 /// one opens in ordinary viewers and players.
-public enum SampleMedia {
+package enum SampleMedia {
   // MARK: PNG
 
   /// An RGB PNG with a diagonal gradient seeded by `seed`, compressed with stored deflate blocks.
-  public static func png(width: Int, height: Int, seed: Int = 0) -> [UInt8] {
+  package static func png(width: Int, height: Int, seed: Int = 0) -> [UInt8] {
     var raw: [UInt8] = []
     raw.reserveCapacity((width * 3 + 1) * height)
     for y in 0..<height {
@@ -33,7 +33,7 @@ public enum SampleMedia {
   }
 
   /// A zlib stream of stored (uncompressed) deflate blocks: valid everywhere, trivial to make.
-  public static func zlibStored(_ data: [UInt8]) -> [UInt8] {
+  package static func zlibStored(_ data: [UInt8]) -> [UInt8] {
     var out: [UInt8] = [0x78, 0x01]
     var offset = 0
     repeat {
@@ -52,7 +52,7 @@ public enum SampleMedia {
   /// A PDF with `pages` pages of text. With `objectStreams`, the page tree sits in a compressed
   /// object stream, as pdfTeX and modern Word write it. With `author`, the document carries it
   /// in its information dictionary (/Author) and in an XMP metadata stream, as word processors do.
-  public static func pdf(pages: Int, title: String = "Description", objectStreams: Bool = false, author: String? = nil)
+  package static func pdf(pages: Int, title: String = "Description", objectStreams: Bool = false, author: String? = nil)
     -> [UInt8]
   {
     var objects: [String] = []
@@ -145,7 +145,7 @@ public enum SampleMedia {
   // MARK: Audio and video
 
   /// A mono 16-bit PCM WAV of a sine tone.
-  public static func wav(seconds: Double, sampleRate: Int = 8000, frequency: Double = 440) -> [UInt8] {
+  package static func wav(seconds: Double, sampleRate: Int = 8000, frequency: Double = 440) -> [UInt8] {
     let samples = Int(seconds * Double(sampleRate))
     var data: [UInt8] = []
     data.reserveCapacity(samples * 2)
@@ -161,7 +161,7 @@ public enum SampleMedia {
 
   /// An MP4 container whose header declares `seconds` and a frame size; `payloadBytes` of
   /// pseudo-random media data follow. Enough for ingest's checks, not a playable film.
-  public static func mp4(seconds: Double, width: Int = 640, height: Int = 360, payloadBytes: Int = 1024) -> [UInt8] {
+  package static func mp4(seconds: Double, width: Int = 640, height: Int = 360, payloadBytes: Int = 1024) -> [UInt8] {
     let timescale = 1000
     var mvhd = [UInt8](repeating: 0, count: 100)
     put32(&mvhd, 12, timescale)
@@ -188,7 +188,7 @@ public enum SampleMedia {
   }
 
   /// Deterministic incompressible bytes (xorshift), for payloads and benchmarks.
-  public static func pseudoRandomBytes(_ count: Int, seed: Int) -> [UInt8] {
+  package static func pseudoRandomBytes(_ count: Int, seed: Int) -> [UInt8] {
     var state = UInt64(truncatingIfNeeded: seed) &* 0x9E37_79B9_7F4A_7C15 | 1
     var out = [UInt8](repeating: 0, count: count)
     var index = 0
@@ -214,7 +214,7 @@ public enum SampleMedia {
     return c
   }
 
-  public static func crc32(_ data: [UInt8]) -> UInt32 {
+  package static func crc32(_ data: [UInt8]) -> UInt32 {
     var crc: UInt32 = 0xFFFF_FFFF
     for byte in data { crc = crcTable[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
     return crc ^ 0xFFFF_FFFF
@@ -230,20 +230,20 @@ public enum SampleMedia {
     return b << 16 | a
   }
 
-  public static func bigEndian32(_ v: Int) -> [UInt8] {
+  package static func bigEndian32(_ v: Int) -> [UInt8] {
     [
       UInt8(truncatingIfNeeded: v >> 24), UInt8(truncatingIfNeeded: v >> 16), UInt8(truncatingIfNeeded: v >> 8),
       UInt8(truncatingIfNeeded: v),
     ]
   }
 
-  public static func littleEndian32(_ v: Int) -> [UInt8] { bigEndian32(v).reversed() }
+  package static func littleEndian32(_ v: Int) -> [UInt8] { bigEndian32(v).reversed() }
 }
 
 extension SampleMedia {
   /// Inserts an EXIF block with a GPS position (latitude reference "N") after a JPEG's start
   /// marker, as phones write them: the metadata the gallery must strip.
-  public static func withGPSMetadata(_ jpeg: [UInt8]) -> [UInt8] {
+  package static func withGPSMetadata(_ jpeg: [UInt8]) -> [UInt8] {
     var tiff: [UInt8] = Array("MM".utf8) + [0, 42, 0, 0, 0, 8]
     tiff += [0, 1, 0x88, 0x25, 0, 4, 0, 0, 0, 1, 0, 0, 0, 26, 0, 0, 0, 0]
     tiff += [0, 1, 0, 1, 0, 2, 0, 0, 0, 2, 0x4E, 0, 0, 0, 0, 0, 0, 0, 0, 0]
@@ -255,7 +255,7 @@ extension SampleMedia {
   }
 
   /// A short poem, for the demo's text piece.
-  public static let poem = """
+  package static let poem = """
     Seven Small Hours
 
     At one, the kettle learns my name.

@@ -1,10 +1,10 @@
 /// A real, playable H.264 video in an MP4 container, made without an encoder: every macroblock
 /// is sent uncompressed (I_PCM, which every H.264 decoder supports), every frame is an IDR
 /// frame. Large for its length, but tiny clips are all the demo and the tests need.
-public enum SampleVideo {
+package enum SampleVideo {
   /// An MP4 of `seconds` at `fps`, `width` × `height` (multiples of 16), showing a bar that
   /// moves across a gradient.
-  public static func mp4(seconds: Double, width: Int = 320, height: Int = 240, fps: Int = 8) -> [UInt8] {
+  package static func mp4(seconds: Double, width: Int = 320, height: Int = 240, fps: Int = 8) -> [UInt8] {
     precondition(width % 16 == 0 && height % 16 == 0, "the frame size must be a multiple of 16")
     let frames = max(1, Int(seconds * Double(fps)))
     let sps = nal(type: 7, sequenceParameterSet(width: width, height: height))

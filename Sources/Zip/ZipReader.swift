@@ -2,23 +2,23 @@ import CArchive
 import Foundation
 
 /// What kind of thing a zip entry is; anything but `file` and `directory` is refused by ingest.
-public enum ZipEntryKind: Equatable, Sendable {
+package enum ZipEntryKind: Equatable, Sendable {
   case file, directory, symbolicLink, hardLink, other
 }
 
 /// An entry's header as the local file header (streamed) describes it.
-public struct ZipEntryHeader: Equatable, Sendable {
+package struct ZipEntryHeader: Equatable, Sendable {
   /// The name as libarchive decoded it (UTF-8 flag honoured, else the legacy code page).
-  public let path: String
-  public let kind: ZipEntryKind
+  package let path: String
+  package let kind: ZipEntryKind
   /// The uncompressed size the local header declares, when it declares one.
-  public let declaredSize: Int?
-  public let isEncrypted: Bool
+  package let declaredSize: Int?
+  package let isEncrypted: Bool
 }
 
 /// Why a zip cannot be read (further), one sentence per case. Classified from libarchive's
 /// result codes, its error numbers and what the reader itself saw, never from libarchive's text.
-public enum ZipReadError: Error, Equatable, CustomStringConvertible {
+package enum ZipReadError: Error, Equatable, CustomStringConvertible {
   /// The input ended inside the zip: an upload or download cut short.
   case truncated
   /// The input ended after an entry, where the next entry or the table of contents should begin.
@@ -36,7 +36,7 @@ public enum ZipReadError: Error, Equatable, CustomStringConvertible {
   /// Any other damage. `detail` is libarchive's own words, for diagnostics, never shown alone.
   case corrupt(detail: String)
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .truncated: return "The zip ends early; it was probably cut short during upload or download."
     case .endsWithoutTableOfContents:
@@ -52,8 +52,8 @@ public enum ZipReadError: Error, Equatable, CustomStringConvertible {
   }
 
   /// The broad kind, for callers that only tell these three apart.
-  public enum Kind: Equatable, Sendable { case truncated, corrupt, encrypted }
-  public var kind: Kind {
+  package enum Kind: Equatable, Sendable { case truncated, corrupt, encrypted }
+  package var kind: Kind {
     switch self {
     case .truncated: return .truncated
     case .encrypted: return .encrypted
@@ -62,7 +62,7 @@ public enum ZipReadError: Error, Equatable, CustomStringConvertible {
   }
 
   /// libarchive's detail for `corrupt`, else the sentence.
-  public var message: String {
+  package var message: String {
     if case .corrupt(let detail) = self { return detail.isEmpty ? "unreadable zip" : detail }
     return description
   }
@@ -71,7 +71,7 @@ public enum ZipReadError: Error, Equatable, CustomStringConvertible {
 /// Streams a zip through libarchive's streaming zip reader, and nothing else: no other format,
 /// no filters. Bytes come from `source`, so the caller sees (and can hash or copy) every byte
 /// exactly once. Nothing is written to disk here.
-public final class ZipStreamReader {
+package final class ZipStreamReader {
   private let archive: OpaquePointer
   private let source: (UnsafeMutableRawBufferPointer) throws -> Int
   fileprivate var buffer: UnsafeMutableRawBufferPointer
@@ -80,7 +80,7 @@ public final class ZipStreamReader {
   private var sourceEnded = false
   private var current: ZipEntryHeader?
 
-  public init(
+  package init(
     bufferSize: Int = 1 << 20, source: @escaping (UnsafeMutableRawBufferPointer) throws -> Int
   ) throws {
     Self.useUTF8Locale
@@ -123,7 +123,7 @@ public final class ZipStreamReader {
   }
 
   /// The next entry's header, or nil after the last one.
-  public func nextEntry() throws -> ZipEntryHeader? {
+  package func nextEntry() throws -> ZipEntryHeader? {
     current = nil
     var entry: OpaquePointer?
     let status = LibArchiveStatus(archive_read_next_header(archive, &entry), of: archive)
@@ -167,7 +167,7 @@ public final class ZipStreamReader {
   /// returns false to stop early (the rest of the entry is then skipped). Data that does not
   /// match the zip's CRC-32 or sizes throws once the entry's last byte has been read.
   /// An error thrown by `source` is rethrown as it is, never disguised as a damaged zip.
-  public func readData(_ consume: (UnsafeRawBufferPointer) throws -> Bool) throws {
+  package func readData(_ consume: (UnsafeRawBufferPointer) throws -> Bool) throws {
     var block: UnsafeRawPointer?
     var size = 0
     var offset: la_int64_t = 0

@@ -2,14 +2,14 @@ import CArchive
 import Foundation
 
 /// Why a zip could not be written, one sentence per case.
-public enum ZipWriteError: Error, Equatable, CustomStringConvertible {
+package enum ZipWriteError: Error, Equatable, CustomStringConvertible {
   case cannotCreate(path: String)
   case cannotAdd(entry: String)
   case cannotRead(path: String)
   case cannotFinish
   case outOfMemory
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .cannotCreate(let path): return "Salon cannot create the zip \(path)."
     case .cannotAdd(let entry): return "Salon cannot add \"\(entry)\" to the zip."
@@ -21,12 +21,12 @@ public enum ZipWriteError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Writes a zip with libarchive, for the demo, the benchmarks and test fixtures.
-public final class ZipWriter {
+package final class ZipWriter {
   private let archive: OpaquePointer
   private var closed = false
 
   /// - Parameter compress: deflate entries (true) or store them (false).
-  public init(path: String, compress: Bool = true) throws {
+  package init(path: String, compress: Bool = true) throws {
     guard let archive = archive_write_new() else { throw ZipWriteError.outOfMemory }
     self.archive = archive
     try check(archive_write_set_format_zip(archive), else: .cannotCreate(path: path))
@@ -66,13 +66,13 @@ public final class ZipWriter {
     }
   }
 
-  public func add(_ path: String, bytes: [UInt8]) throws {
+  package func add(_ path: String, bytes: [UInt8]) throws {
     try header(path, size: bytes.count)
     try bytes.withUnsafeBytes { try write($0, entry: path) }
   }
 
   /// Adds a file from disk, streamed in blocks.
-  public func add(_ path: String, contentsOf file: String) throws {
+  package func add(_ path: String, contentsOf file: String) throws {
     let attributes = try FileManager.default.attributesOfItem(atPath: file)
     let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
     try header(path, size: size)
@@ -83,7 +83,7 @@ public final class ZipWriter {
     }
   }
 
-  public func close() throws {
+  package func close() throws {
     closed = true
     try check(archive_write_close(archive), else: .cannotFinish)
   }
