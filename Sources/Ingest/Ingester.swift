@@ -13,10 +13,11 @@ public final class Ingester {
   let cancellation: Cancellation
   let mediaLimits: SandboxLimits
 
-  /// The limits on each decoder run at ingest (ffprobe, the decode check, pdfinfo): a probe
-  /// reads headers and a few seconds of media, so a minute of the clock is generous.
+  /// The limits on each decoder run at ingest (ffprobe, the decode check, pdfinfo): a minute of
+  /// processor time is generous, and the clock allows three times that, as with
+  /// `--media-time-limit`, so a busy machine does not turn a valid 60 s film into a time-out.
   public static let defaultMediaLimits = SandboxLimits(
-    wallSeconds: 60, cpuSeconds: 60, memoryBytes: 2 << 30, fileBytes: 1 << 20)
+    wallSeconds: 180, cpuSeconds: 60, memoryBytes: 2 << 30, fileBytes: 1 << 20)
 
   /// `cancellation` stops the zip being read (throwing `Interrupted`) with nothing of it recorded,
   /// killing a decoder that is running at once.
