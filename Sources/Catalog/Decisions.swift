@@ -132,8 +132,9 @@ extension SalonArchive {
     exhibition: Exhibition, csvAt path: String, note: String?, progress: ((Int, Int) -> Void)? = nil
   ) throws -> DecisionOutcome {
     let name = URL(fileURLWithPath: path).lastPathComponent
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw CatalogError.invalidSetting("Salon cannot read the decisions file \(path).")
+    let data: Data
+    do { data = try InputFile.read(path) } catch {
+      throw CatalogError.invalidSetting(InputFile.sentence(error, path: path, what: "the decisions file"))
     }
     let requests = try Self.decisionRequests(csv: data, name: name, note: note)
     guard !requests.isEmpty else {

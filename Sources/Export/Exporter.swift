@@ -245,12 +245,13 @@ package final class Exporter {
       model: model, media: outcome, baseURL: settings.baseURL, worksPerPage: settings.worksPerPage)
     let pageCount = renderer.pageCount
     var paths: [String] = []
+    // One theme for every page, so each template and partial is read and parsed once, not per page.
+    var theme = self.theme
     try renderer.forEachPage { page in
       paths.append(page.path)
       guard let template = try theme.template(page.template) else {
         throw ExportError.theme("The theme has no template \(page.template).")
       }
-      var theme = self.theme
       let html = try template.render(page.context) { name in try theme.template("_\(name).html") }
       try site.write(page.path, Data(html.utf8))
       report.pages += 1

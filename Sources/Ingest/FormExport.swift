@@ -23,6 +23,7 @@ public struct FormExport: Sendable {
     case tooManyFields(line: Int, found: Int, expected: Int)
     case unknownField(String)
     case unknownHeader(field: String, header: String, available: [String])
+    /// The file cannot be read, or is no ordinary file; the sentence says which.
     case unreadable(String)
 
     package var description: String {
@@ -44,7 +45,7 @@ public struct FormExport: Sendable {
       case .unknownHeader(let field, let header, let available):
         return
           "--column \(field)=\(header): the form export has no column \"\(header)\"; its columns are: \(available.joined(separator: ", "))."
-      case .unreadable(let path): return "Salon cannot read the form export \(path)."
+      case .unreadable(let sentence): return sentence
       }
     }
   }
@@ -92,7 +93,10 @@ public struct FormExport: Sendable {
   package static func load(
     path: String, explicitColumns: [String: String] = [:], delimiter: CSVReader.Delimiter? = nil
   ) throws -> FormExport {
-    guard let data = FileManager.default.contents(atPath: path) else { throw Problem.unreadable(path) }
+    let data: Data
+    do { data = try InputFile.read(path) } catch {
+      throw Problem.unreadable(InputFile.sentence(error, path: path, what: "the form export"))
+    }
     return try parse(data, explicitColumns: explicitColumns, delimiter: delimiter)
   }
 

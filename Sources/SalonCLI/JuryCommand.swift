@@ -182,8 +182,9 @@ enum JuryCommand: Command {
       let jury = try openJury(args)
       var results: [Jury.ImportResult] = []
       for path in args.positional {
-        guard let data = FileManager.default.contents(atPath: path) else {
-          throw CatalogError.storage("Salon cannot read the sheet \(path).")
+        let data: Data
+        do { data = try InputFile.read(path) } catch {
+          throw CatalogError.storage(InputFile.sentence(error, path: path, what: "the sheet"))
         }
         let result = try jury.importSheet(
           data, name: URL(fileURLWithPath: path).lastPathComponent, overwriteNewer: args.has("--overwrite-newer"))

@@ -109,4 +109,30 @@ import Testing
       #expect(report.problems.first?.message.contains("Salon reads only ordinary zip files") == true)
     }
   }
+
+  @Test func aFormSheetOrDecisionsFileThatIsAPipeADeviceOrAFolderIsRefusedAtOnce() throws {
+    let archive = scratch.path("named")
+    try Binary.run(["init", "--title", "Salon", "--archive", archive])
+    addValidZip("in")
+    #expect(mkfifo(scratch.path("pipe.csv"), 0o644) == 0)
+    try FileManager.default.createSymbolicLink(atPath: scratch.path("zero.csv"), withDestinationPath: "/dev/zero")
+    try FileManager.default.createDirectory(atPath: scratch.path("folder.csv"), withIntermediateDirectories: true)
+    for name in ["pipe.csv", "zero.csv", "folder.csv"] {
+      let path = scratch.path(name)
+      for (arguments, what) in [
+        (["ingest", scratch.path("in"), "--form", path], "the form export"),
+        (["jury", "import", path], "the sheet"),
+        (["submissions", "decide", "--csv", path], "the decisions file"),
+      ] {
+        let run = try Binary.run(arguments + ["--archive", archive], timeout: 30)
+        #expect(run.status != 0 && run.status != 9, "\(arguments) was refused, not killed by the time limit")
+        #expect(
+          run.stderr.contains(
+            "\(path) is a folder, a device or a pipe, not an ordinary file; Salon reads \(what) only from a file."),
+          "\(arguments): \(run.stderr)")
+      }
+    }
+    let list = try Binary.run(["submissions", "list", "--json", "--archive", archive])
+    #expect(!list.stdout.contains("\"id\""), "nothing was ingested with a form that could not be read")
+  }
 }
