@@ -394,8 +394,8 @@ struct Bench {
       (windows of one gradient with grain, JPEG quality 85, \
       \(String(format: "%.1f", Double(originalBytes) / Double(count) / 1_048_576)) MB each); \
       median of \(exportRuns) run\(exportRuns == 1 ? "" : "s"); load average \(loadBefore) at the start and \
-      \(loadAverage()) at the end (other helpers were building on the same 2 cores, so times are noisy; \
-      the ratios come from the same run). Salon writes WebP (quality 80) and JPEG (quality 82) at \
+      \(loadAverage()) at the end (a load well above the 2 cores means other work shared them; the \
+      ratios come from the same run). Salon writes WebP (quality 80) and JPEG (quality 82) at \
       \(sizes) px for each image, decoding each original once, plus every page. sigal (PyPI) builds its \
       default gallery with `img_size = (2400, 1800)`: one JPEG and one thumbnail per image. \
       `vipsthumbnail` writes the same \(widths.count * 2) files per image as Salon, one command per \
