@@ -239,6 +239,25 @@ public final class SalonArchive {
   }
 }
 
+extension SalonArchive {
+  /// A number that grows with every change to the catalog, by any command: equal readings mean
+  /// nothing in the catalog changed between them.
+  package func changeCount() throws -> Int {
+    try database.queryValue("SELECT count FROM catalog_change WHERE id = 1").int("count")
+  }
+
+  /// Records `kind` and returns the catalog's change count just after it, when nothing else
+  /// changed the catalog since `since` was read; nil when something did, so that whatever was
+  /// read before is known to be out of date.
+  package func record(_ kind: String, detail: [String: Any], unchangedSince since: Int) throws -> Int? {
+    try database.transaction {
+      let before = try changeCount()
+      try record(kind, exhibition: nil, detail: detail)
+      return before == since ? try changeCount() : nil
+    }
+  }
+}
+
 /// Who is running Salon, for the event log.
 package enum Actor {
   package static var current: String {

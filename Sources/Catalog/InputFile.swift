@@ -13,9 +13,13 @@ package enum InputFile {
   /// Forms and sheets are text: a gigabyte is far beyond any real one.
   package static let defaultLimit = 1 << 30
 
-  package static func read(_ path: String, limit: Int = defaultLimit) throws(Refusal) -> Data {
+  /// The file's bytes; `followingLinks: false` refuses a link too, for files Salon wrote itself
+  /// in a folder others may change (an export's manifest).
+  package static func read(_ path: String, limit: Int = defaultLimit, followingLinks: Bool = true) throws(Refusal)
+    -> Data
+  {
     // Non-blocking, so that opening a pipe with no writer returns at once instead of waiting.
-    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followingLinks ? 0 : O_NOFOLLOW))
     guard fd >= 0 else { throw .unreadable }
     let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     var status = stat()

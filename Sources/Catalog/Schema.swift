@@ -298,7 +298,29 @@ let migrations: [String] = [
   """
   ALTER TABLE exhibition ADD COLUMN reject_damaged_supplementary INTEGER NOT NULL DEFAULT 0;
   """,
+  // 9: one number that every change to any table raises, so an export can tell in one read that
+  // nothing it publishes changed since it last ran. A table added later gets the same triggers
+  // (`countedTables`; a test checks that every table has them).
+  "CREATE TABLE catalog_change (id INTEGER PRIMARY KEY CHECK (id = 1), count INTEGER NOT NULL);\n"
+    + "INSERT INTO catalog_change (id, count) VALUES (1, 0);\n" + changeCountingTriggers(countedTables),
 ]
+
+/// Every table whose changes an export must notice: all of them but the counter itself.
+let countedTables = [
+  "exhibition", "criterion", "blob", "submission", "version", "version_file", "finding", "decision", "event",
+  "setting", "juror", "conflict", "assignment", "score_change", "comment_change", "prize_round", "prize_winner",
+  "mention", "pending_file", "category_choice", "juror_removal",
+]
+
+/// Triggers that raise `catalog_change.count` on every insert, update and delete of `tables`.
+func changeCountingTriggers(_ tables: [String]) -> String {
+  tables.flatMap { table in
+    ["INSERT", "UPDATE", "DELETE"].map { change in
+      "CREATE TRIGGER \(table)_counts_\(change.lowercased()) AFTER \(change) ON \(table)\n"
+        + "  BEGIN UPDATE catalog_change SET count = count + 1 WHERE id = 1; END;\n"
+    }
+  }.joined()
+}
 
 extension Database {
   /// Brings the catalog to the newest schema, each migration in its own transaction.

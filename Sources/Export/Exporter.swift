@@ -163,6 +163,16 @@ package final class Exporter {
   package func export(
     to output: URL, clean: Bool, prune: Bool = false, progress: ((String, Int, Int) -> Void)? = nil
   ) throws -> ExportReport {
+    let inputs = ExportStamp.inputs(settings: settings, theme: theme)
+    let changesAtStart = try archive.changeCount()
+    if !clean, !prune, let inputs, let stamp = ExportStamp.load(archive: archive, output: output),
+      stamp.format == ExportStamp.currentFormat, stamp.inputs == inputs, stamp.catalogChanges == changesAtStart,
+      stamp.report.failures.isEmpty, stamp.siteIsAsLeft(output)
+    {
+      return try exportWithNothingChanged(to: output, stamp: stamp)
+    }
+    // Until this run finishes, the site may be anything: the next export must look at it whole.
+    ExportStamp.remove(archive: archive, output: output)
     let fileManager = FileManager.default
     var previous = Manifest()
     var isFolder: ObjCBool = false
@@ -266,9 +276,45 @@ package final class Exporter {
     report.written = site.written
     report.unchanged = site.unchanged
     try site.writeManifest()
-    try archive.record(
-      "export", exhibition: nil,
-      detail: ["output": output.path, "works": report.works, "pages": report.pages, "written": report.written])
+    let changesAfter = try archive.record(
+      "export",
+      detail: ["output": output.path, "works": report.works, "pages": report.pages, "written": report.written],
+      unchangedSince: changesAtStart)
+    // Remembered only when the catalog did not change while the pages were made from it, and
+    // nothing failed (a failed file is tried again next time).
+    if let changesAfter, let inputs, report.failures.isEmpty,
+      let manifest = ExportStamp.FileIdentity(output.appendingPathComponent(Self.manifestName).path)
+    {
+      let stamp = ExportStamp(
+        catalogChanges: changesAfter, inputs: inputs, manifest: manifest,
+        folders: ExportStamp.folders(of: output, holding: site.manifest.files.keys), report: report)
+      try? stamp.save(archive: archive, output: output)
+    }
+    return report
+  }
+
+  /// The export when neither the catalog, the settings, the theme, Salon itself nor the site
+  /// changed since the last one: every file it would write is already there, so it writes none.
+  func exportWithNothingChanged(to output: URL, stamp: ExportStamp) throws -> ExportReport {
+    var report = stamp.report
+    report.output = output.path
+    report.unchanged += report.written
+    report.written = 0
+    report.removed = 0
+    report.derivativesReused += report.derivativesMade
+    report.derivativesMade = 0
+    report.mediaSecondsTranscoded = 0
+    let changesAfter = try archive.record(
+      "export", detail: ["output": output.path, "works": report.works, "pages": report.pages, "written": 0],
+      unchangedSince: stamp.catalogChanges)
+    if let changesAfter {
+      var next = stamp
+      next.catalogChanges = changesAfter
+      next.report = report
+      try? next.save(archive: archive, output: output)
+    } else {
+      ExportStamp.remove(archive: archive, output: output)
+    }
     return report
   }
 
@@ -308,12 +354,7 @@ package final class Exporter {
 
   /// The manifest's bytes, read only if it is a regular file in the folder.
   static func readManifest(in output: URL) -> Data? {
-    let fd = open(output.appendingPathComponent(manifestName).path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-    var status = stat()
-    guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size < 256 << 20 else { return nil }
-    return try? handle.readToEnd()
+    try? InputFile.read(output.appendingPathComponent(manifestName).path, limit: 256 << 20, followingLinks: false)
   }
 }
 

@@ -44,7 +44,8 @@ struct EntryClassifier {
         continue
       }
       if entries[index].file.size == 0 { continue }
-      let (properties, damage) = try media.check(path: entries[index].file.url.path, type: type)
+      let (properties, damage) = try media.check(
+        path: entries[index].file.url.path, sha256: try entries[index].file.finish(), type: type)
       entries[index].properties = properties
       entries[index].damage = damage
       if damage != nil { continue }

@@ -12,6 +12,8 @@ public final class Ingester {
   package private(set) var categoriesByMedium: [String: WorkCategory] = [:]
   let cancellation: Cancellation
   let mediaLimits: SandboxLimits
+  /// What the decoders said of the files read so far in this run, by content.
+  let knownFacts = KnownFacts()
 
   /// The limits on each decoder run at ingest (ffprobe, the decode check, pdfinfo): a minute of
   /// processor time is generous, and the clock allows three times that, as with
@@ -404,7 +406,8 @@ public final class Ingester {
   /// Reads the zip once and applies every check; the caller keeps or discards its files.
   private func inspect(_ path: String, link: String?) throws -> (ZipInspection, Verdict) {
     let inspection = try ZipInspection(
-      archive: archive, limits: exhibition.limits, cancellation: cancellation, mediaLimits: mediaLimits)
+      archive: archive, limits: exhibition.limits, cancellation: cancellation, mediaLimits: mediaLimits,
+      knownFacts: knownFacts)
     do {
       try inspection.run(path: path, archive: archive)
     } catch {

@@ -26,6 +26,19 @@ struct MediaCheck {
   let cancellation: Cancellation
   let sandbox: Sandbox
   let workingParent: String
+  /// Facts already read this run, so the same bytes sent again are not decoded again.
+  var known = KnownFacts()
+
+  /// The facts of the file at `path` whose bytes hash to `sha256`: read once per run for the
+  /// same bytes and type (a decoder's verdict on the same bytes under the same limits does not
+  /// change), and never remembered when a decoder failed, so a time-out is tried again.
+  func check(path: String, sha256: String, type: DetectedType) throws -> (MediaProperties, MediaDamage?) {
+    let key = sha256 + " " + type.mediaType
+    if let facts = known.facts(for: key) { return (facts, nil) }
+    let (facts, damage) = try check(path: path, type: type)
+    if damage == nil { known.remember(facts, for: key) }
+    return (facts, damage)
+  }
 
   /// The facts of the file at `path`, or the damage a decoder found. Cancellation throws
   /// `Interrupted`; a missing tool stops the batch, as every file would fail alike.
@@ -107,5 +120,20 @@ struct MediaCheck {
     case .unreadable, .formatNotAllowed, .unreadableInput:
       return MediaDamage(kind: .damaged, sentence: error.description)
     }
+  }
+}
+
+/// What the decoders said of each file read so far in one ingest run, by SHA-256 and type: a
+/// call's repeated files (one description sent with several works, a resubmitted video) are
+/// decoded once. Held by the `Ingester` for its run.
+final class KnownFacts {
+  private var byKey: [String: MediaProperties] = [:]
+
+  func facts(for key: String) -> MediaProperties? { byKey[key] }
+
+  func remember(_ facts: MediaProperties, for key: String) {
+    // Bounded: a run of a million distinct files keeps the most recent ones only.
+    if byKey.count >= 100_000 { byKey.removeAll(keepingCapacity: true) }
+    byKey[key] = facts
   }
 }

@@ -14,8 +14,15 @@ final class ZipInspection {
   private(set) var entries: [ZipStream.Entry] = []
   private var findings = ZipFindings()
 
-  init(archive: SalonArchive, limits: Limits, cancellation: Cancellation, mediaLimits: SandboxLimits) throws {
+  /// What earlier zips of the run already had decoded.
+  let knownFacts: KnownFacts
+
+  init(
+    archive: SalonArchive, limits: Limits, cancellation: Cancellation, mediaLimits: SandboxLimits,
+    knownFacts: KnownFacts = KnownFacts()
+  ) throws {
     self.limits = limits
+    self.knownFacts = knownFacts
     self.cancellation = cancellation
     self.mediaLimits = mediaLimits
     self.zipCopy = try archive.makeTemporaryFile()
@@ -54,7 +61,7 @@ final class ZipInspection {
     let media = MediaCheck(
       limits: limits, cancellation: cancellation,
       sandbox: Sandbox(limits: mediaLimits, isCancelled: { cancellation.isCancelled }),
-      workingParent: FileManager.default.temporaryDirectory.path)
+      workingParent: FileManager.default.temporaryDirectory.path, known: knownFacts)
     try EntryClassifier(limits: limits, cancellation: cancellation, media: media).classify(
       &entries, findings: &findings)
     if !stream.junk.isEmpty { findings.add(.junkIgnored(stream.junk)) }

@@ -17,7 +17,7 @@ extension Bench {
 
   mutating func growth(sizes: [Int]) throws {
     say("8. growth: \(sizes.map(String.init).joined(separator: ", ")) submissions")
-    let loadBefore = loadAverage()
+    let loadBefore = Self.loadAverage()
     let names = [
       "ingest with the form", "decide --all-accepted", "first export", "export, nothing changed",
       "prize standings (5 jurors each)", "submissions list --json", "verify",
@@ -115,7 +115,7 @@ extension Bench {
       ## Growth: one call from \(sizes.first?.grouped ?? "") to \(sizes.last?.grouped ?? "") submissions
 
       Measured \(ISO8601DateFormatter().string(from: Date())) on \(machine()); load average \(loadBefore) at the
-      start and \(loadAverage()) when this table was written (other work shared the machine, so times
+      start and \(Self.loadAverage()) when this table was written (other work shared the machine, so times
       are noisy). Each cell is one run of the `salon` command on a fresh archive: submissions are small
       generated zips (a 320×240 JPEG, 8 images repeating, and a one-page description each) with a
       CMT-style form; five jurors score every work before the standings. Cells give wall time, then
@@ -175,11 +175,6 @@ extension Bench {
       }
     }
     _ = try jury.apply(entries, source: .commandLine)
-  }
-
-  func loadAverage() -> String {
-    let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
-    return text.split(separator: " ").prefix(3).joined(separator: " ")
   }
 
   func folderBytes(_ path: String) -> Int {

@@ -17,9 +17,15 @@ extension Bench {
   /// A note for one row: when, where and how busy, then what it measured.
   mutating func note(_ row: String, start load: String, _ text: String) {
     let when = ISO8601DateFormatter().string(from: Date())
+    let end = Self.loadAverage()
+    // A one-minute load above the cores means something else wanted them too.
+    let busiest = [load, end].compactMap { $0.split(separator: " ").first.flatMap { Double($0) } }.max() ?? 0
+    let company =
+      busiest > Double(ProcessInfo.processInfo.activeProcessorCount) + 0.5
+      ? "other work shared the machine" : "only the bench ran"
     notes.append(
       "Row \(row), measured \(when) on \(machine()); load average \(load) at the start, "
-        + "\(Self.loadAverage()) at the end (other builds shared the machine). \(text)")
+        + "\(end) at the end (\(company)). \(text)")
   }
 
   func archiveFor(_ name: String, zips: URL, form: String?, extra: [String] = []) throws -> String {

@@ -254,7 +254,7 @@ struct Bench {
   mutating func export() throws {
     let count = galleryWorks ?? (quick ? 200 : 1000)
     let widths = Exporter.widths
-    let loadBefore = loadAverage()
+    let loadBefore = Self.loadAverage()
     say("3. export of \(count) image works vs sigal, derivatives vs vipsthumbnail; 4. re-export")
     // Originals are made once into a pool; each size of run links its first `count` of them.
     let pool = root.appendingPathComponent("images-\(Self.originalSize.width)")
@@ -394,7 +394,7 @@ struct Bench {
       (windows of one gradient with grain, JPEG quality 85, \
       \(String(format: "%.1f", Double(originalBytes) / Double(count) / 1_048_576)) MB each); \
       median of \(exportRuns) run\(exportRuns == 1 ? "" : "s"); load average \(loadBefore) at the start and \
-      \(loadAverage()) at the end (a load well above the 2 cores means other work shared them; the \
+      \(Self.loadAverage()) at the end (a load well above the 2 cores means other work shared them; the \
       ratios come from the same run). Salon writes WebP (quality 80) and JPEG (quality 82) at \
       \(sizes) px for each image, decoding each original once, plus every page. sigal (PyPI) builds its \
       default gallery with `img_size = (2400, 1800)`: one JPEG and one thumbnail per image. \

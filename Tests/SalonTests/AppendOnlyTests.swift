@@ -46,6 +46,40 @@ import Testing
     #expect(try database.query("SELECT 1 AS x FROM event WHERE actor = 'mallory'").isEmpty)
   }
 
+  /// An export with nothing changed trusts one number: every table must raise it on every
+  /// change, including tables a later migration adds.
+  @Test func everyTableCountsItsChangesForTheExport() throws {
+    let f = JuryFixture(works: 2)
+    let archive = f.t.archive
+    let database = archive.database
+    let tables = try database.query(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'catalog_change'"
+    ).map { try $0.string("name") }
+    #expect(tables.count >= 21)
+    let triggers = Set(
+      try database.query("SELECT name FROM sqlite_master WHERE type = 'trigger'").map { try $0.string("name") })
+    for table in tables {
+      for change in ["insert", "update", "delete"] {
+        #expect(triggers.contains("\(table)_counts_\(change)"), "\(table) does not count its \(change)s")
+      }
+    }
+    let before = try archive.changeCount()
+    try archive.decide(exhibition: f.t.exhibition, id: "1", selected: true, note: nil)
+    let afterDecision = try archive.changeCount()
+    #expect(afterDecision > before)
+    var last = afterDecision
+    for sql in [
+      "INSERT INTO setting (key, value) VALUES ('test-key', 'a')",
+      "UPDATE setting SET value = 'b' WHERE key = 'test-key'",
+      "DELETE FROM setting WHERE key = 'test-key'",
+    ] {
+      try database.execute(sql)
+      let now = try archive.changeCount()
+      #expect(now == last + 1, "\(sql)")
+      last = now
+    }
+  }
+
   @Test func theSameFileReceivedTwiceIsRecordedOnce() throws {
     let f = JuryFixture(works: 1)
     let blobs = try f.t.archive.database.query("SELECT * FROM blob ORDER BY rowid").map(\.columns)

@@ -247,6 +247,56 @@ struct GalleryFixture {
     #expect(clean["derivativesMade"] as? Int == 0 && (clean["derivativesReused"] as? Int ?? 0) > 0, "\(clean)")
   }
 
+  /// A re-export with nothing changed is answered from what the last one left (it renders
+  /// nothing), but a change to the catalog, the theme or the site itself makes it look again.
+  @Test func anExportWithNothingChangedWritesNothingYetNoticesEveryKindOfChange() throws {
+    let (scratch, archive, site) = try Self.pagedGallery()
+    defer { withExtendedLifetime(scratch) {} }
+    func export(_ extra: [String] = []) throws -> [String: Any] {
+      let run = try Binary.run(["export", "-o", site, "--works-per-page", "3", "--json", "--archive", archive] + extra)
+      #expect(run.status == 0, "\(run.stderr)")
+      return try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+    }
+    func page(_ name: String) throws -> String {
+      try String(contentsOfFile: site + "/open-call-2026/" + name, encoding: .utf8)
+    }
+    let files = GalleryFixture.files(in: site)
+    let again = try export()
+    #expect(again["written"] as? Int == 0)
+    #expect((again["unchanged"] as? Int ?? 0) > 0)
+    #expect(again["pages"] as? Int == 17, "index, search, 6 list pages, 7 works, prize, about: \(again)")
+    #expect(GalleryFixture.files(in: site) == files)
+
+    // A page removed from the site by hand is put back.
+    try FileManager.default.removeItem(atPath: site + "/open-call-2026/works/2.html")
+    let repaired = try export()
+    #expect(repaired["written"] as? Int == 1, "\(repaired)")
+    #expect(GalleryFixture.files(in: site) == files)
+    #expect(try export()["written"] as? Int == 0)
+
+    // A change in the catalog reaches the pages that show it.
+    #expect(try Binary.run(["submissions", "decide", "1", "declined", "--archive", archive]).status == 0)
+    _ = try export()
+    #expect(!(try page("index.html").contains("href=\"works/1.html\"")))
+
+    // So does a change in the theme, and a change of settings.
+    func theme(_ mark: Int) {
+      scratch.write("theme/Templates/about.html", "{{> top}}\n<p data-ours=\"\(mark)\">Ours</p>\n{{> bottom}}\n")
+    }
+    theme(1)
+    _ = try export(["--theme", scratch.path("theme")])
+    #expect(try page("about.html").contains("data-ours=\"1\""))
+    #expect(try export(["--theme", scratch.path("theme")])["written"] as? Int == 0)
+    theme(2)
+    _ = try export(["--theme", scratch.path("theme")])
+    #expect(try page("about.html").contains("data-ours=\"2\""))
+    let resized = try Binary.run(["export", "-o", site, "--works-per-page", "2", "--json", "--archive", archive])
+    #expect(resized.status == 0)
+    #expect(FileManager.default.fileExists(atPath: site + "/open-call-2026/page-3.html"))
+    let third = try page("page-3.html")
+    #expect(third.contains("works 5 to 6 of 6"), "\(third)")
+  }
+
   @Test func refusesToWriteIntoAFolderItDidNotMake() throws {
     let f = GalleryFixture()
     try f.setUp()

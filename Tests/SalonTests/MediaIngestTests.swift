@@ -73,7 +73,8 @@ import Testing
         ("mp4_video.mp4", Array(mp4.prefix(mp4.count * 2 / 3))), ("mp4_main.png", Parts.image),
         ("mp4_description.pdf", Parts.description),
       ])
-    // A damaged supplement only warns, by default.
+    // A damaged supplement only warns, by default. Its bytes are png.zip's, read earlier in the
+    // same run: a decoder's failure is never remembered as a fact, so it is decoded again.
     scratch.zip(
       "in/supp.zip", Parts.valid("supp") + [("supp_supplementary_1.png", Array(png.prefix(png.count / 2)))])
     let archive = try initArchive(scratch)
