@@ -88,8 +88,9 @@ extension SalonArchive {
 
   /// The prize as the gallery and the announcement show it: winners of the latest award unless
   /// reopened, and honourable mentions of works that did not win.
-  package func prizeState(exhibition: Exhibition) throws -> PrizeState {
-    let works = try works(exhibition: exhibition)
+  /// `works`, when the caller has them already, saves reading the exhibition again.
+  package func prizeState(exhibition: Exhibition, works known: [Work]? = nil) throws -> PrizeState {
+    let works = try known ?? works(exhibition: exhibition)
     let byRow = Dictionary(uniqueKeysWithValues: works.map { ($0.rowID, $0) })
     let last = try latestPrizeRound(exhibition: exhibition.id)
     var winners: [PrizeState.Winner] = []

@@ -22,7 +22,19 @@ package struct Work: Equatable, Sendable {
 extension SalonArchive {
   /// Every submission of the exhibition by its latest version, ordered by id.
   package func works(exhibition: Exhibition) throws -> [Work] {
-    let rows = try database.query(
+    // Rows are read one at a time (never all held at once): a call of 100,000 works would hold
+    // a dictionary per row, several hundred megabytes, for a moment.
+    var filesByVersion: [Int: [ReceivedFile]] = [:]
+    try database.forEachRow(
+      """
+      SELECT f.* FROM version_file f JOIN version v ON v.id = f.version_id JOIN submission s ON s.id = v.submission_id
+      WHERE s.exhibition_id = ? ORDER BY f.version_id, f.position
+      """, [exhibition.id]
+    ) { row in
+      filesByVersion[try row.int("version_id"), default: []].append(try Self.receivedFile(from: row))
+    }
+    var works: [Work] = []
+    try database.forEachRow(
       """
       SELECT s.id AS submission_row, s.key AS submission_key, v.*, v.id AS version_row,
         (SELECT decision FROM decision d WHERE d.submission_id = s.id ORDER BY d.id DESC LIMIT 1) AS decision,
@@ -32,26 +44,21 @@ extension SalonArchive {
         AND v.number = (SELECT max(number) FROM version WHERE submission_id = s.id)
       WHERE s.exhibition_id = ?
       ORDER BY s.key COLLATE NOCASE
-      """, [exhibition.id])
-    var filesByVersion: [Int: [ReceivedFile]] = [:]
-    for row in try database.query(
-      """
-      SELECT f.* FROM version_file f JOIN version v ON v.id = f.version_id JOIN submission s ON s.id = v.submission_id
-      WHERE s.exhibition_id = ? ORDER BY f.version_id, f.position
-      """, [exhibition.id])
-    {
-      filesByVersion[try row.int("version_id"), default: []].append(try Self.receivedFile(from: row))
-    }
-    return try rows.map { row in
+      """, [exhibition.id]
+    ) { row in
       let declarations = try Self.declarations(from: row)
-      return Work(
-        rowID: try row.int("submission_row"), id: try row.string("submission_key"),
-        status: try row.value("status", as: SubmissionStatus.self), decision: try row.optionalString("decision"),
-        declarations: declarations, hasDeclarations: try row.bool("has_declarations"),
-        files: filesByVersion[try row.int("version_row")] ?? [],
-        category: try row.optionalString("category").flatMap(WorkCategory.init(rawValue:))
-          ?? WorkCategory.inferred(fromMedium: declarations.medium) ?? .other)
-    }.sorted { NaturalOrder.precedes($0.id, $1.id) }
+      let version = try row.int("version_row")
+      works.append(
+        Work(
+          rowID: try row.int("submission_row"), id: try row.string("submission_key"),
+          status: try row.value("status", as: SubmissionStatus.self), decision: try row.optionalString("decision"),
+          declarations: declarations, hasDeclarations: try row.bool("has_declarations"),
+          files: filesByVersion.removeValue(forKey: version) ?? [],
+          category: try row.optionalString("category").flatMap(WorkCategory.init(rawValue:))
+            ?? WorkCategory.inferred(fromMedium: declarations.medium) ?? .other))
+    }
+    works.sort { NaturalOrder.precedes($0.id, $1.id) }
+    return works
   }
 
   /// The catalog row of submission `key`, or an error naming it.

@@ -18,17 +18,34 @@ extension ExportSettings {
 /// The files beside the pages: the search index every page's search reads, and, when the site's
 /// address is known (`--base-url`), a sitemap and an Atom feed of the exhibitions.
 extension PageRenderer {
-  func extraFiles(paths: [String]) throws -> [(path: String, data: Data)] {
+  /// The sitemap protocol's limit on the addresses one sitemap file may list.
+  static let urlsPerSitemap = 50_000
+
+  func extraFiles(paths: [String], urlsPerSitemap: Int = PageRenderer.urlsPerSitemap) throws -> [(
+    path: String, data: Data
+  )] {
     var files = [(path: "search-index.js", data: try searchIndex())]
     guard let base = baseURL else { return files }
-    let urls = paths.sorted().map { "<url><loc>\(HTMLText.escape(base + $0))</loc></url>" }
-    files.append(
-      (
-        "sitemap.xml",
-        Data(
-          ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
-            + urls.joined(separator: "\n") + "\n</urlset>\n").utf8)
-      ))
+    let header = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    let namespace = "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\""
+    func urlset(_ paths: ArraySlice<String>) -> Data {
+      let urls = paths.map { "<url><loc>\(HTMLText.escape(base + $0))</loc></url>" }
+      return Data((header + "<urlset \(namespace)>\n" + urls.joined(separator: "\n") + "\n</urlset>\n").utf8)
+    }
+    let sorted = paths.sorted()
+    let limit = max(1, urlsPerSitemap)
+    if sorted.count <= limit {
+      files.append(("sitemap.xml", urlset(sorted[...])))
+    } else {
+      // A larger call's pages go in numbered sitemaps, and sitemap.xml lists those.
+      var index = header + "<sitemapindex \(namespace)>\n"
+      for (n, start) in stride(from: 0, to: sorted.count, by: limit).enumerated() {
+        let name = "sitemap-\(n + 1).xml"
+        files.append((name, urlset(sorted[start..<min(start + limit, sorted.count)])))
+        index += "<sitemap><loc>\(HTMLText.escape(base + name))</loc></sitemap>\n"
+      }
+      files.append(("sitemap.xml", Data((index + "</sitemapindex>\n").utf8)))
+    }
     files.append(("feed.xml", Data(feed(base: base).utf8)))
     return files
   }

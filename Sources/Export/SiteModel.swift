@@ -35,11 +35,12 @@ package struct SiteModel {
     siteDescription = try archive.siteDescription()
     // A hidden exhibition (made by mistake, or not ready) stays out of the gallery.
     for exhibition in try archive.exhibitions() where !exhibition.hidden {
-      let prize = try archive.prizeState(exhibition: exhibition)
+      let works = try archive.works(exhibition: exhibition)
+      let prize = try archive.prizeState(exhibition: exhibition, works: works)
       var shown: [ExhibitedWork] = []
       var usedPages = Set<String>()
       var mediums: [String: Medium] = [:]
-      for work in try archive.works(exhibition: exhibition) {
+      for work in works {
         let reasons = Self.reasonsToLeaveOut(work)
         guard reasons.isEmpty else {
           leftOut.append(.init(exhibition: exhibition.slug, id: work.id, title: work.title, reasons: reasons))

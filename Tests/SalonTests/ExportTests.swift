@@ -297,6 +297,28 @@ struct GalleryFixture {
     #expect(third.contains("works 5 to 6 of 6"), "\(third)")
   }
 
+  /// The sitemap protocol allows 50,000 addresses a file: a larger call gets numbered sitemaps
+  /// and an index, each page listed exactly once.
+  @Test func aCallPastTheSitemapLimitGetsASitemapIndex() throws {
+    let renderer = PageRenderer(model: SiteModel(), media: MediaBuilder.Outcome(), baseURL: "https://x.example/g/")
+    let paths = (1...7).map { "e/works/\($0).html" }
+    let files = Dictionary(
+      uniqueKeysWithValues: try renderer.extraFiles(paths: paths, urlsPerSitemap: 3).map {
+        ($0.path, String(decoding: $0.data, as: UTF8.self))
+      })
+    let index = try #require(files["sitemap.xml"])
+    #expect(index.contains("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"))
+    for n in 1...3 { #expect(index.contains("<sitemap><loc>https://x.example/g/sitemap-\(n).xml</loc></sitemap>")) }
+    #expect(files["sitemap-4.xml"] == nil)
+    let parts = (1...3).map { files["sitemap-\($0).xml"] ?? "" }
+    #expect(parts.map { $0.components(separatedBy: "<url>").count - 1 } == [3, 3, 1])
+    for path in paths {
+      #expect(parts.filter { $0.contains("<loc>https://x.example/g/\(path)</loc>") }.count == 1, "\(path)")
+    }
+    let single = try renderer.extraFiles(paths: paths, urlsPerSitemap: 7).map(\.path)
+    #expect(single.contains("sitemap.xml") && !single.contains("sitemap-1.xml"))
+  }
+
   @Test func refusesToWriteIntoAFolderItDidNotMake() throws {
     let f = GalleryFixture()
     try f.setUp()
