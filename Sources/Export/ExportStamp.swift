@@ -77,18 +77,21 @@ struct ExportStamp: Codable {
         folder = (folder as NSString).deletingLastPathComponent
       }
     }
+    // `-o` may name a link to the folder: the folder is what is looked at.
+    let root = output.resolvingSymlinksInPath()
     var identities: [String: FileIdentity] = [:]
     for folder in relative {
-      identities[folder] = FileIdentity(folder.isEmpty ? output.path : output.appendingPathComponent(folder).path)
+      identities[folder] = FileIdentity(folder.isEmpty ? root.path : root.appendingPathComponent(folder).path)
     }
     return identities
   }
 
   /// True when every folder recorded still has the identity it had.
   func siteIsAsLeft(_ output: URL) -> Bool {
-    guard FileIdentity(output.appendingPathComponent(Exporter.manifestName).path) == manifest else { return false }
+    let root = output.resolvingSymlinksInPath()
+    guard FileIdentity(root.appendingPathComponent(Exporter.manifestName).path) == manifest else { return false }
     return folders.allSatisfy { folder, identity in
-      FileIdentity(folder.isEmpty ? output.path : output.appendingPathComponent(folder).path) == identity
+      FileIdentity(folder.isEmpty ? root.path : root.appendingPathComponent(folder).path) == identity
     }
   }
 

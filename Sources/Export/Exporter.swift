@@ -283,7 +283,8 @@ package final class Exporter {
     // Remembered only when the catalog did not change while the pages were made from it, and
     // nothing failed (a failed file is tried again next time).
     if let changesAfter, let inputs, report.failures.isEmpty,
-      let manifest = ExportStamp.FileIdentity(output.appendingPathComponent(Self.manifestName).path)
+      let manifest = ExportStamp.FileIdentity(
+        output.resolvingSymlinksInPath().appendingPathComponent(Self.manifestName).path)
     {
       let stamp = ExportStamp(
         catalogChanges: changesAfter, inputs: inputs, manifest: manifest,

@@ -212,12 +212,9 @@ package struct JuryRoomBuilder {
 
   /// A manifest read from a folder Salon made, with every path checked to be inside it.
   static func manifest(in folder: URL, name: String) -> Exporter.Manifest? {
-    let fd = open(folder.appendingPathComponent(name).path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-    var status = stat()
-    guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size < 256 << 20,
-      let data = try? handle.readToEnd(), let manifest = try? JSONDecoder().decode(Exporter.Manifest.self, from: data),
+    guard
+      let data = try? InputFile.read(folder.appendingPathComponent(name).path, limit: 256 << 20, followingLinks: false),
+      let manifest = try? JSONDecoder().decode(Exporter.Manifest.self, from: data),
       manifest.files.keys.allSatisfy(SiteFolder.isSafe)
     else { return nil }
     return manifest
