@@ -261,8 +261,12 @@ extension SalonArchive {
 /// Who is running Salon, for the event log.
 package enum Actor {
   package static var current: String {
-    ProcessInfo.processInfo.environment["SALON_ACTOR"] ?? ProcessInfo.processInfo.environment["USER"]
-      ?? "organiser"
+    // getenv, not ProcessInfo.environment, which copies the whole environment into a dictionary
+    // on every call: two thirds of the time of recording 500,000 scores.
+    for name in ["SALON_ACTOR", "USER"] {
+      if let value = getenv(name) { return String(cString: value) }
+    }
+    return "organiser"
   }
 }
 

@@ -262,40 +262,40 @@ extension SalonArchive {
   package func latestScores(exhibition: Int) throws -> [LatestScore] {
     var byPair: [JurorWork: LatestScore] = [:]
     var versions: [JurorWork: [Int?]] = [:]
-    for row in try database.query(
+    try database.forEachRow(
       """
       SELECT c.juror_id, c.submission_id, c.criterion, c.value, c.version FROM score_change c
       WHERE c.id IN (SELECT max(s.id) FROM score_change s JOIN juror j ON j.id = s.juror_id
         WHERE j.exhibition_id = ? GROUP BY s.juror_id, s.submission_id, s.criterion)
-      """, [exhibition])
-    {
+      """, [exhibition]
+    ) { row in
       let pair = JurorWork(juror: try row.int("juror_id"), work: try row.int("submission_id"))
       var score = byPair[pair] ?? LatestScore(pair: pair, values: [:], comment: nil)
       if let value = try row.optionalInt("value") { score.values[try row.string("criterion")] = value }
       versions[pair, default: []].append(try row.optionalInt("version"))
       byPair[pair] = score
     }
-    for row in try database.query(
+    try database.forEachRow(
       """
       SELECT c.juror_id, c.submission_id, c.comment FROM comment_change c
       WHERE c.id IN (SELECT max(s.id) FROM comment_change s JOIN juror j ON j.id = s.juror_id
         WHERE j.exhibition_id = ? GROUP BY s.juror_id, s.submission_id)
-      """, [exhibition])
-    {
+      """, [exhibition]
+    ) { row in
       let pair = JurorWork(juror: try row.int("juror_id"), work: try row.int("submission_id"))
       var score = byPair[pair] ?? LatestScore(pair: pair, values: [:], comment: nil)
       score.comment = try row.string("comment")
       byPair[pair] = score
     }
-    for row in try database.query(
+    try database.forEachRow(
       """
       SELECT juror_id, submission_id, count(*) AS n FROM (
         SELECT s.juror_id, s.submission_id FROM score_change s JOIN juror j ON j.id = s.juror_id WHERE j.exhibition_id = ?1
         UNION ALL
         SELECT s.juror_id, s.submission_id FROM comment_change s JOIN juror j ON j.id = s.juror_id WHERE j.exhibition_id = ?1)
       GROUP BY juror_id, submission_id
-      """, [exhibition])
-    {
+      """, [exhibition]
+    ) { row in
       let pair = JurorWork(juror: try row.int("juror_id"), work: try row.int("submission_id"))
       byPair[pair]?.revision = try row.int("n")
       byPair[pair]?.version = Self.earliest(versions[pair] ?? [])
@@ -327,12 +327,12 @@ extension SalonArchive {
   /// Each submission's latest version number, by submission row.
   package func latestVersionNumbers(exhibition: Int) throws -> [Int: Int] {
     var result: [Int: Int] = [:]
-    for row in try database.query(
+    try database.forEachRow(
       """
       SELECT v.submission_id, max(v.number) AS number FROM version v JOIN submission s ON s.id = v.submission_id
       WHERE s.exhibition_id = ? GROUP BY v.submission_id
-      """, [exhibition])
-    {
+      """, [exhibition]
+    ) { row in
       result[try row.int("submission_id")] = try row.int("number")
     }
     return result

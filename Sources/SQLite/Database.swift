@@ -78,16 +78,39 @@ package struct DatabaseError: Error, CustomStringConvertible, Equatable {
 /// One result row, by column name. Each getter throws when the column is not in the row or
 /// holds the wrong type; the plain getters also throw on NULL, the `optional` ones return nil.
 package struct Row {
-  package let columns: [String: SQLValue]
+  /// The result's column names, shared by every row of one query: a row holds only its values,
+  /// so a query of 500,000 rows is not 500,000 dictionaries.
+  package final class Names: Sendable {
+    let names: [String]
+    /// Where each name is; a name given twice (`a.*, b.*`) means its last column, as it always has.
+    let index: [String: Int]
+
+    init(_ names: [String]) {
+      self.names = names
+      index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { _, last in last })
+    }
+  }
+  let names: Names
+  let values: [SQLValue]
   /// The query the row came from, for the error when a column is missing.
   package let sql: String
 
   package init(columns: [String: SQLValue], sql: String = "") {
-    self.columns = columns
+    names = Names(Array(columns.keys))
+    values = names.names.map { columns[$0] ?? .null }
     self.sql = sql
   }
 
-  package subscript(_ name: String) -> SQLValue { columns[name] ?? .null }
+  init(names: Names, values: [SQLValue], sql: String) {
+    self.names = names
+    self.values = values
+    self.sql = sql
+  }
+
+  /// Every column by name (for comparing whole rows).
+  package var columns: [String: SQLValue] { names.index.mapValues { values[$0] } }
+
+  package subscript(_ name: String) -> SQLValue { names.index[name].map { values[$0] } ?? .null }
 
   package func int(_ name: String) throws -> Int { try required(name, optionalInt(name)) }
   package func double(_ name: String) throws -> Double { try required(name, optionalDouble(name)) }
@@ -136,8 +159,8 @@ package struct Row {
   }
 
   private func value(_ name: String) throws -> SQLValue {
-    guard let value = columns[name] else { throw mismatch(name, "is not in the result") }
-    return value
+    guard let index = names.index[name] else { throw mismatch(name, "is not in the result") }
+    return values[index]
   }
 
   private func required<T>(_ name: String, _ value: T?) throws -> T {
@@ -243,7 +266,12 @@ package final class Database {
     try statement.bind(arguments)
     defer { statement.reset() }
     var rows: [Row] = []
-    while try statement.step() { rows.append(statement.row()) }
+    var names: Row.Names?
+    while try statement.step() {
+      let shared = names ?? statement.columnNames()
+      names = shared
+      rows.append(statement.row(names: shared))
+    }
     return rows
   }
 
@@ -253,7 +281,12 @@ package final class Database {
     let statement = try prepared(sql)
     try statement.bind(arguments)
     defer { statement.reset() }
-    while try statement.step() { try body(statement.row()) }
+    var names: Row.Names?
+    while try statement.step() {
+      let shared = names ?? statement.columnNames()
+      names = shared
+      try body(statement.row(names: shared))
+    }
   }
 
   package func queryOne(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Row? {
@@ -356,26 +389,33 @@ final class Statement {
 
   func reset() { sqlite3_reset(statement) }
 
-  func row() -> Row {
-    var columns: [String: SQLValue] = [:]
-    let count = sqlite3_column_count(statement)
-    for i in 0..<count {
-      let name = String(cString: sqlite3_column_name(statement, i))
+  /// The names of the current result's columns, read once per run of the statement (a schema
+  /// change between runs may change them).
+  func columnNames() -> Row.Names {
+    Row.Names((0..<sqlite3_column_count(statement)).map { String(cString: sqlite3_column_name(statement, $0)) })
+  }
+
+  func row(names: Row.Names) -> Row {
+    let count = min(Int(sqlite3_column_count(statement)), names.names.count)
+    var values: [SQLValue] = []
+    values.reserveCapacity(count)
+    for column in 0..<count {
+      let i = Int32(column)
       switch sqlite3_column_type(statement, i) {
-      case SQLITE_INTEGER: columns[name] = .integer(sqlite3_column_int64(statement, i))
-      case SQLITE_FLOAT: columns[name] = .real(sqlite3_column_double(statement, i))
-      case SQLITE_TEXT: columns[name] = .text(String(cString: sqlite3_column_text(statement, i)))
+      case SQLITE_INTEGER: values.append(.integer(sqlite3_column_int64(statement, i)))
+      case SQLITE_FLOAT: values.append(.real(sqlite3_column_double(statement, i)))
+      case SQLITE_TEXT: values.append(.text(String(cString: sqlite3_column_text(statement, i))))
       case SQLITE_BLOB:
         let length = Int(sqlite3_column_bytes(statement, i))
         if let pointer = sqlite3_column_blob(statement, i) {
-          columns[name] = .blob(Array(UnsafeRawBufferPointer(start: pointer, count: length)))
+          values.append(.blob(Array(UnsafeRawBufferPointer(start: pointer, count: length))))
         } else {
-          columns[name] = .blob([])
+          values.append(.blob([]))
         }
-      default: columns[name] = .null
+      default: values.append(.null)
       }
     }
-    return Row(columns: columns, sql: sql)
+    return Row(names: names, values: values, sql: sql)
   }
 }
 
