@@ -261,7 +261,9 @@ extension SalonArchive {
   /// Every juror's latest values and comments in the exhibition, by work then juror.
   package func latestScores(exhibition: Int) throws -> [LatestScore] {
     var byPair: [JurorWork: LatestScore] = [:]
-    var versions: [JurorWork: [Int?]] = [:]
+    // The earliest version each pair's values were given to, or unknown once any value's is:
+    // tallied as the rows go by (an array a pair would be 500,000 arrays in a large call).
+    var versions: [JurorWork: VersionTally] = [:]
     try database.forEachRow(
       """
       SELECT c.juror_id, c.submission_id, c.criterion, c.value, c.version FROM score_change c
@@ -272,7 +274,7 @@ extension SalonArchive {
       let pair = JurorWork(juror: try row.int("juror_id"), work: try row.int("submission_id"))
       var score = byPair[pair] ?? LatestScore(pair: pair, values: [:], comment: nil)
       if let value = try row.optionalInt("value") { score.values[try row.string("criterion")] = value }
-      versions[pair, default: []].append(try row.optionalInt("version"))
+      versions[pair, default: VersionTally()].add(try row.optionalInt("version"))
       byPair[pair] = score
     }
     try database.forEachRow(
@@ -298,9 +300,13 @@ extension SalonArchive {
     ) { row in
       let pair = JurorWork(juror: try row.int("juror_id"), work: try row.int("submission_id"))
       byPair[pair]?.revision = try row.int("n")
-      byPair[pair]?.version = Self.earliest(versions[pair] ?? [])
+      byPair[pair]?.version = versions[pair]?.earliest
     }
-    return byPair.values.sorted { ($0.pair.work, $0.pair.juror) < ($1.pair.work, $1.pair.juror) }
+    versions = [:]
+    var scores = Array(byPair.values)
+    byPair = [:]
+    scores.sort { ($0.pair.work, $0.pair.juror) < ($1.pair.work, $1.pair.juror) }
+    return scores
   }
 
   /// The whole score history of the exhibition, oldest first.
@@ -316,6 +322,20 @@ extension SalonArchive {
         previous: try $0.optionalInt("previous"), source: try $0.string("source"), time: try $0.string("time"),
         actor: try $0.string("actor"), version: try $0.optionalInt("version"))
     }
+  }
+
+  /// The earliest of the versions added, or nil when any is unrecorded (nothing can be said then).
+  struct VersionTally {
+    private var least: Int?
+    private var unknown = false
+    mutating func add(_ version: Int?) {
+      guard let version else {
+        unknown = true
+        return
+      }
+      least = min(least ?? version, version)
+    }
+    var earliest: Int? { unknown ? nil : least }
   }
 
   /// The earliest recorded version, or nil when any is unrecorded (nothing can be said then).

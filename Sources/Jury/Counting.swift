@@ -24,17 +24,16 @@ extension Jury {
       guard let juror = keyByRow[pair.juror], let work = workIDByRow[pair.work] else { return false }
       return conflicted.contains(JurorAndWork(juror: juror, work: work))
     }
-    var counted: [LatestScore] = []
     var withdrawn: [WithdrawnScore] = []
-    for score in try currentScores() {
+    // Filtered in place: a second array of every score would double the largest thing held.
+    var counted = try currentScores()
+    counted.removeAll { score in
       let out = removed.contains(score.pair.juror) ? "juror-removed" : isConflicted(score.pair) ? "conflict" : nil
-      guard let out else {
-        counted.append(score)
-        continue
-      }
+      guard let out else { return false }
       if !score.values.isEmpty, let juror = keyByRow[score.pair.juror], let work = workIDByRow[score.pair.work] {
         withdrawn.append(WithdrawnScore(juror: juror, submission: work, reason: out))
       }
+      return true
     }
     let assignments = try assignmentPairs().filter { !removed.contains($0.juror) && !isConflicted($0) }
     return CountedJury(

@@ -368,7 +368,7 @@ extension Jury {
     -> Standings
   {
     let criteria = try rubric()
-    let counted = try countedJury()
+    var counted = try countedJury()
     let works = counted.works.filter { $0.status == .accepted }
     let jurors = Dictionary(uniqueKeysWithValues: counted.jurors.map { ($0.rowID, $0.id) })
     let assignedCount = Dictionary(grouping: counted.assignments, by: \.work).mapValues(\.count)
@@ -389,6 +389,9 @@ extension Jury {
       return StandingsCalculator.ScoreInput(
         juror: juror, work: work.id, values: score.values, version: score.version)
     }
+    // Each score is held once from here on.
+    counted.scores = []
+    counted.works = []
     var standings = StandingsCalculator.compute(
       criteria: criteria, works: inputs, scores: scores, by: basis, shortlist: shortlist)
     standings.withdrawn = counted.withdrawn
