@@ -95,12 +95,6 @@ package struct Row {
   /// The query the row came from, for the error when a column is missing.
   package let sql: String
 
-  package init(columns: [String: SQLValue], sql: String = "") {
-    names = Names(Array(columns.keys))
-    values = names.names.map { columns[$0] ?? .null }
-    self.sql = sql
-  }
-
   init(names: Names, values: [SQLValue], sql: String) {
     self.names = names
     self.values = values
