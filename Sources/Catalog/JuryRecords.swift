@@ -259,53 +259,70 @@ extension SalonArchive {
   }
 
   /// Every juror's latest values and comments in the exhibition, by work then juror.
+  /// One pass over each history in the order of its index (work, juror, criterion, then time):
+  /// a pair's rows arrive together, so its latest values, the version they were given to and how
+  /// many changes it had are settled as the pass moves on, with nothing held per pair but the
+  /// result (grouping by SQL instead sorted the whole history twice).
   package func latestScores(exhibition: Int) throws -> [LatestScore] {
-    var byPair: [JurorWork: LatestScore] = [:]
-    // The earliest version each pair's values were given to, or unknown once any value's is:
-    // tallied as the rows go by (an array a pair would be 500,000 arrays in a large call).
-    var versions: [JurorWork: VersionTally] = [:]
+    var comments: [JurorWork: (comment: String, changes: Int)] = [:]
+    try database.forEachRow(
+      """
+      SELECT c.juror_id, c.submission_id, c.comment FROM comment_change c JOIN juror j ON j.id = c.juror_id
+      WHERE j.exhibition_id = ? ORDER BY c.id
+      """, [exhibition]
+    ) { row in
+      let pair = JurorWork(juror: try row.int("juror_id"), work: try row.int("submission_id"))
+      comments[pair] = (try row.string("comment"), (comments[pair]?.changes ?? 0) + 1)
+    }
+    var scores: [LatestScore] = []
+    var pair: JurorWork?
+    var values: [String: Int] = [:]
+    var versions = VersionTally()
+    var changes = 0
+    var latest: (criterion: String, value: Int?, version: Int?)?
+    func settleCriterion() {
+      guard let last = latest else { return }
+      if let value = last.value { values[last.criterion] = value }
+      versions.add(last.version)
+      latest = nil
+    }
+    func settlePair() {
+      settleCriterion()
+      guard let settled = pair else { return }
+      let comment = comments.removeValue(forKey: settled)
+      scores.append(
+        LatestScore(
+          pair: settled, values: values, comment: comment?.comment, version: versions.earliest,
+          revision: changes + (comment?.changes ?? 0)))
+      values = [:]
+      versions = VersionTally()
+      changes = 0
+    }
     try database.forEachRow(
       """
       SELECT c.juror_id, c.submission_id, c.criterion, c.value, c.version FROM score_change c
-      WHERE c.id IN (SELECT max(s.id) FROM score_change s JOIN juror j ON j.id = s.juror_id
-        WHERE j.exhibition_id = ? GROUP BY s.juror_id, s.submission_id, s.criterion)
+      JOIN juror j ON j.id = c.juror_id WHERE j.exhibition_id = ?
+      ORDER BY c.submission_id, c.juror_id, c.criterion, c.id
       """, [exhibition]
     ) { row in
-      let pair = JurorWork(juror: try row.int("juror_id"), work: try row.int("submission_id"))
-      var score = byPair[pair] ?? LatestScore(pair: pair, values: [:], comment: nil)
-      if let value = try row.optionalInt("value") { score.values[try row.string("criterion")] = value }
-      versions[pair, default: VersionTally()].add(try row.optionalInt("version"))
-      byPair[pair] = score
+      let next = JurorWork(juror: try row.int("juror_id"), work: try row.int("submission_id"))
+      if next != pair {
+        settlePair()
+        pair = next
+      }
+      let criterion = try row.string("criterion")
+      if latest?.criterion != criterion { settleCriterion() }
+      latest = (criterion, try row.optionalInt("value"), try row.optionalInt("version"))
+      changes += 1
     }
-    try database.forEachRow(
-      """
-      SELECT c.juror_id, c.submission_id, c.comment FROM comment_change c
-      WHERE c.id IN (SELECT max(s.id) FROM comment_change s JOIN juror j ON j.id = s.juror_id
-        WHERE j.exhibition_id = ? GROUP BY s.juror_id, s.submission_id)
-      """, [exhibition]
-    ) { row in
-      let pair = JurorWork(juror: try row.int("juror_id"), work: try row.int("submission_id"))
-      var score = byPair[pair] ?? LatestScore(pair: pair, values: [:], comment: nil)
-      score.comment = try row.string("comment")
-      byPair[pair] = score
+    settlePair()
+    // Pairs with a comment and no score.
+    if !comments.isEmpty {
+      for (pair, comment) in comments {
+        scores.append(LatestScore(pair: pair, values: [:], comment: comment.comment, revision: comment.changes))
+      }
+      scores.sort { ($0.pair.work, $0.pair.juror) < ($1.pair.work, $1.pair.juror) }
     }
-    try database.forEachRow(
-      """
-      SELECT juror_id, submission_id, count(*) AS n FROM (
-        SELECT s.juror_id, s.submission_id FROM score_change s JOIN juror j ON j.id = s.juror_id WHERE j.exhibition_id = ?1
-        UNION ALL
-        SELECT s.juror_id, s.submission_id FROM comment_change s JOIN juror j ON j.id = s.juror_id WHERE j.exhibition_id = ?1)
-      GROUP BY juror_id, submission_id
-      """, [exhibition]
-    ) { row in
-      let pair = JurorWork(juror: try row.int("juror_id"), work: try row.int("submission_id"))
-      byPair[pair]?.revision = try row.int("n")
-      byPair[pair]?.version = versions[pair]?.earliest
-    }
-    versions = [:]
-    var scores = Array(byPair.values)
-    byPair = [:]
-    scores.sort { ($0.pair.work, $0.pair.juror) < ($1.pair.work, $1.pair.juror) }
     return scores
   }
 
