@@ -13,6 +13,45 @@ import Testing
     .init(juror: juror, work: work, values: ["merit": merit, "relevance": relevance])
   }
 
+  /// Leaving a juror out finds the first place without building the table; on calls made to
+  /// tie often (few jurors, a narrow band of scores), it must name exactly the works the whole
+  /// table ranks first, by raw and by normalised score, with every juror left out in turn.
+  @Test func theLeaveOneOutShortcutRanksFirstWhatTheWholeTableDoes() {
+    var random = SeededRandom(seed: 7)
+    var compared = 0
+    var ties = 0
+    for _ in 0..<60 {
+      let works = (1...Int.random(in: 2...25, using: &random)).map { work("w\($0)") }
+      let jurors = (1...Int.random(in: 2...6, using: &random)).map { "j\($0)" }
+      var scores: [StandingsCalculator.ScoreInput] = []
+      for w in works {
+        for j in jurors where Int.random(in: 0..<3, using: &random) > 0 {
+          scores.append(score(j, w.id, Int.random(in: 6...8, using: &random), Int.random(in: 6...8, using: &random)))
+        }
+      }
+      let scored = scores.compactMap { s in
+        StandingsCalculator.weighted(s.values, twoCriteria).map {
+          StandingsCalculator.Scored(juror: s.juror, work: s.work, value: $0, version: nil)
+        }
+      }
+      let idOrder = Dictionary(uniqueKeysWithValues: works.enumerated().map { ($1.id, $0) })
+      for basis in [RankingBasis.raw, .normalized] {
+        for left in [nil] + jurors {
+          let others = scored.filter { $0.juror != left }
+          let table = StandingsCalculator.rows(
+            criteria: twoCriteria, works: works, scored: others, by: basis, shortlist: 50, idOrder: idOrder)
+          let expected = Set(table.filter { $0.rank == 1 }.map(\.id))
+          let found = StandingsCalculator.firstPlaced(criteria: twoCriteria, works: works, scored: others, by: basis)
+          #expect(found == expected, "\(basis) without \(left ?? "nobody"): \(found) vs \(expected)")
+          compared += 1
+          if expected.count > 1 { ties += 1 }
+        }
+      }
+    }
+    #expect(compared > 300)
+    #expect(ties > 20, "the inputs must tie often for the comparison to mean something: \(ties)")
+  }
+
   /// A scores X (8,6)→7, Y (5,5)→5, Z (9,9)→9; B scores X (7,7)→7, Y (6,4)→5, Z (6,8)→7.
   var example: [StandingsCalculator.ScoreInput] {
     [
