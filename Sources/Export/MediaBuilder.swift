@@ -179,11 +179,7 @@ package struct MediaBuilder: @unchecked Sendable {
       // The manifest lives in the site, where anyone may edit it: reuse only this file's own
       // derivatives, inside the site, recorded and present.
       let own = "media/\(job.sha.prefix(2))/\(job.sha)"
-      if let cached = previous.published?[key].map(shown), cached.text == nil,
-        cached.files.allSatisfy({
-          SiteFolder.isSafe($0) && $0.hasPrefix(own) && previous.files[$0] != nil && site.hasFile($0)
-        })
-      {
+      func reuse(_ cached: PublishedMedia) {
         lock.withLock {
           shared.published[key] = cached
           shared.media[job.sha] = cached
@@ -191,6 +187,13 @@ package struct MediaBuilder: @unchecked Sendable {
           shared.done += 1
           progress(shared.done, ordered.count, shared.mediaSeconds)
         }
+      }
+      if let cached = previous.published?[key].map(shown), cached.text == nil,
+        cached.files.allSatisfy({
+          SiteFolder.isSafe($0) && $0.hasPrefix(own) && previous.files[$0] != nil && site.hasFile($0)
+        })
+      {
+        reuse(cached)
         return
       }
       if let cache,
@@ -199,13 +202,7 @@ package struct MediaBuilder: @unchecked Sendable {
         }).first,
         fillsCacheOnly || (try? placeFromCache(cached, key: cacheKey, cache: cache)) != nil
       {
-        lock.withLock {
-          shared.published[key] = cached
-          shared.media[job.sha] = cached
-          shared.reused += 1
-          shared.done += 1
-          progress(shared.done, ordered.count, shared.mediaSeconds)
-        }
+        reuse(cached)
         return
       }
       if let given = copyFromDonor(key: key, own: own) {

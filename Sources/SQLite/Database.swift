@@ -256,16 +256,8 @@ package final class Database {
 
   /// Runs one query and returns every row.
   package func query(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> [Row] {
-    let statement = try prepared(sql)
-    try statement.bind(arguments)
-    defer { statement.reset() }
     var rows: [Row] = []
-    var names: Row.Names?
-    while try statement.step() {
-      let shared = names ?? statement.columnNames()
-      names = shared
-      rows.append(statement.row(names: shared))
-    }
+    try forEachRow(sql, arguments) { rows.append($0) }
     return rows
   }
 

@@ -117,11 +117,7 @@ extension Bench {
     table += "| archive size | " + sizes.map { archiveSizes[$0].map(mb) ?? "—" }.joined(separator: " | ") + " | | | |\n"
     table += "| site size | " + sizes.map { siteSizes[$0].map(mb) ?? "—" }.joined(separator: " | ") + " | | | |\n"
     let loadAfter = Self.loadAverage()
-    let busiest =
-      [loadBefore, loadAfter].compactMap { $0.split(separator: " ").first.flatMap { Double($0) } }.max() ?? 0
-    let company =
-      busiest > Double(ProcessInfo.processInfo.activeProcessorCount) + 0.5
-      ? "other work shared the machine, so wall times are noisy" : "only the bench ran"
+    let company = Self.company(loadBefore, loadAfter)
     return """
       ## Growth: one call from \(sizes.first?.grouped ?? "") to \(sizes.last?.grouped ?? "") submissions
 

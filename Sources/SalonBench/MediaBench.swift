@@ -18,14 +18,17 @@ extension Bench {
   mutating func note(_ row: String, start load: String, _ text: String) {
     let when = ISO8601DateFormatter().string(from: Date())
     let end = Self.loadAverage()
-    // A one-minute load above the cores means something else wanted them too.
-    let busiest = [load, end].compactMap { $0.split(separator: " ").first.flatMap { Double($0) } }.max() ?? 0
-    let company =
-      busiest > Double(ProcessInfo.processInfo.activeProcessorCount) + 0.5
-      ? "other work shared the machine" : "only the bench ran"
     notes.append(
       "Row \(row), measured \(when) on \(machine()); load average \(load) at the start, "
-        + "\(end) at the end (\(company)). \(text)")
+        + "\(end) at the end (\(Self.company(load, end))). \(text)")
+  }
+
+  /// Whether the machine was the bench's alone, judged from load averages ("0.42 0.51 0.60")
+  /// taken during the run: a one-minute load above the cores means something else wanted them.
+  static func company(_ loads: String...) -> String {
+    let busiest = loads.compactMap { $0.split(separator: " ").first.flatMap { Double($0) } }.max() ?? 0
+    return busiest > Double(ProcessInfo.processInfo.activeProcessorCount) + 0.5
+      ? "other work shared the machine" : "only the bench ran"
   }
 
   func archiveFor(_ name: String, zips: URL, form: String?, extra: [String] = []) throws -> String {
