@@ -10,7 +10,7 @@ let package = Package(
     .executable(name: "salon", targets: ["salon"]),
     .executable(name: "salon-bench", targets: ["SalonBench"]),
     // The pipeline stages as libraries, for the fuzzers in Fuzz/.
-    .library(name: "SalonLibraries", targets: ["Catalog", "Ingest", "Jury", "Export", "Packaging"]),
+    .library(name: "SalonLibraries", targets: ["Basics", "Catalog", "Ingest", "Jury", "Export", "Packaging"]),
   ],
   targets: [
     .systemLibrary(
@@ -27,39 +27,45 @@ let package = Package(
     // The only module that starts processes: Debian's ffmpeg, poppler and qpdf, sandboxed.
     .target(name: "MediaTools"),
 
-    // Pipeline stages.
-    .target(name: "Catalog", dependencies: ["SQLite", "Hashing"]),
-    .target(name: "Ingest", dependencies: ["Catalog", "Zip", "Hashing", "Imaging", "MediaTools"]),
-    .target(name: "Jury", dependencies: ["Catalog", "Hashing"]),
-    .target(name: "Export", dependencies: ["Catalog", "Imaging", "Hashing", "MediaTools"]),
+    // Shared basics under every stage: text for terminals, HTML and CSV, slugs and natural
+    // order, files read and written safely, cancellation. Foundation only.
+    .target(name: "Basics"),
+
+    // Pipeline stages: each stands on Basics and the wrappers it needs.
+    .target(name: "Catalog", dependencies: ["Basics", "SQLite", "Hashing"]),
+    .target(name: "Ingest", dependencies: ["Basics", "Catalog", "Zip", "Hashing", "Imaging", "MediaTools"]),
+    .target(name: "Jury", dependencies: ["Basics", "Catalog", "Hashing"]),
+    .target(name: "Export", dependencies: ["Basics", "Catalog", "Imaging", "Hashing", "MediaTools"]),
     // `salon jury room`: the call's other offline site, built with Export's media and pages.
-    .target(name: "JuryRoom", dependencies: ["Catalog", "Jury", "Export", "Hashing", "Zip"]),
+    .target(name: "JuryRoom", dependencies: ["Basics", "Catalog", "Jury", "Export", "Hashing", "Zip"]),
     // BagIt packages for preservation: the originals, the records and the gallery.
-    .target(name: "Packaging", dependencies: ["Catalog", "Jury", "Export", "Hashing"]),
+    .target(name: "Packaging", dependencies: ["Basics", "Catalog", "Jury", "Export", "Hashing"]),
 
     // Real media made in code: the demo, the benchmarks and the tests use it.
     .target(name: "SampleContent", dependencies: ["Zip", "MediaTools"]),
 
     // `salon demo`: a whole call from generated content.
-    .target(name: "Demo", dependencies: ["Catalog", "Ingest", "Jury", "Export", "Imaging", "SampleContent", "Zip"]),
+    .target(
+      name: "Demo", dependencies: ["Basics", "Catalog", "Ingest", "Jury", "Export", "Imaging", "SampleContent", "Zip"]),
 
     // Command line.
     .target(
       name: "SalonCLI",
       dependencies: [
-        "Catalog", "Ingest", "Jury", "Export", "JuryRoom", "Packaging", "Imaging", "Demo", "MediaTools",
+        "Basics", "Catalog", "Ingest", "Jury", "Export", "JuryRoom", "Packaging", "Imaging", "Demo", "MediaTools",
       ]
     ),
     .executableTarget(name: "salon", dependencies: ["SalonCLI"]),
     // `make bench`: Salon beside its peers.
     .executableTarget(
       name: "SalonBench",
-      dependencies: ["Catalog", "Export", "Hashing", "Imaging", "Jury", "MediaTools", "SampleContent", "Zip"]),
+      dependencies: ["Basics", "Catalog", "Export", "Hashing", "Imaging", "Jury", "MediaTools", "SampleContent", "Zip"]),
 
     .testTarget(
       name: "SalonTests",
       dependencies: [
-        "Catalog", "Ingest", "Jury", "Export", "Packaging", "Imaging", "SalonCLI", "SampleContent", "Zip", "Hashing",
+        "Basics", "Catalog", "Ingest", "Jury", "Export", "Packaging", "Imaging", "SalonCLI", "SampleContent", "Zip",
+        "Hashing",
         "SQLite", "MediaTools",
       ]),
   ],

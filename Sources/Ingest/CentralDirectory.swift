@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// The zip's central directory, read by Salon itself: libarchive's streaming reader never looks at

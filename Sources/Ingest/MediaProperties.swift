@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// Technical properties of a file, as its decoder (or, for a pixel size, its header) says.

@@ -1,3 +1,4 @@
+import Basics
 import Catalog
 
 /// Compares the zip's table of contents (its central directory) with what the stream showed:

@@ -1,6 +1,7 @@
 // swift-format-ignore-file: OrderedImports
 // Glibc first, as @preconcurrency: Swift 6 cannot prove C's `stdout` safe, and only the main
 // thread touches it.
+import Basics
 @preconcurrency import Glibc
 import Catalog
 import Demo

@@ -1,8 +1,8 @@
+import Basics
 import Catalog
 import Export
 import Foundation
 import Imaging
-import Ingest
 import MediaTools
 
 enum ExportCommand: Command {

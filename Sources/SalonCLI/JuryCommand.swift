@@ -1,3 +1,4 @@
+import Basics
 import Catalog
 import Export
 import Foundation
@@ -377,6 +378,6 @@ func writeOutput(to path: String?, archive: SalonArchive, _ text: () throws -> S
     return
   }
   let url = try archive.checkOutputPath(path, kind: .file)
-  try OutputPath.writeAtomically(Data(try text().utf8), to: url)
+  try AtomicFile.write(Data(try text().utf8), to: url)
   printError("Wrote \(path).")
 }

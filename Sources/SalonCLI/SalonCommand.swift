@@ -1,11 +1,11 @@
 // swift-format-ignore-file: OrderedImports
 // Glibc first, as @preconcurrency: Swift 6 cannot prove C's `stdout` safe, and only the main
 // thread touches it.
+import Basics
 @preconcurrency import Glibc
 import Catalog
 import Export
 import Foundation
-import Ingest
 
 /// The `salon` command line: dispatches to one subcommand, maps errors to exit statuses
 /// (0 success, 1 failure, 64 bad usage).

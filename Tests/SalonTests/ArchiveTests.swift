@@ -3,6 +3,7 @@ import SQLite
 import SampleContent
 import Testing
 
+@testable import Basics
 @testable import Catalog
 @testable import Ingest
 

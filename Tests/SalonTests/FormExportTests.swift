@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import Testing
 
+@testable import Basics
 @testable import Ingest
 
 @Suite struct CSVReaderTests {

@@ -1,3 +1,4 @@
+import Basics
 import CFuzzerDriver
 import Catalog
 import Foundation

@@ -22,5 +22,6 @@ public final class Cancellation: Sendable {
 }
 
 package struct Interrupted: Error, CustomStringConvertible {
+  package init() {}
   package var description: String { "Interrupted; the submission being read was not recorded." }
 }
