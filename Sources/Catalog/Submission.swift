@@ -47,7 +47,19 @@ public struct ReceivedFile: Codable, Equatable, Sendable {
 package enum Answer: String, Codable, Sendable { case yes, no, unknown }
 
 /// How the artist declared AI was used.
-package enum AIUse: String, Codable, Sendable { case none, assisted, generated, unknown }
+package enum AIUse: String, Codable, Sendable {
+  case none, assisted, generated, unknown
+
+  /// How the gallery and the jury room name the declaration.
+  package var label: String {
+    switch self {
+    case .none: return "Made without AI"
+    case .assisted: return "Made with AI assistance"
+    case .generated: return "AI-generated"
+    case .unknown: return "AI use not declared"
+    }
+  }
+}
 
 /// The artist's declarations from the submission form.
 public struct Declarations: Codable, Equatable, Sendable {

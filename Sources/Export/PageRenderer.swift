@@ -438,13 +438,6 @@ package struct PageRenderer {
     context["shareImage"] = shareImage(work) ?? .null
     let primary = work.files.filter { $0.role == .main || $0.role == .video }
     let supplementary = work.files.filter { $0.role == .supplementary }.sorted { ($0.number ?? 0) < ($1.number ?? 0) }
-    let aiLabel: String
-    switch d.aiUse {
-    case .none: aiLabel = "Made without AI"
-    case .assisted: aiLabel = "Made with AI assistance"
-    case .generated: aiLabel = "AI-generated"
-    case .unknown: aiLabel = "AI use not declared"
-    }
     let venue =
       d.previouslyPublished == .yes ? d.priorVenue?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty : nil
     context["work"] = .object([
@@ -453,7 +446,7 @@ package struct PageRenderer {
       "medium": .text(d.medium?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty ?? shown.medium.label),
       "mediumURL": .text(e.mediums.count > 1 ? "../medium-\(shown.medium.slug).html" : "../index.html"),
       "statement": .list(paragraphs(d.statement ?? "")),
-      "aiUse": .text(aiLabel), "aiStatement": .list(paragraphs(d.aiStatement ?? "")),
+      "aiUse": .text(d.aiUse.label), "aiStatement": .list(paragraphs(d.aiStatement ?? "")),
       "priorVenue": venue.map(TemplateValue.text) ?? .null,
       "link": HTMLText.safeLink(d.link).map(TemplateValue.text) ?? .null,
       "media": .list(

@@ -166,7 +166,7 @@ package struct JuryRoomBuilder {
         "artists": showArtists ? d.artists.map(TemplateValue.text) ?? .null : .null,
         "medium": .text(d.medium?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty ?? "Not given"),
         "statement": .list(renderer.paragraphs(d.statement ?? "")),
-        "aiUse": .text(Self.aiLabel(d.aiUse)), "aiStatement": .list(renderer.paragraphs(d.aiStatement ?? "")),
+        "aiUse": .text(d.aiUse.label), "aiStatement": .list(renderer.paragraphs(d.aiStatement ?? "")),
         "previouslyAppeared": .text(answer(d.previouslyPublished)),
         "priorVenue": d.previouslyPublished == .no ? .null : venue.map(TemplateValue.text) ?? .null,
         "underReview": .text(answer(d.underReview)),
@@ -189,15 +189,6 @@ package struct JuryRoomBuilder {
     }
     var theme = self.theme
     return try template.render(context) { name in try theme.template("_\(name).html") }
-  }
-
-  static func aiLabel(_ use: AIUse) -> String {
-    switch use {
-    case .none: return "Made without AI"
-    case .assisted: return "Made with AI assistance"
-    case .generated: return "AI-generated"
-    case .unknown: return "AI use not declared"
-    }
   }
 
   // MARK: Folders

@@ -1,11 +1,12 @@
 // swift-format-ignore-file: OrderedImports
 // Glibc first, as @preconcurrency: Swift 6 cannot prove C's `stdout` safe, and only the main
 // thread touches it.
-import Basics
 @preconcurrency import Glibc
+import Basics
 import Catalog
 import Export
 import Foundation
+import Synchronization
 
 /// The `salon` command line: dispatches to one subcommand, maps errors to exit statuses
 /// (0 success, 1 failure, 64 bad usage).
@@ -303,24 +304,36 @@ var standardErrorIsTerminal: Bool { isatty(2) == 1 }
 
 /// A progress line on standard error, redrawn in place; silent unless standard error is a
 /// terminal, so pipes and logs stay clean.
-/// Unchecked Sendable: parallel callers (verify's workers) report through their own lock, so
-/// updates never overlap.
-final class TerminalProgress: @unchecked Sendable {
-  var label: String
+/// Parallel callers (verify's workers) may report at once: the label and the time of the last
+/// drawing are kept under one lock.
+final class TerminalProgress: Sendable {
+  private struct State {
+    var label: String
+    var lastDraw: UInt64 = 0
+  }
+  private let state: Mutex<State>
   let enabled: Bool
-  private var lastDraw: UInt64 = 0
 
   init(_ label: String, enabled: Bool = standardErrorIsTerminal) {
-    self.label = label
+    self.state = Mutex(State(label: label))
     self.enabled = enabled
+  }
+
+  var label: String {
+    get { state.withLock { $0.label } }
+    set { state.withLock { $0.label = newValue } }
   }
 
   /// Shows `[done/total] label detail`; redrawn at most ten times a second unless `always`.
   func update(_ done: Int, of total: Int, detail: String = "", always: Bool = false) {
     guard enabled else { return }
     let now = DispatchTime.now().uptimeNanoseconds
-    guard always || done == total || now - lastDraw > 100_000_000 else { return }
-    lastDraw = now
+    let label: String? = state.withLock {
+      guard always || done == total || now - $0.lastDraw > 100_000_000 else { return nil }
+      $0.lastDraw = now
+      return $0.label
+    }
+    guard let label else { return }
     let text = ["[\(done)/\(total)]", label, detail].filter { !$0.isEmpty }.joined(separator: " ")
     // Names come from zips and forms: shown with their control characters made visible.
     writeToStandardError("\r\u{1B}[K\(TerminalText.visible(String(text.prefix(100))))")
