@@ -109,18 +109,24 @@ package struct ExportSettings: Sendable {
     }
   }
   package static let worksPerPageRange = PageRenderer.worksPerPageRange
+  /// The defaults of `--video-size` and `--pdf-pages`, in one place.
+  package static let defaultVideoMaxSide = 1280
+  package static let defaultPDFPages = 20
   /// Raised by the caller (Ctrl-C): the running tool is killed at once and the export stops.
   package var isCancelled: @Sendable () -> Bool
   /// Files done, files in all, seconds of media transcoded: for a progress line.
   package var progress: (@Sendable (_ done: Int, _ total: Int, _ mediaSeconds: Double) -> Void)?
 
   package init(
-    videoMaxSide: Int = 1280, pdfPages: Int = 20, pdfDPI: Int = 150, mediaLimits: SandboxLimits = SandboxLimits(),
+    videoMaxSide: Int = defaultVideoMaxSide, pdfPages: Int = defaultPDFPages, pdfDPI: Int = 150,
+    mediaLimits: SandboxLimits = SandboxLimits(),
     isCancelled: @escaping @Sendable () -> Bool = { false },
     progress: (@Sendable (_ done: Int, _ total: Int, _ mediaSeconds: Double) -> Void)? = nil
   ) {
-    self.videoMaxSide = min(max(videoMaxSide, 64), 7680)
-    self.pdfPages = min(max(pdfPages, 1), 1000)
+    // The command line refuses numbers outside these ranges; other callers are clamped.
+    self.videoMaxSide = Int(
+      min(max(Double(videoMaxSide), SettingRange.videoSide.lowest), SettingRange.videoSide.highest))
+    self.pdfPages = Int(min(max(Double(pdfPages), SettingRange.pdfPages.lowest), SettingRange.pdfPages.highest))
     self.pdfDPI = min(max(pdfDPI, 36), 600)
     self.mediaLimits = mediaLimits
     self.isCancelled = isCancelled

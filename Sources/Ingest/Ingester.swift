@@ -20,7 +20,7 @@ public final class Ingester {
   /// processor time is generous, and the clock allows three times that, as with
   /// `--media-time-limit`, so a busy machine does not turn a valid 60 s film into a time-out.
   public static let defaultMediaLimits = SandboxLimits(
-    wallSeconds: 180, cpuSeconds: 60, memoryBytes: 2 << 30, fileBytes: 1 << 20)
+    processorSeconds: 60, memoryBytes: 2 << 30, fileBytes: 1 << 20)
 
   /// `cancellation` stops the zip being read (throwing `Interrupted`) with nothing of it recorded,
   /// killing a decoder that is running at once.

@@ -44,16 +44,13 @@ enum ExportCommand: Command {
     let archive = try openArchive(args)
     let theme = try Theme(override: args.value("--theme").map { URL(fileURLWithPath: $0) })
     let output = try archive.checkOutputPath(args.value("-o") ?? "gallery", kind: .folder)
-    let seconds = try args.double("--media-time-limit") ?? 600
-    guard seconds > 0 else { throw UsageError("--media-time-limit takes a number of seconds above 0.") }
+    let seconds = try args.number("--media-time-limit", in: .mediaSeconds) ?? 600
     let showProgress = standardErrorIsTerminal
     let baseURL = try args.value("--base-url").map(ExportSettings.checkedBaseURL)
     var settings = ExportSettings(
-      videoMaxSide: try args.int("--video-size") ?? 1280, pdfPages: try args.int("--pdf-pages") ?? 20,
-      // Processor time is what a spinning decoder burns, whatever else the machine is doing;
-      // the clock catches a tool that waits forever.
-      mediaLimits: SandboxLimits(
-        wallSeconds: max(seconds * 2, seconds + 30), cpuSeconds: Int(min(seconds, 1e6).rounded(.up))),
+      videoMaxSide: try args.wholeNumber("--video-size", in: .videoSide) ?? ExportSettings.defaultVideoMaxSide,
+      pdfPages: try args.wholeNumber("--pdf-pages", in: .pdfPages) ?? ExportSettings.defaultPDFPages,
+      mediaLimits: SandboxLimits(processorSeconds: seconds),
       isCancelled: { interruption.isCancelled },
       progress: { done, total, mediaSeconds in
         guard showProgress else { return }
@@ -61,13 +58,7 @@ enum ExportCommand: Command {
         FileHandle.standardError.write(Data("\r\u{1B}[K[\(done)/\(total)] media files\(media)".utf8))
       })
     settings.baseURL = baseURL
-    if let perPage = try args.int("--works-per-page") {
-      let range = ExportSettings.worksPerPageRange
-      guard range.contains(perPage) else {
-        throw UsageError("--works-per-page takes a number of works from \(range.lowerBound) to \(range.upperBound).")
-      }
-      settings.worksPerPage = perPage
-    }
+    if let perPage = try args.wholeNumber("--works-per-page", in: .worksPerPage) { settings.worksPerPage = perPage }
     let report: ExportReport
     do {
       let pages = TerminalProgress("pages written", enabled: showProgress)

@@ -108,13 +108,9 @@ enum IngestCommand: Command {
     }
 
     var mediaLimits = Ingester.defaultMediaLimits
-    if let seconds = try args.double("--media-time-limit") {
-      guard seconds > 0, seconds <= 86_400 else {
-        throw UsageError("--media-time-limit takes a number of seconds above 0 and at most 86400.")
-      }
+    if let seconds = try args.number("--media-time-limit", in: .mediaSeconds) {
       mediaLimits = SandboxLimits(
-        wallSeconds: seconds * 3, cpuSeconds: Int(seconds.rounded(.up)), memoryBytes: mediaLimits.memoryBytes,
-        fileBytes: mediaLimits.fileBytes)
+        processorSeconds: seconds, memoryBytes: mediaLimits.memoryBytes, fileBytes: mediaLimits.fileBytes)
     }
     let ingester = Ingester(
       archive: archive, exhibition: exhibition, form: form, cancellation: interruption, mediaLimits: mediaLimits)
