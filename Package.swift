@@ -24,7 +24,7 @@ let package = Package(
     .target(name: "SQLite", dependencies: ["CSQLite"]),
     .target(name: "Hashing", dependencies: ["COpenSSL"]),
     .target(name: "Imaging", dependencies: ["CVips"]),
-    // The only module that starts processes: Debian's ffmpeg, poppler and qpdf, sandboxed.
+    // The only module that starts processes: Debian's ffmpeg and poppler, sandboxed.
     .target(name: "MediaTools"),
 
     // Shared basics under every stage: text for terminals, HTML and CSV, slugs and natural

@@ -31,6 +31,7 @@ package struct ExportReport: Codable, Equatable, Sendable {
         case let error as MediaToolError: error.description
         case let error as ImagingError: error.description
         case let error as ExportError: error.description
+        case let error as PDFPageTimedOut: error.description
         default: FileProblem.plainSentence(for: error)
         }
     }
@@ -78,6 +79,7 @@ package enum ExportFailureCode: String, Codable, CaseIterable, Sendable {
       // Never reached: cancellation stops the whole export rather than failing one file.
       case .cancelled: self = .mediaTimedOut
       }
+    case is PDFPageTimedOut: self = .mediaTimedOut
     case let error as ImagingError:
       switch error {
       case .unreadable, .cannotTransform: self = .mediaDamaged
@@ -98,7 +100,7 @@ package struct ExportSettings: Sendable {
   package var pdfPages: Int
   /// Resolution PDF pages are rendered at (the images are then never upscaled).
   package var pdfDPI: Int
-  /// Limits for each run of ffmpeg, poppler or qpdf on one file.
+  /// Limits for each run of ffmpeg or poppler on one file (a PDF page has its own, smaller bound).
   package var mediaLimits: SandboxLimits
   /// The site's web address, checked, with a trailing slash (`--base-url`).
   package var baseURL: String? = nil

@@ -20,7 +20,7 @@ package struct PublishedMedia: Codable, Equatable {
   /// Every PDF page shown, each smallest first (the first is `sizes`).
   var pages: [[Size]] = []
   /// The playable or downloadable derivative (relative to the site root): a web MP4, an M4A,
-  /// a muted looping MP4 of an animation, a PDF with its metadata removed.
+  /// a muted looping MP4 of an animation, a PDF rebuilt from the page images alone.
   var rendition: String?
   /// Plain text, to be shown escaped.
   var text: String?
@@ -123,7 +123,9 @@ package struct MediaBuilder: @unchecked Sendable {
     }
     switch Self.family(job.type) {
     case .video, .animation: return "\(job.sha) video \(settings.videoMaxSide)"
-    case .pdf: return "\(job.sha) pdf \(settings.pdfPages) \(settings.pdfDPI)"
+    // "image-pdf": the PDF beside the pages is rebuilt from them; an entry from before, whose
+    // PDF qpdf copied with its scripts and attachments, is never reused.
+    case .pdf: return "\(job.sha) image-pdf \(settings.pdfPages) \(settings.pdfDPI)"
     case .audio: return "\(job.sha) audio"
     default: return "\(job.sha) image \(Exporter.widths)"
     }
@@ -449,29 +451,6 @@ package struct MediaBuilder: @unchecked Sendable {
     _ = try Imaging.animatedWebP(of: source, maxSide: settings.videoMaxSide, maxPixels: job.maxPixels, to: made)
     try publish(made, as: name)
     media.rendition = name
-    return media
-  }
-
-  /// Pages as images (poppler in the sandbox renders, libvips only reads its PNGs); the PDF
-  /// itself only once qpdf has rebuilt it without its metadata.
-  func pdf(_ source: String, _ base: String, _ folder: PrivateFolder, _ sandbox: Sandbox) throws -> PublishedMedia {
-    var media = PublishedMedia(kind: .pdf)
-    let count = try sandbox.pdfPageCount(source, workingFolder: folder.path)
-    guard count > 0 else { throw MediaToolError.unreadable }
-    try sandbox.run(
-      PDFPages(maxPages: min(count, settings.pdfPages), dpi: settings.pdfDPI), input: source, folder: folder.path)
-    let pages = PDFPages.pages(in: folder.path)
-    guard !pages.isEmpty else { throw MediaToolError.unreadable }
-    for (index, page) in pages.enumerated() {
-      media.pages.append(try images(of: page, maxPixels: 100_000_000, base: "\(base)-p\(index + 1)", folder: folder))
-    }
-    media.sizes = media.pages[0]
-    // (A jury room shows only the pages, so qpdf need not run for it.)
-    if keepsPDFFile, (try? sandbox.run(StripPDFMetadata(), input: source, folder: folder.path)) != nil {
-      let name = base + ".pdf"
-      try publish(folder.file(StripPDFMetadata.output), as: name)
-      media.rendition = name
-    }
     return media
   }
 

@@ -55,6 +55,25 @@ package final class SiteFolder {
     }
   }
 
+  /// The bytes of the regular file at `path` inside the site, read without following a link (a
+  /// derivative Salon just placed there and now reads back).
+  func contents(of path: String) throws -> Data {
+    let (folder, name) = try parent(of: path, create: false)
+    defer { close(folder) }
+    let fd = openat(folder, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+    guard fd >= 0 else {
+      throw ExportError.output(
+        FileProblem.sentence(errno: errno, path: url.path + "/" + path, writing: false).description)
+    }
+    let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+    var status = stat()
+    guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+      throw ExportError.output(
+        FileProblem.sentence(errno: EINVAL, path: url.path + "/" + path, writing: false).description)
+    }
+    return try handle.readToEnd() ?? Data()
+  }
+
   /// The names in the folder at `path` inside the site; none when it is missing or a link.
   func names(in path: String) -> [String] {
     guard let (parentFolder, name) = try? parent(of: path, create: false) else { return [] }
