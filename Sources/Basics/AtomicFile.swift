@@ -20,10 +20,13 @@ package enum AtomicFile {
   package static func isPartial(_ name: String) -> Bool { name.hasPrefix(partialPrefix) }
 
   /// Writes `data` to `url` atomically; `mode` is the new file's permissions (before the umask).
+  /// A private mode (no bits for the group or others, `OwnerOnly.fileMode`) is set exactly, so
+  /// the file replacing an older one is the owner's alone whatever that one's mode was.
   package static func write(_ data: Data, to url: URL, mode: mode_t = 0o644) throws {
     let temporary = temporaryPath(for: url.path)
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
     guard fd >= 0 else { throw FileProblem.sentence(errno: errno, path: url.path, writing: true) }
+    if mode & OwnerOnly.othersBits == 0 { fchmod(fd, mode) }
     var failure = data.withUnsafeBytes { writeAll(fd, $0) }
     if failure == 0 && fsync(fd) != 0 { failure = errno }
     close(fd)

@@ -127,13 +127,14 @@ extension SalonArchive {
         file.discard()
         continue
       }
-      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      try OwnerOnly.makeFolder(folder.path)
       // link() fails rather than replace an existing file, unlike rename().
       if link(file.url.path, target.path) != 0 && errno != EEXIST {
         throw FileProblem.sentence(errno: errno, path: folder.path, writing: true)
       }
       unlink(file.url.path)
-      chmod(target.path, 0o444)
+      // Read-only, so nothing rewrites what the catalog's hashes vouch for; the owner's alone.
+      chmod(target.path, 0o400)
       folders.insert(folder)
     }
     let folderList = Array(folders)

@@ -1,10 +1,13 @@
+import Basics
 import Catalog
 import Foundation
 import Hashing
 
 /// The archive's private store of finished derivatives, shared by every export and jury room of
-/// the archive: a derivative made once (a description's page images, a web video) is linked or
-/// copied into each folder that shows it, never made again and never served from here.
+/// the archive: a derivative made once (a description's page images, a web video) is copied into
+/// each folder that shows it, never made again and never served from here. Copied, not hard
+/// linked: a file's mode belongs to all its names, and the cache's copies stay the owner's alone
+/// (0600 in 0700 folders) while the gallery's are everyone's.
 ///
 /// Layout: `cache/derivatives/ab/<SHA-256 of the cache key>/` holds the files under their own
 /// names and `entry.json` (what they are). An entry is assembled in a `.partial-` folder and
@@ -46,14 +49,11 @@ struct DerivativeCache: Sendable {
     return entry
   }
 
-  /// Gives `file` of the entry under `key` a new name `target` (in the builder's private folder):
-  /// a hard link where the file system allows, a copy elsewhere. The builder then moves it into
-  /// the site through its no-follow path.
+  /// Copies `file` of the entry under `key` to `target` (in the builder's private folder); the
+  /// builder then moves it into the site through its no-follow path.
   func give(_ file: String, key: String, to target: String) throws {
     let source = folder(for: key).appendingPathComponent(Self.fileName(file)).path
-    if link(source, target) != 0 {
-      try FileManager.default.copyItem(atPath: source, toPath: target)
-    }
+    try OwnerOnly.copyFile(source, to: target)
   }
 
   /// Keeps the derivatives just made in `output` for `key`. Best effort: a cache that cannot be
@@ -64,14 +64,14 @@ struct DerivativeCache: Sendable {
     let parent = final.deletingLastPathComponent()
     let partial = parent.appendingPathComponent(".partial-\(getpid())-\(UUID().uuidString)")
     do {
-      try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
+      try OwnerOnly.makeFolder(partial.path)
       for file in Set(entry.files) {
         let source = output.appendingPathComponent(file).path
         guard MediaBuilder.isRegularFile(source) else { throw CocoaError(.fileNoSuchFile) }
-        try Self.linkOrCopy(
+        try Self.privateCopy(
           source, to: partial.appendingPathComponent(Self.fileName(file)).path, temporaryIn: partial.path)
       }
-      try JSONEncoder().encode(entry).write(to: partial.appendingPathComponent(Self.entryName))
+      try OwnerOnly.write(try JSONEncoder().encode(entry), to: partial.appendingPathComponent(Self.entryName))
       // Another build may have stored the same entry meanwhile: theirs stays, this one goes.
       if rename(partial.path, final.path) != 0 { try? FileManager.default.removeItem(at: partial) }
     } catch {
@@ -98,20 +98,15 @@ struct DerivativeCache: Sendable {
     String(sitePath.split(separator: "/").last ?? Substring(sitePath))
   }
 
-  /// A hard link, or a copy across disks, made under a temporary name and renamed over `target`:
-  /// the target's old file is replaced, never written in place (it may share its bytes with the
-  /// cache).
-  static func linkOrCopy(_ source: String, to target: String, temporaryIn folder: String) throws {
-    let temporary = folder + "/.partial-link-\(getpid())-\(UUID().uuidString)"
-    if link(source, temporary) != 0 {
-      try FileManager.default.copyItem(atPath: source, toPath: temporary)
-    }
+  /// A private copy (`OwnerOnly.copyFile`), made under a temporary name and renamed over
+  /// `target`: the target's old file is replaced, never written in place.
+  static func privateCopy(_ source: String, to target: String, temporaryIn folder: String) throws {
+    let temporary = folder + "/.partial-copy-\(getpid())-\(UUID().uuidString)"
+    try OwnerOnly.copyFile(source, to: temporary)
     guard rename(temporary, target) == 0 else {
       let reason = String(cString: strerror(errno))
       unlink(temporary)
       throw ExportError.output("Salon cannot write \(target): \(reason).")
     }
-    // (rename does nothing when both names are already links to one file; the spare name goes.)
-    unlink(temporary)
   }
 }

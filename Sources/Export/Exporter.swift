@@ -208,7 +208,11 @@ package final class Exporter {
       }
     }
     do {
+      let isNew = !fileManager.fileExists(atPath: output.path)
       try fileManager.createDirectory(at: output, withIntermediateDirectories: true)
+      // Everyone reads the site, no one else writes it: Foundation asks for 0777, which a umask
+      // of 000 leaves writable by all (the files and folders inside are 0644 and 0755).
+      if isNew { chmod(output.path, 0o755) }
     } catch {
       throw ExportError.output(
         FileProblem.sentence(for: error, path: output.path, writing: true)?.description
@@ -330,7 +334,7 @@ package final class Exporter {
 
   /// A jury room shows more than the gallery: each assigned work's description as page images,
   /// and works not selected for it. Those are made now into the archive's derivative cache (never
-  /// into the site), so a room built after this export only links finished files.
+  /// into the site), so a room built after this export only copies finished files.
   func prepareJuryRooms(_ exhibitions: [Exhibition]) throws {
     var sources: [(exhibition: Exhibition, works: [Work])] = []
     for exhibition in exhibitions {
@@ -339,7 +343,7 @@ package final class Exporter {
       sources.append((exhibition, try archive.works(exhibition: exhibition).filter { assigned.contains($0.rowID) }))
     }
     guard !sources.isEmpty else { return }
-    // In the archive's own scratch space, on the cache's disk, so what is made is hard-linked in.
+    // In the archive's own scratch space, private like the cache it fills.
     let scratch = try PrivateFolder(in: archive.temporaryRoot.path, prefix: "jury-rooms-")
     let scratchURL = URL(fileURLWithPath: scratch.path)
     var rooms = MediaBuilder(

@@ -79,6 +79,8 @@ package struct JuryRoomBuilder {
   ) throws -> (RoomReport.Room, MediaBuilder.Outcome, [String]) {
     try makeFolder(output)
     let folder = try SiteFolder(output)
+    folder.fileMode = OwnerOnly.fileMode
+    folder.folderMode = OwnerOnly.folderMode
     if let link = folder.links().first {
       throw ExportError.output(
         "\(link) in the room folder \(output.path) is a link; Salon does not write through links, so remove it and build the room again."
@@ -109,6 +111,9 @@ package struct JuryRoomBuilder {
     _ = site.removeStale()
     try site.writeManifest()
     folder.removeEmptyFolders()
+    // Media arrives published (0644) from the builder, and a room built by an older Salon may
+    // hold files hard-linked to a gallery: every name in the room is made the owner's alone.
+    OwnerOnly.tightenTree(output.path)
 
     var bytes = 0
     for path in site.manifest.files.keys {
@@ -232,13 +237,11 @@ package struct JuryRoomBuilder {
           "\(folder.path) is not empty and was not made by `salon jury room`; choose an empty or new folder so nothing of yours is overwritten."
         )
       }
+      // A room holds unpublished works: its folder is the owner's alone, even one made before.
+      OwnerOnly.tighten(folder.path)
       return
     }
-    do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
-      throw ExportError.output(
-        FileProblem.sentence(for: error, path: folder.path, writing: true)?.description
-          ?? "Salon could not make the room folder \(folder.path).")
-    }
+    do { try OwnerOnly.makeFolder(folder.path) } catch { throw ExportError.output("\(error)") }
   }
 
   /// `FOLDER.zip` beside the room, to send as one file: the room's files without its manifest.
@@ -249,6 +252,9 @@ package struct JuryRoomBuilder {
     ).path
     let top = folder.lastPathComponent
     do {
+      // Made private before anything is written to it: the writer keeps an existing file's mode.
+      unlink(temporary)
+      close(try OwnerOnly.createFile(temporary))
       let writer = try ZipWriter(path: temporary, compress: true)
       for file in files where file != Self.manifestName {
         try writer.add("\(top)/\(file)", contentsOf: folder.appendingPathComponent(file).path)

@@ -1,3 +1,4 @@
+import Basics
 import Catalog
 import Export
 import Foundation
@@ -13,7 +14,8 @@ package struct BagReport: Encodable, Sendable {
 
 /// An RFC 8493 BagIt package of the archive, for long-term preservation: every zip as received,
 /// the catalog's records as JSON (Dublin Core for each work, the declarations with their rights
-/// statement, the judging results, the event log) and, when asked, the exported gallery.
+/// statement, the judging results, the event log) and, when asked, the exported gallery. It holds
+/// artists' emails and unpublished works, so it is the owner's alone (`OwnerOnly`), gallery too.
 package enum Bag {
   /// Writes the bag of one exhibition (by slug) or of every exhibition to `output`, a folder
   /// that does not exist yet.
@@ -44,10 +46,13 @@ struct BagWriter {
     let staging = folder.appendingPathComponent("\(Self.partialPrefix)\(getpid())-\(output.lastPathComponent)")
     try? fileManager.removeItem(at: staging)
     let data = staging.appendingPathComponent("data")
-    try fileManager.createDirectory(at: data, withIntermediateDirectories: true)
+    // 0700 from the start, so nothing written inside is ever open to others on the way.
+    try OwnerOnly.makeFolder(data.path)
     do {
       try writePayload(into: data, includeSite: includeSite)
       let (files, bytes) = try writeManifests(bag: staging)
+      // Foundation's writers and the gallery's export ask for modes the umask decides.
+      OwnerOnly.tightenTree(staging.path)
       guard rename(staging.path, output.path) == 0 else {
         throw CatalogError.storage("Salon could not move the bag into place: \(String(cString: strerror(errno))).")
       }
@@ -62,7 +67,7 @@ struct BagWriter {
   }
 
   private func writeJSON(_ value: Any, to url: URL) throws {
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try OwnerOnly.makeFolder(url.deletingLastPathComponent().path)
     let json = try JSONSerialization.data(
       withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     try json.write(to: url)
@@ -81,10 +86,8 @@ struct BagWriter {
         for version in report.versions ?? [] {
           let name = "\(folder)/v\(version.number).zip"
           let target = data.appendingPathComponent(name)
-          try FileManager.default.createDirectory(
-            at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-          try FileManager.default.copyItem(at: archive.storedFileURL(sha256: version.sha256), to: target)
-          chmod(target.path, 0o644)
+          try OwnerOnly.makeFolder(target.deletingLastPathComponent().path)
+          try OwnerOnly.copyFile(archive.storedFileURL(sha256: version.sha256).path, to: target.path)
           originals.append([
             "file": "data/" + name, "receivedAs": version.zip, "sha256": version.sha256,
             "status": version.status.rawValue,

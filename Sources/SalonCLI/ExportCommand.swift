@@ -102,5 +102,11 @@ enum ExportCommand: Command {
     }
     print(
       "Open \(output.appendingPathComponent("index.html").path) in a browser, or copy the folder to any static host.")
+    // The site's files are everyone's, but a folder inside the private archive cannot be reached.
+    if output.path.hasPrefix(archive.root.resolvingSymlinksInPath().path + "/") {
+      print(
+        "The archive folder is yours alone, so other users (a web server on this machine) cannot open a gallery inside it; copy the folder out, or export with -o outside the archive."
+      )
+    }
   }
 }

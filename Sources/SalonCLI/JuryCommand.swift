@@ -196,7 +196,8 @@ enum JuryCommand: Command {
 }
 
 /// Writes command output to standard output, or to the file `-o` names: never one of the
-/// archive's own, and replaced all at once.
+/// archive's own, replaced all at once, and the owner's alone (sheets, score exports and
+/// announcements speak of unpublished works and scores).
 /// The path is checked before `text` is made, so a refused -o is the first thing said.
 func writeOutput(to path: String?, archive: SalonArchive, _ text: () throws -> String) throws {
   guard let path, path != "-" else {
@@ -205,6 +206,6 @@ func writeOutput(to path: String?, archive: SalonArchive, _ text: () throws -> S
     return
   }
   let url = try archive.checkOutputPath(path, kind: .file)
-  try AtomicFile.write(Data(try text().utf8), to: url)
+  try OwnerOnly.write(Data(try text().utf8), to: url)
   printError("Wrote \(path).")
 }

@@ -258,6 +258,16 @@ let archiveOptions: Set<String> = ["--archive", "--exhibition"]
 /// (as git finds its repository). `create` makes one in the current folder when there is none; a
 /// command that only reads (`reading`) also opens one it may not write.
 func openArchive(_ arguments: Arguments, create: Bool = false, reading: Bool = false) throws -> SalonArchive {
+  let archive = try findArchive(arguments, create: create, reading: reading)
+  if archive.madePrivate > 0 {
+    printError(
+      "The archive at \(archive.root.path) was open to other users; Salon made \(archive.madePrivate) of its files and folders yours alone, as it holds the secret that signs jurors' sheets, artists' emails and unpublished works."
+    )
+  }
+  return archive
+}
+
+private func findArchive(_ arguments: Arguments, create: Bool, reading: Bool) throws -> SalonArchive {
   if let path = arguments.value("--archive") {
     if !create && !SalonArchive.exists(at: path) {
       throw CatalogError.noArchiveFound(

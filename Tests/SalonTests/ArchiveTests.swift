@@ -77,7 +77,7 @@ import Testing
     let url = t.archive.storedFileURL(sha256: report.files[0].sha256)
     #expect(SHA.of(url.path) == report.files[0].sha256)
     let mode = (try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? NSNumber)?.intValue
-    #expect(mode == 0o444)
+    #expect(mode == 0o400, "read-only, and the owner's alone")
   }
 
   @Test func aZipWithoutAFormRowIsIngestedAndFlagged() throws {

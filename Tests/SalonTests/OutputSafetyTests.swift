@@ -313,11 +313,16 @@ extension SHA {
 
 @Suite struct ReadOnlyArchiveTests {
   /// Run as `nobody` (through setpriv): root ignores file permissions, so the archive is only
-  /// read-only for an ordinary user.
+  /// read-only for an ordinary user. The archive is theirs (it is private to its owner), with
+  /// its folder and catalog made read-only.
   @Test func readingCommandsWorkOnAnArchiveSalonMayNotWrite() throws {
     let call = HostileCall()
     try call.setUp()
     #expect(chmod(call.scratch.url.path, 0o755) == 0)
+    let owned = FileManager.default.enumerator(atPath: call.archive)?.allObjects as? [String] ?? []
+    for path in [call.archive] + owned.map({ call.archive + "/" + $0 }) { lchown(path, 65534, 65534) }
+    #expect(chmod(call.archive + "/salon.sqlite", 0o400) == 0)
+    #expect(chmod(call.archive, 0o500) == 0)
     let before = call.catalogHash
     for arguments in [
       ["submissions", "list"], ["submissions", "show", "1"], ["verify"], ["prize", "standings"], ["log"],
