@@ -2,7 +2,6 @@ import Basics
 import Catalog
 import Foundation
 import Hashing
-import Imaging
 import MediaTools
 
 /// What an export did, and every work it left out with why.
@@ -29,7 +28,7 @@ package struct ExportReport: Codable, Equatable, Sendable {
       message =
         switch error {
         case let error as MediaToolError: error.description
-        case let error as ImagingError: error.description
+        case let error as ImageError: error.description
         case let error as ExportError: error.description
         default: FileProblem.plainSentence(for: error)
         }
@@ -78,7 +77,7 @@ package enum ExportFailureCode: String, Codable, CaseIterable, Sendable {
       // Never reached: cancellation stops the whole export rather than failing one file.
       case .cancelled: self = .mediaTimedOut
       }
-    case let error as ImagingError:
+    case let error as ImageError:
       switch error {
       case .unreadable, .cannotTransform: self = .mediaDamaged
       case .tooLarge: self = .imageTooLarge
