@@ -75,8 +75,12 @@ FUZZ_TARGETS = FuzzZipStructure FuzzFileType FuzzCSV FuzzSheet FuzzTemplate
 
 ## libFuzzer on the parsers of untrusted input, each for FUZZ_SECONDS, from the seed corpora.
 ## Leak detection is off: Swift globals initialised on first use read as leaks to LeakSanitizer.
+## Ingest checks images with `salon media-worker`, found beside the running program: a plain
+## salon goes beside the fuzzers.
 fuzz: setup
 	$(SWIFT) build --package-path Fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address
+	$(SWIFT) build --product salon
+	ln -sf "$(CURDIR)/.build/debug/salon" .build-fuzz/debug/salon
 	@for t in $(FUZZ_TARGETS); do \
 	  corpus=.build-fuzz/corpus/$$t; mkdir -p $$corpus Fuzz/Regressions; \
 	  case $$t in FuzzZipStructure) seeds=zip;; FuzzFileType) seeds=media;; FuzzCSV) seeds=csv;; FuzzSheet) seeds=sheet;; FuzzTemplate) seeds="template Templates";; esac; \

@@ -2,7 +2,6 @@ import Basics
 import Catalog
 import Foundation
 import Hashing
-import Imaging
 import MediaTools
 
 /// What an export did, and every work it left out with why.
@@ -29,7 +28,7 @@ package struct ExportReport: Codable, Equatable, Sendable {
       message =
         switch error {
         case let error as MediaToolError: error.description
-        case let error as ImagingError: error.description
+        case let error as ImageError: error.description
         case let error as ExportError: error.description
         case let error as PDFPageTimedOut: error.description
         default: FileProblem.plainSentence(for: error)
@@ -80,7 +79,7 @@ package enum ExportFailureCode: String, Codable, CaseIterable, Sendable {
       case .cancelled: self = .mediaTimedOut
       }
     case is PDFPageTimedOut: self = .mediaTimedOut
-    case let error as ImagingError:
+    case let error as ImageError:
       switch error {
       case .unreadable, .cannotTransform: self = .mediaDamaged
       case .tooLarge: self = .imageTooLarge

@@ -22,7 +22,7 @@ extension MediaBuilder {
   static let pageWallSeconds = 60.0
 
   /// What a PDF work publishes: its pages as pictures (poppler renders each in the sandbox under
-  /// its own bound; libvips only reads the PNGs), and a PDF Salon writes around those pictures.
+  /// its own bound; the image worker only reads the PNGs), and a PDF Salon writes around those pictures.
   /// Nothing of the artist's document reaches the site but what its pages look like: no script,
   /// action, link, annotation, attachment, outline, text layer or metadata.
   func pdf(_ source: String, _ base: String, _ folder: PrivateFolder, _ sandbox: Sandbox) throws -> PublishedMedia {
@@ -37,7 +37,8 @@ extension MediaBuilder {
       renders.append(try renderPage(number, of: source, folder: folder, sandbox: sandbox, started: started))
     }
     for (index, page) in renders.enumerated() {
-      media.pages.append(try images(of: page, maxPixels: 100_000_000, base: "\(base)-p\(index + 1)", folder: folder))
+      media.pages.append(
+        try images(of: page, maxPixels: 100_000_000, base: "\(base)-p\(index + 1)", folder: folder, sandbox))
     }
     media.sizes = media.pages[0]
     // (A jury room shows only the pages: a document's text may name its artist.)

@@ -1,6 +1,5 @@
 import Catalog
 import Foundation
-import Imaging
 import MediaTools
 
 /// What the gallery has for one stored file. Never the original: every published byte is a
@@ -33,7 +32,8 @@ package struct PublishedMedia: Codable, Equatable {
 }
 
 /// Makes derivatives (in parallel, skipping those an earlier export made): images through
-/// libvips; audio, video, animation and PDF through the sandboxed tools of MediaTools.
+/// libvips in `salon media-worker`; audio, video, animation and PDF through Debian's tools; each
+/// a sandboxed child of MediaTools, none in Salon's own process.
 ///
 /// Unchecked Sendable: the parallel jobs read only the archive's file paths and the builder's
 /// immutable settings, never the catalog's database connection.
@@ -168,8 +168,6 @@ package struct MediaBuilder: @unchecked Sendable {
       }
     }
 
-    // One image per core; libvips' own threads would only contend with each other.
-    Imaging.setThreadsPerImage(1)
     cache?.sweepPartials()
     let ordered = jobs.values.sorted { $0.sha < $1.sha }
     let lock = NSLock()
@@ -354,7 +352,7 @@ package struct MediaBuilder: @unchecked Sendable {
       return (try pdf(source, base, folder, sandbox), 0)
     default:
       if job.type == "image/webp", Self.mayBeAnimated(source, type: job.type) {
-        return (try animatedWebP(source, job, base, folder), 0)
+        return (try animatedWebP(source, job, base, folder, sandbox), 0)
       }
       if Self.mayBeAnimated(source, type: job.type) {
         let facts = try sandbox.probe(source, workingFolder: folder.path, countPackets: true)
@@ -363,7 +361,7 @@ package struct MediaBuilder: @unchecked Sendable {
         }
       }
       var media = PublishedMedia(kind: .image)
-      media.sizes = try images(of: source, maxPixels: job.maxPixels, base: base, folder: folder)
+      media.sizes = try images(of: source, maxPixels: job.maxPixels, base: base, folder: folder, sandbox)
       return (media, 0)
     }
   }
@@ -405,7 +403,7 @@ package struct MediaBuilder: @unchecked Sendable {
       if brightness >= 24 { break }
     }
     guard let best else { throw MediaToolError.unreadable }
-    return try images(of: best.path, maxPixels: 100_000_000, base: base, folder: folder)
+    return try images(of: best.path, maxPixels: 100_000_000, base: base, folder: folder, sandbox)
   }
 
   func audio(_ source: String, _ facts: MediaFacts, _ base: String, _ folder: PrivateFolder, _ sandbox: Sandbox)
@@ -415,7 +413,7 @@ package struct MediaBuilder: @unchecked Sendable {
     var media = PublishedMedia(kind: .audio)
     try sandbox.run(Waveform(), input: source, demuxer: facts.demuxer, folder: folder.path)
     media.sizes = try images(
-      of: folder.file(Waveform.output), maxPixels: 100_000_000, base: base + "-wave", folder: folder)
+      of: folder.file(Waveform.output), maxPixels: 100_000_000, base: base + "-wave", folder: folder, sandbox)
     try sandbox.run(AudioRendition(), input: source, demuxer: facts.demuxer, folder: folder.path)
     let name = base + ".m4a"
     try publish(folder.file(AudioRendition.output), as: name)
@@ -432,7 +430,7 @@ package struct MediaBuilder: @unchecked Sendable {
     try sandbox.run(
       PosterFrame(at: 0, maxSide: settings.videoMaxSide), input: source, demuxer: facts.demuxer, folder: stillFolder)
     media.sizes = try images(
-      of: stillFolder + "/" + PosterFrame.output, maxPixels: 100_000_000, base: base, folder: folder)
+      of: stillFolder + "/" + PosterFrame.output, maxPixels: 100_000_000, base: base, folder: folder, sandbox)
     try sandbox.run(
       AnimationRendition(maxSide: settings.videoMaxSide), input: source, demuxer: facts.demuxer, folder: folder.path)
     let name = "\(base)-anim-\(settings.videoMaxSide).mp4"
@@ -441,26 +439,35 @@ package struct MediaBuilder: @unchecked Sendable {
     return (media, facts.duration ?? 0)
   }
 
-  /// An animated WebP stays one, re-encoded by libvips (its loader is trusted; ffmpeg cannot
-  /// decode animated WebP), with its first frame as the still.
-  func animatedWebP(_ source: String, _ job: Job, _ base: String, _ folder: PrivateFolder) throws -> PublishedMedia {
+  /// An animated WebP stays one, re-encoded by libvips in the worker (its loader is trusted;
+  /// ffmpeg cannot decode animated WebP), with its first frame as the still.
+  func animatedWebP(_ source: String, _ job: Job, _ base: String, _ folder: PrivateFolder, _ sandbox: Sandbox)
+    throws -> PublishedMedia
+  {
     var media = PublishedMedia(kind: .animation)
-    media.sizes = try images(of: source, maxPixels: job.maxPixels, base: base, folder: folder)
+    media.sizes = try images(of: source, maxPixels: job.maxPixels, base: base, folder: folder, sandbox)
     let name = "\(base)-anim-\(settings.videoMaxSide).webp"
-    let made = folder.file("animation.webp")
-    _ = try Imaging.animatedWebP(of: source, maxSide: settings.videoMaxSide, maxPixels: job.maxPixels, to: made)
-    try publish(made, as: name)
+    let scratch = try PrivateFolder(in: folder.path, prefix: "animation-")
+    _ = try sandbox.run(
+      AnimatedWebP(maxSide: settings.videoMaxSide, maxPixels: job.maxPixels), input: source, folder: scratch.path)
+    try publish(try Self.madeFile(scratch.file(AnimatedWebP.output)), as: name)
     media.rendition = name
     return media
   }
 
-  /// WebP and JPEG at each width, smallest first, each width once: made in a private folder
-  /// inside `folder`, then moved to their published names.
-  func images(of source: String, maxPixels: Int, base: String, folder: PrivateFolder) throws -> [PublishedMedia.Size] {
+  /// WebP and JPEG at each width, smallest first, each width once: made by the worker in a
+  /// private folder inside `folder`, then moved to their published names.
+  func images(of source: String, maxPixels: Int, base: String, folder: PrivateFolder, _ sandbox: Sandbox) throws
+    -> [PublishedMedia.Size]
+  {
     let scratch = try PrivateFolder(in: folder.path, prefix: "images-")
-    let made = try Imaging.derivatives(of: source, widths: Exporter.widths, maxPixels: maxPixels) { width in
-      (scratch.file("\(width).webp"), scratch.file("\(width).jpg"))
-    }
+    let made = try sandbox.run(
+      ImageDerivatives(widths: Exporter.widths, maxPixels: maxPixels), input: source, folder: scratch.path)
+    // The worker read a hostile file: only the widths asked for, each once, with sizes that fit.
+    guard !made.isEmpty,
+      made.allSatisfy({ Exporter.widths.contains($0.requestedWidth) && $0.width > 0 && $0.height > 0 }),
+      Set(made.map(\.requestedWidth)).count == made.count
+    else { throw MediaToolError.crashed(tool: ImageWorker.decoderName) }
     // A small picture gives the same width twice; the page lists each width once and the
     // site keeps no file it does not list.
     var seenWidths = Set<Int>()
@@ -471,12 +478,21 @@ package struct MediaBuilder: @unchecked Sendable {
         jpeg: "\(base)-\(derivative.requestedWidth).jpg")
       // A duplicate stays in the private folder and goes with it.
       if seenWidths.insert(derivative.width).inserted {
-        try publish(derivative.webp, as: size.webp)
-        try publish(derivative.jpeg, as: size.jpeg)
+        try publish(
+          try Self.madeFile(scratch.file(ImageDerivatives.webp(derivative.requestedWidth))), as: size.webp)
+        try publish(
+          try Self.madeFile(scratch.file(ImageDerivatives.jpeg(derivative.requestedWidth))), as: size.jpeg)
         kept.append(size)
       }
     }
     return kept
+  }
+
+  /// A file the worker says it made: published only when it is a regular file (never a link it
+  /// planted to something private).
+  static func madeFile(_ path: String) throws -> String {
+    guard isRegularFile(path) else { throw MediaToolError.crashed(tool: ImageWorker.decoderName) }
+    return path
   }
 
   /// A file that failed publishes nothing: whatever of it was already in place (a poster made

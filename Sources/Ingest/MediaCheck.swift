@@ -1,7 +1,6 @@
 import Basics
 import Catalog
 import Foundation
-import Imaging
 import MediaTools
 
 /// Why a file failed when a real decoder read it.
@@ -19,9 +18,10 @@ struct MediaDamage: Equatable {
   var sentence: String
 }
 
-/// Reads each file's facts with real decoders: libvips decodes every image once; ffprobe (JSON)
-/// and a short ffmpeg decode check audio and video; poppler's pdfinfo counts PDF pages. Tools run
-/// in MediaTools' sandbox on the stored temporary file, read-only, each in a private folder.
+/// Reads each file's facts with real decoders: libvips (in `salon media-worker`) decodes every
+/// image once; ffprobe (JSON) and a short ffmpeg decode check audio and video; poppler's pdfinfo
+/// counts PDF pages. Every decoder runs in MediaTools' sandbox on the stored temporary file,
+/// read-only, each in a private folder: none runs in Salon's own process.
 struct MediaCheck {
   let limits: Limits
   let cancellation: Cancellation
@@ -65,20 +65,26 @@ struct MediaCheck {
       let (pixels, overflow) = w.multipliedReportingOverflow(by: h)
       if overflow || pixels > limits.maxPixels { return (header, nil) }
     }
+    let folder = try PrivateFolder(in: workingParent, prefix: "salon-check-")
     do {
-      let (width, height) = try Imaging.checkDecodes(path, maxPixels: limits.maxPixels)
-      return (MediaProperties(width: width, height: height), nil)
-    } catch ImagingError.tooLarge(let width, let height, _) {
+      let size = try sandbox.run(ImageCheck(maxPixels: limits.maxPixels), input: path, folder: folder.path)
+      guard size.width > 0, size.height > 0 else { return (MediaProperties(), Self.undecodableImage) }
+      return (MediaProperties(width: size.width, height: size.height), nil)
+    } catch ImageError.tooLarge(let width, let height, _) {
       // Refused from the header before any decoding; the classifier reports the size.
       return (MediaProperties(width: width, height: height), nil)
+    } catch let error as MediaToolError {
+      // Time and memory limits and Ctrl-C as for every tool; a worker that died on the file is
+      // the file's fault, like a decoder's refusal.
+      if case .crashed = error { return (MediaProperties(), Self.undecodableImage) }
+      return (MediaProperties(), try Self.damage(error))
     } catch {
-      return (
-        MediaProperties(),
-        MediaDamage(
-          kind: .damaged, sentence: "The image cannot be decoded: it is cut short, damaged or has no pixels.")
-      )
+      return (MediaProperties(), Self.undecodableImage)
     }
   }
+
+  static let undecodableImage = MediaDamage(
+    kind: .damaged, sentence: "The image cannot be decoded: it is cut short, damaged or has no pixels.")
 
   private func audioVideo(_ path: String, folder: String) throws -> (MediaProperties, MediaDamage?) {
     let facts = try sandbox.probe(path, workingFolder: folder)

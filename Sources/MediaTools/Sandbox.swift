@@ -4,6 +4,8 @@ import Foundation
 /// media that only big C parsers read. Nothing else in Salon starts a process.
 package enum MediaTool: String, CaseIterable, Sendable {
   case ffprobe, ffmpeg, pdfinfo, pdftoppm, qpdf
+  /// `salon media-worker`: Salon's own image decoder (libvips), run as a child like the others.
+  case salonWorker
 
   /// The Debian package that provides the tool, for the message when it is missing.
   package var package: String {
@@ -11,6 +13,7 @@ package enum MediaTool: String, CaseIterable, Sendable {
     case .ffprobe, .ffmpeg: return "ffmpeg"
     case .pdfinfo, .pdftoppm: return "poppler-utils"
     case .qpdf: return "qpdf"
+    case .salonWorker: return "salon"
     }
   }
 
@@ -30,7 +33,16 @@ package enum MediaTool: String, CaseIterable, Sendable {
   /// util-linux's `prlimit`: sets the limits in the child itself before it runs the tool.
   static let limiter: String? = locate("prlimit")
 
-  package var path: String? { Self.located[self] }
+  package var path: String? { self == .salonWorker ? Self.salonExecutable : Self.located[self] }
+
+  /// The running salon, by its real path (`/proc/self/exe` itself would name whatever program
+  /// execs it, `prlimit`); else the `salon` beside this executable (tests, salon-bench).
+  static let salonExecutable: String? = {
+    guard let current = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+    if (current as NSString).lastPathComponent == "salon" { return current }
+    let beside = (current as NSString).deletingLastPathComponent + "/salon"
+    return FileManager.default.isExecutableFile(atPath: beside) ? beside : nil
+  }()
 
   /// Tools that are missing, for a check at start (like thumbsup's declared dependencies).
   package static var missing: [MediaTool] { allCases.filter { $0.path == nil } }

@@ -6,12 +6,18 @@ import Basics
 import Catalog
 import Export
 import Foundation
+import MediaTools
 import Synchronization
 
 /// The `salon` command line: dispatches to one subcommand, maps errors to exit statuses
 /// (0 success, 1 failure, 64 bad usage).
 package enum SalonCommand {
   package static func exitAfterRunning(_ commandLine: [String]) -> Never {
+    // Salon's own image decoder, started by Salon in the media sandbox: before anything else, so
+    // it sets up no signal handling and reads no archive (its parent kills it on Ctrl-C).
+    if commandLine.count > 1, commandLine[1] == ImageWorker.command {
+      exit(MediaWorkerCommand.run(Array(commandLine.dropFirst(2))))
+    }
     // Made before the handlers exist: a signal handler must not be the first to touch a global.
     _ = interruption
     signal(SIGINT) { _ in interruption.cancel() }
