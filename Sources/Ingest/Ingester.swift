@@ -449,6 +449,9 @@ public final class Ingester {
       file.height = entry.properties.height
       file.duration = entry.properties.duration.map { ($0 * 1000).rounded() / 1000 }
       file.pages = entry.properties.pages
+      file.container = entry.properties.container
+      file.codecs = entry.properties.codecs
+      file.frames = entry.properties.frames
       files.append(file)
       if let damage = entry.damage { report(damage, of: entry.path, role: assignment.role, in: &verdict) }
       if let note = assignment.note {
@@ -540,25 +543,8 @@ public final class Ingester {
             file: description.path))
       }
     }
-    for video in videos {
-      if let duration = video.duration {
-        if duration > limits.maxVideoSeconds + 0.0005 {
-          verdict.problems.append(
-            Finding(
-              code: ProblemCode.videoTooLong.rawValue,
-              message:
-                "The video \"\(video.path)\" lasts \(seconds(duration)); the call allows at most \(seconds(limits.maxVideoSeconds)).",
-              file: video.path))
-        }
-      } else {
-        verdict.warnings.append(
-          Finding(
-            code: WarningCode.durationUnknown.rawValue,
-            message:
-              "Salon could not read how long \"\(video.path)\" lasts; please check it is at most \(seconds(limits.maxVideoSeconds)).",
-            file: video.path))
-      }
-    }
+    // Durations and frame sizes are checked for every file of its medium, in every role, as
+    // the file is read (`EntryClassifier`).
   }
 }
 

@@ -83,20 +83,41 @@ struct MediaCheck {
   private func audioVideo(_ path: String, folder: String) throws -> (MediaProperties, MediaDamage?) {
     let facts = try sandbox.probe(path, workingFolder: folder)
     var properties = MediaProperties()
-    let duration = facts.duration ?? facts.video?.duration ?? facts.audio?.duration
-    properties.duration = duration.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
+    properties.container = facts.container
+    let moving = facts.streams.filter { ($0.kind == .video && !$0.isAttachedPicture) || $0.kind == .audio }
+    properties.codecs = String(moving.map(\.codec).joined(separator: ", ").prefix(200))
+    properties.isVideo = facts.video != nil
     if let size = facts.displaySize {
       properties.width = size.width
       properties.height = size.height
+      // A frame over the pixel limit is refused from the stream's parameters, before anything
+      // decodes a picture that large; the classifier reports it.
+      let (pixels, overflow) = size.width.multipliedReportingOverflow(by: size.height)
+      if overflow || pixels > limits.maxPixels { return (properties, nil) }
     }
     do {
+      let limit = properties.isVideo ? limits.maxVideoSeconds : limits.maxAudioSeconds
+      let measured = try sandbox.measure(
+        path, facts: facts, bound: limit + Self.durationMargin, workingFolder: folder)
+      if measured.isLowerBound, let seconds = measured.seconds, seconds > limit {
+        // Over the limit, so refused: decoding the rest would only cost time.
+        properties.duration = seconds
+        properties.durationIsLowerBound = true
+        return (properties, nil)
+      }
+      // Cut short below the limit (more packets than ffprobe's output may hold): not known.
+      properties.duration = measured.isLowerBound ? nil : measured.seconds
       try sandbox.run(DecodeCheck(), input: path, demuxer: facts.demuxer, folder: folder)
     } catch let error as MediaToolError {
-      // The probe's facts stay: a damaged video over the limit is reported for both.
+      // The probe's facts stay: a damaged video over the pixel limit is reported for both.
       return (properties, try Self.damage(error))
     }
     return (properties, nil)
   }
+
+  /// How far past its limit a file's packets are read: enough to tell "over" from a rounding
+  /// of the last packet's end, little enough that a file lasting days costs nothing more.
+  static let durationMargin = 2.0
 
   /// Runs `body` in a private folder, turning a tool's failure into damage.
   private func inSandbox(_ body: (String) throws -> (MediaProperties, MediaDamage?)) throws -> (

@@ -5,8 +5,19 @@ import Foundation
 struct MediaProperties: Equatable {
   var width: Int?
   var height: Int?
+  /// For audio and video: seconds measured from the packets, never the container's header.
   var duration: Double?
   var pages: Int?
+  /// The container ffprobe read (its demuxer names), for audio and video.
+  var container: String?
+  /// The codec of each audio and video stream, in stream order ("h264, aac").
+  var codecs: String?
+  /// Frames of an animation (a GIF or APNG of more than one frame).
+  var frames: Int?
+  /// Holds a moving picture: the video limits apply, else the audio limit.
+  var isVideo = false
+  /// The packets run past the limit: the duration is a lower bound, the read stopped there.
+  var durationIsLowerBound = false
 }
 
 /// An image's pixel size from its header: a bounded read that stays as a pre-check, so an image
