@@ -98,11 +98,12 @@ struct DerivativeCache: Sendable {
     }
   }
 
+  var failuresRoot: URL { root.deletingLastPathComponent().appendingPathComponent("failures", isDirectory: true) }
+
   /// `cache/failures/ab/<SHA-256 of the key>.json`, beside the derivatives.
   func failureFile(for key: String) -> URL {
     let hashed = (try? SHA256Hasher.hash(Array(key.utf8))) ?? hexString(key.utf8.prefix(32))
-    return root.deletingLastPathComponent().appendingPathComponent("failures", isDirectory: true)
-      .appendingPathComponent(String(hashed.prefix(2))).appendingPathComponent(hashed + ".json")
+    return failuresRoot.appendingPathComponent(String(hashed.prefix(2))).appendingPathComponent(hashed + ".json")
   }
 
   /// The failure recorded for `key`, if any (a file that does not read as one is no record).
@@ -118,7 +119,9 @@ struct DerivativeCache: Sendable {
   func storeFailure(_ failure: RecordedFailure, key: String) {
     guard Self.isRemembered(failure.code) else { return }
     let file = failureFile(for: key)
-    guard (try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)) != nil,
+    guard
+      (try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true))
+        != nil,
       let data = try? JSONEncoder().encode(failure)
     else { return }
     try? AtomicFile.write(data, to: file, mode: 0o600)
@@ -131,9 +134,14 @@ struct DerivativeCache: Sendable {
 
   /// Removes what builds that were killed left half-assembled (their process is gone).
   func sweepPartials() {
-    guard let prefixes = try? FileManager.default.contentsOfDirectory(atPath: root.path) else { return }
+    // (A failure record is written as `.partial-PID-name` too, by AtomicFile.)
+    for top in [root, failuresRoot] { sweepPartials(under: top) }
+  }
+
+  private func sweepPartials(under top: URL) {
+    guard let prefixes = try? FileManager.default.contentsOfDirectory(atPath: top.path) else { return }
     for prefix in prefixes where prefix.count == 2 {
-      let parent = root.appendingPathComponent(prefix)
+      let parent = top.appendingPathComponent(prefix)
       for name in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
       where name.hasPrefix(".partial-") {
         let pid = name.split(separator: "-").dropFirst().first.flatMap { Int32($0) } ?? 0

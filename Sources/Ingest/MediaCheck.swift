@@ -45,7 +45,9 @@ struct MediaCheck {
   /// `Interrupted`; a missing tool stops the batch, as every file would fail alike.
   func check(path: String, type: DetectedType) throws -> (MediaProperties, MediaDamage?) {
     switch type.family {
-    case .image: return try image(path, type: type)
+    case .image:
+      let (facts, damage) = try image(path, type: type)
+      return (damage == nil ? try animation(path, facts, type: type) : facts, damage)
     case .audio, .video: return try inSandbox { try audioVideo(path, folder: $0) }
     case .pdf:
       return try inSandbox { folder in
@@ -80,6 +82,31 @@ struct MediaCheck {
     }
   }
 
+  /// An animation's frames (a fact for later stages), counted by ffprobe for GIF and APNG. The
+  /// image has already decoded, so a probe that fails only leaves the count unknown.
+  private func animation(_ path: String, _ still: MediaProperties, type: DetectedType) throws -> MediaProperties {
+    guard let file = RandomAccessFile(path: path) else { return still }
+    var facts = still
+    switch try AnimationHint.of(file, type: type, cancellation: cancellation) {
+    case .still: break
+    case .frames(let count): facts.frames = count
+    case .probe:
+      let folder = try PrivateFolder(in: workingParent, prefix: "salon-check-")
+      do {
+        let probed = try sandbox.probe(path, workingFolder: folder.path, countPackets: true)
+        if let frames = probed.video?.packets, frames > 1 {
+          facts.frames = frames
+          facts.container = probed.container
+          facts.codecs = probed.video?.codec
+        }
+      } catch let error as MediaToolError {
+        // Cancellation and a missing tool still stop the run.
+        _ = try Self.damage(error)
+      }
+    }
+    return facts
+  }
+
   private func audioVideo(_ path: String, folder: String) throws -> (MediaProperties, MediaDamage?) {
     let facts = try sandbox.probe(path, workingFolder: folder)
     var properties = MediaProperties()
@@ -97,15 +124,14 @@ struct MediaCheck {
     }
     do {
       let limit = properties.isVideo ? limits.maxVideoSeconds : limits.maxAudioSeconds
-      let measured = try sandbox.measure(
-        path, facts: facts, bound: limit + Self.durationMargin, workingFolder: folder)
-      if measured.isLowerBound, let seconds = measured.seconds, seconds > limit {
-        // Over the limit, so refused: decoding the rest would only cost time.
+      let measured = try sandbox.measure(path, facts: facts, workingFolder: folder)
+      if let seconds = measured.seconds, seconds > limit {
+        // Over the limit, so refused: decoding it would only cost time.
         properties.duration = seconds
-        properties.durationIsLowerBound = true
+        properties.durationIsLowerBound = measured.isLowerBound
         return (properties, nil)
       }
-      // Cut short below the limit (more packets than ffprobe's output may hold): not known.
+      // Cut short below the limit (more packets than a file within the limits has): not known.
       properties.duration = measured.isLowerBound ? nil : measured.seconds
       try sandbox.run(DecodeCheck(), input: path, demuxer: facts.demuxer, folder: folder)
     } catch let error as MediaToolError {
@@ -114,10 +140,6 @@ struct MediaCheck {
     }
     return (properties, nil)
   }
-
-  /// How far past its limit a file's packets are read: enough to tell "over" from a rounding
-  /// of the last packet's end, little enough that a file lasting days costs nothing more.
-  static let durationMargin = 2.0
 
   /// Runs `body` in a private folder, turning a tool's failure into damage.
   private func inSandbox(_ body: (String) throws -> (MediaProperties, MediaDamage?)) throws -> (

@@ -73,24 +73,22 @@ extension Sandbox {
 
   /// How long the audio and video streams of `facts` really run, from their packets' timestamps
   /// (`ffprobe -show_entries packet`), never from the container's header, which says whatever
-  /// its writer chose. Packets are read without decoding; the read stops once a packet starts
-  /// `bound` seconds after the first, since past the limit only "over" matters.
-  package func measure(_ path: String, facts: MediaFacts, bound: Double, workingFolder: String) throws
-    -> MeasuredDuration
-  {
-    let seconds = bound.isFinite ? min(max(bound, 1), 1e7) : 1e7
+  /// its writer chose. Packets are read without decoding, at most `MeasuredDuration.packetLimit`
+  /// of them: that bounds the cost and the output whatever the file's timestamps say (a bound
+  /// in seconds would stop before a packet that jumps days ahead, and so never see it).
+  package func measure(_ path: String, facts: MediaFacts, workingFolder: String) throws -> MeasuredDuration {
     let output = try Self.unreadableWhenFailed {
       try run(
         .ffprobe,
         [
           "-v", "error", "-hide_banner", "-protocol_whitelist", "file", "-format_whitelist", AllowedFormats.list,
-          "-f", facts.demuxer, "-read_intervals", String(format: "%%+%.3f", seconds), "-show_entries",
+          "-f", facts.demuxer, "-read_intervals", "%+#\(MeasuredDuration.packetLimit)", "-show_entries",
           "packet=stream_index,pts_time,dts_time,duration_time", "-of", "csv=p=0", "file:" + Sandbox.inputPath,
         ], input: path, workingFolder: workingFolder)
     }
-    let moving = Set(facts.streams.filter { ($0.kind == .video && !$0.isAttachedPicture) || $0.kind == .audio }.map(\.index))
-    return MeasuredDuration(
-      packets: output, streams: moving, bound: seconds, complete: output.count < Self.outputLimit)
+    let moving = Set(
+      facts.streams.filter { ($0.kind == .video && !$0.isAttachedPicture) || $0.kind == .audio }.map(\.index))
+    return MeasuredDuration(packets: output, streams: moving, complete: output.count < Self.outputLimit)
   }
 
   /// The number of pages of a PDF, from poppler's `pdfinfo`.
@@ -151,7 +149,8 @@ extension MediaFacts {
     rotation = ((rotation % 360) + 360) % 360
     let disposition = s["disposition"] as? [String: Any]
     return Stream(
-      index: number(s["index"]).map { Int($0) } ?? -1, kind: kind, codec: s["codec_name"] as? String ?? "unknown", width: dimension(s["width"]),
+      index: number(s["index"]).map { Int($0) } ?? -1, kind: kind, codec: s["codec_name"] as? String ?? "unknown",
+      width: dimension(s["width"]),
       height: dimension(s["height"]), rotation: rotation, frameRate: rate(s["avg_frame_rate"] as? String),
       duration: number(s["duration"]), isAttachedPicture: (disposition?["attached_pic"] as? Int ?? 0) != 0,
       packets: number(s["nb_read_packets"]).map { Int(max(0, $0)) })
@@ -194,16 +193,23 @@ package struct MeasuredDuration: Equatable, Sendable {
   package var seconds: Double?
   /// Each measured stream's own length, by stream index.
   package var streams: [Int: Double]
-  /// The read stopped at the bound, or its output was cut short: the file runs at least
-  /// `seconds`, maybe more.
+  /// The read stopped at `packetLimit` packets, or its output was cut short: the file runs at
+  /// least `seconds`, maybe more.
   package var isLowerBound: Bool
+
+  /// Packets read at most. A file within the call's limits has far fewer (ten minutes of AAC
+  /// is 28,000; a minute of 240 fps video with sound, 17,000), and 80,000 lines of ffprobe's
+  /// CSV stay under the sandbox's 4 MiB of output.
+  package static let packetLimit = 80_000
 
   /// Reads ffprobe's CSV lines `stream_index,pts_time,dts_time,duration_time` of the streams
   /// in `streams`; anything else (other streams, a half line, "N/A") is skipped.
-  package init(packets: Data, streams wanted: Set<Int>, bound: Double, complete: Bool) {
+  package init(packets: Data, streams wanted: Set<Int>, complete: Bool) {
     var first: [Int: Double] = [:]
     var last: [Int: Double] = [:]
+    var read = 0
     for line in packets.split(separator: UInt8(ascii: "\n")) {
+      read += 1
       let fields = line.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).prefix(4).map {
         String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces)
       }
@@ -222,7 +228,7 @@ package struct MeasuredDuration: Equatable, Sendable {
     } else {
       seconds = nil
     }
-    isLowerBound = !complete || (seconds ?? 0) >= bound - 0.5
+    isLowerBound = !complete || read >= Self.packetLimit
   }
 
   /// A finite time within ±10^9 s, as ffprobe prints it.

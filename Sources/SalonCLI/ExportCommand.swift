@@ -110,7 +110,8 @@ enum ExportCommand: Command {
     if !report.failures.isEmpty {
       print("Could not publish:")
       for f in report.failures {
-        let again = f.notRetried == true ? " (failed at an earlier export; not retried: --retry-failed tries again)" : ""
+        let again =
+          f.notRetried == true ? " (failed at an earlier export; not retried: --retry-failed tries again)" : ""
         print(TerminalText.visible("  \(f.exhibition)/\(f.id) \(f.file): \(f.code.rawValue): \(f.message)\(again)"))
       }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MediaTools
 import SampleContent
 import Testing
 
@@ -56,9 +57,9 @@ import Testing
     let reports = try ingest(archive, [main, supplement])
     #expect(reports["1"]?["status"] as? String == "rejected")
     #expect(codes(reports["1"]) == ["video-too-long"], "\(problems(reports["1"]))")
-    let message = problems(reports["1"]).first?["message"] as? String ?? ""
-    #expect(message.hasPrefix("The video \"1_main.mkv\" lasts more than 6"), "\(message)")
-    #expect(message.hasSuffix("the call allows at most 60 s."), "\(message)")
+    #expect(
+      problems(reports["1"]).first?["message"] as? String
+        == "The video \"1_main.mkv\" lasts 120 s; the call allows at most 60 s.")
     #expect(problems(reports["1"]).first?["file"] as? String == "1_main.mkv")
     #expect(codes(reports["2"]) == ["video-too-long"], "\(problems(reports["2"]))")
     #expect(problems(reports["2"]).first?["file"] as? String == "2_supplementary_1.mkv")
@@ -119,7 +120,8 @@ import Testing
     let lying = scratch.zip(
       "wav/2.zip",
       [
-        ("2_main.png", Parts.image), ("2_supplementary_1.wav", Self.wav(rate: 1, samples: 3600, claimedSamples: 1_000_000)),
+        ("2_main.png", Parts.image),
+        ("2_supplementary_1.wav", Self.wav(rate: 1, samples: 3600, claimedSamples: 1_000_000)),
         ("2_description.pdf", Parts.description),
       ])
     #expect((try FileManager.default.attributesOfItem(atPath: days)[.size] as? Int ?? 0) < 8 * 1024)
@@ -127,9 +129,9 @@ import Testing
     let reports = try ingest(archive, [days, lying])
     #expect(Date().timeIntervalSince(start) < 30, "refused without decoding days of sound")
     #expect(codes(reports["1"]) == ["audio-too-long"], "\(problems(reports["1"]))")
-    let message = problems(reports["1"]).first?["message"] as? String ?? ""
-    #expect(message.hasPrefix("The audio \"1_main.wav\" lasts more than "), "\(message)")
-    #expect(message.hasSuffix("the call allows at most 600 s."), "\(message)")
+    #expect(
+      problems(reports["1"]).first?["message"] as? String
+        == "The audio \"1_main.wav\" lasts 172800 s; the call allows at most 600 s.")
     #expect(codes(reports["2"]) == ["audio-too-long"], "\(problems(reports["2"]))")
     // A limit set at `salon init` is the one applied.
     let hour = try initArchive("hour", ["--max-audio-seconds", "4000"])
@@ -156,6 +158,28 @@ import Testing
         == "The video \"1_video.mkv\" has frames of 16000 × 16000 pixels; the call allows at most 100 megapixels.")
     let video = file(reports["1"], "1_video.mkv")
     #expect(video?["width"] as? Int == 16000 && video?["height"] as? Int == 16000)
+  }
+
+  @Test func anAnimationsFramesAreRecordedAtIngest() throws {
+    let quiet = ["-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "testsrc2=s=160x120:r=5:d=0.6"]
+    MediaFixtures.make(quiet + ["-loop", "0", scratch.path("a.gif")])
+    MediaFixtures.make(quiet + ["-loop", "0", "-c:v", "libwebp_anim", scratch.path("a.webp")])
+    MediaFixtures.make(quiet + ["-plays", "0", "-f", "apng", scratch.path("a.png")])
+    func bytes(_ name: String) -> [UInt8] { Array(FileManager.default.contents(atPath: scratch.path(name))!) }
+    let zip = scratch.zip(
+      "anim/1.zip",
+      [
+        ("1_main.gif", bytes("a.gif")), ("1_supplementary_1.webp", bytes("a.webp")),
+        ("1_supplementary_2.png", bytes("a.png")), ("1_supplementary_3.png", Parts.image),
+        ("1_description.pdf", Parts.description),
+      ])
+    let reports = try ingest(try initArchive("archive"), [zip])
+    #expect(reports["1"]?["status"] as? String == "accepted", "\(problems(reports["1"]))")
+    #expect(file(reports["1"], "1_main.gif")?["frames"] as? Int == 3)
+    #expect(file(reports["1"], "1_main.gif")?["container"] as? String == "gif")
+    #expect(file(reports["1"], "1_supplementary_1.webp")?["frames"] as? Int == 3)
+    #expect(file(reports["1"], "1_supplementary_2.png")?["frames"] as? Int == 3)
+    #expect(file(reports["1"], "1_supplementary_3.png")?["frames"] == nil, "a still PNG is no animation")
   }
 
   @Test func aFileThatFailedAtExportIsNotTriedAgainUntilTheOrganiserAsks() throws {
@@ -212,5 +236,41 @@ import Testing
     let retried = try export(["--retry-failed"])
     #expect(failures(retried).map { $0["code"] as? String } == ["media-over-limit"])
     #expect(failures(retried).first?["notRetried"] == nil, "tried again: \(failures(retried))")
+  }
+}
+
+/// How ffprobe's packet lines become a length: the file's, from its earliest start to its
+/// latest end.
+@Suite struct MeasuredDurationTests {
+  func measured(_ lines: [String], streams: Set<Int> = [0, 1], complete: Bool = true) -> MeasuredDuration {
+    MeasuredDuration(packets: Data(lines.joined(separator: "\n").utf8), streams: streams, complete: complete)
+  }
+
+  @Test func theLastPacketsEndCountsAndAnEncodersPrimingDoesNot() {
+    // AAC's priming packet starts before 0, and ffprobe adds a field to its line.
+    let m = measured([
+      "1,-0.023220,-0.023220,0.023220,", "0,0.000000,0.000000,0.500000", "0,61.000000,61.000000,0.500000",
+      "1,61.486440,61.486440,0.013560",
+    ])
+    #expect(m.seconds.map { abs($0 - 61.5) < 1e-9 } == true)
+    #expect(m.streams[0] == 61.5 && !m.isLowerBound)
+  }
+
+  @Test func aStreamThatStartsLateIsMeasuredFromItsStartAndOtherStreamsDoNotCount() {
+    // MPEG-TS starts at 1.4 s; stream 2 (subtitles) is not audio or video.
+    let m = measured([
+      "0,1.400000,1.400000,0.040000", "0,11.360000,N/A,0.040000", "2,500.000000,500.000000,1.000000",
+      "0,N/A,N/A,N/A", "0,12",
+    ])
+    #expect(m.seconds.map { abs($0 - 10) < 1e-9 } == true)
+  }
+
+  @Test func aPacketThatJumpsAheadIsSeenAndACutReadIsALowerBound() {
+    #expect(measured(["0,0.0,0.0,0.04", "0,1000000.0,1000000.0,0.04"]).seconds == 1_000_000.04)
+    #expect(measured(["0,0.0,0.0,1.0"], complete: false).isLowerBound)
+    let many = (0..<MeasuredDuration.packetLimit).map { "0,\(Double($0) / 100),N/A,0.01" }
+    #expect(measured(many).isLowerBound, "the read stopped at the packet limit")
+    #expect(!measured(Array(many.dropLast())).isLowerBound)
+    #expect(measured(["0,1e300,1e300,1", "0,nan,nan,1"]).seconds == nil, "no usable time")
   }
 }
