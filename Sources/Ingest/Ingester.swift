@@ -454,6 +454,18 @@ public final class Ingester {
       file.frames = entry.properties.frames
       files.append(file)
       if let damage = entry.damage { report(damage, of: entry.path, role: assignment.role, in: &verdict) }
+      // The submission's video is held to the video limit even when it holds only sound (the
+      // audio limit, which the classifier applied, is longer).
+      if assignment.role == .video, !entry.properties.isVideo, let length = entry.properties.duration,
+        length > exhibition.limits.maxVideoSeconds + 0.0005,
+        !verdict.problems.contains(where: { $0.file == entry.path })
+      {
+        verdict.problems.append(
+          ZipProblem.videoTooLong(
+            entry.path, seconds: length, atLeast: entry.properties.durationIsLowerBound,
+            limit: exhibition.limits.maxVideoSeconds
+          ).finding)
+      }
       if let note = assignment.note {
         verdict.warnings.append(Finding(code: WarningCode.roleInferred.rawValue, message: note, file: entry.path))
       }

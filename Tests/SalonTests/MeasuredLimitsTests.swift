@@ -54,7 +54,18 @@ import Testing
     let supplement = scratch.zip(
       "in/2.zip",
       [("2_main.png", Parts.image), ("2_supplementary_1.mkv", long), ("2_description.pdf", Parts.description)])
-    let reports = try ingest(archive, [main, supplement])
+    // The submission's video holding only sound: still the video, held to the video limit.
+    let soundPath = scratch.path("sound.mp4")
+    MediaFixtures.make([
+      "-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "sine=d=120", "-c:a", "aac", "-b:a", "16k", soundPath,
+    ])
+    let sound = scratch.zip(
+      "in/3.zip",
+      [
+        ("3_video.mp4", Array(FileManager.default.contents(atPath: soundPath)!)),
+        ("3_description.pdf", Parts.description),
+      ])
+    let reports = try ingest(archive, [main, supplement, sound])
     #expect(reports["1"]?["status"] as? String == "rejected")
     #expect(codes(reports["1"]) == ["video-too-long"], "\(problems(reports["1"]))")
     #expect(
@@ -63,6 +74,7 @@ import Testing
     #expect(problems(reports["1"]).first?["file"] as? String == "1_main.mkv")
     #expect(codes(reports["2"]) == ["video-too-long"], "\(problems(reports["2"]))")
     #expect(problems(reports["2"]).first?["file"] as? String == "2_supplementary_1.mkv")
+    #expect(codes(reports["3"]) == ["video-too-long"], "\(problems(reports["3"]))")
   }
 
   @Test func anMKVWhoseHeaderSays30SecondsIsMeasuredFromItsPackets() throws {
