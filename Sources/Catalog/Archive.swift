@@ -171,6 +171,7 @@ public final class SalonArchive {
       "typeof(slug) != 'text' OR slug = '' OR typeof(title) != 'text' OR typeof(prize_currency) != 'text'",
       between("year", .year, integer: true), between("max_zip_bytes", .zipBytes, integer: true),
       between("max_video_seconds", .videoSeconds, integer: false),
+      between("max_audio_seconds", .audioSeconds, integer: false),
       between("max_description_pages", .descriptionPages, integer: true),
       between("max_pixels", .pixels, integer: true), between("max_entries", .files, integer: true),
       between("max_unpacked_bytes", .unpackedBytes, integer: true), between("prize_amount", .prize, integer: false),

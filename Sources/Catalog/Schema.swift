@@ -303,6 +303,16 @@ let migrations: [String] = [
   // (`countedTables`; a test checks that every table has them).
   "CREATE TABLE catalog_change (id INTEGER PRIMARY KEY CHECK (id = 1), count INTEGER NOT NULL);\n"
     + "INSERT INTO catalog_change (id, count) VALUES (1, 0);\n" + changeCountingTriggers(countedTables),
+  // 10: every limit on measured facts. An audio duration limit (ten minutes for a call made
+  // before it existed too); each file's facts as ingest measured them, so later stages need not
+  // probe again: its container, the codec of each audio and video stream, an animation's frames.
+  // (`duration` keeps its name; from now on it is measured from the packets, not the header.)
+  """
+  ALTER TABLE exhibition ADD COLUMN max_audio_seconds REAL NOT NULL DEFAULT 600;
+  ALTER TABLE version_file ADD COLUMN container TEXT;
+  ALTER TABLE version_file ADD COLUMN codecs TEXT;
+  ALTER TABLE version_file ADD COLUMN frames INTEGER;
+  """,
 ]
 
 /// Every table whose changes an export must notice: all of them but the counter itself.

@@ -43,6 +43,7 @@ package struct SettingRange: Sendable, Equatable {
   // The settings of an exhibition, as `salon init` takes them.
   package static let zipMegabytes = SettingRange(1, 10_240, unit: "MB")
   package static let videoSeconds = SettingRange(1, 86_400, unit: "seconds")
+  package static let audioSeconds = SettingRange(1, 86_400, unit: "seconds")
   package static let descriptionPages = SettingRange(1, 10_000, whole: true, unit: "pages")
   package static let megapixels = SettingRange(0.01, 100_000, unit: "megapixels")
   package static let files = SettingRange(1, 100_000, whole: true, unit: "files")

@@ -31,9 +31,15 @@ public struct ReceivedFile: Codable, Equatable, Sendable {
   package var sha256: String
   package var width: Int?
   package var height: Int?
-  /// Duration in seconds, for audio and video.
+  /// Duration in seconds, for audio and video, measured from the packets at ingest.
   package var duration: Double?
   package var pages: Int?
+  /// The container of an audio or video file, as ffprobe names its demuxer.
+  package var container: String?
+  /// The codec of each audio and video stream, in stream order ("h264, aac").
+  package var codecs: String?
+  /// Frames of an animation.
+  package var frames: Int?
   package init(path: String, role: FileRole, type: String, size: Int, sha256: String) {
     self.path = path
     self.role = role
@@ -205,11 +211,13 @@ extension SalonArchive {
         try database.run(
           """
           INSERT INTO version_file (version_id, position, path, role, number, type, size, sha256, stored,
-            width, height, duration, pages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            width, height, duration, pages, container, codecs, frames)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
           [
             versionID, position, file.path, file.role.rawValue, file.number, file.type, file.size,
             file.sha256, verdict.status == .accepted, file.width, file.height, file.duration, file.pages,
+            file.container, file.codecs, file.frames,
           ])
       }
       let findings =
@@ -380,8 +388,9 @@ extension SalonArchive {
       try database.run(
         """
         INSERT INTO version_file (version_id, position, path, role, number, type, size, sha256, stored, width, height,
-          duration, pages)
-        SELECT ?, position, path, role, number, type, size, sha256, stored, width, height, duration, pages
+          duration, pages, container, codecs, frames)
+        SELECT ?, position, path, role, number, type, size, sha256, stored, width, height, duration, pages,
+          container, codecs, frames
         FROM version_file WHERE version_id = ?
         """, [version, latest])
       try database.run(

@@ -80,6 +80,9 @@ extension SalonArchive {
     file.height = try row.optionalInt("height")
     file.duration = try row.optionalDouble("duration")
     file.pages = try row.optionalInt("pages")
+    file.container = try row.optionalString("container")
+    file.codecs = try row.optionalString("codecs")
+    file.frames = try row.optionalInt("frames")
     return file
   }
 }

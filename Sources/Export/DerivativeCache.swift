@@ -79,11 +79,68 @@ struct DerivativeCache: Sendable {
     }
   }
 
+  // MARK: Failures
+
+  /// What a tool said of a file it could not make derivatives of, kept so that the same bytes
+  /// under the same recipe and limits are not tried again at every export.
+  struct RecordedFailure: Codable, Equatable {
+    var code: ExportFailureCode
+    var message: String
+  }
+
+  /// Verdicts that depend only on the bytes, the recipe and the limits: a missing tool, an
+  /// unreadable store or a full disk are the machine's, and are tried again next time.
+  static func isRemembered(_ code: ExportFailureCode) -> Bool {
+    switch code {
+    case .mediaDamaged, .mediaTimedOut, .mediaOverLimit, .imageTooLarge, .mediaFormatNotAllowed: return true
+    case .mediaToolMissing, .storedFileUnreadable, .outputNotWritten: return false
+    }
+  }
+
+  var failuresRoot: URL { root.deletingLastPathComponent().appendingPathComponent("failures", isDirectory: true) }
+
+  /// `cache/failures/ab/<SHA-256 of the key>.json`, beside the derivatives.
+  func failureFile(for key: String) -> URL {
+    let hashed = (try? SHA256Hasher.hash(Array(key.utf8))) ?? hexString(key.utf8.prefix(32))
+    return failuresRoot.appendingPathComponent(String(hashed.prefix(2))).appendingPathComponent(hashed + ".json")
+  }
+
+  /// The failure recorded for `key`, if any (a file that does not read as one is no record).
+  func failure(for key: String) -> RecordedFailure? {
+    let path = failureFile(for: key).path
+    guard MediaBuilder.isRegularFile(path), let data = FileManager.default.contents(atPath: path),
+      data.count < 64 * 1024
+    else { return nil }
+    return try? JSONDecoder().decode(RecordedFailure.self, from: data)
+  }
+
+  /// Records that `key` failed. Best effort: an unrecorded failure is only tried again.
+  func storeFailure(_ failure: RecordedFailure, key: String) {
+    guard Self.isRemembered(failure.code) else { return }
+    let file = failureFile(for: key)
+    guard
+      (try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true))
+        != nil,
+      let data = try? JSONEncoder().encode(failure)
+    else { return }
+    try? AtomicFile.write(data, to: file, mode: 0o600)
+  }
+
+  /// Forgets the failure of `key` (it has just been made after all).
+  func forgetFailure(key: String) {
+    unlink(failureFile(for: key).path)
+  }
+
   /// Removes what builds that were killed left half-assembled (their process is gone).
   func sweepPartials() {
-    guard let prefixes = try? FileManager.default.contentsOfDirectory(atPath: root.path) else { return }
+    // (A failure record is written as `.partial-PID-name` too, by AtomicFile.)
+    for top in [root, failuresRoot] { sweepPartials(under: top) }
+  }
+
+  private func sweepPartials(under top: URL) {
+    guard let prefixes = try? FileManager.default.contentsOfDirectory(atPath: top.path) else { return }
     for prefix in prefixes where prefix.count == 2 {
-      let parent = root.appendingPathComponent(prefix)
+      let parent = top.appendingPathComponent(prefix)
       for name in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
       where name.hasPrefix(".partial-") {
         let pid = name.split(separator: "-").dropFirst().first.flatMap { Int32($0) } ?? 0
@@ -108,5 +165,15 @@ struct DerivativeCache: Sendable {
       unlink(temporary)
       throw ExportError.output("Salon cannot write \(target): \(reason).")
     }
+  }
+}
+
+extension MediaBuilder {
+  /// The key a failure of `job` is remembered under: its input and recipe (the derivatives' own
+  /// key) and every limit that can turn a verdict (tool limits, the exhibition's pixel limit).
+  func failureKey(_ job: Job) -> String {
+    let limits = settings.mediaLimits
+    return (cacheKeys(job).last ?? cacheKey(job))
+      + " failed under \(limits.cpuSeconds) \(limits.wallSeconds) \(limits.memoryBytes) \(limits.fileBytes) \(job.maxPixels)"
   }
 }

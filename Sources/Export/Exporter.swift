@@ -18,6 +18,19 @@ package struct ExportReport: Codable, Equatable, Sendable {
     package var file: String
     package var code: ExportFailureCode
     package var message: String
+    /// True when the file failed at an earlier export with the same bytes, recipe and limits,
+    /// and was not tried again (`salon export --retry-failed` tries it).
+    package var notRetried: Bool?
+
+    /// A failure recorded at an earlier export, reported again.
+    init(exhibition: String, id: String, file: String, code: ExportFailureCode, message: String, notRetried: Bool?) {
+      self.exhibition = exhibition
+      self.id = id
+      self.file = file
+      self.code = code
+      self.message = message
+      self.notRetried = notRetried
+    }
 
     /// The failure `error` caused, with its code and its one sentence (never a raw dump).
     init(exhibition: String, id: String, file: String, error: Error) {
@@ -113,6 +126,9 @@ package struct ExportSettings: Sendable {
   /// The defaults of `--video-size` and `--pdf-pages`, in one place.
   package static let defaultVideoMaxSide = 1280
   package static let defaultPDFPages = 20
+  /// Try again the files that failed at an earlier export (their failures are otherwise
+  /// remembered, by bytes, recipe and limits, and reported without running a tool).
+  package var retryFailed = false
   /// Raised by the caller (Ctrl-C): the running tool is killed at once and the export stops.
   package var isCancelled: @Sendable () -> Bool
   /// Files done, files in all, seconds of media transcoded: for a progress line.

@@ -221,6 +221,18 @@ package struct MediaBuilder: @unchecked Sendable {
         lock.withLock { shared.cancelled = true }
         return
       }
+      let failureKey = self.failureKey(job)
+      if let cache, !settings.retryFailed, let failed = cache.failure(for: failureKey) {
+        lock.withLock {
+          shared.failures.append(
+            .init(
+              exhibition: job.owner.exhibition, id: job.owner.id, file: job.owner.file, code: failed.code,
+              message: failed.message, notRetried: true))
+          shared.done += 1
+          progress(shared.done, ordered.count, shared.mediaSeconds)
+        }
+        return
+      }
       do {
         // An earlier file of this name may share its bytes with the cache (a hard link): it
         // goes first, so nothing made anew can touch the cache's copy.
@@ -231,6 +243,7 @@ package struct MediaBuilder: @unchecked Sendable {
           made.rendition = nil
         }
         cache?.store(made, key: storageKey(key, made), from: output)
+        cache?.forgetFailure(key: failureKey)
         lock.withLock {
           shared.published[key] = made
           shared.media[job.sha] = made
@@ -241,10 +254,10 @@ package struct MediaBuilder: @unchecked Sendable {
         lock.withLock { shared.cancelled = true }
       } catch {
         removePartialOutputs(of: job.sha)
-        lock.withLock {
-          shared.failures.append(
-            .init(exhibition: job.owner.exhibition, id: job.owner.id, file: job.owner.file, error: error))
-        }
+        let failure = ExportReport.Failure(
+          exhibition: job.owner.exhibition, id: job.owner.id, file: job.owner.file, error: error)
+        cache?.storeFailure(.init(code: failure.code, message: failure.message), key: failureKey)
+        lock.withLock { shared.failures.append(failure) }
       }
       lock.withLock {
         shared.done += 1

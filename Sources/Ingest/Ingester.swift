@@ -449,8 +449,23 @@ public final class Ingester {
       file.height = entry.properties.height
       file.duration = entry.properties.duration.map { ($0 * 1000).rounded() / 1000 }
       file.pages = entry.properties.pages
+      file.container = entry.properties.container
+      file.codecs = entry.properties.codecs
+      file.frames = entry.properties.frames
       files.append(file)
       if let damage = entry.damage { report(damage, of: entry.path, role: assignment.role, in: &verdict) }
+      // The submission's video is held to the video limit even when it holds only sound (the
+      // audio limit, which the classifier applied, is longer).
+      if assignment.role == .video, !entry.properties.isVideo, let length = entry.properties.duration,
+        length > exhibition.limits.maxVideoSeconds + 0.0005,
+        !verdict.problems.contains(where: { $0.file == entry.path })
+      {
+        verdict.problems.append(
+          ZipProblem.videoTooLong(
+            entry.path, seconds: length, atLeast: entry.properties.durationIsLowerBound,
+            limit: exhibition.limits.maxVideoSeconds
+          ).finding)
+      }
       if let note = assignment.note {
         verdict.warnings.append(Finding(code: WarningCode.roleInferred.rawValue, message: note, file: entry.path))
       }
@@ -540,25 +555,8 @@ public final class Ingester {
             file: description.path))
       }
     }
-    for video in videos {
-      if let duration = video.duration {
-        if duration > limits.maxVideoSeconds + 0.0005 {
-          verdict.problems.append(
-            Finding(
-              code: ProblemCode.videoTooLong.rawValue,
-              message:
-                "The video \"\(video.path)\" lasts \(seconds(duration)); the call allows at most \(seconds(limits.maxVideoSeconds)).",
-              file: video.path))
-        }
-      } else {
-        verdict.warnings.append(
-          Finding(
-            code: WarningCode.durationUnknown.rawValue,
-            message:
-              "Salon could not read how long \"\(video.path)\" lasts; please check it is at most \(seconds(limits.maxVideoSeconds)).",
-            file: video.path))
-      }
-    }
+    // Durations and frame sizes are checked for every file of its medium, in every role, as
+    // the file is read (`EntryClassifier`).
   }
 }
 

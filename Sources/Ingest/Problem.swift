@@ -39,6 +39,8 @@ package enum ProblemCode: String, CaseIterable, Sendable {
   case descriptionNotPDF = "description-not-pdf"
   case descriptionTooLong = "description-too-long"
   case videoTooLong = "video-too-long"
+  case audioTooLong = "audio-too-long"
+  case videoFrameTooLarge = "video-frame-too-large"
 
   /// The one-line summary used in the README's table.
   package var summary: String {
@@ -76,7 +78,11 @@ package enum ProblemCode: String, CaseIterable, Sendable {
     case .noDescription: return "There is no description PDF."
     case .descriptionNotPDF: return "The description is not a PDF."
     case .descriptionTooLong: return "The description has more pages than the call allows."
-    case .videoTooLong: return "The video is longer than the call allows."
+    case .videoTooLong:
+      return "A video file, in any role, runs longer than the call allows (measured from its packets, not its header)."
+    case .audioTooLong:
+      return "An audio file, in any role, runs longer than the call allows (measured from its packets, not its header)."
+    case .videoFrameTooLarge: return "A video's frames have more pixels than the call allows for an image."
     }
   }
 }
@@ -108,7 +114,7 @@ package enum WarningCode: String, CaseIterable, Sendable {
     case .noDeclarations: return "No row of the form export matches this zip."
     case .declarationUnknown: return "A required declaration (rights, authorship) was not answered."
     case .pagesUnknown: return "Salon could not count the description's pages."
-    case .durationUnknown: return "Salon could not read the video's duration."
+    case .durationUnknown: return "Salon could not measure how long an audio or video file lasts."
     case .pixelSizeUnknown: return "Salon could not read an image's pixel size."
     case .emptyFile: return "A file is empty."
     case .linkWork: return "The work is a link (a hosted piece); the organisers must have cleared it."

@@ -9,7 +9,7 @@ enum ExportCommand: Command {
   static let usage = """
     Usage: salon export [-o DIR] [--theme DIR] [--prune | --clean] [--video-size PX]
                         [--pdf-pages N] [--media-time-limit SECONDS] [--base-url URL]
-                        [--works-per-page N] [--json] [--archive DIR]
+                        [--works-per-page N] [--retry-failed] [--json] [--archive DIR]
 
     Writes the static gallery of every exhibition in the archive (default: ./gallery). A work
     appears when it is selected, its rights are granted and its authorship affirmed; the report
@@ -30,6 +30,10 @@ enum ExportCommand: Command {
       --works-per-page N
                       Works on one page of an exhibition or a filter (default 120, 1 to
                       10000); more go on page-2.html and on, linked from each page
+      --retry-failed  Try again the files that failed at an earlier export. A file that
+                      failed stays failed (and is listed each time) until its bytes, the
+                      settings that shape it or the limits change, so an export does not pay
+                      for it again
       --json          Print the report as JSON
     """
 
@@ -40,7 +44,7 @@ enum ExportCommand: Command {
         "-o", "--theme", "--video-size", "--pdf-pages", "--media-time-limit", "--base-url", "--works-per-page",
       ]
       ),
-      flags: ["--clean", "--prune", "--json"])
+      flags: ["--clean", "--prune", "--json", "--retry-failed"])
     guard args.positional.isEmpty else { throw UsageError("export takes only options.") }
     let archive = try openArchive(args)
     let theme = try Theme(override: args.value("--theme").map { URL(fileURLWithPath: $0) })
@@ -59,6 +63,7 @@ enum ExportCommand: Command {
         FileHandle.standardError.write(Data("\r\u{1B}[K[\(done)/\(total)] media files\(media)".utf8))
       })
     settings.baseURL = baseURL
+    settings.retryFailed = args.has("--retry-failed")
     if let perPage = try args.wholeNumber("--works-per-page", in: .worksPerPage) { settings.worksPerPage = perPage }
     let report: ExportReport
     do {
@@ -97,7 +102,9 @@ enum ExportCommand: Command {
     if !report.failures.isEmpty {
       print("Could not publish:")
       for f in report.failures {
-        print(TerminalText.visible("  \(f.exhibition)/\(f.id) \(f.file): \(f.code.rawValue): \(f.message)"))
+        let again =
+          f.notRetried == true ? " (failed at an earlier export; not retried: --retry-failed tries again)" : ""
+        print(TerminalText.visible("  \(f.exhibition)/\(f.id) \(f.file): \(f.code.rawValue): \(f.message)\(again)"))
       }
     }
     print(

@@ -17,7 +17,7 @@ enum JuryCommand: Command {
            salon jury score JUROR SUBMISSION --CRITERION N... [--comment TEXT]
            salon jury sheet JUROR [--format csv|html] [-o FILE] [--show-artists]
            salon jury room JUROR [-o DIR] [--zip] [--show-artists] [--gallery DIR]
-                           [--theme DIR] [--json]
+                           [--theme DIR] [--retry-failed] [--json]
            salon jury room --all -o DIR [--zip] [--show-artists] [--gallery DIR] [--theme DIR] [--json]
            salon jury import FILE... [--overwrite-newer] [--json]
            salon jury progress [--json]
@@ -35,6 +35,7 @@ enum JuryCommand: Command {
                  in full and the scoring form (default -o room-JUROR; --all: one folder each in
                  DIR); --zip also writes DIR.zip to send. Media comes from the latest export
                  (or --gallery DIR) when it has it. Artist names only with --show-artists.
+                 A file that failed before is listed, not tried again, until --retry-failed.
       import     Read filled sheets back; a sheet with any bad row, or issued before newer
                  scores, is refused whole (--overwrite-newer replaces them, recorded)
       progress   Scored of assigned, per juror (with mean and spread) and per work
@@ -75,7 +76,7 @@ enum JuryCommand: Command {
   static func room(_ rest: [String]) throws {
     let args = try Arguments(
       rest, valued: archiveOptions.union(["-o", "--gallery", "--theme"]),
-      flags: ["--all", "--zip", "--show-artists", "--json"])
+      flags: ["--all", "--zip", "--show-artists", "--json", "--retry-failed"])
     let all = args.has("--all")
     if all {
       guard args.positional.isEmpty else { throw UsageError("jury room --all takes no JUROR.") }
@@ -87,9 +88,11 @@ enum JuryCommand: Command {
     let jurors = all ? try jury.jurors() : [try jury.juror(args.positional[0])]
     let output = try jury.archive.checkOutputPath(
       args.value("-o") ?? "room-\(Slug.make(jurors[0].id, fallback: "juror"))", kind: .folder)
+    var settings = ExportSettings(isCancelled: { interruption.isCancelled })
+    settings.retryFailed = args.has("--retry-failed")
     var builder = JuryRoomBuilder(
       jury: jury, theme: try Theme(override: args.value("--theme").map { URL(fileURLWithPath: $0) }),
-      settings: ExportSettings(isCancelled: { interruption.isCancelled }))
+      settings: settings)
     let report = try builder.build(
       jurors: jurors, output: output, perJurorFolders: all, showArtists: args.has("--show-artists"),
       zip: args.has("--zip"), gallery: args.value("--gallery").map { URL(fileURLWithPath: $0) })
@@ -107,7 +110,9 @@ enum JuryCommand: Command {
     )
     for failure in report.failures {
       print(
-        TerminalText.visible("  ! work \(failure.id), \(failure.file): \(failure.code.rawValue): \(failure.message)"))
+        TerminalText.visible(
+          "  ! work \(failure.id), \(failure.file): \(failure.code.rawValue): \(failure.message)"
+            + (failure.notRetried == true ? " (failed before; not retried: --retry-failed tries again)" : "")))
     }
     print("The juror opens index.html in the folder; their browser keeps what they type until they save the sheet.")
   }
