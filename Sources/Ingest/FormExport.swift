@@ -293,6 +293,9 @@ public struct FormExport: Sendable {
     return onlyRow(Set(numbers.flatMap { index.byNumber[$0] ?? [] }))
   }
 
+  /// Whether a row has the id `id` (case ignored).
+  package func hasRow(id: String) -> Bool { index.byID[id.lowercased()] != nil }
+
   private func onlyRow(_ positions: Set<Int>) -> Row? { positions.count == 1 ? rows[positions.first!] : nil }
 
   /// The artist's declarations from a row; an answer left blank stays `unknown`.
