@@ -159,13 +159,14 @@ extension SalonArchive {
         SELECT ?, position, path, role, number, type, size, sha256, stored, width, height, duration, pages
         FROM version_file WHERE version_id = ?
         """, [version, latestID])
-      // The findings that said why it was kept apart are settled by this merge.
+      // The findings that said why it was kept apart are settled by this merge, and one that
+      // said it had no declarations is not true of a version that keeps the work's.
       try database.run(
         """
         INSERT INTO finding (version_id, position, severity, code, message, file)
         SELECT ?, position, severity, code, message, file FROM finding WHERE version_id = ?
-          AND code NOT IN ('id-conflict', 'form-row-disagrees', 'artists-differ')
-        """, [version, latestID])
+          AND code NOT IN ('id-conflict', 'form-row-disagrees', 'artists-differ', ?)
+        """, [version, latestID, kept == nil ? "id-conflict" : "no-declarations"])
       let declarationCopy = Self.declarationColumns.joined(separator: ", ")
       try database.run(
         """

@@ -122,6 +122,11 @@ public struct FormExport: Sendable {
       guard let field = Field.allCases.first(where: { normalized($0.rawValue) == normalized(name) }) else {
         throw Problem.unknownField(name)
       }
+      // `--column file=` says the form has no such column: its file names are not the zips' names.
+      if wanted.isEmpty {
+        columns[field] = nil
+        continue
+      }
       guard
         let index = headers.firstIndex(where: { $0 == wanted })
           ?? headers.firstIndex(where: { normalized($0) == normalized(wanted) })

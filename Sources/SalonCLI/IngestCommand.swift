@@ -13,7 +13,8 @@ enum IngestCommand: Command {
     Checks and archives each zip (PATH is a zip or a folder of zips). Every zip is kept as
     received; a zip that breaks the call's rules is rejected with every reason.
       --form FORM.csv               The submission portal's form export (declarations)
-      --column FIELD=HEADER         Read FIELD from the column HEADER (repeatable). Fields:
+      --column FIELD=HEADER         Read FIELD from the column HEADER (repeatable; FIELD= reads it
+                                    from no column). Fields:
                                     \(FormExport.Field.allCases.map(\.rawValue).joined(separator: ", "))
       --delimiter comma|semicolon|tab
                                     What separates the form's fields (default: read from its header line)

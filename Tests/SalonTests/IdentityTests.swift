@@ -172,6 +172,7 @@ import Testing
     let ada = try show("24")
     #expect(ada["version"] as? Int == 3 && ada["decision"] == nil)
     #expect(!codes(ada).contains("id-conflict"), "the merge settles what kept it apart")
+    #expect(!codes(ada).contains("no-declarations"), "it keeps the work's declarations")
     #expect((ada["declarations"] as! [String: Any])["artists"] as? String == "Ada Okafor")
     #expect(try show("24-conflict-1")["decision"] as? String == "declined")
     let merge = try #require(try events("merge").last)
@@ -231,6 +232,18 @@ import Testing
     #expect(page.contains("Fake") && page.contains("Mal Icious"))
     let ada = try String(contentsOfFile: scratch.path("site/salon-2026/works/24.html"), encoding: .utf8)
     #expect(ada.contains("Tide") && !ada.contains("Mal Icious"))
+  }
+
+  @Test func aFileColumnOfUploadNamesCanBeSetAside() throws {
+    try ok("init", "--title", "Salon", "--year", "2026")
+    let form = scratch.write("cmt.csv", "id,file,title,artists\n24,my artwork.zip,Tide,Ada\n")
+    let zip = scratch.zip("download/24.zip", Parts.valid("a"))
+    let strict = try ingest(zip, "--form", form)[0]
+    #expect(strict["id"] as? String == "24-conflict-1" && codes(strict).contains("form-row-disagrees"))
+    try ok("init", "--title", "Other", "--year", "2027")
+    let report = try ingest(zip, "--form", form, "--column", "file=", "--exhibition", "other-2027")[0]
+    #expect(report["id"] as? String == "24")
+    #expect(!codes(report).contains("form-row-disagrees") && !codes(report).contains("no-declarations"))
   }
 
   @Test func twoZipsClaimingOneIdInOneBatchAreKeptApart() throws {
