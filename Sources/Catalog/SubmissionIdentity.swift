@@ -6,6 +6,12 @@ import SQLite
 /// belongs to"): a declaration corrected without a new version, a decision that belongs to one
 /// version, and the organiser's merge of a submission kept apart into another.
 extension SalonArchive {
+  /// Whether the exhibition has a submission `key`: one indexed read, no report.
+  package func hasSubmission(exhibition: Exhibition, id key: String) throws -> Bool {
+    try database.queryOne("SELECT 1 AS x FROM submission WHERE exhibition_id = ? AND key = ?", [exhibition.id, key])
+      != nil
+  }
+
   /// The declaration columns of a version row, as `declarations(from:prefix:)` reads them.
   static let declarationColumns = [
     "has_declarations", "title", "artists", "email", "medium", "statement", "alt_text", "link",

@@ -41,8 +41,9 @@ extension Ingester {
     if !claims.isEmpty, let held, claims.keys.contains(held.key) { return .settled(.waitForBatch) }
     var claim = Claim(key: key, declarations: row.map(FormExport.declarations(from:)))
 
-    // The same bytes again: the submission that holds them, never a new version of itself.
-    if let held, id == nil || id == held.key {
+    // The same bytes again: the submission that holds them, never a new version of itself
+    // (unless the organiser's --id asks for an earlier version back as the newest).
+    if let held, id == nil || (id == held.key && held.number == held.latest) {
       if held.number < held.latest {
         // An earlier version sent again: already archived, and the newer version stays current.
         return .settled(
@@ -113,8 +114,7 @@ extension Ingester {
     key = rowID ?? nameKey
     claim.key = key
     if let rowID, match?.namesThisZip == true, nameKey.lowercased() != rowID.lowercased(),
-      try archive.submissionReportIfAny(exhibition: exhibition, id: nameKey) != nil
-        || form?.hasRow(id: nameKey) == true
+      try form?.hasRow(id: nameKey) == true || archive.hasSubmission(exhibition: exhibition, id: nameKey)
     {
       // The zip is named like another submission, but the form's own file column says whose it is.
       claim.notes.append(

@@ -179,6 +179,11 @@ import Testing
     #expect(merge["submission"] as? String == "24")
     let detail = merge["detail"] as? String ?? ""
     #expect(detail.contains("\"from\":\"24-conflict-1\"") && detail.contains("\"into\":\"24\""), "\(detail)")
+
+    // Sent again, version 1 changes nothing; with --id it is the newest again, as the organiser says.
+    #expect(try ingest(scratch.path("portal/24.zip"))[0]["change"] as? String == "unchanged")
+    let back = try ingest(scratch.path("portal/24.zip"), "--id", "24")[0]
+    #expect(back["change"] as? String == "new-version" && back["version"] as? Int == 4)
   }
 
   @Test func aCorrectedDeclarationIsRecordedWithoutANewVersion() throws {
