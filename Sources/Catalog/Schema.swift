@@ -313,6 +313,45 @@ let migrations: [String] = [
   ALTER TABLE version_file ADD COLUMN codecs TEXT;
   ALTER TABLE version_file ADD COLUMN frames INTEGER;
   """,
+  // 11: a decision is for one version, so a new version waits for the organiser's decision
+  // rather than inheriting "selected" (a decision recorded before this keeps the version that
+  // was the latest when it was made); a declaration corrected without a new version is its own
+  // append-only record, the version received stays as it was.
+  """
+  ALTER TABLE decision ADD COLUMN version INTEGER;
+  DROP TRIGGER decision_no_update;
+  UPDATE decision SET version = coalesce(
+    (SELECT max(number) FROM version v WHERE v.submission_id = decision.submission_id
+      AND v.received_at <= decision.decided_at),
+    (SELECT min(number) FROM version v WHERE v.submission_id = decision.submission_id));
+  CREATE TRIGGER decision_no_update BEFORE UPDATE ON decision
+    BEGIN SELECT RAISE(ABORT, 'a decision is superseded by a new one, never changed'); END;
+  CREATE TABLE declaration_change (
+    id INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL REFERENCES submission(id),
+    version INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    time TEXT NOT NULL,
+    has_declarations INTEGER NOT NULL,
+    title TEXT, artists TEXT, email TEXT, medium TEXT, statement TEXT, alt_text TEXT, link TEXT,
+    previously_published TEXT NOT NULL DEFAULT 'unknown',
+    prior_venue TEXT,
+    under_review TEXT NOT NULL DEFAULT 'unknown',
+    rights_granted TEXT NOT NULL DEFAULT 'unknown',
+    authorship_affirmed TEXT NOT NULL DEFAULT 'unknown',
+    ai_use TEXT NOT NULL DEFAULT 'unknown',
+    ai_statement TEXT
+  );
+  CREATE INDEX declaration_change_version ON declaration_change (submission_id, version, id);
+  CREATE TRIGGER declaration_change_no_update BEFORE UPDATE ON declaration_change
+    BEGIN SELECT RAISE(ABORT, 'a declaration change is superseded by a new one, never changed'); END;
+  CREATE TRIGGER declaration_change_no_delete BEFORE DELETE ON declaration_change
+    BEGIN SELECT RAISE(ABORT, 'a declaration change is superseded by a new one, never changed'); END;
+  CREATE TRIGGER declaration_change_no_replace BEFORE INSERT ON declaration_change
+    WHEN EXISTS (SELECT 1 FROM declaration_change WHERE id = NEW.id)
+    BEGIN SELECT RAISE(ABORT, 'a declaration change is superseded by a new one, never changed'); END;
+
+  """ + changeCountingTriggers(["declaration_change"]),
 ]
 
 /// Every table whose changes an export must notice: all of them but the counter itself.

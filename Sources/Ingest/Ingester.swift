@@ -101,6 +101,9 @@ public final class Ingester {
     var inspection: ZipInspection
     var verdict: Verdict
     var declarations: Declarations?
+    /// The zip is the submission's latest version again: its declarations, when they differ,
+    /// correct those recorded without a new version (`form` names where they came from).
+    var correction: (version: Int, form: String)?
     /// The zip as received first, then (when accepted) the files it holds.
     var files: [TemporaryFile]
   }
@@ -199,56 +202,16 @@ public final class Ingester {
 
   func prepare(zipAt path: String, asVersionOf id: String?, claims: Claims) throws -> Step {
     let zipName = URL(fileURLWithPath: path).lastPathComponent
-    let match = form?.match(forZipNamed: zipName)
-    let row = match?.row
-    var declarations = row.map(FormExport.declarations(from:))
-    var key = submissionKey(zipName: zipName, row: row)
-    var notes: [Finding] = []
     // The same bytes are the same zip, whatever they are called now and whether or not a form says so.
     let zipSHA256 = try zipSHA256(path)
-    if !claims.isEmpty {
-      if claims.keys.contains(id ?? key) || zipSHA256.map(claims.zips.contains) == true { return .waitForBatch }
+    let claim: Claim
+    switch try claimFor(zipName: zipName, zipSHA256: zipSHA256, asVersionOf: id, claims: claims) {
+    case .settled(let step): return step
+    case .claim(let found): claim = found
     }
-    let held = try zipSHA256.flatMap { try archive.versionHolding(exhibition: exhibition, zipSHA256: $0) }
-    if !claims.isEmpty, let held, claims.keys.contains(held.key) { return .waitForBatch }
-    if let id {
-      guard let existing = try archive.submissionReportIfAny(exhibition: exhibition, id: id) else {
-        throw CatalogError.unknownSubmission(id: id)
-      }
-      key = id
-      notes += carryDeclarations(from: existing, into: &declarations, row: row)
-    } else if let held, row?.values[.id] == nil || row?.values[.id] == held.key {
-      if held.number < held.latest {
-        // An earlier version sent again: already archived, and the newer version stays current.
-        return .done(
-          SubmissionReport(
-            id: held.key, zip: zipName, status: held.status, problems: [], warnings: [], files: [],
-            change: RecordOutcome.unchanged.rawValue, version: held.number))
-      }
-      // A zip kept apart by an id conflict is still kept apart, and still says why.
-      if held.key.hasPrefix("\(key)-conflict-"),
-        let existing = try archive.submissionReportIfAny(exhibition: exhibition, id: key)
-      {
-        notes.append(conflictNote(key: key, existing: existing, provisional: held.key))
-      }
-      key = held.key
-      if let existing = try archive.submissionReportIfAny(exhibition: exhibition, id: key) {
-        notes += carryDeclarations(from: existing, into: &declarations, row: row)
-      }
-    } else if let existing = try archive.submissionReportIfAny(exhibition: exhibition, id: key) {
-      if isSameSubmission(existing, zipName: zipName, match: match, declarations: declarations) {
-        notes += carryDeclarations(from: existing, into: &declarations, row: row)
-      } else {
-        // Never a silent "version 2" of someone else's work: kept apart until the organiser decides.
-        let provisional = try provisionalKey(for: key, zipName: zipName)
-        if claims.keys.contains(provisional) { return .waitForBatch }
-        notes.append(conflictNote(key: key, existing: existing, provisional: provisional))
-        key = provisional
-        if let again = try archive.submissionReportIfAny(exhibition: exhibition, id: key) {
-          notes += carryDeclarations(from: again, into: &declarations, row: row)
-        }
-      }
-    }
+    let key = claim.key
+    let declarations = claim.declarations
+    let notes = claim.notes
 
     let (inspection, verdictBeforeDeclarations) = try inspect(path, link: declarations?.link)
     var verdict = verdictBeforeDeclarations
@@ -257,9 +220,10 @@ public final class Ingester {
       verdict.warnings.append(
         Finding(
           code: WarningCode.noDeclarations.rawValue,
-          message: form == nil
-            ? "No form export was given, so this submission has no declarations yet."
-            : "No row of the form export matches \(zipName), so this submission has no declarations."))
+          message: claim.withoutDeclarations
+            ?? (form == nil
+              ? "No form export was given, so this submission has no declarations yet."
+              : "No row of the form export matches \(zipName), so this submission has no declarations.")))
     } else if let d = declarations {
       for (label, answer) in [
         ("granting rights to publish", d.rightsGranted), ("affirming authorship", d.authorshipAffirmed),
@@ -274,7 +238,7 @@ public final class Ingester {
     return .prepared(
       Prepared(
         path: path, key: key, zipName: zipName, zipSHA256: zipSHA256, inspection: inspection, verdict: verdict,
-        declarations: declarations,
+        declarations: declarations, correction: claim.correction,
         files: [inspection.zipCopy] + (verdict.status == .accepted ? inspection.temporaryFiles : [])))
   }
 
@@ -290,12 +254,20 @@ public final class Ingester {
         var verdict = prepared.verdict
         let key = prepared.key
         let declarations = prepared.declarations
-        let (outcome, version) = try archive.recordVersion(
-          exhibition: exhibition, key: key, zipName: prepared.zipName, zip: zip, verdict: verdict,
-          declarations: declarations)
+        let (outcome, version): (RecordOutcome, Int)
+        if let correction = prepared.correction {
+          (outcome, version) = try recordCorrection(correction, key: key, declarations: declarations, into: &verdict)
+        } else {
+          (outcome, version) = try archive.recordVersion(
+            exhibition: exhibition, key: key, zipName: prepared.zipName, zip: zip, verdict: verdict,
+            declarations: declarations)
+        }
         if outcome == .unchanged {
-          // Nothing was recorded, so nothing was carried over or replaced either.
-          let carried: Set<String> = [WarningCode.declarationsKept.rawValue, WarningCode.declarationsReplaced.rawValue]
+          // Nothing was recorded, so nothing was carried over, replaced or cleared either.
+          let carried: Set<String> = [
+            WarningCode.declarationsKept.rawValue, WarningCode.declarationsReplaced.rawValue,
+            WarningCode.decisionCleared.rawValue,
+          ]
           verdict.warnings.removeAll { carried.contains($0.code) }
         }
         let category = try archive.recordInferredCategory(
@@ -333,69 +305,6 @@ public final class Ingester {
     return try hasher.finalize()
   }
 
-  func conflictNote(key: String, existing: SubmissionReport, provisional: String) -> Finding {
-    Finding(
-      .idConflict,
-      "Submission \(key) already holds another zip (\(existing.zip)\(existing.declarations?.artists.map { ", by \($0)" } ?? "")), so this one is kept apart as \(provisional); if it is in fact a new version of \(key), run `salon submissions attach \(provisional) \(key)`."
-    )
-  }
-
-  /// Whether a zip that maps to an existing submission is that submission again: the same zip
-  /// name, or a form row naming this zip (or naming no file) by the same artists.
-  func isSameSubmission(
-    _ existing: SubmissionReport, zipName: String, match: (row: FormExport.Row, namesThisZip: Bool)?,
-    declarations: Declarations?
-  ) -> Bool {
-    func identity(_ d: Declarations) -> [String] {
-      let people = [d.artists, d.email].compactMap { $0?.lowercased().trimmingCharacters(in: .whitespaces) }
-      return people.isEmpty ? [d.title?.lowercased() ?? ""] : people
-    }
-    let previous = existing.hasDeclarations == true ? existing.declarations : nil
-    if let declarations, let previous, identity(declarations) != identity(previous) { return false }
-    let sameName = (existing.versions ?? []).contains { $0.zip.lowercased() == zipName.lowercased() }
-    if sameName { return true }
-    guard let match, previous != nil else { return false }
-    return match.namesThisZip || match.row.values[.file] == nil
-  }
-
-  /// A new version keeps the previous declarations unless a form row gives new ones; says which.
-  func carryDeclarations(from existing: SubmissionReport, into declarations: inout Declarations?, row: FormExport.Row?)
-    -> [Finding]
-  {
-    guard existing.hasDeclarations == true, let previous = existing.declarations else { return [] }
-    let number = existing.version ?? 1
-    guard let given = declarations else {
-      declarations = previous
-      return [
-        Finding(
-          .declarationsKept,
-          "No row of the form export matches this zip, so this new version keeps the declarations of version \(number)."
-        )
-      ]
-    }
-    guard given != previous else { return [] }
-    return [
-      Finding(
-        .declarationsReplaced,
-        "Line \(row?.line ?? 0) of the form export gives this new version declarations that replace those of version \(number)."
-      )
-    ]
-  }
-
-  /// `7-conflict-1`, `7-conflict-2`…: the first not taken by another zip (the same zip again reuses its own).
-  func provisionalKey(for key: String, zipName: String) throws -> String {
-    for n in 1...10_000 {
-      let candidate = "\(key)-conflict-\(n)"
-      guard let existing = try archive.submissionReportIfAny(exhibition: exhibition, id: candidate) else {
-        return candidate
-      }
-      if (existing.versions ?? []).contains(where: { $0.zip.lowercased() == zipName.lowercased() }) {
-        return candidate
-      }
-    }
-    return "\(key)-conflict-\(UUID().uuidString.prefix(8).lowercased())"
-  }
-
   /// Checks a zip without recording anything: what ingest would conclude. Nothing is stored
   /// (the fuzzers drive ingest's checks through this).
   public func check(zipAt path: String) throws -> Verdict {
@@ -427,13 +336,6 @@ public final class Ingester {
     ].reduce(into: []) { $0.insert($1.rawValue) }
     if !verdict.problems.contains(where: { unreadable.contains($0.code) }) { checkContents(&verdict, link: link) }
     return (inspection, verdict)
-  }
-
-  /// The submission's id: the form's id when a row matches, else the zip's name without `.zip`.
-  func submissionKey(zipName: String, row: FormExport.Row?) -> String {
-    if let id = row?.values[.id] { return id }
-    let trimmed = zipName.trimmingCharacters(in: .whitespaces)
-    return trimmed.lowercased().hasSuffix(".zip") ? String(trimmed.dropLast(4)) : trimmed
   }
 
   private func assignRoles(_ inspection: ZipInspection, verdict: inout Verdict) throws -> [ReceivedFile] {

@@ -103,6 +103,10 @@ package enum WarningCode: String, CaseIterable, Sendable {
   case idConflict = "id-conflict"
   case declarationsKept = "declarations-kept"
   case declarationsReplaced = "declarations-replaced"
+  case formRowDisagrees = "form-row-disagrees"
+  case artistsDiffer = "artists-differ"
+  case decisionCleared = "decision-cleared"
+  case declarationsCorrected = "declarations-corrected"
   case supplementaryDamaged = "supplementary-damaged"
 
   package var summary: String {
@@ -120,10 +124,19 @@ package enum WarningCode: String, CaseIterable, Sendable {
     case .linkWork: return "The work is a link (a hosted piece); the organisers must have cleared it."
     case .idConflict:
       return
-        "The zip's id is another artist's submission; it is kept apart under a provisional id until `salon submissions attach`."
+        "The zip's id is held by another submission and nothing says it is a new version; it is kept apart as ID-conflict-N until `salon submissions merge`."
     case .declarationsKept:
       return "No form row matches this new version, so it keeps the previous version's declarations."
     case .declarationsReplaced: return "A form row gives this new version declarations that replace the previous ones."
+    case .formRowDisagrees:
+      return
+        "The zip's name and its form row point to different submissions; the form's file column decides, or it is kept apart."
+    case .artistsDiffer:
+      return "The form names this zip as a new version, but by other artists than the previous one; it is kept apart."
+    case .decisionCleared:
+      return "The previous version was decided; this new version waits for the organiser's decision."
+    case .declarationsCorrected:
+      return "The same zip with a corrected form row: the declarations are corrected without a new version."
     case .supplementaryDamaged:
       return
         "A file other than the main work or video does not decode; it is kept (`salon init --damaged-supplementary reject` rejects instead)."

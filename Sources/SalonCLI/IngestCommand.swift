@@ -13,11 +13,13 @@ enum IngestCommand: Command {
     Checks and archives each zip (PATH is a zip or a folder of zips). Every zip is kept as
     received; a zip that breaks the call's rules is rejected with every reason.
       --form FORM.csv               The submission portal's form export (declarations)
-      --column FIELD=HEADER         Read FIELD from the column HEADER (repeatable). Fields:
+      --column FIELD=HEADER         Read FIELD from the column HEADER (repeatable; FIELD= reads it
+                                    from no column). Fields:
                                     \(FormExport.Field.allCases.map(\.rawValue).joined(separator: ", "))
       --delimiter comma|semicolon|tab
                                     What separates the form's fields (default: read from its header line)
       --id ID                       Make the zip the next version of the existing submission ID
+                                    (otherwise only the form row naming the zip in its file column does)
       --media-time-limit SECONDS    Processor time a decoder may spend checking one file
                                     (default 60; the clock allows three times that)
       --json                        Print {"submissions": [...]} as JSON
@@ -179,6 +181,8 @@ enum IngestCommand: Command {
     case RecordOutcome.unchanged.rawValue:
       change = " (already in the archive as version \(report.version ?? 1); nothing changed)"
     case RecordOutcome.newVersion.rawValue: change = " (new version \(report.version ?? 0))"
+    case RecordOutcome.declarationsCorrected.rawValue:
+      change = " (declarations corrected on version \(report.version ?? 1); no new version)"
     default: change = ""
     }
     let mark = report.status == .accepted ? "accepted" : "REJECTED"

@@ -52,6 +52,8 @@ package enum SalonCommand {
                                     Record the programme decision
       submissions category ID CATEGORY
                                     Choose the gallery category of a work
+      submissions merge ID --into ID
+                                    Make a submission ingest kept apart a new version of another
       exhibition list|rename|hide|show|remove|default
                                     Manage the exhibitions (undo a mistaken init)
       settings [site-title|site-description TEXT]

@@ -10,7 +10,7 @@ enum SubmissionsCommand: Command {
            salon submissions decide ID... selected|declined [--note TEXT]
            salon submissions decide --all-accepted [--note TEXT]
            salon submissions decide --csv FILE [--note TEXT]
-           salon submissions attach PROVISIONAL-ID ID
+           salon submissions merge ID --into ID
            salon submissions category ID CATEGORY
     (each also takes --archive DIR and --exhibition SLUG)
 
@@ -19,21 +19,23 @@ enum SubmissionsCommand: Command {
       decide    Record the programme decision; earlier decisions stay in the history.
                 --all-accepted selects every accepted submission not yet decided; --csv reads
                 lines of id,decision[,note] and records all of them or, on a bad line, none
-      attach    Make a zip kept apart by id-conflict (e.g. 7-conflict-1) a new version of ID
+      merge     Make a submission kept apart by ingest (id-conflict, e.g. 7-conflict-1) the next
+                version of another; the first is recorded as declined, and the merge in the log
       category  Choose the work's category for the gallery's filters, whatever its medium says:
                 \(WorkCategory.allCases.map(\.rawValue).joined(separator: ", "))
     """
 
   static func run(_ arguments: [String]) throws {
     let args = try Arguments(
-      arguments, valued: archiveOptions.union(["--note", "--csv"]), flags: ["--json", "--all-accepted"])
-    let actions: Set<String> = ["list", "show", "decide", "attach", "category"]
+      arguments, valued: archiveOptions.union(["--note", "--csv", "--into"]), flags: ["--json", "--all-accepted"])
+    // `attach FROM ID` is the earlier spelling of `merge FROM --into ID`.
+    let actions: Set<String> = ["list", "show", "decide", "merge", "attach", "category"]
     guard let action = args.positional.first else {
-      throw UsageError("Submissions needs list, show, decide, attach or category.")
+      throw UsageError("Submissions needs list, show, decide, merge or category.")
     }
     guard actions.contains(action) else {
       throw UsageError(
-        "Unknown action \"\(action)\"; use list, show, decide, attach or category.\(suggestion(for: action, among: actions))"
+        "Unknown action \"\(action)\"; use list, show, decide, merge or category.\(suggestion(for: action, among: actions))"
       )
     }
     // list and show only read, so they work on an archive Salon may not write.
@@ -76,13 +78,15 @@ enum SubmissionsCommand: Command {
       }
     case "decide":
       try decide(args, archive: archive, exhibition: exhibition)
-    case "attach":
-      guard args.positional.count == 3 else {
-        throw UsageError("submissions attach needs the provisional ID and the ID it belongs to.")
+    case "merge", "attach":
+      let target = action == "merge" ? args.value("--into") : args.positional.count == 3 ? args.positional[2] : nil
+      guard let target, args.positional.count == (action == "merge" ? 2 : 3) else {
+        throw UsageError("submissions merge needs one ID and --into the ID it is a new version of.")
       }
-      let number = try archive.attach(exhibition: exhibition, provisional: args.positional[1], to: args.positional[2])
+      let from = args.positional[1]
+      let number = try archive.merge(exhibition: exhibition, from, into: target)
       print(
-        "Attached: \(args.positional[1]) is now version \(number) of submission \(args.positional[2]); \(args.positional[1]) is recorded as declined."
+        "Merged: \(TerminalText.visible(from)) is now version \(number) of submission \(TerminalText.visible(target)), which waits for your decision; \(TerminalText.visible(from)) is recorded as declined."
       )
     case "category":
       guard args.positional.count == 3 else { throw UsageError("Submissions category needs an ID and a category.") }
