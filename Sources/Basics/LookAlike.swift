@@ -33,6 +33,15 @@ package enum LookAlike {
 
   private static func reading(_ text: String, asciiLookAlikes: Bool) -> String {
     var mapped = String.UnicodeScalarView()
+    // Most names and addresses are ASCII, which NFKC and the accent folding leave as they are:
+    // the same result without Foundation's Unicode passes, for a call of 100,000 works.
+    if text.utf8.allSatisfy({ $0 < 0x80 }) {
+      guard asciiLookAlikes else { return text.lowercased() }
+      for scalar in text.lowercased().unicodeScalars {
+        mapped.append(contentsOf: confusables[scalar.value]?.unicodeScalars ?? String(scalar).unicodeScalars)
+      }
+      return String(mapped).lowercased()
+    }
     for scalar in normalised(text).lowercased().unicodeScalars {
       if asciiLookAlikes || scalar.value >= 0x80, let target = confusables[scalar.value] {
         mapped.append(contentsOf: target.unicodeScalars)

@@ -212,7 +212,7 @@ public final class Jury {
       }
     }
     for work in works {
-      let contact = ReadContact(work.declarations)
+      let contact = ReadContact(work.declarations, checks: checks)
       var candidates = Set<Int>()
       for email in contact.emails.keys { candidates.formUnion(byKey["e " + email] ?? []) }
       if checks {
@@ -245,10 +245,11 @@ public final class Jury {
     var emails: [String: String]
     /// Gmail mailboxes and ASCII skeletons of the addresses → as written: only ever a check.
     var emailChecks: [String: String]
-    init(_ d: Declarations) {
-      people = Jury.people(in: d.artists ?? "")
+    /// Without `checks`, the readings only checks use are not made (assignment reads every work).
+    init(_ d: Declarations, checks: Bool = true) {
+      people = Jury.people(in: d.artists ?? "", skeletons: checks)
       emails = Jury.emails(in: d.email ?? "")
-      emailChecks = Jury.emailChecks(emails)
+      emailChecks = checks ? Jury.emailChecks(emails) : [:]
     }
   }
 
@@ -331,7 +332,7 @@ public final class Jury {
   /// The people a form's artists field names, each with the ways Salon reads their name:
   /// "Mara Ilves (Estonian Academy of Arts)", "Mara Ilves, Estonian Academy of Arts" and
   /// "Ilves, Mara" all read as "mara ilves". Only these rules apply; nothing fuzzier.
-  static func people(in text: String) -> [Person] {
+  static func people(in text: String, skeletons: Bool = true) -> [Person] {
     var result: [Person] = []
     // NFKC and no format characters first, so a full-width comma or a zero-width space in " and "
     // separates people as the plain ones do.
@@ -347,7 +348,8 @@ public final class Jury {
         index < writtenEntries.count && writtenEntries.count == entries.count
         ? writtenEntries[index].trimmingCharacters(in: .whitespaces) : entry.trimmingCharacters(in: .whitespaces)
       if !names.isEmpty {
-        result.append(Person(written: written, names: names, skeletons: Set(readings(of: pieces, skeletonName))))
+        let looks = skeletons ? Set(readings(of: pieces, skeletonName)) : []
+        result.append(Person(written: written, names: names, skeletons: looks))
       }
     }
     return result
