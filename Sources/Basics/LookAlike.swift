@@ -52,8 +52,9 @@ package enum LookAlike {
     return String(mapped).folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
   }
 
-  /// An email address as compared: its skeleton, without a `+tag` ("ada.okafor+art@…" reaches
-  /// the same mailbox as "ada.okafor@…"). Empty when the text is not an address.
+  /// An email address as compared: folded as names are, and without a `+tag`
+  /// ("ada.okafor+art@…" reaches the same mailbox as "ada.okafor@…"). Empty when the text is
+  /// not an address.
   package static func email(_ text: String) -> String {
     let address = folded(text.trimmingCharacters(in: .whitespacesAndNewlines))
     guard let at = address.lastIndex(of: "@") else { return "" }
