@@ -57,6 +57,9 @@ package struct ExportReport: Codable, Equatable, Sendable {
   package var removed: Int
   /// Files an earlier export made that this one no longer does, left in place (see `--prune`).
   package var kept: Int = 0
+  /// The pages and media removed because their work is no longer published (declined, rights
+  /// or authorship revoked), relative to the site's root: the addresses a CDN should purge.
+  package var unpublished: [String]? = nil
   package var derivativesMade: Int
   package var derivativesReused: Int
   /// Seconds of audio and video transcoded by this run.
@@ -176,6 +179,9 @@ package final class Exporter {
     package var sizes: [String: [Int]] = [:]
     /// What each stored file published, by source and settings, so a re-export does no media work.
     package var published: [String: PublishedMedia]? = nil
+    /// Each published work's page and media, by "exhibition/id", so a work unpublished later
+    /// loses what was made for it.
+    package var works: [String: [String]]? = nil
 
     package init() {}
   }
@@ -296,6 +302,8 @@ package final class Exporter {
       progress?("pages", report.pages, pageCount)
     }
     for file in try renderer.extraFiles(paths: paths) { try site.write(file.path, file.data) }
+    site.recordWorks(model, media: outcome)
+    report.unpublished = site.removeUnpublished(model.unpublished)
     if prune {
       report.removed = site.removeStale()
     } else {
@@ -330,6 +338,7 @@ package final class Exporter {
     report.unchanged += report.written
     report.written = 0
     report.removed = 0
+    report.unpublished = nil
     report.derivativesReused += report.derivativesMade
     report.derivativesMade = 0
     report.mediaSecondsTranscoded = 0

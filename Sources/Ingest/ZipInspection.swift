@@ -55,6 +55,7 @@ final class ZipInspection {
     }
     entries = stream.entries
     try zipCopyWriter.finish()
+    try zipCopy.finish()  // closes its descriptor: a batch holds none while it waits
     guard outcome == .read else { return }
     try ZipReconciliation(limits: limits, cancellation: cancellation)
       .check(zipCopy: zipCopy.url.path, streamed: stream.streamed, entries: &entries, findings: &findings)

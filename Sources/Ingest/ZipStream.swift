@@ -183,6 +183,8 @@ struct ZipStream {
         }
         unpacked += produced
         streamed[streamed.count - 1].produced = produced
+        // Hashed and closed now: a zip of thousands of files must not hold a descriptor each.
+        try file.finish()
         entries.append(Entry(path: name, file: file, head: head))
       }
     } catch let error as ZipReadError {

@@ -91,6 +91,13 @@ enum ExportCommand: Command {
         "Kept \(report.kept) file\(report.kept == 1 ? "" : "s") an earlier export made that this one no longer does (pages of works no longer shown, or their images); `salon export --prune` removes them."
       )
     }
+    if let gone = report.unpublished, !gone.isEmpty {
+      // Full addresses with --base-url, for a CDN's purge; the site's paths otherwise.
+      print(
+        "Removed \(gone.count) file\(gone.count == 1 ? "" : "s") of works no longer published (declined, or their rights or authorship withdrawn); purge these from any CDN too:"
+      )
+      for path in gone { print(TerminalText.visible("  " + (settings.baseURL ?? "") + path)) }
+    }
     if !report.leftOut.isEmpty {
       print("Left out:")
       for item in report.leftOut {
