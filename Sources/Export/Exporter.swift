@@ -73,7 +73,7 @@ package enum ExportFailureCode: String, Codable, CaseIterable, Sendable {
       case .overLimit: self = .mediaOverLimit
       case .crashed, .failed, .unreadable: self = .mediaDamaged
       case .formatNotAllowed: self = .mediaFormatNotAllowed
-      case .missingTool: self = .mediaToolMissing
+      case .missingTool, .sandboxUnavailable: self = .mediaToolMissing
       case .unreadableInput: self = .storedFileUnreadable
       // Never reached: cancellation stops the whole export rather than failing one file.
       case .cancelled: self = .mediaTimedOut
