@@ -117,10 +117,14 @@ enum Confinement {
       guard let equals = variable.firstIndex(of: "=") else { continue }
       arguments += ["--setenv", String(variable[..<equals]), String(variable[variable.index(after: equals)...])]
     }
-    arguments += systemFolders + ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    arguments += systemFolders + ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
+    var bound: [String] = []
     for binding in bindings {
-      arguments += openFolder((binding.path as NSString).deletingLastPathComponent)
+      // A folder inside one already bound is there, and may not be changed.
+      let parent = (binding.path as NSString).deletingLastPathComponent
+      if !bound.contains(where: { parent == $0 || parent.hasPrefix($0 + "/") }) { arguments += openFolder(parent) }
       arguments += [binding.writable ? "--bind" : "--ro-bind", binding.path, binding.path]
+      bound.append(binding.path)
     }
     arguments += ["--chdir", workingFolder, "--"]
     if runsAsRoot {
@@ -149,16 +153,16 @@ enum Confinement {
         arguments += ["--ro-bind", name, name]
       }
     }
-    for path in ["/etc/ld.so.cache", "/etc/alternatives", "/etc/fonts", "/var/cache/fontconfig"] {
-      arguments += openFolder((path as NSString).deletingLastPathComponent) + ["--ro-bind-try", path, path]
-    }
+    arguments += openFolder("/etc")
+    for path in ["/etc/ld.so.cache", "/etc/alternatives", "/etc/fonts"] { arguments += ["--ro-bind-try", path, path] }
+    arguments += openFolder("/var/cache") + ["--ro-bind-try", "/var/cache/fontconfig", "/var/cache/fontconfig"]
     return arguments
   }()
 
   /// The folders above what is bound, made by bubblewrap as root when Salon is root, are open
   /// to nobody only when made explicitly so (it makes them 0700 otherwise).
   static func openFolder(_ path: String) -> [String] {
-    path == "/" || path.isEmpty ? [] : ["--perms", "0755", "--dir", path]
+    ["", "/", "/tmp"].contains(path) ? [] : ["--perms", "0755", "--dir", path]
   }
 
   static func isSystemPath(_ path: String) -> Bool {

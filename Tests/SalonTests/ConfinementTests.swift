@@ -40,6 +40,15 @@ import Testing
     }
   }
 
+  /// ffmpeg writing a short clip to `path`.
+  struct WriteClip: MediaCommand {
+    var path: String
+    var tool: MediaTool { .ffmpeg }
+    func arguments(demuxer: String?, folder: String) -> [String] {
+      ["-nostdin", "-v", "error", "-f", "lavfi", "-i", "testsrc2=s=64x48:d=0.2", "-f", "nut", "-y", path]
+    }
+  }
+
   static func link(_ path: String) -> String? { try? FileManager.default.destinationOfSymbolicLink(atPath: path) }
 
   static func parent(of pid: Int32) -> Int32? {
@@ -159,6 +168,13 @@ import Testing
     var info = stat()
     #expect(stat(work + "/" + VideoRendition.output, &info) == 0 && info.st_uid == geteuid())
     #expect(stat(work, &info) == 0 && info.st_uid == geteuid())
+  }
+
+  @Test func aToolHasAPrivateTemporaryFolder() throws {
+    let scratch = Scratch()
+    let name = "/tmp/salon-sandbox-\(UUID().uuidString).nut"
+    try Sandbox().run(WriteClip(path: name), input: nil, folder: scratch.url.path)
+    #expect(!FileManager.default.fileExists(atPath: name), "written to the sandbox's own /tmp, gone with it")
   }
 
   @Test func aToolHasNoNetwork() throws {
