@@ -46,8 +46,14 @@ enum Confinement {
     guard timeout != nil else { return .missingTool(tool: "timeout", package: "coreutils") }
     guard !runsAsRoot || setpriv != nil else { return .missingTool(tool: "setpriv", package: "util-linux") }
     guard !runsAsRoot || userNamespace != nil else { return .sandboxUnavailable(bubblewrapInstalled: true) }
-    let argv = commandLine(bindings: [], workingFolder: "/", environment: [], wallSeconds: 10) + ["/usr/bin/true"]
-    return runQuietly(argv, handles: sharedHandles) == 0 ? nil : .sandboxUnavailable(bubblewrapInstalled: true)
+    let filter = filterPipe()
+    defer { if let filter { close(filter) } }
+    let argv =
+      commandLine(
+        bindings: [], workingFolder: "/", environment: [], wallSeconds: 10,
+        filter: filter.map { _ in 4 + Int32(sharedHandles.count) }) + ["/usr/bin/true"]
+    let handles = sharedHandles + (filter.map { [$0] } ?? [])
+    return runQuietly(argv, handles: handles) == 0 ? nil : .sandboxUnavailable(bubblewrapInstalled: true)
   }()
 
   /// Root only: a user namespace in which root is root and nobody is nobody, made once per
@@ -98,11 +104,12 @@ enum Confinement {
 
   /// Everything in front of `prlimit`: bubblewrap and its options, then (Salon as root)
   /// `setpriv`, then the first process.
-  static func commandLine(bindings: [Binding], workingFolder: String, environment: [String], wallSeconds: Double)
-    -> [String]
-  {
+  static func commandLine(
+    bindings: [Binding], workingFolder: String, environment: [String], wallSeconds: Double, filter: Int32?
+  ) -> [String] {
     let user = String(sandboxUser)
     var arguments = [bubblewrap ?? "bwrap"]
+    if let filter { arguments += ["--seccomp", String(filter)] }
     if runsAsRoot {
       arguments += [
         "--userns", "4", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup",
@@ -220,6 +227,80 @@ enum Confinement {
       if name == "." || name == ".." { continue }
       fchownat(descriptor, name, owner.uid, owner.gid, AT_SYMLINK_NOFOLLOW)
     }
+  }
+
+  /// A seccomp filter (classic BPF, as bubblewrap's `--seccomp` reads it) refusing with EPERM
+  /// what no decoder needs and what attacks on the kernel use most: new namespaces (unshare,
+  /// setns, clone with a namespace flag; clone3 says ENOSYS, so the C library uses clone),
+  /// mounts, ptrace and process_vm_*, bpf, perf_event_open, userfaultfd, io_uring, keyrings,
+  /// kernel modules and kexec, and every syscall of another ABI (32-bit, x32). x86-64 only:
+  /// other architectures number their syscalls differently and run without it.
+  static let filterProgram: [UInt8]? = {
+    #if arch(x86_64)
+      let architecture: UInt32 = 0xC000_003E  // AUDIT_ARCH_X86_64
+      let refused: [UInt32] = [
+        101, 310, 311,  // ptrace, process_vm_readv, process_vm_writev
+        248, 249, 250,  // add_key, request_key, keyctl
+        321, 298, 323,  // bpf, perf_event_open, userfaultfd
+        272, 308,  // unshare, setns
+        165, 166, 155, 161,  // mount, umount2, pivot_root, chroot
+        428, 429, 430, 431, 432, 433,  // open_tree, move_mount, fsopen, fsconfig, fsmount, fspick
+        425, 426, 427,  // io_uring_setup, io_uring_enter, io_uring_register
+        246, 320, 175, 313, 176,  // kexec_load, kexec_file_load, init_module, finit_module, delete_module
+        303, 304, 103, 163, 167, 168, 169, 172, 173,  // handles, syslog, acct, swap, reboot, iopl, ioperm
+      ]
+      let (clone, clone3): (UInt32, UInt32) = (56, 435)
+    #else
+      return nil
+    #endif
+    let namespaceFlags: UInt32 = 0x7E02_0000  // CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET
+    let allow: UInt32 = 0x7FFF_0000
+    let refuse: UInt32 = 0x0005_0000 | UInt32(EPERM)
+    let absent: UInt32 = 0x0005_0000 | UInt32(ENOSYS)
+    // (code, jump if true, jump if false, k); jumps count the instructions skipped.
+    var program: [(UInt16, UInt8, UInt8, UInt32)] = [
+      (0x20, 0, 0, 4),  // load the architecture
+      (0x15, 1, 0, architecture),
+      (0x06, 0, 0, refuse),
+      (0x20, 0, 0, 0),  // load the syscall number
+    ]
+    // The tests, then the three answers they jump to: allow, refuse, say absent.
+    let allowAt = program.count + 1 + refused.count + 4
+    let (refuseAt, absentAt) = (allowAt + 1, allowAt + 2)
+    func add(_ code: UInt16, _ k: UInt32, ifTrue: Int? = nil, ifFalse: Int? = nil) {
+      let at = program.count
+      program.append((code, ifTrue.map { UInt8($0 - at - 1) } ?? 0, ifFalse.map { UInt8($0 - at - 1) } ?? 0, k))
+    }
+    add(0x35, 0x4000_0000, ifTrue: refuseAt)  // the x32 ABI
+    for number in refused { add(0x15, number, ifTrue: refuseAt) }
+    add(0x15, clone3, ifTrue: absentAt)
+    add(0x15, clone, ifFalse: allowAt)
+    add(0x20, 16)  // clone's flags (the low half of its first argument)
+    add(0x45, namespaceFlags, ifTrue: refuseAt)
+    precondition(program.count == allowAt)
+    program += [(0x06, 0, 0, allow), (0x06, 0, 0, refuse), (0x06, 0, 0, absent)]
+    var bytes: [UInt8] = []
+    for (code, ifTrue, ifFalse, k) in program {
+      bytes += [UInt8(code & 0xFF), UInt8(code >> 8), ifTrue, ifFalse]
+      bytes += [UInt8(k & 0xFF), UInt8((k >> 8) & 0xFF), UInt8((k >> 16) & 0xFF), UInt8(k >> 24)]
+    }
+    return bytes
+  }()
+
+  /// A pipe holding the filter, its read end for bubblewrap, which reads it to its end: one
+  /// per run. Nil where there is no filter.
+  static func filterPipe() -> Int32? {
+    guard let program = filterProgram else { return nil }
+    var ends: [Int32] = [-1, -1]
+    guard pipe(&ends) == 0 else { return nil }
+    let reader = moveHigh(ends[0])
+    let written = program.withUnsafeBytes { write(ends[1], $0.baseAddress, $0.count) }
+    close(ends[1])
+    guard written == program.count else {
+      close(reader)
+      return nil
+    }
+    return reader
   }
 
   /// The processes `pid` started: bubblewrap's one child is the sandbox's first process.

@@ -173,7 +173,10 @@ package struct Sandbox: Sendable {
     // What bubblewrap binds besides the system folders: an executable outside /usr with its
     // libraries' folders, then the job's folder on top.
     var bindings: [Confinement.Binding] = []
-    let handles = confined ? Confinement.sharedHandles : []
+    // Handed over as 4, 5…: the user namespace (Salon as root), then the seccomp filter's pipe.
+    let filter = confined ? Confinement.filterPipe() : nil
+    defer { if let filter { close(filter) } }
+    let handles = confined ? Confinement.sharedHandles + (filter.map { [$0] } ?? []) : []
     if confined {
       if !Confinement.isSystemPath(executable) {
         bindings += Confinement.libraryFolders.map { Confinement.Binding(path: $0, writable: false) }
@@ -245,7 +248,8 @@ package struct Sandbox: Sendable {
     if confined {
       argv =
         Confinement.commandLine(
-          bindings: bindings, workingFolder: workingFolder, environment: environment, wallSeconds: limits.wallSeconds)
+          bindings: bindings, workingFolder: workingFolder, environment: environment, wallSeconds: limits.wallSeconds,
+          filter: filter.map { _ in 4 + Int32(Confinement.sharedHandles.count) })
         + argv
     }
     let cArguments = argv.map { strdup($0) } + [nil]

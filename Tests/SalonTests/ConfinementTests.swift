@@ -115,6 +115,9 @@ import Testing
     #expect(lines["CapEff"] == "0000000000000000")
     #expect(lines["CapPrm"] == "0000000000000000")
     #expect(lines["NoNewPrivs"] == "1")
+    #if arch(x86_64)
+      #expect(lines["Seccomp"] == "2", "a seccomp filter")
+    #endif
     // Its sandbox's process tree: ffmpeg is a small number in its own PID namespace.
     #expect((lines["NSpid"]?.split(separator: "\t").count ?? 0) == 2)
     finished.wait()
