@@ -136,6 +136,10 @@ package struct Sandbox: Sendable {
     self.isCancelled = isCancelled
   }
 
+  /// Whether the organiser set SALON_UNCONFINED_MEDIA=1, so that tools run without bubblewrap:
+  /// for the commands to record in the event log with the work it touched.
+  package static var runsUnconfined: Bool { Confinement.unconfinedByRequest }
+
   /// How the tool names its input: the descriptor Salon opened, as a path the tool can seek in.
   package static let inputPath = "/proc/self/fd/3"
 
