@@ -89,7 +89,7 @@ package enum ExportFailureCode: String, Codable, CaseIterable, Sendable {
       case .overLimit: self = .mediaOverLimit
       case .crashed, .failed, .unreadable: self = .mediaDamaged
       case .formatNotAllowed: self = .mediaFormatNotAllowed
-      case .missingTool: self = .mediaToolMissing
+      case .missingTool, .sandboxUnavailable: self = .mediaToolMissing
       case .unreadableInput: self = .storedFileUnreadable
       // Never reached: cancellation stops the whole export rather than failing one file.
       case .cancelled: self = .mediaTimedOut
@@ -314,7 +314,11 @@ package final class Exporter {
     try site.writeManifest()
     let changesAfter = try archive.record(
       "export",
-      detail: ["output": output.path, "works": report.works, "pages": report.pages, "written": report.written],
+      detail: [
+        "output": output.path, "works": report.works, "pages": report.pages, "written": report.written,
+        // An opt-out of the media sandbox is recorded with the export it touched.
+        "mediaUnconfined": Sandbox.runsUnconfined,
+      ],
       unchangedSince: changesAtStart)
     // Remembered only when the catalog did not change while the pages were made from it, and
     // nothing failed (a failed file is tried again next time).

@@ -216,6 +216,11 @@ public final class Ingester {
     let (inspection, verdictBeforeDeclarations) = try inspect(path, link: declarations?.link)
     var verdict = verdictBeforeDeclarations
     verdict.warnings += notes
+    // An opt-out of the sandbox is recorded with every submission it touched.
+    if Sandbox.runsUnconfined {
+      verdict.warnings.append(
+        Finding(code: WarningCode.mediaUnconfined.rawValue, message: WarningCode.mediaUnconfined.summary))
+    }
     if declarations == nil {
       verdict.warnings.append(
         Finding(

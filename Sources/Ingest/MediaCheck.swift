@@ -161,7 +161,7 @@ struct MediaCheck {
   static func damage(_ error: MediaToolError) throws -> MediaDamage {
     switch error {
     case .cancelled: throw Interrupted()
-    case .missingTool: throw error
+    case .missingTool, .sandboxUnavailable: throw error
     case .timedOut: return MediaDamage(kind: .timedOut, sentence: error.description)
     case .overLimit: return MediaDamage(kind: .overLimit, sentence: error.description)
     case .failed, .crashed:

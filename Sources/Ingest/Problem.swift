@@ -108,6 +108,7 @@ package enum WarningCode: String, CaseIterable, Sendable {
   case decisionCleared = "decision-cleared"
   case declarationsCorrected = "declarations-corrected"
   case supplementaryDamaged = "supplementary-damaged"
+  case mediaUnconfined = "media-unconfined"
 
   package var summary: String {
     switch self {
@@ -140,6 +141,8 @@ package enum WarningCode: String, CaseIterable, Sendable {
     case .supplementaryDamaged:
       return
         "A file other than the main work or video does not decode; it is kept (`salon init --damaged-supplementary reject` rejects instead)."
+    case .mediaUnconfined:
+      return "The media tools read this zip's files without their sandbox, as SALON_UNCONFINED_MEDIA=1 asked."
     }
   }
 }
