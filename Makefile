@@ -43,7 +43,7 @@ demo: release
 ## how each step grows from 1,000 to 100,000 submissions; writes BENCHMARKS.md. BENCH_ARGS="--growth
 ## 1000,10000 --growth-only" runs only the growth section at the sizes given; BENCH_ARGS="--sections
 ## transcode,transcode-export,probe,mixed" runs only those sections and replaces just their rows
-## (sections: ingest-large, hashing, export, standings, batch, transcode, transcode-export, probe,
+## (sections: ingest-large, hashing, export, standings, batch, transcode, transcode-export, probe, confinement,
 ## mixed, room, growth).
 ## BENCH_ARGS="--gallery-only [--runs N] [--works N]" runs only the export of 1,000 large images
 ## beside sigal and vipsthumbnail (rows 3a-4).

@@ -77,7 +77,7 @@ struct Bench {
   var directTranscode: Measurement?
   static let sectionNames = [
     "ingest-large", "hashing", "export", "standings", "batch", "transcode", "transcode-export", "probe", "mixed",
-    "room", "growth",
+    "room", "confinement", "growth",
   ]
 
   init(arguments: [String]) throws {
@@ -178,6 +178,7 @@ struct Bench {
     case "probe": try probeCost()
     case "mixed": try mixedExport()
     case "room": try juryRoom()
+    case "confinement": try confinementCost()
     case "growth":
       try growth(sizes: growthSizes)
       if !sections.isEmpty { try replaceGrowthSection() }
