@@ -120,6 +120,8 @@ package struct SubmissionReport: Codable, Equatable, Sendable {
   package var versions: [VersionSummary]?
   /// The call's category (`visual-art`, `writing`…), for the gallery's filters.
   package var category: WorkCategory?
+  /// What the images and videos say about how they were made, beside the declaration.
+  package var provenance: ProvenanceReport?
 
   package init(
     id: String, zip: String, status: SubmissionStatus, problems: [Finding], warnings: [Finding],
@@ -285,6 +287,7 @@ extension SalonArchive {
       WHERE submission_id IN (SELECT value FROM json_each(?)) ORDER BY submission_id, number
       """, [ids]
     ) { versions[try $0.int("submission_id"), default: []].append(try Self.versionSummary(from: $0)) }
+    let provenance = try provenanceReports(versionIDs: latestIDs)
     return try rows.map { row in
       guard let version = latest[row.id] else { throw CatalogError.unknownSubmission(id: row.key) }
       let versionID = try version.int("id")
@@ -296,7 +299,7 @@ extension SalonArchive {
           file: try finding.optionalString("file"))
         if try finding.string("severity") == "problem" { problems.append(item) } else { warnings.append(item) }
       }
-      return SubmissionReport(
+      var report = SubmissionReport(
         id: row.key, zip: try version.string("zip_name"),
         status: try version.value("status", as: SubmissionStatus.self),
         problems: problems, warnings: warnings, files: files[versionID] ?? [], change: nil,
@@ -306,6 +309,8 @@ extension SalonArchive {
         versions: versions[row.id] ?? [],
         category: try version.optionalString("latest_category").flatMap(WorkCategory.init(rawValue:))
           ?? WorkCategory.inferred(fromMedium: try version.optionalString("medium")) ?? .other)
+      report.provenance = provenance[versionID]
+      return report
     }
   }
 
@@ -384,6 +389,9 @@ extension SalonArchive {
         SELECT ?, position, path, role, number, type, size, sha256, stored, width, height, duration, pages
         FROM version_file WHERE version_id = ?
         """, [version, latest])
+      try database.run(
+        "INSERT INTO provenance (version_id, finding, declared, files) SELECT ?, finding, declared, files FROM provenance WHERE version_id = ?",
+        [version, latest])
       try database.run(
         """
         INSERT INTO finding (version_id, position, severity, code, message, file)

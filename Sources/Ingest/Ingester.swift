@@ -101,6 +101,7 @@ public final class Ingester {
     var inspection: ZipInspection
     var verdict: Verdict
     var declarations: Declarations?
+    var provenance: ProvenanceReport?
     /// The zip as received first, then (when accepted) the files it holds.
     var files: [TemporaryFile]
   }
@@ -253,6 +254,8 @@ public final class Ingester {
     let (inspection, verdictBeforeDeclarations) = try inspect(path, link: declarations?.link)
     var verdict = verdictBeforeDeclarations
     verdict.warnings += notes
+    let (provenance, contradictions) = ProvenanceJudgement.judge(inspection.entries, declarations: declarations)
+    verdict.warnings += contradictions
     if declarations == nil {
       verdict.warnings.append(
         Finding(
@@ -274,7 +277,7 @@ public final class Ingester {
     return .prepared(
       Prepared(
         path: path, key: key, zipName: zipName, zipSHA256: zipSHA256, inspection: inspection, verdict: verdict,
-        declarations: declarations,
+        declarations: declarations, provenance: provenance,
         files: [inspection.zipCopy] + (verdict.status == .accepted ? inspection.temporaryFiles : [])))
   }
 
@@ -298,6 +301,9 @@ public final class Ingester {
           let carried: Set<String> = [WarningCode.declarationsKept.rawValue, WarningCode.declarationsReplaced.rawValue]
           verdict.warnings.removeAll { carried.contains($0.code) }
         }
+        if outcome != .unchanged, let provenance = prepared.provenance {
+          try archive.recordProvenance(exhibition: exhibition, key: key, version: version, provenance)
+        }
         let category = try archive.recordInferredCategory(
           exhibition: exhibition, id: key, medium: declarations?.medium)
         if let medium = declarations?.medium, WorkCategory.inferred(fromMedium: medium) == category {
@@ -307,6 +313,7 @@ public final class Ingester {
           id: key, zip: prepared.zipName, status: verdict.status, problems: verdict.problems,
           warnings: verdict.warnings, files: verdict.files, change: outcome.rawValue, version: version)
         report.category = category
+        report.provenance = prepared.provenance
         return report
       }
     }

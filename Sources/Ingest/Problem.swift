@@ -98,6 +98,7 @@ package enum WarningCode: String, CaseIterable, Sendable {
   case declarationsKept = "declarations-kept"
   case declarationsReplaced = "declarations-replaced"
   case supplementaryDamaged = "supplementary-damaged"
+  case aiUseContradicted = "ai-use-contradicted"
 
   package var summary: String {
     switch self {
@@ -121,6 +122,9 @@ package enum WarningCode: String, CaseIterable, Sendable {
     case .supplementaryDamaged:
       return
         "A file other than the main work or video does not decode; it is kept (`salon init --damaged-supplementary reject` rejects instead)."
+    case .aiUseContradicted:
+      return
+        "An image or video says it was made with more AI than the form declares (IPTC digital source type, a generator's parameters or name); the submission is accepted."
     }
   }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// The external programs Salon runs, declared once and found once: Debian's own tools for the
 /// media that only big C parsers read. Nothing else in Salon starts a process.
 package enum MediaTool: String, CaseIterable, Sendable {
-  case ffprobe, ffmpeg, pdfinfo, pdftoppm, qpdf
+  case ffprobe, ffmpeg, pdfinfo, pdftoppm, qpdf, exiftool
 
   /// The Debian package that provides the tool, for the message when it is missing.
   package var package: String {
@@ -11,6 +11,7 @@ package enum MediaTool: String, CaseIterable, Sendable {
     case .ffprobe, .ffmpeg: return "ffmpeg"
     case .pdfinfo, .pdftoppm: return "poppler-utils"
     case .qpdf: return "qpdf"
+    case .exiftool: return "libimage-exiftool-perl"
     }
   }
 
