@@ -79,6 +79,7 @@ extension PageRenderer {
       image = (baseURL ?? root) + path
     }
     let url = baseURL.map { $0 + "\(e.exhibition.slug)/works/\(shown.page).html" }
-    return .html(StructuredData.script(StructuredData.object(shown.work, year: e.exhibition.year, image: image, url: url)))
+    return .html(
+      StructuredData.script(StructuredData.object(shown.work, year: e.exhibition.year, image: image, url: url)))
   }
 }
