@@ -146,3 +146,42 @@ extension SalonArchive {
     return reports
   }
 }
+
+extension SalonArchive {
+  static func provenanceCardSetting(_ exhibition: Exhibition) -> String { "provenance-card:\(exhibition.id)" }
+
+  /// Whether jurors' rooms show a neutral provenance card beside each work's declaration: the
+  /// organiser's choice for the exhibition, off unless chosen.
+  package func showsProvenanceCard(exhibition: Exhibition) throws -> Bool {
+    try setting(Self.provenanceCardSetting(exhibition)) == "on"
+  }
+
+  package func setProvenanceCard(exhibition: Exhibition, shown: Bool) throws {
+    try database.transaction {
+      try database.run(
+        "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [Self.provenanceCardSetting(exhibition), shown ? "on" : "off"])
+      try record("setting", exhibition: exhibition.id, detail: ["provenanceCard": shown])
+    }
+  }
+
+  /// The provenance of each submission's latest version, by submission id, for the rooms.
+  package func latestProvenance(exhibition: Exhibition) throws -> [String: ProvenanceReport] {
+    var reports: [String: ProvenanceReport] = [:]
+    try database.forEachRow(
+      """
+      SELECT s.key, p.* FROM submission s
+      JOIN version v ON v.submission_id = s.id
+        AND v.number = (SELECT max(number) FROM version WHERE submission_id = s.id)
+      JOIN provenance p ON p.version_id = v.id
+      WHERE s.exhibition_id = ?
+      """, [exhibition.id]
+    ) { row in
+      let files = try JSONDecoder().decode([FileProvenance].self, from: Data(try row.string("files").utf8))
+      reports[try row.string("key")] = ProvenanceReport(
+        finding: try row.value("finding", as: ProvenanceFinding.self),
+        declared: try row.value("declared", as: AIUse.self), files: files)
+    }
+    return reports
+  }
+}

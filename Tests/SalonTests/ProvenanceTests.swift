@@ -276,6 +276,49 @@ import Testing
     }
   }
 
+  @Test func theRoomCardIsTheOrganisersChoiceAndTheBagKeepsTheFindings() throws {
+    let (scratch, archive, cases, _) = try Self.ingested()
+    defer { withExtendedLifetime(scratch) {} }
+    #expect(try Binary.run(["submissions", "decide", "--all-accepted", "--archive", archive]).status == 0)
+    #expect(try Binary.run(["jury", "add", "Dana Juror", "--archive", archive]).status == 0)
+    #expect(try Binary.run(["jury", "assign", "--archive", archive]).status == 0)
+    func room(_ name: String) throws -> String {
+      let run = try Binary.run(["jury", "room", "dana-juror", "-o", scratch.path(name), "--archive", archive])
+      #expect(run.status == 0, "\(run.stderr)")
+      return String(
+        decoding: FileManager.default.contents(atPath: scratch.path(name) + "/index.html") ?? Data(), as: UTF8.self)
+    }
+    // Off unless the organiser turns it on.
+    let plain = try room("room-off")
+    #expect(plain.contains("params-none") || plain.contains("Work params-none"), "the room holds the works")
+    #expect(!plain.contains("provenance-card") && !plain.contains("What the files say"))
+    let on = try Binary.run(["exhibition", "provenance-card", "provenance-2026", "on", "--archive", archive])
+    #expect(on.status == 0, "\(on.stderr)")
+    let card = try room("room-on")
+    #expect(card.contains("class=\"provenance-card\""))
+    #expect(card.contains(ProvenanceFinding.contradiction.label) && card.contains(ProvenanceFinding.unverified.label))
+    #expect(card.contains("Steps: 20, Sampler: Euler a, Model: sdxl_base") && card.contains("Adobe_Firefly/2.0"))
+    #expect(!card.contains("secret lighthouse"), "no prompt in a room")
+    let off = try Binary.run(["exhibition", "provenance-card", "provenance-2026", "off", "--archive", archive])
+    #expect(off.status == 0)
+    #expect(!(try room("room-off-again")).contains("provenance-card"))
+    #expect(
+      try Binary.run(["exhibition", "provenance-card", "provenance-2026", "maybe", "--archive", archive]).status != 0)
+
+    // The archive package keeps what was known at judging time.
+    let bag = scratch.path("bag")
+    let packed = try Binary.run(["bag", "-o", bag, "--archive", archive])
+    #expect(packed.status == 0, "\(packed.stderr)")
+    let records =
+      try JSONSerialization.jsonObject(
+        with: FileManager.default.contents(atPath: bag + "/data/records/declarations.json") ?? Data())
+      as? [[String: Any]] ?? []
+    for c in cases {
+      let record = records.first { $0["submission"] as? String == "provenance-2026/\(c.id)" }
+      #expect((record?["provenance"] as? [String: Any])?["finding"] as? String == c.finding, "\(c.id) in the bag")
+    }
+  }
+
   static func iptcTerm(_ term: String) -> String { iptc + term }
 
   /// The JSON-LD object of a page, parsed.
