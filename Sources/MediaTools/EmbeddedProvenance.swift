@@ -69,12 +69,13 @@ package struct ProvenanceRead: MediaCommand {
   /// C2PA's JUMBF description type for a manifest store: "c2pa" and the ISO suffix.
   static let manifestStoreType = "6332706100110010800000aa00389b71"
 
-  /// The provenance in exiftool's JSON (one object per file; the first is used).
-  package static func parse(_ json: Data) -> EmbeddedProvenance {
+  /// The provenance in exiftool's JSON (one object per file; the first is used); nil when the
+  /// output is not that JSON (cut short at the output limit by a file stuffed with text, say).
+  package static func parse(_ json: Data) -> EmbeddedProvenance? {
     var found = EmbeddedProvenance()
     guard let list = try? JSONSerialization.jsonObject(with: json) as? [Any],
       let fields = list.first as? [String: Any]
-    else { return found }
+    else { return nil }
     var manifest = C2PAManifest()
     var hasManifest = false
     for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
@@ -145,6 +146,7 @@ extension Sandbox {
         command.tool, command.arguments(demuxer: nil, folder: workingFolder), input: path,
         workingFolder: workingFolder)
     }
-    return ProvenanceRead.parse(output)
+    guard let found = ProvenanceRead.parse(output) else { throw MediaToolError.unreadable }
+    return found
   }
 }

@@ -319,6 +319,41 @@ import Testing
     }
   }
 
+  @Test func hostileTextInAFileIsCutShortOrNotReadNeverTrusted() throws {
+    let scratch = Scratch()
+    let archive = scratch.path("archive")
+    #expect(try Binary.run(["init", "--title", "Hostile", "--year", "2026", "--archive", archive]).status == 0)
+    // More text than the sandbox keeps of a tool's output: the file is "not read", and accepted.
+    let stuffed = Self.png(seed: 11, text: [("parameters", String(repeating: "\u{1B}[31mred ", count: 700_000))])
+    // Escapes and a long settings line: kept visible and cut to one line of 300 characters.
+    let steps = "prompt\nSteps: 20, Model: \u{1B}]0;pwned\u{07}" + String(repeating: "x", count: 2_000)
+    scratch.zip("in/stuffed.zip", [("stuffed_main.png", stuffed), ("stuffed_description.pdf", Parts.description)])
+    scratch.zip(
+      "in/escapes.zip",
+      [
+        ("escapes_main.png", Self.png(seed: 12, text: [("parameters", steps)])),
+        ("escapes_description.pdf", Parts.description),
+      ])
+    scratch.write("form.csv", "id,title,ai use\nstuffed,S,none\nescapes,E,none\n")
+    let run = try Binary.run(
+      ["ingest", scratch.path("in"), "--form", scratch.path("form.csv"), "--json", "--archive", archive], timeout: 600)
+    #expect(run.status == 0, "\(run.stderr)")
+    let reports = (try Binary.json(run) as? [String: Any])?["submissions"] as? [[String: Any]] ?? []
+    let stuffedReport = reports.first { $0["id"] as? String == "stuffed" }
+    #expect(stuffedReport?["status"] as? String == "accepted")
+    let stuffedFiles = (stuffedReport?["provenance"] as? [String: Any])?["files"] as? [[String: Any]]
+    #expect(stuffedFiles?.first?["c2pa"] as? String == "not read", "\(String(describing: stuffedFiles))")
+    let escapes = reports.first { $0["id"] as? String == "escapes" }
+    let value =
+      (((escapes?["provenance"] as? [String: Any])?["files"] as? [[String: Any]])?.first?["evidence"]
+      as? [[String: Any]])?.first?["value"] as? String ?? ""
+    #expect(value.hasPrefix("Steps: 20, Model: ") && value.count <= 301, "\(value.prefix(80))")
+    #expect(!value.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }, "no control characters kept")
+    let text = try Binary.run(["submissions", "show", "escapes", "--archive", archive])
+    #expect(
+      !text.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "nothing reaches the terminal raw")
+  }
+
   static func iptcTerm(_ term: String) -> String { iptc + term }
 
   /// The JSON-LD object of a page, parsed.
