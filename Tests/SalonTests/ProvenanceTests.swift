@@ -148,6 +148,11 @@ import Testing
         declared: "none", finding: "unverified", source: "C2PA claim generator"),
       Case(id: "plain-none", file: "png", bytes: png(seed: 6), declared: "none", finding: "absent"),
       Case(
+        id: "film-none", file: "mp4",
+        bytes: try withExiftool(
+          scratch, SampleVideo.mp4(seconds: 1), ext: "mp4", ["-XMP-iptcExt:DigitalSourceType=\(trained)"]),
+        declared: "none", medium: "Short film", finding: "contradiction", source: "XMP DigitalSourceType"),
+      Case(
         id: "xmp-undeclared", file: "png",
         bytes: try withExiftool(scratch, png(seed: 7), ext: "png", ["-XMP-iptcExt:DigitalSourceType=\(trained)"]),
         declared: "", finding: "undeclared", source: "XMP DigitalSourceType"),
@@ -201,7 +206,8 @@ import Testing
         #expect(evidence.isEmpty, "\(c.id): \(evidence)")
       }
       // exiftool looks for C2PA in JPEG and PNG, and says whether it found a manifest.
-      #expect(files.first?["c2pa"] as? String == (c.id.hasPrefix("c2pa") ? "present" : "absent"), "\(c.id)")
+      let c2pa = c.file == "mp4" ? "not examined" : c.id.hasPrefix("c2pa") ? "present" : "absent"
+      #expect(files.first?["c2pa"] as? String == c2pa, "\(c.id)")
       // The catalog never keeps a prompt, only a generator's settings line.
       #expect(!show.stdout.contains("secret lighthouse"), "\(c.id) keeps no prompt")
     }
@@ -263,9 +269,11 @@ import Testing
       #expect(object["datePublished"] as? String == "2026")
       #expect((object["image"] as? String)?.hasSuffix(".jpg") == true, "\(c.id): \(object)")
       // Taken from the declaration and the medium, whatever the file says.
-      let want = c.medium == "Photography" ? Self.iptcTerm("digitalCapture") : (expected[c.declared] ?? nil)
+      let captured = c.medium == "Photography" || c.medium == "Short film"
+      let want = captured ? Self.iptcTerm("digitalCapture") : (expected[c.declared] ?? nil)
       #expect(object["digitalSourceType"] as? String == want, "\(c.id): \(object)")
-      #expect(object["@type"] as? String == (c.medium == "Photography" ? "Photograph" : "VisualArtwork"))
+      let type = ["Photography": "Photograph", "Short film": "Movie"][c.medium] ?? "VisualArtwork"
+      #expect(object["@type"] as? String == type, "\(c.id)")
     }
     for (path, data) in GalleryFixture.files(in: site) {
       let text = String(decoding: data, as: UTF8.self)
