@@ -81,6 +81,22 @@ package struct ProvenanceReport: Codable, Equatable, Sendable {
   }
 }
 
+extension ProvenanceReport {
+  /// The same evidence set beside `declared`. Reports are judged again whenever they are read,
+  /// so a declaration corrected after ingest, or a version moved to another submission, is
+  /// compared afresh; the stored finding stays as ingest saw it.
+  package func judged(against declared: AIUse) -> ProvenanceReport {
+    let files = self.files.map { file in
+      var file = file
+      file.finding = ProvenanceRules.finding(
+        evidence: file.evidence, hasManifest: file.c2pa == "present", declared: declared)
+      return file
+    }
+    return ProvenanceReport(
+      finding: ProvenanceRules.submission(files, declared: declared), declared: declared, files: files)
+  }
+}
+
 extension AIUse {
   /// How much AI a declaration or a piece of evidence means; nil for unknown.
   package var level: Int? {
@@ -165,7 +181,8 @@ extension SalonArchive {
     }
   }
 
-  /// The provenance of each submission's latest version, by submission id, for the rooms.
+  /// The provenance of each submission's latest version as ingest judged it, by submission id,
+  /// for the rooms (which judge it again against the declarations they show).
   package func latestProvenance(exhibition: Exhibition) throws -> [String: ProvenanceReport] {
     var reports: [String: ProvenanceReport] = [:]
     try database.forEachRow(

@@ -313,7 +313,6 @@ let migrations: [String] = [
     declared TEXT NOT NULL,
     files TEXT NOT NULL
   );
-  CREATE INDEX provenance_finding ON provenance(finding);
   CREATE TRIGGER provenance_no_update BEFORE UPDATE ON provenance
     BEGIN SELECT RAISE(ABORT, 'a received version cannot be changed'); END;
   CREATE TRIGGER provenance_no_delete BEFORE DELETE ON provenance

@@ -309,7 +309,7 @@ extension SalonArchive {
         versions: versions[row.id] ?? [],
         category: try version.optionalString("latest_category").flatMap(WorkCategory.init(rawValue:))
           ?? WorkCategory.inferred(fromMedium: try version.optionalString("medium")) ?? .other)
-      report.provenance = provenance[versionID]
+      report.provenance = provenance[versionID]?.judged(against: report.declarations?.aiUse ?? .unknown)
       return report
     }
   }

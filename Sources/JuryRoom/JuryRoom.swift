@@ -163,7 +163,7 @@ package struct JuryRoomBuilder {
         }
       }
       let venue = d.priorVenue?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty
-      let card: TemplateValue = provenance.map { ProvenanceCard.value($0[work.id]) } ?? .null
+      let card: TemplateValue = provenance.map { ProvenanceCard.value($0[work.id], declared: d.aiUse) } ?? .null
       return .object([
         "index": .text(String(index)), "number": .text(String(index + 1)), "count": .text(String(works.count)),
         "id": .text(work.id), "title": .text(work.title),

@@ -7,8 +7,8 @@ import Foundation
 /// and how that reads against the declaration, without judging. Never a prompt (the catalog
 /// keeps none), and never a file's name, which often carries the artist's.
 enum ProvenanceCard {
-  static func value(_ report: ProvenanceReport?) -> TemplateValue {
-    guard let report else {
+  static func value(_ recorded: ProvenanceReport?, declared: AIUse) -> TemplateValue {
+    guard let report = recorded?.judged(against: declared) else {
       return .object([
         "reading": .text("Not read: this version was received before Salon read embedded provenance."),
         "hasEvidence": .bool(false), "evidence": .list([]),

@@ -401,6 +401,17 @@ import Testing
     #expect(
       ProvenanceRules.submission([file(.absent), file(.unverified), file(.consistent)], declared: .none) == .unverified)
     #expect(ProvenanceRules.submission([], declared: .none) == .absent)
+    // Read again against a corrected declaration, the same evidence is judged afresh.
+    let recorded = ProvenanceReport(
+      finding: .contradiction, declared: .none,
+      files: [FileProvenance(path: "p", finding: .contradiction, c2pa: "absent", evidence: [evidence(.generated)])])
+    #expect(recorded.judged(against: .generated).finding == .consistent)
+    #expect(recorded.judged(against: .generated).files.map(\.finding) == [.consistent])
+    #expect(recorded.judged(against: .unknown).finding == .undeclared)
+    let manifest = ProvenanceReport(
+      finding: .unverified, declared: .none,
+      files: [FileProvenance(path: "p", finding: .unverified, c2pa: "present", evidence: [evidence(nil)])])
+    #expect(manifest.judged(against: .generated).finding == .unverified)
   }
 
   /// exiftool's cost per file at ingest: one run in the sandbox, as ingest makes it.
