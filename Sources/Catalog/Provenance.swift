@@ -131,7 +131,8 @@ package enum ProvenanceRules {
 
 extension SalonArchive {
   /// Records the provenance found in version `number` of submission `key`, inside the caller's
-  /// transaction (the version was just recorded).
+  /// transaction (the version was just recorded). A version that already has its provenance
+  /// keeps it: the same bytes say the same, and the record is never changed.
   package func recordProvenance(exhibition: Exhibition, key: String, version number: Int, _ report: ProvenanceReport)
     throws
   {
@@ -144,8 +145,10 @@ extension SalonArchive {
     else { throw CatalogError.unknownSubmission(id: key) }
     let files = String(decoding: try JSONEncoder().encode(report.files), as: UTF8.self)
     try database.run(
-      "INSERT INTO provenance (version_id, finding, declared, files) VALUES (?, ?, ?, ?)",
-      [version, report.finding.rawValue, report.declared.rawValue, files])
+      """
+      INSERT INTO provenance (version_id, finding, declared, files) SELECT ?, ?, ?, ?
+      WHERE NOT EXISTS (SELECT 1 FROM provenance WHERE version_id = ?)
+      """, [version, report.finding.rawValue, report.declared.rawValue, files, version])
   }
 
   /// The provenance of each version in `versionIDs` that has one, by version row id.

@@ -363,6 +363,37 @@ import Testing
       !text.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "nothing reaches the terminal raw")
   }
 
+  @Test func aNewDeclarationForTheSameFilesIsComparedAfresh() throws {
+    let scratch = Scratch()
+    let archive = scratch.path("archive")
+    #expect(try Binary.run(["init", "--title", "Again", "--year", "2026", "--archive", archive]).status == 0)
+    let parameters = [("parameters", "a secret lighthouse prompt\nSteps: 20, Sampler: Euler a")]
+    scratch.zip(
+      "in/again.zip",
+      [("again_main.png", Self.png(seed: 21, text: parameters)), ("again_description.pdf", Parts.description)])
+    func ingest(declaring use: String) throws -> SalonRun {
+      scratch.write("form.csv", "id,title,ai use\nagain,Again,\(use)\n")
+      return try Binary.run(
+        ["ingest", scratch.path("in/again.zip"), "--form", scratch.path("form.csv"), "--archive", archive],
+        timeout: 600)
+    }
+    func finding() throws -> String? {
+      let show = try Binary.run(["submissions", "show", "again", "--json", "--archive", archive])
+      return ((try Binary.json(show) as? [String: Any])?["provenance"] as? [String: Any])?["finding"] as? String
+    }
+    #expect(try ingest(declaring: "none").stdout.contains("ai-use-contradicted"))
+    #expect(try finding() == "contradiction")
+    // The same zip and declarations again change nothing, and record nothing twice.
+    #expect(try ingest(declaring: "none").status == 0)
+    #expect(try finding() == "contradiction")
+    let corrected = try ingest(declaring: "generated")
+    #expect(corrected.status == 0, "\(corrected.stderr)")
+    #expect(!corrected.stdout.contains("ai-use-contradicted"), "\(corrected.stdout)")
+    #expect(try finding() == "consistent")
+    let listed = try Binary.run(["submissions", "list", "--provenance", "contradiction", "--archive", archive])
+    #expect(!listed.stdout.contains("again"), "\(listed.stdout)")
+  }
+
   static func iptcTerm(_ term: String) -> String { iptc + term }
 
   /// The JSON-LD object of a page, parsed.
