@@ -352,6 +352,24 @@ let migrations: [String] = [
     BEGIN SELECT RAISE(ABORT, 'a declaration change is superseded by a new one, never changed'); END;
 
   """ + changeCountingTriggers(["declaration_change"]),
+  // 12: what each version's images and videos say about how they were made, beside the AI use
+  // declared: part of the record of what was received, so never changed.
+  """
+  CREATE TABLE provenance (
+    version_id INTEGER PRIMARY KEY REFERENCES version(id),
+    finding TEXT NOT NULL
+      CHECK (finding IN ('consistent', 'contradiction', 'absent', 'unverified', 'undeclared')),
+    declared TEXT NOT NULL,
+    files TEXT NOT NULL
+  );
+  CREATE TRIGGER provenance_no_update BEFORE UPDATE ON provenance
+    BEGIN SELECT RAISE(ABORT, 'a received version cannot be changed'); END;
+  CREATE TRIGGER provenance_no_delete BEFORE DELETE ON provenance
+    BEGIN SELECT RAISE(ABORT, 'a received version cannot be changed'); END;
+  CREATE TRIGGER provenance_no_replace BEFORE INSERT ON provenance
+    WHEN EXISTS (SELECT 1 FROM provenance WHERE version_id = NEW.version_id)
+    BEGIN SELECT RAISE(ABORT, 'a received version cannot be changed'); END;
+  """ + changeCountingTriggers(["provenance"]),
 ]
 
 /// Every table whose changes an export must notice: all of them but the counter itself.

@@ -126,6 +126,8 @@ package struct SubmissionReport: Codable, Equatable, Sendable {
   package var versions: [VersionSummary]?
   /// The call's category (`visual-art`, `writing`…), for the gallery's filters.
   package var category: WorkCategory?
+  /// What the images and videos say about how they were made, beside the declaration.
+  package var provenance: ProvenanceReport?
 
   package init(
     id: String, zip: String, status: SubmissionStatus, problems: [Finding], warnings: [Finding],
@@ -299,6 +301,7 @@ extension SalonArchive {
       WHERE submission_id IN (SELECT value FROM json_each(?)) ORDER BY submission_id, number
       """, [ids]
     ) { versions[try $0.int("submission_id"), default: []].append(try Self.versionSummary(from: $0)) }
+    let provenance = try provenanceReports(versionIDs: latestIDs)
     return try rows.map { row in
       guard let version = latest[row.id] else { throw CatalogError.unknownSubmission(id: row.key) }
       let versionID = try version.int("id")
@@ -311,7 +314,7 @@ extension SalonArchive {
         if try finding.string("severity") == "problem" { problems.append(item) } else { warnings.append(item) }
       }
       let (hasDeclarations, declarations) = try Self.currentDeclarations(from: version)
-      return SubmissionReport(
+      var report = SubmissionReport(
         id: row.key, zip: try version.string("zip_name"),
         status: try version.value("status", as: SubmissionStatus.self),
         problems: problems, warnings: warnings, files: files[versionID] ?? [], change: nil,
@@ -321,6 +324,8 @@ extension SalonArchive {
         versions: versions[row.id] ?? [],
         category: try version.optionalString("latest_category").flatMap(WorkCategory.init(rawValue:))
           ?? WorkCategory.inferred(fromMedium: declarations.medium) ?? .other)
+      report.provenance = provenance[versionID]?.judged(against: report.declarations?.aiUse ?? .unknown)
+      return report
     }
   }
 

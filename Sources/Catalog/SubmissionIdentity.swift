@@ -166,6 +166,9 @@ extension SalonArchive {
           container, codecs, frames
         FROM version_file WHERE version_id = ?
         """, [version, latestID])
+      try database.run(
+        "INSERT INTO provenance (version_id, finding, declared, files) SELECT ?, finding, declared, files FROM provenance WHERE version_id = ?",
+        [version, latestID])
       // The findings that said why it was kept apart are settled by this merge, and one that
       // said it had no declarations is not true of a version that keeps the work's.
       try database.run(

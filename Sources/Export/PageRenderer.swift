@@ -436,6 +436,7 @@ package struct PageRenderer {
       paragraphText(d.statement)
         ?? "\(work.title)\(byLine), \(shown.medium.label), \(e.exhibition.title) \(e.exhibition.year).")
     context["shareImage"] = shareImage(work) ?? .null
+    context["structuredData"] = structuredData(shown, in: e, root: root)
     let primary = work.files.filter { $0.role == .main || $0.role == .video }
     let supplementary = work.files.filter { $0.role == .supplementary }.sorted { ($0.number ?? 0) < ($1.number ?? 0) }
     let venue =

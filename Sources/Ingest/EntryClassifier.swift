@@ -50,6 +50,9 @@ struct EntryClassifier {
       entries[index].properties = properties
       entries[index].damage = damage
       if damage != nil { continue }
+      if type.family == .image || type.family == .video {
+        entries[index].provenance = try media.provenance(path: entries[index].file.url.path, type: type)
+      }
       if type.family == .image {
         if let w = properties.width, let h = properties.height {
           // Headers may declare up to 2³² × 2³² pixels: a product past Int's range is too large too.

@@ -104,6 +104,7 @@ public final class Ingester {
     /// The zip is the submission's latest version again: its declarations, when they differ,
     /// correct those recorded without a new version (`form` names where they came from).
     var correction: (version: Int, form: String)?
+    var provenance: ProvenanceReport?
     /// The zip as received first, then (when accepted) the files it holds.
     var files: [TemporaryFile]
   }
@@ -221,6 +222,8 @@ public final class Ingester {
       verdict.warnings.append(
         Finding(code: WarningCode.mediaUnconfined.rawValue, message: WarningCode.mediaUnconfined.summary))
     }
+    let (provenance, contradictions) = ProvenanceJudgement.judge(inspection.entries, declarations: declarations)
+    verdict.warnings += contradictions
     if declarations == nil {
       verdict.warnings.append(
         Finding(
@@ -243,7 +246,7 @@ public final class Ingester {
     return .prepared(
       Prepared(
         path: path, key: key, zipName: zipName, zipSHA256: zipSHA256, inspection: inspection, verdict: verdict,
-        declarations: declarations, correction: claim.correction,
+        declarations: declarations, correction: claim.correction, provenance: provenance,
         files: [inspection.zipCopy] + (verdict.status == .accepted ? inspection.temporaryFiles : [])))
   }
 
@@ -275,6 +278,9 @@ public final class Ingester {
           ]
           verdict.warnings.removeAll { carried.contains($0.code) }
         }
+        if outcome != .unchanged, let provenance = prepared.provenance {
+          try archive.recordProvenance(exhibition: exhibition, key: key, version: version, provenance)
+        }
         let category = try archive.recordInferredCategory(
           exhibition: exhibition, id: key, medium: declarations?.medium)
         if let medium = declarations?.medium, WorkCategory.inferred(fromMedium: medium) == category {
@@ -284,6 +290,7 @@ public final class Ingester {
           id: key, zip: prepared.zipName, status: verdict.status, problems: verdict.problems,
           warnings: verdict.warnings, files: verdict.files, change: outcome.rawValue, version: version)
         report.category = category
+        report.provenance = prepared.provenance
         return report
       }
     }

@@ -109,6 +109,7 @@ package enum WarningCode: String, CaseIterable, Sendable {
   case declarationsCorrected = "declarations-corrected"
   case supplementaryDamaged = "supplementary-damaged"
   case mediaUnconfined = "media-unconfined"
+  case aiUseContradicted = "ai-use-contradicted"
 
   package var summary: String {
     switch self {
@@ -143,6 +144,9 @@ package enum WarningCode: String, CaseIterable, Sendable {
         "A file other than the main work or video does not decode; it is kept (`salon init --damaged-supplementary reject` rejects instead)."
     case .mediaUnconfined:
       return "The media tools read this zip's files without their sandbox, as SALON_UNCONFINED_MEDIA=1 asked."
+    case .aiUseContradicted:
+      return
+        "An image or video says it was made with more AI than the form declares (IPTC digital source type, a generator's parameters or name); the submission is accepted."
     }
   }
 }

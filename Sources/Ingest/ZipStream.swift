@@ -16,6 +16,8 @@ struct ZipStream {
     var properties = MediaProperties()
     /// What a real decoder found wrong, if anything.
     var damage: MediaDamage?
+    /// What an image or video says about how it was made (`Provenance.swift`).
+    var provenance: FileEvidence?
   }
 
   /// Every local entry the stream showed, in order, with the bytes it produced (nil if skipped).

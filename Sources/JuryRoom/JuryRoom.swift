@@ -146,6 +146,9 @@ package struct JuryRoomBuilder {
     let csp =
       "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'sha256-\(try sha256Base64(styleText))'; script-src 'sha256-\(try sha256Base64(scriptText))'; base-uri 'none'; form-action 'none'"
     let renderer = PageRenderer(model: SiteModel(), media: media)
+    let provenance =
+      try jury.archive.showsProvenanceCard(exhibition: jury.exhibition)
+      ? try jury.archive.latestProvenance(exhibition: jury.exhibition) : nil
     let items: [TemplateValue] = works.enumerated().map { index, work in
       let d = work.declarations
       let primary = work.files.filter { $0.role == .main || $0.role == .video }
@@ -165,6 +168,7 @@ package struct JuryRoomBuilder {
         }
       }
       let venue = d.priorVenue?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty
+      let card: TemplateValue = provenance.map { ProvenanceCard.value($0[work.id], declared: d.aiUse) } ?? .null
       return .object([
         "index": .text(String(index)), "number": .text(String(index + 1)), "count": .text(String(works.count)),
         "id": .text(work.id), "title": .text(work.title),
@@ -181,6 +185,7 @@ package struct JuryRoomBuilder {
           supplementary.compactMap { renderer.mediaItem($0, work: work, root: "", primary: false) }),
         "hasSupplementary": .bool(!supplementary.isEmpty),
         "description": .list(description),
+        "provenance": card,
       ])
     }
     let context: [String: TemplateValue] = [

@@ -3,7 +3,7 @@ import Foundation
 /// The external programs Salon runs, declared once and found once: Debian's own tools for the
 /// media that only big C parsers read. Nothing else in Salon starts a process.
 package enum MediaTool: String, CaseIterable, Sendable {
-  case ffprobe, ffmpeg, pdfinfo, pdftoppm
+  case ffprobe, ffmpeg, pdfinfo, pdftoppm, exiftool
   /// Salon's own binary in its image-worker mode: libvips decoding an untrusted image in the
   /// same confinement as the Debian tools.
   case salonWorker = "salon"
@@ -14,6 +14,7 @@ package enum MediaTool: String, CaseIterable, Sendable {
     case .ffprobe, .ffmpeg: return "ffmpeg"
     case .pdfinfo, .pdftoppm: return "poppler-utils"
     case .salonWorker: return "salon"
+    case .exiftool: return "libimage-exiftool-perl"
     }
   }
 

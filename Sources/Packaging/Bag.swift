@@ -128,6 +128,10 @@ struct BagWriter {
         ] {
           if let value { declared[key] = value }
         }
+        // What the files said of how they were made, as known at judging time.
+        if let provenance = report.provenance {
+          declared["provenance"] = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(provenance))
+        }
         declarations.append(declared)
       }
       let encoder = JSONEncoder()

@@ -5,7 +5,7 @@ import Ingest
 
 enum SubmissionsCommand: Command {
   static let usage = """
-    Usage: salon submissions list [--json]
+    Usage: salon submissions list [--provenance FINDING] [--json]
            salon submissions show ID [--json]
            salon submissions decide ID... selected|declined [--note TEXT]
            salon submissions decide --all-accepted [--note TEXT]
@@ -14,7 +14,8 @@ enum SubmissionsCommand: Command {
            salon submissions category ID CATEGORY
     (each also takes --archive DIR and --exhibition SLUG)
 
-      list      Every submission with its status, latest version and decision
+      list      Every submission with its status, latest version and decision; --provenance keeps
+                those whose files' provenance is \(ProvenanceFinding.allCases.map(\.rawValue).joined(separator: ", "))
       show      One submission: status, problems, warnings, files, declarations, versions
       decide    Record the programme decision; earlier decisions stay in the history.
                 --all-accepted selects every accepted submission not yet decided; --csv reads
@@ -27,7 +28,8 @@ enum SubmissionsCommand: Command {
 
   static func run(_ arguments: [String]) throws {
     let args = try Arguments(
-      arguments, valued: archiveOptions.union(["--note", "--csv", "--into"]), flags: ["--json", "--all-accepted"])
+      arguments, valued: archiveOptions.union(["--note", "--csv", "--into", "--provenance"]),
+      flags: ["--json", "--all-accepted"])
     // `attach FROM ID` is the earlier spelling of `merge FROM --into ID`.
     let actions: Set<String> = ["list", "show", "decide", "merge", "attach", "category"]
     guard let action = args.positional.first else {
@@ -44,11 +46,19 @@ enum SubmissionsCommand: Command {
     switch action {
     case "list":
       guard args.positional.count == 1 else { throw UsageError("submissions list takes no arguments.") }
+      let provenance = try provenanceFilter(args)
+      let kept = { (report: SubmissionReport) in provenance == nil || report.provenance?.finding == provenance }
       if args.has("--json") {
-        try writeJSONArray { emit in try archive.forEachSubmissionReport(exhibition: exhibition, emit) }
+        try writeJSONArray { (emit: (SubmissionReport) throws -> Void) in
+          try archive.forEachSubmissionReport(exhibition: exhibition) { if kept($0) { try emit($0) } }
+        }
         return
       }
-      let reports = try archive.submissionReports(exhibition: exhibition)
+      let reports = try archive.submissionReports(exhibition: exhibition).filter(kept)
+      if let provenance, reports.isEmpty {
+        print("No submission's provenance is \(provenance.rawValue) in \(exhibition.title).")
+        return
+      }
       if reports.isEmpty {
         print("No submissions yet in \(exhibition.title). Add some with `salon ingest`.")
         return
@@ -153,6 +163,18 @@ enum SubmissionsCommand: Command {
     }
   }
 
+  /// `--provenance FINDING`, checked against the findings Salon records.
+  static func provenanceFilter(_ args: Arguments) throws -> ProvenanceFinding? {
+    guard let text = args.value("--provenance") else { return nil }
+    guard let finding = ProvenanceFinding(rawValue: text.lowercased()) else {
+      let names = Set(ProvenanceFinding.allCases.map(\.rawValue))
+      throw UsageError(
+        "--provenance takes one of \(ProvenanceFinding.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(text)\".\(suggestion(for: text, among: names))"
+      )
+    }
+    return finding
+  }
+
   static func printReport(_ r: SubmissionReport) {
     print(
       "Submission \(TerminalText.visible(r.id)): \(r.status.rawValue), version \(r.version ?? 1) from \(TerminalText.visible(r.zip))"
@@ -194,6 +216,13 @@ enum SubmissionsCommand: Command {
         ("AI statement", d.aiStatement),
       ]
       for (label, value) in lines { if let value { print("  \(label): \(TerminalText.visible(value))") } }
+    }
+    if let provenance = r.provenance {
+      print("\nProvenance: \(provenance.finding.rawValue) (\(provenance.finding.label.lowercased()))")
+      for file in provenance.files {
+        print("  \(TerminalText.visible(file.path)): \(file.finding.rawValue), C2PA \(file.c2pa)")
+        for item in file.evidence { print("    \(item.source): \(TerminalText.visible(item.value))") }
+      }
     }
     if let versions = r.versions {
       print("\nVersions:")
