@@ -24,7 +24,7 @@ let package = Package(
     .target(name: "SQLite", dependencies: ["CSQLite"]),
     .target(name: "Hashing", dependencies: ["COpenSSL"]),
     // libvips; its errors are MediaTools' `ImageError`, which the image worker reports to Salon.
-    .target(name: "Imaging", dependencies: ["CVips", "MediaTools"]),
+    .target(name: "Imaging", dependencies: ["Basics", "CVips", "MediaTools"]),
     // The only module that starts processes: Debian's ffmpeg and poppler, and Salon's own
     // image worker, sandboxed.
     .target(name: "MediaTools"),

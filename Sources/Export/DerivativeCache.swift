@@ -62,7 +62,7 @@ struct DerivativeCache: Sendable {
     guard entry.text == nil, !entry.files.isEmpty, !contains(key) else { return }
     let final = folder(for: key)
     let parent = final.deletingLastPathComponent()
-    let partial = parent.appendingPathComponent(".partial-\(getpid())-\(UUID().uuidString)")
+    let partial = URL(fileURLWithPath: AtomicFile.temporaryPath(in: parent.path))
     do {
       try OwnerOnly.makeFolder(partial.path)
       for file in Set(entry.files) {
@@ -142,10 +142,7 @@ struct DerivativeCache: Sendable {
     for prefix in prefixes where prefix.count == 2 {
       let parent = top.appendingPathComponent(prefix)
       for name in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
-      where name.hasPrefix(".partial-") {
-        let pid = name.split(separator: "-").dropFirst().first.flatMap { Int32($0) } ?? 0
-        let running = pid > 0 && (pid == getpid() || kill(pid, 0) == 0 || errno == EPERM)
-        if running { continue }
+      where AtomicFile.writerIsGone(name) {
         try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))
       }
     }
@@ -158,7 +155,7 @@ struct DerivativeCache: Sendable {
   /// A private copy (`OwnerOnly.copyFile`), made under a temporary name and renamed over
   /// `target`: the target's old file is replaced, never written in place.
   static func privateCopy(_ source: String, to target: String, temporaryIn folder: String) throws {
-    let temporary = folder + "/.partial-copy-\(getpid())-\(UUID().uuidString)"
+    let temporary = AtomicFile.temporaryPath(in: folder, tag: "copy")
     try OwnerOnly.copyFile(source, to: temporary)
     guard rename(temporary, target) == 0 else {
       let reason = String(cString: strerror(errno))

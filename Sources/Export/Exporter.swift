@@ -383,7 +383,7 @@ package final class Exporter {
   }
 
   /// Files named `.partial-…` are being written, or were when a run was killed.
-  package static func isPartial(_ name: String) -> Bool { name.hasPrefix(".partial-") || name.contains(".partial-") }
+  package static func isPartial(_ name: String) -> Bool { AtomicFile.isPartial(name) }
 
   package static func removePartialFiles(in root: URL) {
     guard let enumerator = FileManager.default.enumerator(atPath: root.path) else { return }

@@ -1,3 +1,4 @@
+import Basics
 import Catalog
 import Foundation
 import MediaTools
@@ -11,7 +12,7 @@ extension MediaBuilder {
     let base = "media/\(job.sha.prefix(2))/\(job.sha)"
     // Outputs are made in a private folder inside the site (swept if a run is killed), then
     // renamed into place: a later export never finds half a file under a published name.
-    let folder = try PrivateFolder(in: output.path, prefix: ".partial-media-")
+    let folder = try PrivateFolder(in: output.path, prefix: AtomicFile.partialPrefix + "media-")
     switch Self.family(job.type) {
     case .video:
       let facts = try sandbox.probe(source, workingFolder: folder.path)

@@ -1,3 +1,4 @@
+import Basics
 import CVips
 import Foundation
 import MediaTools
@@ -209,7 +210,7 @@ package enum Imaging {
     _ image: VipsImageReference, to path: String, _ saver: (UnsafeMutablePointer<VipsImage>, String) -> Int32
   ) throws {
     let ext = (path as NSString).pathExtension
-    let temporary = (path as NSString).deletingPathExtension + ".partial-\(getpid()).\(ext)"
+    let temporary = AtomicFile.temporaryPath(for: path)
     do {
       try image.save(to: temporary, saver)
     } catch {

@@ -252,9 +252,7 @@ package struct JuryRoomBuilder {
   /// `FOLDER.zip` beside the room, to send as one file: the room's files without its manifest.
   func writeZip(of folder: URL, files: [String]) throws -> String {
     let target = folder.path + ".zip"
-    let temporary = folder.deletingLastPathComponent().appendingPathComponent(
-      ".partial-\(getpid())-\(folder.lastPathComponent).zip"
-    ).path
+    let temporary = AtomicFile.temporaryPath(for: target)
     let top = folder.lastPathComponent
     do {
       // Made private before anything is written to it: the writer keeps an existing file's mode.

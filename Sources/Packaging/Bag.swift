@@ -43,7 +43,7 @@ struct BagWriter {
     let fileManager = FileManager.default
     let folder = output.deletingLastPathComponent()
     Self.sweepStalePartials(in: folder)
-    let staging = folder.appendingPathComponent("\(Self.partialPrefix)\(getpid())-\(output.lastPathComponent)")
+    let staging = URL(fileURLWithPath: AtomicFile.temporaryPath(for: output.path))
     try? fileManager.removeItem(at: staging)
     let data = staging.appendingPathComponent("data")
     // 0700 from the start, so nothing written inside is ever open to others on the way.
@@ -247,8 +247,6 @@ struct BagWriter {
     return String(name.utf8.prefix(160))! + "=" + (try SHA256Hasher.hash(Array(id.utf8))).prefix(32)
   }
 
-  static let partialPrefix = ".partial-"
-
   /// What a bag folder holds at its top; a `.partial-` folder holding anything else is not ours.
   static let bagEntries: Set<String> = [
     "data", "bagit.txt", "bag-info.txt", "manifest-sha256.txt", "manifest-sha512.txt", "tagmanifest-sha256.txt",
@@ -260,12 +258,7 @@ struct BagWriter {
   static func sweepStalePartials(in folder: URL) {
     let fileManager = FileManager.default
     guard let names = try? fileManager.contentsOfDirectory(atPath: folder.path) else { return }
-    for name in names where name.hasPrefix(partialPrefix) {
-      let rest = name.dropFirst(partialPrefix.count)
-      guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0, pid != getpid() else {
-        continue
-      }
-      guard kill(pid, 0) != 0 && errno == ESRCH else { continue }
+    for name in names where AtomicFile.writerIsGone(name) {
       let path = folder.appendingPathComponent(name).path
       var info = stat()
       guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR,
