@@ -40,8 +40,8 @@ demo: release
 	.build/release/salon demo -o $(DEMO_DIR)
 
 ## Benchmarks against their peers (bsdtar, openssl, sigal, vipsthumbnail, ffmpeg, ffprobe), and
-## how each step grows from 1,000 to 100,000 submissions; writes BENCHMARKS.md. BENCH_ARGS="--growth
-## 1000,10000 --growth-only" runs only the growth section at the sizes given; BENCH_ARGS="--sections
+## how each step grows from 1,000 to 100,000 submissions; writes bench-out/BENCHMARKS.md (BENCHMARKS.md
+## is kept by hand from those files, each row with its run). BENCH_ARGS="--growth 1000,10000 --growth-only" runs only the growth section at the sizes given; BENCH_ARGS="--sections
 ## transcode,transcode-export,probe,mixed" runs only those sections and replaces just their rows
 ## (sections: ingest-large, hashing, export, standings, batch, transcode, transcode-export, probe, confinement,
 ## mixed, room, growth).
