@@ -85,20 +85,36 @@ import Testing
   }
 
   /// The running children of `parent` whose command line holds `word`, with their arguments.
-  static func children(of parent: pid_t, running word: String) -> [(pid: pid_t, arguments: [String])] {
+  /// The processes below `ancestor` (its children, theirs, and so on: the sandbox puts a few
+  /// between salon and the worker) whose arguments contain `word`.
+  static func children(of ancestor: pid_t, running word: String) -> [(pid: pid_t, arguments: [String])] {
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-    return entries.compactMap { entry -> (pid_t, [String])? in
+    var parents: [pid_t: pid_t] = [:]
+    var commands: [pid_t: [String]] = [:]
+    for entry in entries {
       guard let pid = pid_t(entry),
         let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
         let close = stat.lastIndex(of: ")")
-      else { return nil }
+      else { continue }
       // After the name in parentheses: state, then the parent's pid.
       let fields = stat[stat.index(after: close)...].split(separator: " ")
-      guard fields.count > 1, pid_t(fields[1]) == parent,
+      guard fields.count > 1, let parent = pid_t(fields[1]),
         let line = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")
-      else { return nil }
-      let arguments = line.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-      return arguments.contains(word) ? (pid, arguments) : nil
+      else { continue }
+      parents[pid] = parent
+      commands[pid] = line.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+    }
+    func descends(_ pid: pid_t) -> Bool {
+      var current = parents[pid]
+      for _ in 0..<32 {
+        guard let step = current, step > 1 else { return false }
+        if step == ancestor { return true }
+        current = parents[step]
+      }
+      return false
+    }
+    return commands.compactMap { pid, arguments in
+      descends(pid) && arguments.contains(word) ? (pid, arguments) : nil
     }
   }
 
@@ -177,7 +193,11 @@ import Testing
     var worker: (pid: pid_t, arguments: [String])?
     let deadline = Date().addingTimeInterval(60)
     while worker == nil, process.isRunning, Date() < deadline {
-      worker = Self.children(of: process.processIdentifier, running: ImageCheck.name).first
+      // (bubblewrap, setpriv, timeout and prlimit carry the worker's arguments too: the worker
+      // is the process that is salon itself.)
+      worker = Self.children(of: process.processIdentifier, running: ImageCheck.name).first {
+        $0.arguments.dropFirst().first == ImageWorker.command
+      }
       if worker == nil { Thread.sleep(forTimeInterval: 0.05) }
     }
     let decoding = try #require(worker, "a worker child decodes the image")
@@ -217,10 +237,14 @@ import Testing
     #expect(traced.status == 0, "\(traced.output)")
     let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n")
     let salonPID = lines.first.flatMap { $0.split(separator: " ").first }
-    // (prlimit, and whatever else confines it, execs the worker in the same process.)
+    // (bubblewrap, setpriv, timeout and prlimit carry the worker's arguments too: a worker is
+    // a process that executes the salon binary itself in its worker mode.)
     let workers = Set(
-      lines.filter { $0.contains("\"\(ImageWorker.command)\", \"\(ImageCheck.name)\"") }
-        .compactMap { $0.split(separator: " ").first })
+      lines.filter {
+        $0.contains("execve(\"\(Binary.url.path)\"")
+          && $0.contains("\"\(ImageWorker.command)\", \"\(ImageCheck.name)\"")
+      }
+      .compactMap { $0.split(separator: " ").first })
     #expect(workers.count == 1, "one image, one worker: \(lines)")
     #expect(salonPID != nil && !workers.contains(salonPID!), "the decode is in a child")
     #expect(traced.output.contains("\"accepted\""), "\(traced.output)")
