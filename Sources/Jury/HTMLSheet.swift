@@ -11,7 +11,9 @@ extension Jury {
     let json = try sheetDataJSON(for: juror, showArtists: showArtists, preview: preview)
     let csp =
       "default-src 'none'; img-src data:; style-src 'sha256-\(try sha256Base64(Self.sheetStyle))'; script-src 'sha256-\(try sha256Base64(Self.sheetScript))'; base-uri 'none'; form-action 'none'"
-    let title = HTMLText.escape("Scoring sheet — \(exhibition.title) — \(juror.name)")
+    let round = try workingRound()
+    let roundTitle = round.map { " — round \($0.record.name) (\($0.record.kind.rawValue))" } ?? ""
+    let title = HTMLText.escape("Scoring sheet — \(exhibition.title)\(roundTitle) — \(juror.name)")
     return """
       <!DOCTYPE html>
       <html lang="en">
@@ -46,7 +48,8 @@ extension Jury {
   package func sheetDataJSON(for juror: Juror, showArtists: Bool, preview: (Work) -> String? = { _ in nil }) throws
     -> String
   {
-    let criteria = try rubric()
+    let round = try workingRound()
+    let criteria = try sheetCriteria(for: juror, round: round)
     let scores = Dictionary(
       try currentScores().filter { $0.pair.juror == juror.rowID }.map { ($0.pair.work, $0) },
       uniquingKeysWith: { a, _ in a })
@@ -62,8 +65,9 @@ extension Jury {
     }
     let data = HTMLSheetData(
       format: Self.sheetFormat, version: 1, exhibition: exhibition.slug, exhibitionTitle: exhibition.title,
-      juror: juror.id, jurorName: juror.name, code: try sheetCode(for: juror),
-      criteria: criteria.map { .init(key: $0.key, label: $0.label, min: $0.scaleMin, max: $0.scaleMax) }, works: works)
+      juror: juror.id, jurorName: juror.name, code: try sheetCode(for: juror, round: round),
+      criteria: criteria.map { .init(key: $0.key, label: $0.label, min: $0.scaleMin, max: $0.scaleMax) }, works: works,
+      round: round?.record.name, roundKind: round?.record.kind.rawValue)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     return HTMLText.scriptSafeJSON(String(decoding: try encoder.encode(data), as: UTF8.self))

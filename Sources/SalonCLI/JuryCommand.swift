@@ -50,6 +50,8 @@ enum JuryCommand: Command {
     var rest = arguments
     rest.remove(at: rest.firstIndex(of: action)!)
     switch action {
+    case "round", "rounds": try action == "round" ? JuryRoundCommand.round(rest) : JuryRoundCommand.rounds(rest)
+    case "score" where JuryRoundCommand.isRoundScore(rest): try JuryRoundCommand.score(rest)
     case "rubric": try rubric(rest)
     case "add":
       let args = try Arguments(rest, valued: archiveOptions.union(["--email"]), flags: ["--json"])
@@ -222,6 +224,7 @@ enum JuryCommand: Command {
         return
       }
       if progress.locked { print("Scoring is locked: the prize has been awarded.") }
+      JuryRoundCommand.printRound(progress)
       print("Jurors:")
       func number(_ v: Double?) -> String { v.map { String(format: "%.2f", $0) } ?? "-" }
       for j in progress.jurors {

@@ -33,7 +33,7 @@ enum PrizeCommand: Command {
     switch action {
     case "standings":
       let args = try Arguments(rest, valued: archiveOptions.union(["--by", "--shortlist"]), flags: ["--json"])
-      guard let basis = RankingBasis(rawValue: args.value("--by") ?? "normalized") else {
+      guard args.value("--by").map({ RankingBasis(rawValue: $0) != nil }) ?? true else {
         throw UsageError("--by is raw, normalized or schulze.")
       }
       let shortlist = try args.int("--shortlist") ?? StandingsCalculator.defaultShortlist
@@ -41,6 +41,8 @@ enum PrizeCommand: Command {
         throw UsageError("--shortlist is a whole number from 1 to 1000 (Schulze is cubic in the number of works).")
       }
       let jury = try JuryCommand.openJury(args, reading: true)
+      // A ranking round is counted by Schulze unless told otherwise.
+      let basis = try args.value("--by").flatMap(RankingBasis.init(rawValue:)) ?? jury.defaultBasis()
       let standings = try jury.standings(by: basis, shortlist: shortlist)
       if args.has("--json") {
         try writeJSON(standings)
@@ -100,6 +102,9 @@ enum PrizeCommand: Command {
     func number(_ v: Double?) -> String { v.map { String(format: "%.2f", $0) } ?? "-" }
     let others = RankingBasis.allCases.map(\.rawValue).filter { $0 != s.by }.joined(separator: " or ")
     print("Standings of \(jury.exhibition.title), ranked by \(s.by) (--by \(others) to rank by another method):")
+    if let round = s.round, let kind = s.kind {
+      print(TerminalText.visible("Round \"\(round)\" (\(kind))\(s.method.map { ": \($0)" } ?? "")."))
+    }
     print("RANK  ID          RAW    NORM   SCHULZE  SCORES  SPREAD  PRIOR  ELSEWHERE  TITLE")
     for line in s.standings {
       let schulze: String = line.schulzeRank.map { String($0) } ?? "-"

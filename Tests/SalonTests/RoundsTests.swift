@@ -1,0 +1,180 @@
+import Foundation
+import Testing
+
+/// Judging in rounds, through the built binary: a triage of yes/no votes, a rating round and a
+/// ranked final on a call made here.
+@Suite struct RoundsTests {
+  let scratch = Scratch()
+  var archive: String { scratch.path("archive") }
+
+  func salon(_ arguments: String...) throws -> SalonRun { try Binary.run(arguments + ["--archive", archive]) }
+
+  func json(_ arguments: String...) throws -> [String: Any] {
+    let run = try Binary.run(arguments + ["--archive", archive])
+    #expect(run.status == 0, "\(arguments): \(run.stderr)")
+    return try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+  }
+
+  /// Six selected works, every right granted, three jurors.
+  func setUp(works: Int = 6) throws {
+    _ = try salon("init", "--title", "Salon", "--prize", "300")
+    var form = "id,title,artists,rights,authorship\n"
+    for n in 1...works {
+      scratch.zip("in/\(n).zip", Parts.valid("w\(n)"))
+      form += "\(n),Work \(n),Artist \(n),yes,yes\n"
+    }
+    scratch.write("form.csv", form)
+    _ = try salon("ingest", scratch.path("in"), "--form", scratch.path("form.csv"))
+    for n in 1...works { #expect(try salon("submissions", "decide", "\(n)", "selected").status == 0) }
+    for name in ["Eve", "Finn", "Gus"] { #expect(try salon("jury", "add", name).status == 0) }
+  }
+
+  func expectOK(_ run: SalonRun, _ what: String = "") {
+    #expect(run.status == 0, "\(what) \(run.stderr)")
+  }
+
+  @Test func threeRoundsAdvanceWhatTheVotesImplyAndOnlyAFinalistCanWin() throws {
+    try setUp()
+    #expect((try json("jury", "rounds", "--json")["rounds"] as? [Any])?.isEmpty == true)
+    expectOK(try salon("jury", "round", "open", "triage", "--kind", "yes-no", "--advance", "yes:2"))
+    // One round at a time.
+    let second = try salon("jury", "round", "open", "ratings", "--kind", "rating")
+    #expect(second.status == 1)
+    #expect(second.stderr.contains("Round \"triage\" is still open"))
+    expectOK(try salon("jury", "assign"))
+    // Eve's triage sheet, kept to try in the next round.
+    expectOK(try salon("jury", "sheet", "eve", "-o", scratch.path("triage-eve.csv")))
+    let votes: [String: [String]] = [
+      "1": ["yes", "yes", "yes"], "2": ["yes", "yes", "no"], "3": ["yes", "no", "no"],
+      "4": ["no", "yes", "yes"], "5": ["yes", "yes", "yes"], "6": ["no", "no", "no"],
+    ]
+    for (work, ballot) in votes {
+      for (juror, vote) in zip(["eve", "finn", "gus"], ballot) {
+        expectOK(try salon("jury", "score", juror, work, "--vote", vote), "vote \(juror) \(work)")
+      }
+    }
+    // A rank in a yes-no round, or the rubric's flags, are refused.
+    #expect(try salon("jury", "score", "eve", "1", "--rank", "1").status == 1)
+    let rubric = try salon("jury", "score", "eve", "1", "--merit", "5", "--relevance", "5")
+    #expect(rubric.status == 1)
+    #expect(rubric.stderr.contains("yes-no round"))
+    // The organiser's overrides, each with its reason in the log.
+    #expect(try salon("jury", "round", "drop", "5").status == 64, "a drop needs a reason")
+    expectOK(try salon("jury", "round", "drop", "5", "--reason", "Shown at another salon last year"))
+    expectOK(try salon("jury", "round", "advance", "3", "--reason", "The chair asked for a second look"))
+    let closing = try json("jury", "round", "close", "--json")
+    // yes:2 advances 1, 2, 4 and 5 by the votes; the organiser dropped 5 and advanced 3.
+    #expect(closing["advanced"] as? [String] == ["1", "2", "3", "4"])
+    #expect(closing["dropped"] as? [String] == ["5", "6"])
+    #expect((closing["overridden"] as? [String])?.count == 2)
+    let log = try salon("log", "--json").stdout
+    #expect(log.contains("Shown at another salon last year"))
+    #expect(log.contains("The chair asked for a second look"))
+    #expect(log.contains("round-drop") && log.contains("round-advance") && log.contains("round-closed"))
+
+    // Round 2: exactly the works the triage advanced, rated, top:3.
+    expectOK(try salon("jury", "round", "open", "ratings", "--kind", "rating", "--advance", "top:3"))
+    expectOK(try salon("jury", "assign"))
+    let outside = try salon("jury", "score", "eve", "5", "--merit", "9", "--relevance", "9")
+    #expect(outside.status == 1)
+    #expect(outside.stderr.contains("work 5 is not in the open round \"ratings\""))
+    #expect(try salon("jury", "score", "eve", "1", "--vote", "yes").status == 1)
+    // The sheet holds only the round's works, with its name and kind.
+    let sheet = try salon("jury", "sheet", "finn").stdout
+    let rows = sheet.split(whereSeparator: \.isNewline).dropFirst().map { $0.split(separator: ",")[2] }
+    #expect(rows == ["1", "2", "3", "4"])
+    #expect(sheet.contains("ratings,rating"))
+    let html = try salon("jury", "sheet", "finn", "--format", "html").stdout
+    #expect(html.contains("round ratings (rating)"))
+    #expect(!html.contains("\"id\":\"5\"") && !html.contains("\"id\":\"6\""))
+    // A triage sheet never imports into the rating round.
+    let stale = try salon("jury", "import", scratch.path("triage-eve.csv"))
+    #expect(stale.status == 1)
+    #expect(stale.stderr.contains("never imports into another"))
+    // Every juror rates alike: 9, 8, 7, 7, so works 3 and 4 tie at the cut of top:3.
+    for juror in ["eve", "finn", "gus"] {
+      for (work, value) in [("1", 9), ("2", 8), ("3", 7), ("4", 7)] {
+        expectOK(
+          try salon("jury", "score", juror, work, "--merit", "\(value)", "--relevance", "\(value)"),
+          "rate \(juror) \(work)")
+      }
+    }
+    let progress = try json("jury", "progress", "--json")
+    #expect(progress["round"] as? String == "ratings")
+    #expect(progress["panel"] == nil, "three jurors are too few to show the panel while the round is open")
+    let ratingClose = try salon("jury", "round", "close")
+    expectOK(ratingClose)
+    #expect(ratingClose.stdout.contains("Works 3, 4 tie at the cut, so all of them advance."))
+    #expect(ratingClose.stdout.contains("normalized"))
+
+    // The final: ranked.
+    expectOK(try salon("jury", "round", "open", "final", "--kind", "ranking"))
+    expectOK(try salon("jury", "assign"))
+    #expect(try salon("jury", "score", "eve", "1", "--rank", "5").status == 1, "four works: ranks 1 to 4")
+    let rankings = [
+      "eve": ["2", "1", "3", "4"], "finn": ["2", "3", "1", "4"], "gus": ["1", "2", "4", "3"],
+    ]
+    for (juror, order) in rankings {
+      for (place, work) in order.enumerated() {
+        expectOK(try salon("jury", "score", juror, work, "--rank", "\(place + 1)"), "rank \(juror) \(work)")
+      }
+    }
+    // Awarding while the final is open is refused.
+    #expect(try salon("prize", "award", "2").status == 1)
+    expectOK(try salon("jury", "round", "close"))
+    let rounds = try json("jury", "rounds", "--json")["rounds"] as! [[String: Any]]
+    #expect(rounds.map { $0["name"] as? String } == ["triage", "ratings", "final"])
+    #expect(rounds.map { $0["status"] as? String } == ["closed", "closed", "closed"])
+    #expect(rounds[0]["works"] as? [String] == ["1", "2", "3", "4", "5", "6"])
+    #expect(rounds[1]["works"] as? [String] == ["1", "2", "3", "4"])
+    #expect(rounds[1]["advanced"] as? [String] == ["1", "2", "3", "4"])
+    #expect(Set(rounds[0].keys) == ["name", "kind", "status", "works", "advanced"])
+
+    // Standings count the final by Schulze: 2 beats 1 on two of three rankings, and everything else.
+    let standings = try json("prize", "standings", "--json")
+    #expect(standings["round"] as? String == "final")
+    #expect(standings["by"] as? String == "schulze")
+    let lines = standings["standings"] as! [[String: Any]]
+    #expect(lines.map { $0["id"] as? String } == ["2", "1", "3", "4"])
+    #expect(lines[0]["meanRank"] as? Double == 1.333333)
+    // Borda normalised by list length: 2 has 1, 1 and 2/3.
+    #expect(lines[0]["raw"] as? Double == 0.888889)
+
+    // A dropped work cannot win, even forced.
+    let dropped = try salon("prize", "award", "5", "--force", "--note", "We insist")
+    #expect(dropped.status == 1)
+    #expect(dropped.stderr.contains("Work 5 was dropped in round \"triage\" by the organiser"))
+    let never = try salon("prize", "award", "6")
+    #expect(never.status == 1)
+    #expect(never.stderr.contains("Work 6 was dropped in round \"triage\""))
+    expectOK(try salon("prize", "award", "2"))
+  }
+
+  @Test func aTriageWithTooFewJurorsIsReportedAtAssignmentAndAnArchiveWithoutRoundsIsUnchanged() throws {
+    try setUp(works: 2)
+    // Without rounds, scoring is as it always was.
+    expectOK(try salon("jury", "assign"))
+    expectOK(try salon("jury", "score", "eve", "1", "--merit", "7", "--relevance", "7"))
+    #expect(try salon("jury", "score", "eve", "1", "--vote", "yes").status == 1)
+    #expect(try json("jury", "progress", "--json")["round"] == nil)
+    #expect(try json("prize", "standings", "--json")["round"] == nil)
+    // A yes:4 triage with three jurors cannot advance anything.
+    expectOK(try salon("jury", "round", "open", "triage", "--kind", "yes-no", "--advance", "yes:4"))
+    let assign = try salon("jury", "assign", "--json")
+    expectOK(assign)
+    #expect(assign.stdout.contains("fewer than the 4 yes votes it needs to advance"))
+    // Rules that do not fit the kind are refused.
+    #expect(try salon("jury", "round", "close").status == 0)
+    let bad = try salon("jury", "round", "open", "again", "--kind", "ranking", "--advance", "score:3")
+    #expect(bad.status == 1)
+    #expect(bad.stderr.contains("score:X is a rule for a rating round"))
+    // Nothing advanced from the triage, so there is no next round.
+    let empty = try salon("jury", "round", "open", "again", "--kind", "ranking")
+    #expect(empty.status == 1)
+    #expect(empty.stderr.contains("advanced no work"))
+    // With every round closed, nothing can be scored.
+    let closed = try salon("jury", "score", "eve", "1", "--vote", "yes")
+    #expect(closed.status == 1)
+    #expect(closed.stderr.contains("No round is open"))
+  }
+}
