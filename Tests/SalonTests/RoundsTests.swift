@@ -1,5 +1,9 @@
+import Catalog
 import Foundation
+import SQLite
 import Testing
+
+@testable import Jury
 
 /// Judging in rounds, through the built binary: a triage of yes/no votes, a rating round and a
 /// ranked final on a call made here.
@@ -102,10 +106,20 @@ import Testing
     let progress = try json("jury", "progress", "--json")
     #expect(progress["round"] as? String == "ratings")
     #expect(progress["panel"] == nil, "three jurors are too few to show the panel while the round is open")
+    let room = try salon("jury", "room", "gus", "-o", scratch.path("room-gus"))
+    expectOK(room)
+    let page = try String(contentsOfFile: scratch.path("room-gus/index.html"), encoding: .utf8)
+    #expect(page.contains("round ratings (rating)"))
+    #expect(room.stdout.contains("4 works"))
     let ratingClose = try salon("jury", "round", "close")
     expectOK(ratingClose)
     #expect(ratingClose.stdout.contains("Works 3, 4 tie at the cut, so all of them advance."))
     #expect(ratingClose.stdout.contains("normalized"))
+    // Closed, the round shows the panel's distribution beside each juror's.
+    let closedProgress = try json("jury", "progress", "--json")
+    #expect(closedProgress["panel"] as? [String: Int] == ["9": 3, "8": 3, "7": 6])
+    let eve = (closedProgress["jurors"] as! [[String: Any]]).first { $0["id"] as? String == "eve" }
+    #expect(eve?["distribution"] as? [String: Int] == ["9": 1, "8": 1, "7": 2])
 
     // The final: ranked.
     expectOK(try salon("jury", "round", "open", "final", "--kind", "ranking"))
@@ -176,5 +190,66 @@ import Testing
     let closed = try salon("jury", "score", "eve", "1", "--vote", "yes")
     #expect(closed.status == 1)
     #expect(closed.stderr.contains("No round is open"))
+  }
+
+  @Test func aTriageSheetFilledWithYesAndNoImportsIntoItsRound() throws {
+    try setUp(works: 3)
+    expectOK(try salon("jury", "round", "open", "triage", "--kind", "yes-no", "--advance", "yes:1"))
+    expectOK(try salon("jury", "assign"))
+    let sheet = try salon("jury", "sheet", "eve").stdout
+    #expect(sheet.contains("vote (yes/no)"))
+    // The juror writes yes for work 1 and no for work 3, and leaves 2.
+    var lines = sheet.split(whereSeparator: \.isNewline).map(String.init)
+    for index in lines.indices.dropFirst() {
+      var cells = lines[index].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      if cells[2] == "1" { cells[5] = "yes" }
+      if cells[2] == "3" { cells[5] = "No" }
+      lines[index] = cells.joined(separator: ",")
+    }
+    let filled = scratch.write("eve.csv", lines.joined(separator: "\r\n") + "\r\n")
+    let imported = try salon("jury", "import", filled)
+    expectOK(imported)
+    #expect(imported.stdout.contains("2 of 3 works scored"))
+    // A sheet naming another round is refused.
+    let forged = scratch.write(
+      "forged.csv", lines.joined(separator: "\r\n").replacingOccurrences(of: ",triage,", with: ",final,"))
+    #expect(try salon("jury", "import", forged).status == 1)
+    let closing = try json("jury", "round", "close", "--json")
+    #expect(closing["advanced"] as? [String] == ["1"])
+  }
+
+  @Test func theRecordOfRoundsCannotBeChangedEvenWithSQL() throws {
+    let f = JuryFixture(works: 2)
+    for id in ["1", "2"] { try f.t.archive.decide(exhibition: f.t.exhibition, id: id, selected: true, note: nil) }
+    try f.jury.addJuror(name: "Ann", email: nil)
+    try f.jury.openRound(name: "triage", kind: .yesNo, rule: "yes:1")
+    _ = try f.jury.assign(perWork: nil, seed: 1)
+    try f.jury.score(ScoreEntry(juror: "ann", submission: "1", values: ["vote": 1]))
+    _ = try f.jury.override(["2"], advance: false, reason: "Withdrawn by the artist")
+    _ = try f.jury.closeRound()
+    let database = f.t.archive.database
+    for table in ["jury_round", "jury_round_close", "round_work", "round_outcome"] {
+      let before = try database.query("SELECT * FROM \(table) ORDER BY rowid").map(\.columns)
+      #expect(!before.isEmpty)
+      for sql in [
+        "UPDATE \(table) SET rowid = rowid", "DELETE FROM \(table)",
+        "INSERT OR REPLACE INTO \(table) SELECT * FROM \(table)",
+      ] {
+        #expect(throws: DatabaseError.self, "\(sql)") { try database.execute(sql) }
+      }
+      #expect(try database.query("SELECT * FROM \(table) ORDER BY rowid").map(\.columns) == before, "\(table)")
+    }
+    // A vote is yes or no, and a second open round is refused, in the database itself.
+    #expect(throws: DatabaseError.self) {
+      try database.execute(
+        "INSERT INTO score_change (juror_id, submission_id, criterion, value, source, time, actor, round_id) SELECT juror_id, submission_id, 'vote', 2, source, time, actor, round_id FROM score_change LIMIT 1"
+      )
+    }
+    try f.jury.openRound(name: "final", kind: .ranking, rule: nil)
+    #expect(throws: DatabaseError.self) {
+      try database.execute(
+        "INSERT INTO jury_round (exhibition_id, position, name, kind, opened_at, actor) SELECT exhibition_id, 9, 'x', 'rating', opened_at, actor FROM jury_round LIMIT 1"
+      )
+    }
   }
 }
