@@ -243,11 +243,12 @@ extension SalonArchive {
 
   /// Appends a change of a juror's comment on a work.
   package func appendCommentChange(
-    _ pair: JurorWork, comment: String, previous: String?, source: String, time: String, round: Int? = nil
+    _ pair: JurorWork, comment: String, previous: String?, source: String, time: String, round: Int? = nil,
+    forArtist: Bool = false
   ) throws {
     try database.run(
-      "INSERT INTO comment_change (juror_id, submission_id, comment, previous, source, time, round_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      [pair.juror, pair.work, comment, previous, source, time, round])
+      "INSERT INTO comment_change (juror_id, submission_id, comment, previous, source, time, round_id, for_artist) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      [pair.juror, pair.work, comment, previous, source, time, round, forArtist])
   }
 
   /// A juror's latest values and comment for one work, or nil when there are none.

@@ -124,4 +124,26 @@ extension SalonArchive {
         [round, pair.juror, pair.work, now])
     }
   }
+
+  // MARK: Comments for the artists
+
+  /// Each work's comments meant for its artist, by submission row, without who wrote them: the
+  /// latest comment of each juror on the work in each round (or outside rounds), when that one
+  /// was marked for the artist; a removed juror's are left out.
+  package func artistComments(exhibition: Int) throws -> [Int: [String]] {
+    var result: [Int: [String]] = [:]
+    try database.forEachRow(
+      """
+      SELECT c.submission_id, c.comment FROM comment_change c JOIN juror j ON j.id = c.juror_id
+      WHERE j.exhibition_id = ?1 AND c.for_artist = 1
+        AND NOT EXISTS (SELECT 1 FROM juror_removal r WHERE r.juror_id = c.juror_id)
+        AND c.id = (SELECT max(d.id) FROM comment_change d WHERE d.juror_id = c.juror_id
+          AND d.submission_id = c.submission_id AND d.round_id IS c.round_id)
+      ORDER BY c.submission_id, c.id
+      """, [exhibition]
+    ) { row in
+      result[try row.int("submission_id"), default: []].append(try row.string("comment"))
+    }
+    return result
+  }
 }

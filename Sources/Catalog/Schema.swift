@@ -350,6 +350,8 @@ let migrations: [String] = [
   CREATE INDEX round_outcome_work ON round_outcome(round_id, submission_id, id);
   ALTER TABLE score_change ADD COLUMN round_id INTEGER REFERENCES jury_round(id);
   ALTER TABLE comment_change ADD COLUMN round_id INTEGER REFERENCES jury_round(id);
+  -- A comment the juror meant for the artist, which `prize letters` passes on without their name.
+  ALTER TABLE comment_change ADD COLUMN for_artist INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX score_change_round ON score_change(round_id, submission_id, juror_id, criterion, id);
   -- One open round per exhibition, in the database itself.
   CREATE TRIGGER jury_round_one_open BEFORE INSERT ON jury_round

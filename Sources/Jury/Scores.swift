@@ -13,11 +13,16 @@ package struct ScoreEntry: Equatable, Sendable {
   /// By criterion key; a criterion left out is not scored yet.
   package var values: [String: Int]
   package var comment: String?
-  package init(juror: String, submission: String, values: [String: Int], comment: String? = nil) {
+  /// The comment is meant for the artist too (`prize letters` passes it on, without the juror's name).
+  package var forArtist = false
+  package init(
+    juror: String, submission: String, values: [String: Int], comment: String? = nil, forArtist: Bool = false
+  ) {
     self.juror = juror
     self.submission = submission
     self.values = values
     self.comment = comment
+    self.forArtist = forArtist
   }
 }
 
@@ -190,13 +195,15 @@ extension Jury {
           changed[criterion.key] = value
           changes += 1
         }
+        // Marking a comment for the artist records it again, with the mark.
         if let comment = entry.comment?.trimmingCharacters(in: .whitespacesAndNewlines), !comment.isEmpty,
-          comment != current?.comment
+          comment != current?.comment || entry.forArtist
         {
           try archive.appendCommentChange(
             pair, comment: comment, previous: current?.comment, source: source.rawValue, time: now,
-            round: round?.record.rowID)
+            round: round?.record.rowID, forArtist: entry.forArtist)
           changed["comment"] = true
+          if entry.forArtist { changed["forArtist"] = true }
           changes += 1
         }
         if !changed.isEmpty {

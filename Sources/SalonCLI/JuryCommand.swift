@@ -348,7 +348,7 @@ enum JuryCommand: Command {
     let jury = try openJury(pre)
     let criteria = try jury.rubric()
     let args = try Arguments(
-      rest, valued: archiveOptions.union(["--comment"]).union(criteria.map { "--\($0.key)" }), flags: [])
+      rest, valued: archiveOptions.union(["--comment"]).union(criteria.map { "--\($0.key)" }), flags: ["--for-artist"])
     guard args.positional.count == 2 else { throw UsageError("jury score needs a JUROR and a SUBMISSION.") }
     var values: [String: Int] = [:]
     for c in criteria {
@@ -362,7 +362,8 @@ enum JuryCommand: Command {
     }
     let juror = try jury.juror(args.positional[0])
     let entry = ScoreEntry(
-      juror: juror.id, submission: args.positional[1], values: values, comment: args.value("--comment"))
+      juror: juror.id, submission: args.positional[1], values: values, comment: args.value("--comment"),
+      forArtist: args.has("--for-artist"))
     let changes = try jury.score(entry)
     print(
       changes == 0

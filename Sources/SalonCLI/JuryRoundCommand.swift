@@ -12,8 +12,8 @@ enum JuryRoundCommand {
            salon jury round drop ID... --reason TEXT
            salon jury round close [--json]
            salon jury rounds [--json]
-           salon jury score JUROR ID --vote yes|no [--comment TEXT]    (a yes-no round)
-           salon jury score JUROR ID --rank N [--comment TEXT]         (a ranking round; 1 is best)
+           salon jury score JUROR ID --vote yes|no [--comment TEXT [--for-artist]]  (a yes-no round)
+           salon jury score JUROR ID --rank N [--comment TEXT [--for-artist]]       (a ranking round; 1 is best)
     (each also takes --archive DIR and --exhibition SLUG)
 
       round open     Open a round: the first holds the selected works, a later one the works the
@@ -118,7 +118,8 @@ enum JuryRoundCommand {
 
   /// `jury score JUROR ID --vote yes|no` or `--rank N`.
   static func score(_ arguments: [String]) throws {
-    let args = try Arguments(arguments, valued: archiveOptions.union(["--vote", "--rank", "--comment"]), flags: [])
+    let args = try Arguments(
+      arguments, valued: archiveOptions.union(["--vote", "--rank", "--comment"]), flags: ["--for-artist"])
     guard args.positional.count == 2 else { throw UsageError("jury score needs a JUROR and a SUBMISSION.") }
     var values: [String: Int] = [:]
     if let vote = args.value("--vote") {
@@ -136,7 +137,9 @@ enum JuryRoundCommand {
     let jury = try JuryCommand.openJury(args)
     let juror = try jury.juror(args.positional[0])
     let changes = try jury.score(
-      ScoreEntry(juror: juror.id, submission: args.positional[1], values: values, comment: args.value("--comment")))
+      ScoreEntry(
+        juror: juror.id, submission: args.positional[1], values: values, comment: args.value("--comment"),
+        forArtist: args.has("--for-artist")))
     print(
       TerminalText.visible(
         changes == 0

@@ -11,6 +11,7 @@ enum PrizeCommand: Command {
            salon prize mention ID [--note TEXT] [--force --note TEXT]
            salon prize announce [--format md|html|txt] [-o FILE]
            salon prize export-scores [--format csv|history-csv|json] [-o FILE]
+           salon prize letters -o DIR
     (each also takes --archive DIR and --exhibition SLUG)
 
       standings      Raw and per-juror normalised scores side by side with a Schulze ranking of
@@ -22,6 +23,8 @@ enum PrizeCommand: Command {
       announce       The public announcement
       export-scores  Every score and comment (csv), every change (history-csv), or both (json);
                      private: it names the jurors
+      letters        One private page per submission for its artist: how far the work went and
+                     the comments marked --for-artist, with no juror's name; owner-only files
     """
 
   static func run(_ arguments: [String]) throws {
@@ -31,6 +34,7 @@ enum PrizeCommand: Command {
     var rest = arguments
     rest.remove(at: rest.firstIndex(of: action)!)
     switch action {
+    case "letters": try PrizeLettersCommand.run(rest)
     case "standings":
       let args = try Arguments(rest, valued: archiveOptions.union(["--by", "--shortlist"]), flags: ["--json"])
       guard args.value("--by").map({ RankingBasis(rawValue: $0) != nil }) ?? true else {

@@ -57,6 +57,11 @@ import Testing
         expectOK(try salon("jury", "score", juror, work, "--vote", vote), "vote \(juror) \(work)")
       }
     }
+    // Comments: one for the artist (with markup to escape), one private.
+    expectOK(
+      try salon(
+        "jury", "score", "eve", "6", "--vote", "no", "--comment", "<b>Bold</b> colour, weak frame", "--for-artist"))
+    expectOK(try salon("jury", "score", "finn", "6", "--vote", "no", "--comment", "Private: the artist's uncle"))
     // A rank in a yes-no round, or the rubric's flags, are refused.
     #expect(try salon("jury", "score", "eve", "1", "--rank", "1").status == 1)
     let rubric = try salon("jury", "score", "eve", "1", "--merit", "5", "--relevance", "5")
@@ -162,6 +167,32 @@ import Testing
     #expect(never.status == 1)
     #expect(never.stderr.contains("Work 6 was dropped in round \"triage\""))
     expectOK(try salon("prize", "award", "2"))
+
+    // Letters: private pages, one per submission, with no juror's name.
+    let letters = try salon("prize", "letters", "-o", scratch.path("letters"))
+    expectOK(letters)
+    let folder = scratch.path("letters")
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+    #expect(files.count == 6)
+    #expect(try FileManager.default.attributesOfItem(atPath: folder)[.posixPermissions] as? Int == 0o700)
+    let six = try String(contentsOfFile: folder + "/letter-6.html", encoding: .utf8)
+    #expect(six.contains("&lt;b&gt;Bold&lt;/b&gt; colour, weak frame"))
+    #expect(!six.contains("<b>Bold") && !six.contains("Private") && !six.contains("uncle"))
+    #expect(six.contains("reached round 1 of 3, &quot;triage&quot;, and went no further."))
+    let two = try String(contentsOfFile: folder + "/letter-2.html", encoding: .utf8)
+    #expect(two.contains("reached round 3 of 3") && two.contains("awarded the prize"))
+    for file in files {
+      let page = try String(contentsOfFile: folder + "/" + file, encoding: .utf8)
+      #expect(!page.contains("Eve") && !page.contains("Finn") && !page.contains("Gus"), "\(file) names no juror")
+      #expect(try FileManager.default.attributesOfItem(atPath: folder + "/" + file)[.posixPermissions] as? Int == 0o600)
+    }
+    // Nothing of the letters enters the public gallery.
+    expectOK(try salon("export", "-o", scratch.path("gallery")))
+    let gallery = FileManager.default.enumerator(atPath: scratch.path("gallery"))!.compactMap { $0 as? String }
+    for file in gallery where file.hasSuffix(".html") || file.hasSuffix(".json") {
+      let text = try String(contentsOfFile: scratch.path("gallery") + "/" + file, encoding: .utf8)
+      #expect(!text.contains("weak frame") && !text.contains("uncle"), "\(file)")
+    }
   }
 
   @Test func aTriageWithTooFewJurorsIsReportedAtAssignmentAndAnArchiveWithoutRoundsIsUnchanged() throws {
