@@ -284,3 +284,65 @@ import Testing
     }
   }
 }
+
+/// A juror's HTML sheet in a ranking round and in a triage, in real headless Chromium: works
+/// ranked by keyboard and by button, votes by clicking, each saved and imported by `salon`.
+@Suite(.serialized) struct RoundsBrowserTests {
+  let scratch = Scratch()
+  var archive: String { scratch.path("archive") }
+
+  func salon(_ arguments: String...) throws -> SalonRun { try Binary.run(arguments + ["--archive", archive]) }
+
+  func sheet(downloads name: String) throws -> (sheet: String, downloads: String) {
+    let sheet = scratch.path("\(name).html")
+    #expect(try salon("jury", "sheet", "dana-juror", "--format", "html", "-o", sheet).status == 0)
+    let downloads = scratch.path(name)
+    try FileManager.default.createDirectory(atPath: downloads, withIntermediateDirectories: true)
+    return (sheet, downloads)
+  }
+
+  @Test func aJurorVotesThenRanksByKeyboardAndButtonAndTheSheetsImport() throws {
+    _ = try salon("init", "--title", "Salon")
+    var form = "id,title,artists,rights,authorship\n"
+    for n in 1...3 {
+      scratch.zip("in/\(n).zip", Parts.valid("w\(n)"))
+      form += "\(n),Work \(n),Artist \(n),yes,yes\n"
+    }
+    scratch.write("form.csv", form)
+    _ = try salon("ingest", scratch.path("in"), "--form", scratch.path("form.csv"))
+    for n in 1...3 { _ = try salon("submissions", "decide", "\(n)", "selected") }
+    _ = try salon("jury", "add", "Dana Juror")
+
+    // The triage, without a rule: yes for work 1 by clicking, no for the others.
+    #expect(try salon("jury", "round", "open", "triage", "--kind", "yes-no").status == 0)
+    #expect(try salon("jury", "assign").status == 0)
+    let triage = try sheet(downloads: "triage")
+    let voted = try Chromium.run(["vote", triage.sheet, triage.downloads], driver: "rounds.py") as! [String: Any]
+    #expect(voted["status"] as? String == "3 of 3 works scored.")
+    let votes = try salon("jury", "import", try #require(voted["saved"] as? String))
+    #expect(votes.status == 0, "\(votes.stderr)")
+    let progress = try Binary.json(try salon("jury", "progress", "--json")) as! [String: Any]
+    let dana = (progress["jurors"] as! [[String: Any]])[0]
+    #expect(dana["distribution"] as? [String: Int] == ["yes": 1, "no": 2])
+    // Without a rule only the organiser's advances go on: all three, to the final.
+    #expect(try salon("jury", "round", "advance", "1", "2", "3", "--reason", "All to the final").status == 0)
+    #expect(try salon("jury", "round", "close").status == 0)
+
+    #expect(try salon("jury", "round", "open", "final", "--kind", "ranking").status == 0)
+    #expect(try salon("jury", "assign").status == 0)
+    let final = try sheet(downloads: "final")
+    let ranked = try Chromium.run(["rank", final.sheet, final.downloads], driver: "rounds.py") as! [String: Any]
+    #expect(ranked["before"] as? [String] == ["1", "2", "3"])
+    #expect(ranked["keyboard"] as? [String] == ["3", "1", "2"], "Alt+Up twice takes the last work to the top")
+    #expect(ranked["focused"] as? String == "work-2", "the moved work keeps the focus")
+    #expect(ranked["after"] as? [String] == ["3", "2", "1"])
+    #expect(ranked["ranks"] as? [String] == ["Rank 1 of 3", "Rank 2 of 3", "Rank 3 of 3"])
+    let imported = try salon("jury", "import", try #require(ranked["saved"] as? String))
+    #expect(imported.status == 0, "\(imported.stderr)")
+    #expect(try salon("jury", "round", "close").status == 0)
+    let standings = try Binary.json(try salon("prize", "standings", "--json")) as! [String: Any]
+    #expect((standings["standings"] as! [[String: Any]]).map { $0["id"] as? String } == ["3", "2", "1"])
+    // The triage sheet, saved in the browser, does not import into the final.
+    #expect(try salon("jury", "import", try #require(voted["saved"] as? String)).status == 1)
+  }
+}
