@@ -65,6 +65,12 @@
       }
     });
     progress.textContent = done + " of " + data.works.length + " scored";
+    // In a round, the juror's own figures beside the count (never a colleague's).
+    if (data.roundKind === "yes-no") {
+      var yes = data.works.filter(function (w) { return (w.scores || {}).vote === 1; }).length;
+      var no = data.works.filter(function (w) { return (w.scores || {}).vote === 0; }).length;
+      progress.textContent += "; you said yes to " + yes + " and no to " + no;
+    }
   }
 
   function check(input, c, msg) {
@@ -82,6 +88,22 @@
     w.scores = w.scores || {};
     data.criteria.forEach(function (c) {
       var id = "w" + i + "-" + c.key;
+      // A triage: two buttons, yes and no, for the vote.
+      if (data.roundKind === "yes-no" && c.key === "vote") {
+        var set = el("fieldset");
+        set.appendChild(el("legend", c.label));
+        [["yes", 1, "Yes"], ["no", 0, "No"]].forEach(function (o) {
+          var r = el("input");
+          r.type = "radio"; r.name = id; r.id = id + "-" + o[0]; r.value = o[1];
+          if (w.scores.vote === o[1]) r.checked = true;
+          r.addEventListener("change", function () { w.scores.vote = o[1]; keep(); status(); });
+          var rl = el("label", o[2], "choice");
+          rl.htmlFor = r.id;
+          set.appendChild(r); set.appendChild(rl);
+        });
+        holder.appendChild(set);
+        return;
+      }
       var label = el("label", c.label + " (" + c.min + "–" + c.max + ")");
       label.htmlFor = id;
       var input = el("input");

@@ -6,6 +6,9 @@
                                            print the order and the saved file as JSON
   rounds.py vote SHEET.html DOWNLOAD_DIR   choose yes for the first work and no for the others
                                            by clicking, save, print JSON
+  rounds.py roomvote ROOM/index.html DOWNLOAD_DIR
+                                           in a triage's jury room, press yes on the first work,
+                                           save, print the room's progress line and the file
 """
 import json
 import os
@@ -74,10 +77,24 @@ def vote(sheet, downloads):
         browser.close()
 
 
+def roomvote(page, downloads):
+    browser = Browser()
+    try:
+        browser.call("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads, "eventsEnabled": True})
+        browser.open("file://" + os.path.abspath(page))
+        browser.click("#w0-vote-yes")
+        progress = browser.evaluate("document.getElementById('progress').textContent")
+        print(json.dumps({"progress": progress, "saved": saved_file(browser, downloads)}))
+    finally:
+        browser.close()
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "rank":
         rank(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 4 and sys.argv[1] == "vote":
         vote(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 4 and sys.argv[1] == "roomvote":
+        roomvote(sys.argv[2], sys.argv[3])
     else:
         sys.exit(__doc__)

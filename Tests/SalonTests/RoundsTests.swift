@@ -319,6 +319,16 @@ import Testing
     let triage = try sheet(downloads: "triage")
     let voted = try Chromium.run(["vote", triage.sheet, triage.downloads], driver: "rounds.py") as! [String: Any]
     #expect(voted["status"] as? String == "3 of 3 works scored.")
+    // In the jury room: a yes button, and the juror's own count beside the progress.
+    #expect(try salon("jury", "room", "dana-juror", "-o", scratch.path("room")).status == 0)
+    try FileManager.default.createDirectory(atPath: scratch.path("room-saved"), withIntermediateDirectories: true)
+    let room =
+      try Chromium.run(["roomvote", scratch.path("room/index.html"), scratch.path("room-saved")], driver: "rounds.py")
+      as! [String: Any]
+    #expect(room["progress"] as? String == "1 of 3 scored; you said yes to 1 and no to 0")
+    let fromRoom = try salon("jury", "import", try #require(room["saved"] as? String))
+    #expect(fromRoom.status == 0, "\(fromRoom.stderr)")
+    #expect(fromRoom.stdout.contains("1 of 3 works scored"))
     let votes = try salon("jury", "import", try #require(voted["saved"] as? String))
     #expect(votes.status == 0, "\(votes.stderr)")
     let progress = try Binary.json(try salon("jury", "progress", "--json")) as! [String: Any]
