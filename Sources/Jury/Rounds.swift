@@ -120,7 +120,8 @@ extension Jury {
     if records.isEmpty { return nil }
     guard let open = records.first(where: \.isOpen) else {
       throw JuryError.round(
-        "No round is open, so nothing can be scored; open the next with `salon jury round open NAME --kind KIND`.")
+        "No round is open, so nothing can be scored or assigned; open the next with `salon jury round open NAME --kind KIND`."
+      )
     }
     return try scope(open)
   }
@@ -199,11 +200,12 @@ extension Jury {
     if !advance && reason == nil { throw JuryError.round("Dropping a work needs --reason TEXT; it is recorded.") }
     return try archive.transaction {
       let records = try roundRecords()
+      // The last round is the open one, or the one just closed (no later one is open).
       guard let round = records.last else {
         throw JuryError.round("There are no rounds yet; open one with `salon jury round open NAME --kind KIND`.")
       }
-      if !round.isOpen && records.count > round.position {
-        throw JuryError.round("Only the open round, or the last one closed, can be changed.")
+      if !round.isOpen, try scoringLocked() {
+        throw JuryError.round("The prize has been awarded; `salon prize reopen` before changing a round.")
       }
       let works = Set(try archive.roundWorks(round: round.rowID))
       let all = try archive.works(exhibition: exhibition)

@@ -68,7 +68,8 @@ extension Jury {
         + criteria.map {
           $0.key == "vote" && round != nil ? "vote (yes/no)" : "\($0.key) (\($0.scaleMin)-\($0.scaleMax))"
         }
-        + ["comment", "exhibition", "revision"] + (round == nil ? [] : ["round", "kind"])).map(CSVWriter.field)
+        + ["comment", "for-artist (yes: the artist reads the comment, without your name)", "exhibition", "revision"]
+        + (round == nil ? [] : ["round", "kind"])).map(CSVWriter.field)
         .joined(separator: ",")
     ]
     for work in try assignedWorks(juror) {
@@ -78,7 +79,7 @@ extension Jury {
         + criteria.map { c in
           current?.values[c.key].map { round?.record.kind == .yesNo ? ($0 == 1 ? "yes" : "no") : String($0) } ?? ""
         } + [
-          current?.comment ?? "", exhibition.slug,
+          current?.comment ?? "", "", exhibition.slug,
           try revisionToken(juror: juror, work: work.id, revision: current?.revision ?? 0),
         ] + (round.map { [$0.record.name, $0.record.kind.rawValue] } ?? [])
       lines.append(CSVWriter.line(cells))
@@ -132,6 +133,7 @@ extension Jury {
       problems.append("\(name) line 1: the column for \(c.key) is missing.")
     }
     let commentColumn = index("comment")
+    let forArtistColumn = index("for-artist")
     let exhibitionColumn = index("exhibition")
     let revisionColumn = index("revision")
     let roundColumn = index("round")
@@ -171,7 +173,12 @@ extension Jury {
       if values.isEmpty && comment.isEmpty && rowOK { continue }
       if rowOK {
         entries.append(
-          (place, ScoreEntry(juror: cell(jurorColumn), submission: cell(workColumn), values: values, comment: comment)))
+          (
+            place,
+            ScoreEntry(
+              juror: cell(jurorColumn), submission: cell(workColumn), values: values, comment: comment,
+              forArtist: Self.vote(cell(forArtistColumn), criterion: "vote") == 1)
+          ))
       }
     }
     if exhibitions.count > 1 {
@@ -219,7 +226,13 @@ extension Jury {
       }
       let comment = work.comment?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
       if values.isEmpty && comment.isEmpty { continue }
-      entries.append((place, ScoreEntry(juror: sheet.juror, submission: work.id, values: values, comment: comment)))
+      entries.append(
+        (
+          place,
+          ScoreEntry(
+            juror: sheet.juror, submission: work.id, values: values, comment: comment,
+            forArtist: work.forArtist ?? false)
+        ))
     }
     return try finishImport(
       name: name, jurorIDs: [sheet.juror], codes: [sheet.code], entries: entries, problems: problems,
@@ -335,6 +348,8 @@ struct HTMLSheetData: Codable {
     var comment: String?
     /// The signed revision of the scores when the sheet was issued.
     var revision: String?
+    /// The juror ticked "show this comment to the artist".
+    var forArtist: Bool? = nil
   }
   struct CriterionData: Codable {
     var key: String

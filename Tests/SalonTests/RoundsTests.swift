@@ -233,7 +233,11 @@ import Testing
     var lines = sheet.split(whereSeparator: \.isNewline).map(String.init)
     for index in lines.indices.dropFirst() {
       var cells = lines[index].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-      if cells[2] == "1" { cells[5] = "yes" }
+      if cells[2] == "1" {
+        cells[5] = "yes"
+        cells[6] = "Lovely light"
+        cells[7] = "yes"
+      }
       if cells[2] == "3" { cells[5] = "No" }
       lines[index] = cells.joined(separator: ",")
     }
@@ -247,6 +251,10 @@ import Testing
     #expect(try salon("jury", "import", forged).status == 1)
     let closing = try json("jury", "round", "close", "--json")
     #expect(closing["advanced"] as? [String] == ["1"])
+    // The comment the juror marked for the artist reaches the letter, and only that work's.
+    expectOK(try salon("prize", "letters", "-o", scratch.path("letters")))
+    #expect(try String(contentsOfFile: scratch.path("letters/letter-1.html"), encoding: .utf8).contains("Lovely light"))
+    #expect(!(try String(contentsOfFile: scratch.path("letters/letter-2.html"), encoding: .utf8).contains("Lovely")))
   }
 
   @Test func theRecordOfRoundsCannotBeChangedEvenWithSQL() throws {
