@@ -168,6 +168,59 @@
   links.forEach(function (l) {
     l.addEventListener("click", function (e) { e.preventDefault(); show(parseInt(l.dataset.index, 10), true); });
   });
+
+  // A ranking round: the list of works is the juror's ranking, best first. A work moves with its
+  // Up and Down buttons (touch, mouse) or Alt+Up and Alt+Down on its link (keyboard); each work's
+  // rank is its place, and its rank field follows.
+  var list = document.getElementById("work-list");
+  if (data.roundKind === "ranking" && list) {
+    var rerank = function () {
+      [].slice.call(list.children).forEach(function (li, pos) {
+        var i = parseInt(li.dataset.index, 10);
+        data.works[i].scores.rank = pos + 1;
+        var field = document.getElementById("w" + i + "-rank");
+        if (field) { field.value = pos + 1; field.classList.remove("invalid"); }
+      });
+      keep();
+      status();
+    };
+    var move = function (li, step) {
+      var other = step < 0 ? li.previousElementSibling : li.nextElementSibling;
+      if (!other) return;
+      if (step < 0) list.insertBefore(li, other); else list.insertBefore(other, li);
+      rerank();
+      li.querySelector("a").focus();
+      var w = data.works[parseInt(li.dataset.index, 10)];
+      saved.textContent = w.title + " is now rank " + w.scores.rank + ".";
+    };
+    links.forEach(function (l) {
+      var li = l.parentNode;
+      li.dataset.index = l.dataset.index;
+      [["up", -1, "Up"], ["down", 1, "Down"]].forEach(function (o) {
+        var b = el("button", o[2], "move");
+        b.type = "button"; b.id = "move-" + o[0] + "-" + l.dataset.index;
+        b.setAttribute("aria-label", "Move " + l.textContent.replace(/ \((not )?scored( yet)?\)$/, "") + " " + o[0]);
+        b.addEventListener("click", function () { move(li, o[1]); });
+        li.appendChild(b);
+      });
+      l.addEventListener("keydown", function (e) {
+        if (e.altKey && (e.key === "ArrowUp" || e.key === "ArrowDown")) {
+          e.preventDefault();
+          move(li, e.key === "ArrowUp" ? -1 : 1);
+        }
+      });
+    });
+    // Ranked before: in that order.
+    [].slice.call(list.children).sort(function (x, y) {
+      var rx = data.works[parseInt(x.dataset.index, 10)].scores.rank || 1e9;
+      var ry = data.works[parseInt(y.dataset.index, 10)].scores.rank || 1e9;
+      return rx - ry || parseInt(x.dataset.index, 10) - parseInt(y.dataset.index, 10);
+    }).forEach(function (li) { list.appendChild(li); });
+    var keepOrder = el("button", "Rank in this order");
+    keepOrder.type = "button"; keepOrder.id = "rank-in-order";
+    keepOrder.addEventListener("click", rerank);
+    list.parentNode.appendChild(keepOrder);
+  }
   document.getElementById("previous").addEventListener("click", function () { show(current - 1, true); });
   document.getElementById("next").addEventListener("click", function () { show(current + 1, true); });
   document.addEventListener("keydown", function (e) {

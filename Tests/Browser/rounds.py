@@ -6,6 +6,10 @@
                                            print the order and the saved file as JSON
   rounds.py vote SHEET.html DOWNLOAD_DIR   choose yes for the first work and no for the others
                                            by clicking, save, print JSON
+  rounds.py roomrank ROOM/index.html DOWNLOAD_DIR
+                                           in a ranking round's jury room, take the last work to
+                                           the top with Alt+Up, the first one down with its button,
+                                           save, print the order, the rank fields and the file
   rounds.py roomvote ROOM/index.html DOWNLOAD_DIR
                                            in a triage's jury room, press yes on the first work,
                                            save, print the room's progress line and the file
@@ -77,6 +81,31 @@ def vote(sheet, downloads):
         browser.close()
 
 
+ROOM_ORDER = "Array.prototype.map.call(document.querySelectorAll('#work-list li'),function(li){return JSON.parse(document.getElementById('salon-sheet-data').textContent).works[+li.dataset.index].id})"
+
+
+def roomrank(page, downloads):
+    browser = Browser()
+    try:
+        browser.call("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads, "eventsEnabled": True})
+        browser.open("file://" + os.path.abspath(page))
+        before = browser.evaluate(ROOM_ORDER)
+        last = len(before) - 1
+        browser.evaluate(f"document.querySelector('#work-list a[data-index=\"{last}\"]').focus()")
+        for _ in range(last):
+            alt_arrow(browser, "ArrowUp")
+        keyboard = browser.evaluate(ROOM_ORDER)
+        focused = browser.evaluate("document.activeElement.dataset.index")
+        browser.click("#move-down-0")
+        after = browser.evaluate(ROOM_ORDER)
+        fields = browser.evaluate(f"[0,1,2].slice(0,{last + 1}).map(function(i){{return document.getElementById('w'+i+'-rank').value}})")
+        progress = browser.evaluate("document.getElementById('progress').textContent")
+        print(json.dumps({"before": before, "keyboard": keyboard, "focused": focused, "after": after,
+                          "fields": fields, "progress": progress, "saved": saved_file(browser, downloads)}))
+    finally:
+        browser.close()
+
+
 def roomvote(page, downloads):
     browser = Browser()
     try:
@@ -94,6 +123,8 @@ if __name__ == "__main__":
         rank(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 4 and sys.argv[1] == "vote":
         vote(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 4 and sys.argv[1] == "roomrank":
+        roomrank(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 4 and sys.argv[1] == "roomvote":
         roomvote(sys.argv[2], sys.argv[3])
     else:

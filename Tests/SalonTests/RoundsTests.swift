@@ -355,6 +355,23 @@ import Testing
     #expect(ranked["focused"] as? String == "work-2", "the moved work keeps the focus")
     #expect(ranked["after"] as? [String] == ["3", "2", "1"])
     #expect(ranked["ranks"] as? [String] == ["Rank 1 of 3", "Rank 2 of 3", "Rank 3 of 3"])
+    // The same in the jury room: the list of works is the ranking.
+    #expect(try salon("jury", "room", "dana-juror", "-o", scratch.path("final-room")).status == 0)
+    try FileManager.default.createDirectory(atPath: scratch.path("final-room-saved"), withIntermediateDirectories: true)
+    let inRoom =
+      try Chromium.run(
+        ["roomrank", scratch.path("final-room/index.html"), scratch.path("final-room-saved")], driver: "rounds.py")
+      as! [String: Any]
+    #expect(inRoom["before"] as? [String] == ["1", "2", "3"])
+    #expect(inRoom["keyboard"] as? [String] == ["3", "1", "2"])
+    #expect(inRoom["focused"] as? String == "2", "the moved work's link keeps the focus")
+    #expect(inRoom["after"] as? [String] == ["3", "2", "1"])
+    #expect(inRoom["fields"] as? [String] == ["3", "2", "1"], "work 1 is ranked 3rd, work 3 first")
+    #expect(inRoom["progress"] as? String == "3 of 3 scored")
+    let rankedInRoom = try salon("jury", "import", try #require(inRoom["saved"] as? String))
+    #expect(rankedInRoom.status == 0, "\(rankedInRoom.stderr)")
+    #expect(rankedInRoom.stdout.contains("3 of 3 works scored"))
+    // The sheet, saved before the room's, puts the same ranking in.
     let imported = try salon("jury", "import", try #require(ranked["saved"] as? String))
     #expect(imported.status == 0, "\(imported.stderr)")
     #expect(try salon("jury", "round", "close").status == 0)
