@@ -34,12 +34,15 @@
       });
       w.scores = scores;
       w.comment = typeof s.comment === "string" ? s.comment : "";
+      w.forArtist = s.forArtist === true;
     });
   }
 
   function keep() {
     var works = {};
-    data.works.forEach(function (w) { works[w.id] = { scores: w.scores || {}, comment: w.comment || "" }; });
+    data.works.forEach(function (w) {
+      works[w.id] = { scores: w.scores || {}, comment: w.comment || "", forArtist: !!w.forArtist };
+    });
     try {
       window.localStorage.setItem(storageKey, JSON.stringify({ kept: new Date().toISOString(), works: works }));
     } catch (e) {
@@ -70,6 +73,14 @@
       var yes = data.works.filter(function (w) { return (w.scores || {}).vote === 1; }).length;
       var no = data.works.filter(function (w) { return (w.scores || {}).vote === 0; }).length;
       progress.textContent += "; you said yes to " + yes + " and no to " + no;
+    } else if (data.roundKind === "rating") {
+      var sums = data.works.filter(isScored).map(function (w) {
+        return data.criteria.reduce(function (t, c) { return t + w.scores[c.key]; }, 0) / data.criteria.length;
+      });
+      if (sums.length) {
+        progress.textContent += "; your mean so far " +
+          (sums.reduce(function (a, b) { return a + b; }, 0) / sums.length).toFixed(1);
+      }
     }
   }
 
@@ -131,6 +142,17 @@
     ta.value = w.comment || "";
     ta.addEventListener("input", function () { w.comment = ta.value; keep(); });
     holder.appendChild(cl); holder.appendChild(ta);
+    // In a round, the juror may let the artist read the comment (`salon prize letters`, without
+    // their name). (A room without rounds keeps its form as it was.)
+    if (!data.round) return;
+    var fa = el("input");
+    fa.type = "checkbox"; fa.id = "w" + i + "-for-artist"; fa.checked = !!w.forArtist;
+    fa.addEventListener("change", function () { w.forArtist = fa.checked; keep(); });
+    var fl = el("label", "Show this comment to the artist (without your name)", "choice");
+    fl.htmlFor = fa.id;
+    var fp = el("p");
+    fp.appendChild(fa); fp.appendChild(fl);
+    holder.appendChild(fp);
   }
 
   function show(i, focus) {

@@ -12,7 +12,8 @@
                                            save, print the order, the rank fields and the file
   rounds.py roomvote ROOM/index.html DOWNLOAD_DIR
                                            in a triage's jury room, press yes on the first work,
-                                           save, print the room's progress line and the file
+                                           write a comment for the artist, save, print the
+                                           room's progress line and the file
 """
 import json
 import os
@@ -112,6 +113,8 @@ def roomvote(page, downloads):
         browser.call("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads, "eventsEnabled": True})
         browser.open("file://" + os.path.abspath(page))
         browser.click("#w0-vote-yes")
+        browser.type_into("#w0-comment", "A strong <i>first</i> image")
+        browser.click("#w0-for-artist")
         progress = browser.evaluate("document.getElementById('progress').textContent")
         print(json.dumps({"progress": progress, "saved": saved_file(browser, downloads)}))
     finally:

@@ -337,6 +337,9 @@ import Testing
     let fromRoom = try salon("jury", "import", try #require(room["saved"] as? String))
     #expect(fromRoom.status == 0, "\(fromRoom.stderr)")
     #expect(fromRoom.stdout.contains("1 of 3 works scored"))
+    #expect(try salon("prize", "letters", "-o", scratch.path("letters")).status == 0)
+    let letter = try String(contentsOfFile: scratch.path("letters/letter-1.html"), encoding: .utf8)
+    #expect(letter.contains("A strong &lt;i&gt;first&lt;/i&gt; image"), "ticked in the room, escaped in the letter")
     let votes = try salon("jury", "import", try #require(voted["saved"] as? String))
     #expect(votes.status == 0, "\(votes.stderr)")
     let progress = try Binary.json(try salon("jury", "progress", "--json")) as! [String: Any]
