@@ -68,7 +68,7 @@ extension Jury {
         + criteria.map {
           $0.key == "vote" && round != nil ? "vote (yes/no)" : "\($0.key) (\($0.scaleMin)-\($0.scaleMax))"
         }
-        + ["comment", "for-artist (yes: the artist reads the comment, without your name)", "exhibition", "revision"]
+        + ["comment", "for-artist (yes: the artist reads the comment without your name)", "exhibition", "revision"]
         + (round == nil ? [] : ["round", "kind"])).map(CSVWriter.field)
         .joined(separator: ",")
     ]
