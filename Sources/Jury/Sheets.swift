@@ -68,8 +68,10 @@ extension Jury {
         + criteria.map {
           $0.key == "vote" && round != nil ? "vote (yes/no)" : "\($0.key) (\($0.scaleMin)-\($0.scaleMax))"
         }
-        + ["comment", "for-artist (yes: the artist reads the comment without your name)", "exhibition", "revision"]
-        + (round == nil ? [] : ["round", "kind"])).map(CSVWriter.field)
+        // Judged in rounds, the sheet gains its round, its kind and the mark for the artist (a
+        // sheet without rounds keeps the columns it always had).
+        + ["comment"] + (round == nil ? [] : ["for-artist (yes: the artist reads the comment without your name)"])
+        + ["exhibition", "revision"] + (round == nil ? [] : ["round", "kind"])).map(CSVWriter.field)
         .joined(separator: ",")
     ]
     for work in try assignedWorks(juror) {
@@ -79,8 +81,9 @@ extension Jury {
         + criteria.map { c in
           current?.values[c.key].map { round?.record.kind == .yesNo ? ($0 == 1 ? "yes" : "no") : String($0) } ?? ""
         } + [
-          current?.comment ?? "", "", exhibition.slug,
-          try revisionToken(juror: juror, work: work.id, revision: current?.revision ?? 0),
+          current?.comment ?? ""
+        ] + (round == nil ? [] : [""]) + [
+          exhibition.slug, try revisionToken(juror: juror, work: work.id, revision: current?.revision ?? 0),
         ] + (round.map { [$0.record.name, $0.record.kind.rawValue] } ?? [])
       lines.append(CSVWriter.line(cells))
     }
