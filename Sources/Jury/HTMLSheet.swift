@@ -178,10 +178,10 @@ extension Jury {
       var ta=el("textarea");ta.id="w"+i+"-comment";ta.value=w.comment||"";
       ta.addEventListener("input",function(){w.comment=ta.value;});
       a.appendChild(cl);a.appendChild(ta);
-      var fa=el("input");fa.type="checkbox";fa.id="w"+i+"-for-artist";fa.checked=!!w.forArtist;
+      if(data.round){var fa=el("input");fa.type="checkbox";fa.id="w"+i+"-for-artist";fa.checked=!!w.forArtist;
       fa.addEventListener("change",function(){w.forArtist=fa.checked;});
       var fl=el("label","Show this comment to the artist (without your name)","choice");fl.htmlFor=fa.id;
-      var fp=el("p");fp.appendChild(fa);fp.appendChild(fl);a.appendChild(fp);
+      var fp=el("p");fp.appendChild(fa);fp.appendChild(fl);a.appendChild(fp);}
       main.appendChild(a);
     });
     if(kind==="ranking"){
