@@ -4,7 +4,7 @@
 # The Swift 6 toolchain: on the PATH, or where the official Linux tarball is usually unpacked.
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 DEBIAN_PACKAGES = libarchive-dev libarchive-tools libsqlite3-dev libssl-dev libvips-dev libvips-tools pkg-config chromium python3 \
-  ffmpeg poppler-utils qpdf util-linux firefox-esr
+  ffmpeg poppler-utils qpdf util-linux firefox-esr bubblewrap libimage-exiftool-perl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DIR ?= demo-out
 
@@ -40,10 +40,10 @@ demo: release
 	.build/release/salon demo -o $(DEMO_DIR)
 
 ## Benchmarks against their peers (bsdtar, openssl, sigal, vipsthumbnail, ffmpeg, ffprobe), and
-## how each step grows from 1,000 to 100,000 submissions; writes BENCHMARKS.md. BENCH_ARGS="--growth
-## 1000,10000 --growth-only" runs only the growth section at the sizes given; BENCH_ARGS="--sections
+## how each step grows from 1,000 to 100,000 submissions; writes bench-out/BENCHMARKS.md (BENCHMARKS.md
+## is kept by hand from those files, each row with its run). BENCH_ARGS="--growth 1000,10000 --growth-only" runs only the growth section at the sizes given; BENCH_ARGS="--sections
 ## transcode,transcode-export,probe,mixed" runs only those sections and replaces just their rows
-## (sections: ingest-large, hashing, export, standings, batch, transcode, transcode-export, probe,
+## (sections: ingest-large, hashing, export, standings, batch, transcode, transcode-export, probe, confinement,
 ## mixed, room, growth).
 ## BENCH_ARGS="--gallery-only [--runs N] [--works N]" runs only the export of 1,000 large images
 ## beside sigal and vipsthumbnail (rows 3a-4).
@@ -75,8 +75,12 @@ FUZZ_TARGETS = FuzzZipStructure FuzzFileType FuzzCSV FuzzSheet FuzzTemplate
 
 ## libFuzzer on the parsers of untrusted input, each for FUZZ_SECONDS, from the seed corpora.
 ## Leak detection is off: Swift globals initialised on first use read as leaks to LeakSanitizer.
+## Ingest checks images with `salon media-worker`, found beside the running program: a plain
+## salon goes beside the fuzzers.
 fuzz: setup
 	$(SWIFT) build --package-path Fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address
+	$(SWIFT) build --product salon
+	ln -sf "$(CURDIR)/.build/debug/salon" .build-fuzz/debug/salon
 	@for t in $(FUZZ_TARGETS); do \
 	  corpus=.build-fuzz/corpus/$$t; mkdir -p $$corpus Fuzz/Regressions; \
 	  case $$t in FuzzZipStructure) seeds=zip;; FuzzFileType) seeds=media;; FuzzCSV) seeds=csv;; FuzzSheet) seeds=sheet;; FuzzTemplate) seeds="template Templates";; esac; \

@@ -23,8 +23,10 @@ let package = Package(
     .target(name: "Zip", dependencies: ["CArchive"]),
     .target(name: "SQLite", dependencies: ["CSQLite"]),
     .target(name: "Hashing", dependencies: ["COpenSSL"]),
-    .target(name: "Imaging", dependencies: ["CVips"]),
-    // The only module that starts processes: Debian's ffmpeg, poppler and qpdf, sandboxed.
+    // libvips; its errors are MediaTools' `ImageError`, which the image worker reports to Salon.
+    .target(name: "Imaging", dependencies: ["Basics", "CVips", "MediaTools"]),
+    // The only module that starts processes: Debian's ffmpeg and poppler, and Salon's own
+    // image worker, sandboxed.
     .target(name: "MediaTools"),
 
     // Shared basics under every stage: text for terminals, HTML and CSV, slugs and natural
@@ -33,9 +35,10 @@ let package = Package(
 
     // Pipeline stages: each stands on Basics and the wrappers it needs.
     .target(name: "Catalog", dependencies: ["Basics", "SQLite", "Hashing"]),
-    .target(name: "Ingest", dependencies: ["Basics", "Catalog", "Zip", "Hashing", "Imaging", "MediaTools"]),
+    // Ingest and Export never decode an image themselves: `salon media-worker` does, in the sandbox.
+    .target(name: "Ingest", dependencies: ["Basics", "Catalog", "Zip", "Hashing", "MediaTools"]),
     .target(name: "Jury", dependencies: ["Basics", "Catalog", "Hashing"]),
-    .target(name: "Export", dependencies: ["Basics", "Catalog", "Imaging", "Hashing", "MediaTools"]),
+    .target(name: "Export", dependencies: ["Basics", "Catalog", "Hashing", "MediaTools"]),
     // `salon jury room`: the call's other offline site, built with Export's media and pages.
     .target(name: "JuryRoom", dependencies: ["Basics", "Catalog", "Jury", "Export", "Hashing", "Zip"]),
     // BagIt packages for preservation: the originals, the records and the gallery.

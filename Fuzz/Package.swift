@@ -26,5 +26,5 @@ let package = Package(
       name: "FuzzTemplate", dependencies: [.product(name: "SalonLibraries", package: "Salon"), "CFuzzerDriver"],
       swiftSettings: fuzzerFlags),
   ],
-  swiftLanguageModes: [.v5]
+  swiftLanguageModes: [.v6]
 )

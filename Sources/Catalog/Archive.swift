@@ -48,6 +48,10 @@ public final class SalonArchive {
   /// True when the archive was opened for reading only (its folder or catalog is not writable).
   package private(set) var isReadOnly = false
 
+  /// How many paths this open made owner-only (an archive made before Salon kept archives
+  /// private, or opened up by hand since); 0 when everything already was.
+  package private(set) var madePrivate = 0
+
   /// Opens the archive at `path`, creating the folder and catalog if `create` is set. With
   /// `readOnlyIfNeeded` (commands that only read), an archive Salon may not write is opened
   /// for reading instead of refused.
@@ -63,17 +67,18 @@ public final class SalonArchive {
     }
     if !fileManager.fileExists(atPath: catalog.path) {
       guard create else { throw CatalogError.noArchive(path: root.path) }
-      do {
-        try fileManager.createDirectory(at: root, withIntermediateDirectories: true)
-      } catch {
-        throw FileProblem.sentence(for: error, path: root.path, writing: true)
-          ?? CatalogError.storage("Salon could not make the archive folder \(root.path).")
-      }
+      try OwnerOnly.makeFolder(root.path)
+      try createPrivateCatalog(catalog.path)
     }
+    // Before SQLite opens the catalog: it makes the -wal and -shm with the catalog's mode.
+    let madePrivate = makePrivate(root: root)
+    alignCatalogCompanions(catalog: catalog.path)
     let writable =
       access(root.path, W_OK) == 0 && (access(catalog.path, W_OK) == 0 || !fileManager.fileExists(atPath: catalog.path))
     if readOnlyIfNeeded && !writable && !create {
-      return try openForReading(root: root, catalog: catalog)
+      let archive = try openForReading(root: root, catalog: catalog)
+      archive.madePrivate = madePrivate
+      return archive
     }
     guard writable else {
       throw CatalogError.storage(
@@ -90,9 +95,11 @@ public final class SalonArchive {
     let archive = SalonArchive(root: root, database: database)
     // Refused before anything reads it: a damaged row must not look like an empty exhibition.
     try archive.checkIntegrity()
-    try fileManager.createDirectory(at: archive.storeRoot, withIntermediateDirectories: true)
-    try fileManager.createDirectory(at: archive.temporaryRoot, withIntermediateDirectories: true)
+    try OwnerOnly.makeFolder(archive.storeRoot.path)
+    try OwnerOnly.makeFolder(archive.temporaryRoot.path)
     try archive.ensureSecret()
+    archive.madePrivate = madePrivate
+    if madePrivate > 0 { try archive.record("archive-made-private", exhibition: nil, detail: ["paths": madePrivate]) }
     archive.clearTemporaryFiles()
     if try database.queryOne("SELECT 1 AS x FROM pending_file LIMIT 1") != nil { try archive.recoverInterruptedRuns() }
     return archive
@@ -164,6 +171,7 @@ public final class SalonArchive {
       "typeof(slug) != 'text' OR slug = '' OR typeof(title) != 'text' OR typeof(prize_currency) != 'text'",
       between("year", .year, integer: true), between("max_zip_bytes", .zipBytes, integer: true),
       between("max_video_seconds", .videoSeconds, integer: false),
+      between("max_audio_seconds", .audioSeconds, integer: false),
       between("max_description_pages", .descriptionPages, integer: true),
       between("max_pixels", .pixels, integer: true), between("max_entries", .files, integer: true),
       between("max_unpacked_bytes", .unpackedBytes, integer: true), between("prize_amount", .prize, integer: false),

@@ -58,7 +58,7 @@ extension SalonArchive {
     exhibition: Exhibition, _ requests: [DecisionRequest], progress: ((Int, Int) -> Void)? = nil
   ) throws -> DecisionOutcome {
     try database.transaction {
-      var targets: [(request: DecisionRequest, submission: Int, declarations: Declarations)] = []
+      var targets: [Target] = []
       var seen: [String: String] = [:]
       for request in requests {
         func refuse(_ reason: String) -> CatalogError {
@@ -74,7 +74,8 @@ extension SalonArchive {
         guard
           let row = try database.queryOne(
             """
-            SELECT s.id AS submission_row, v.* FROM submission s JOIN version v ON v.submission_id = s.id
+            SELECT s.id AS submission_row, v.*, \(Self.correctionColumns)
+            FROM submission s JOIN version v ON v.submission_id = s.id \(Self.correctionJoin("v"))
             WHERE s.exhibition_id = ? AND s.key = ? ORDER BY v.number DESC LIMIT 1
             """, [exhibition.id, request.id])
         else {
@@ -86,7 +87,8 @@ extension SalonArchive {
             "Submission \"\(request.id)\" was rejected at ingest, so it cannot be selected; ask the artist to resubmit."
           )
         }
-        targets.append((request, try row.int("submission_row"), try Self.declarations(from: row)))
+        targets.append(
+          (request, try row.int("submission_row"), try row.int("number"), try Self.currentDeclarations(from: row).1))
       }
       return try record(targets, exhibition: exhibition, progress: progress)
     }
@@ -98,15 +100,16 @@ extension SalonArchive {
     exhibition: Exhibition, note: String?, progress: ((Int, Int) -> Void)? = nil
   ) throws -> DecisionOutcome {
     try database.transaction {
-      var targets: [(request: DecisionRequest, submission: Int, declarations: Declarations)] = []
+      var targets: [Target] = []
       var alreadyDecided = 0
       try database.forEachRow(
         """
-        SELECT s.id AS submission_row, s.key AS submission_key, v.*,
-          EXISTS (SELECT 1 FROM decision d WHERE d.submission_id = s.id) AS decided
+        SELECT s.id AS submission_row, s.key AS submission_key, v.*, \(Self.correctionColumns),
+          EXISTS (SELECT 1 FROM decision d WHERE d.submission_id = s.id AND d.version = v.number) AS decided
         FROM submission s
         JOIN version v ON v.submission_id = s.id
           AND v.number = (SELECT max(number) FROM version WHERE submission_id = s.id)
+        \(Self.correctionJoin("v"))
         WHERE s.exhibition_id = ? AND v.status = 'accepted'
         ORDER BY s.key COLLATE NOCASE
         """, [exhibition.id]
@@ -118,7 +121,7 @@ extension SalonArchive {
         targets.append(
           (
             DecisionRequest(id: try row.string("submission_key"), selected: true, note: note),
-            try row.int("submission_row"), try Self.declarations(from: row)
+            try row.int("submission_row"), try row.int("number"), try Self.currentDeclarations(from: row).1
           ))
       }
       var outcome = try record(targets, exhibition: exhibition, progress: progress)
@@ -174,8 +177,11 @@ extension SalonArchive {
     return requests
   }
 
+  /// A decision to record: for one submission's latest version, with its declarations as they stand.
+  private typealias Target = (request: DecisionRequest, submission: Int, version: Int, declarations: Declarations)
+
   private func record(
-    _ targets: [(request: DecisionRequest, submission: Int, declarations: Declarations)], exhibition: Exhibition,
+    _ targets: [Target], exhibition: Exhibition,
     progress: ((Int, Int) -> Void)?
   ) throws -> DecisionOutcome {
     var outcome = DecisionOutcome()
@@ -183,9 +189,9 @@ extension SalonArchive {
     for (index, target) in targets.enumerated() {
       let decision = target.request.selected ? "selected" : "declined"
       try database.run(
-        "INSERT INTO decision (submission_id, decision, note, decided_at) VALUES (?, ?, ?, ?)",
-        [target.submission, decision, target.request.note, now])
-      var detail: [String: Any] = ["decision": decision]
+        "INSERT INTO decision (submission_id, decision, note, decided_at, version) VALUES (?, ?, ?, ?, ?)",
+        [target.submission, decision, target.request.note, now, target.version])
+      var detail: [String: Any] = ["decision": decision, "version": target.version]
       if let note = target.request.note { detail["note"] = note }
       try record("decision", exhibition: exhibition.id, submission: target.submission, detail: detail)
       if target.request.selected {

@@ -20,6 +20,9 @@ public struct Exhibition: Equatable, Codable, Sendable {
 public struct Limits: Equatable, Codable, Sendable {
   package var maxZipBytes: Int = 100 * 1024 * 1024
   package var maxVideoSeconds: Double = 60
+  /// Ten minutes: a song or a sound piece fits, with room; a file "lasting" days (a 1 Hz WAV)
+  /// is refused at ingest instead of costing the media time limit at every export.
+  package var maxAudioSeconds: Double = 600
   package var maxDescriptionPages: Int = 2
   package var maxPixels: Int = 100_000_000
   public var maxEntries: Int = 200
@@ -33,6 +36,7 @@ public struct Limits: Equatable, Codable, Sendable {
   package func validate() throws {
     let checks: [(String, Double, SettingRange)] = [
       ("largest zip", Double(maxZipBytes), .zipBytes), ("longest video", maxVideoSeconds, .videoSeconds),
+      ("longest audio", maxAudioSeconds, .audioSeconds),
       ("longest description", Double(maxDescriptionPages), .descriptionPages),
       ("largest image", Double(maxPixels), .pixels), ("most files", Double(maxEntries), .files),
       ("most unpacked data", Double(maxUnpackedBytes), .unpackedBytes),
@@ -141,13 +145,14 @@ extension SalonArchive {
         """
         INSERT INTO exhibition (slug, title, year, description, created_at, max_zip_bytes,
           max_video_seconds, max_description_pages, max_pixels, max_entries, max_unpacked_bytes,
-          prize_amount, prize_currency, reject_damaged_supplementary)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          prize_amount, prize_currency, reject_damaged_supplementary, max_audio_seconds)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         [
           slug, new.title, new.year, new.description, Clock.now(), limits.maxZipBytes,
           limits.maxVideoSeconds, limits.maxDescriptionPages, limits.maxPixels, limits.maxEntries,
           limits.maxUnpackedBytes, new.prizeAmount, new.prizeCurrency, limits.rejectDamagedSupplementary ? 1 : 0,
+          limits.maxAudioSeconds,
         ])
       let id = database.lastInsertRowID
       for (position, criterion) in new.criteria.enumerated() {
@@ -214,6 +219,7 @@ extension SalonArchive {
     var limits = Limits()
     limits.maxZipBytes = try row.int("max_zip_bytes")
     limits.maxVideoSeconds = try row.double("max_video_seconds")
+    limits.maxAudioSeconds = try row.double("max_audio_seconds")
     limits.maxDescriptionPages = try row.int("max_description_pages")
     limits.maxPixels = try row.int("max_pixels")
     limits.maxEntries = try row.int("max_entries")

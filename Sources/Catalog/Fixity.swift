@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import Synchronization
 
 /// What `salon verify` found: every stored file against the catalog, and the catalog against
 /// the store.
@@ -70,8 +71,9 @@ extension SalonArchive {
     }
     var missing: [FixityReport.Item] = []
     var corrupt: [FixityReport.Item] = []
+    let problems = results.problems
     for (index, (sha, _)) in blobs.enumerated() {
-      guard let problem = results.problems[index] else { continue }
+      guard let problem = problems[index] else { continue }
       let item = FixityReport.Item(sha256: sha, problem: problem, submissions: (owners[sha] ?? []).sorted())
       if problem == "missing" { missing.append(item) } else { corrupt.append(item) }
     }
@@ -109,17 +111,21 @@ extension SalonArchive {
   }
 }
 
-private final class VerifyResults: @unchecked Sendable {
-  private let lock = NSLock()
-  private(set) var problems: [String?]
-  init(count: Int) { problems = Array(repeating: nil, count: count) }
-  private var done = 0
-  func set(_ index: Int, _ problem: String) { lock.withLock { problems[index] = problem } }
+/// What verify's parallel workers found, one slot per file, and how many are done.
+private final class VerifyResults: Sendable {
+  private struct State {
+    var problems: [String?]
+    var done = 0
+  }
+  private let state: Mutex<State>
+  init(count: Int) { state = Mutex(State(problems: Array(repeating: nil, count: count))) }
+  var problems: [String?] { state.withLock { $0.problems } }
+  func set(_ index: Int, _ problem: String) { state.withLock { $0.problems[index] = problem } }
   /// Counts one more file checked and reports the count, under the lock.
   func finished(_ report: (Int) -> Void) {
-    lock.withLock {
-      done += 1
-      report(done)
+    state.withLock {
+      $0.done += 1
+      report($0.done)
     }
   }
 }

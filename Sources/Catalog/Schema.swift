@@ -303,7 +303,74 @@ let migrations: [String] = [
   // (`countedTables`; a test checks that every table has them).
   "CREATE TABLE catalog_change (id INTEGER PRIMARY KEY CHECK (id = 1), count INTEGER NOT NULL);\n"
     + "INSERT INTO catalog_change (id, count) VALUES (1, 0);\n" + changeCountingTriggers(countedTables),
-  // 10: judging in rounds. A round (yes-no, rating or ranking) holds a fixed set of works, its own
+  // 10: every limit on measured facts. An audio duration limit (ten minutes for a call made
+  // before it existed too); each file's facts as ingest measured them, so later stages need not
+  // probe again: its container, the codec of each audio and video stream, an animation's frames.
+  // (`duration` keeps its name; from now on it is measured from the packets, not the header.)
+  """
+  ALTER TABLE exhibition ADD COLUMN max_audio_seconds REAL NOT NULL DEFAULT 600;
+  ALTER TABLE version_file ADD COLUMN container TEXT;
+  ALTER TABLE version_file ADD COLUMN codecs TEXT;
+  ALTER TABLE version_file ADD COLUMN frames INTEGER;
+  """,
+  // 11: a decision is for one version, so a new version waits for the organiser's decision
+  // rather than inheriting "selected" (a decision recorded before this keeps the version that
+  // was the latest when it was made); a declaration corrected without a new version is its own
+  // append-only record, the version received stays as it was.
+  """
+  ALTER TABLE decision ADD COLUMN version INTEGER;
+  DROP TRIGGER decision_no_update;
+  UPDATE decision SET version = coalesce(
+    (SELECT max(number) FROM version v WHERE v.submission_id = decision.submission_id
+      AND v.received_at <= decision.decided_at),
+    (SELECT min(number) FROM version v WHERE v.submission_id = decision.submission_id));
+  CREATE TRIGGER decision_no_update BEFORE UPDATE ON decision
+    BEGIN SELECT RAISE(ABORT, 'a decision is superseded by a new one, never changed'); END;
+  CREATE TABLE declaration_change (
+    id INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL REFERENCES submission(id),
+    version INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    time TEXT NOT NULL,
+    has_declarations INTEGER NOT NULL,
+    title TEXT, artists TEXT, email TEXT, medium TEXT, statement TEXT, alt_text TEXT, link TEXT,
+    previously_published TEXT NOT NULL DEFAULT 'unknown',
+    prior_venue TEXT,
+    under_review TEXT NOT NULL DEFAULT 'unknown',
+    rights_granted TEXT NOT NULL DEFAULT 'unknown',
+    authorship_affirmed TEXT NOT NULL DEFAULT 'unknown',
+    ai_use TEXT NOT NULL DEFAULT 'unknown',
+    ai_statement TEXT
+  );
+  CREATE INDEX declaration_change_version ON declaration_change (submission_id, version, id);
+  CREATE TRIGGER declaration_change_no_update BEFORE UPDATE ON declaration_change
+    BEGIN SELECT RAISE(ABORT, 'a declaration change is superseded by a new one, never changed'); END;
+  CREATE TRIGGER declaration_change_no_delete BEFORE DELETE ON declaration_change
+    BEGIN SELECT RAISE(ABORT, 'a declaration change is superseded by a new one, never changed'); END;
+  CREATE TRIGGER declaration_change_no_replace BEFORE INSERT ON declaration_change
+    WHEN EXISTS (SELECT 1 FROM declaration_change WHERE id = NEW.id)
+    BEGIN SELECT RAISE(ABORT, 'a declaration change is superseded by a new one, never changed'); END;
+
+  """ + changeCountingTriggers(["declaration_change"]),
+  // 12: what each version's images and videos say about how they were made, beside the AI use
+  // declared: part of the record of what was received, so never changed.
+  """
+  CREATE TABLE provenance (
+    version_id INTEGER PRIMARY KEY REFERENCES version(id),
+    finding TEXT NOT NULL
+      CHECK (finding IN ('consistent', 'contradiction', 'absent', 'unverified', 'undeclared')),
+    declared TEXT NOT NULL,
+    files TEXT NOT NULL
+  );
+  CREATE TRIGGER provenance_no_update BEFORE UPDATE ON provenance
+    BEGIN SELECT RAISE(ABORT, 'a received version cannot be changed'); END;
+  CREATE TRIGGER provenance_no_delete BEFORE DELETE ON provenance
+    BEGIN SELECT RAISE(ABORT, 'a received version cannot be changed'); END;
+  CREATE TRIGGER provenance_no_replace BEFORE INSERT ON provenance
+    WHEN EXISTS (SELECT 1 FROM provenance WHERE version_id = NEW.version_id)
+    BEGIN SELECT RAISE(ABORT, 'a received version cannot be changed'); END;
+  """ + changeCountingTriggers(["provenance"]),
+  // 13: judging in rounds. A round (yes-no, rating or ranking) holds a fixed set of works, its own
   // assignments, and scores and comments marked with it (`round_id`; NULL: no rounds, as before);
   // closing it and every advance or drop are appended, never changed, like the score history.
   // A vote is stored as the criterion `vote` (1 yes, 0 no), a place in a ranking as `rank`.

@@ -43,6 +43,7 @@ package struct SettingRange: Sendable, Equatable {
   // The settings of an exhibition, as `salon init` takes them.
   package static let zipMegabytes = SettingRange(1, 10_240, unit: "MB")
   package static let videoSeconds = SettingRange(1, 86_400, unit: "seconds")
+  package static let audioSeconds = SettingRange(1, 86_400, unit: "seconds")
   package static let descriptionPages = SettingRange(1, 10_000, whole: true, unit: "pages")
   package static let megapixels = SettingRange(0.01, 100_000, unit: "megapixels")
   package static let files = SettingRange(1, 100_000, whole: true, unit: "files")
@@ -55,6 +56,12 @@ package struct SettingRange: Sendable, Equatable {
   package static let scaleBound = SettingRange(-1000, 1000, whole: true)
   // The jury.
   package static let jurorsPerWork = SettingRange(1, 1000, whole: true)
+
+  // The export's flags.
+  package static let videoSide = SettingRange(64, 7680, whole: true, unit: "pixels")
+  package static let pdfPages = SettingRange(1, 1000, whole: true, unit: "pages")
+  package static let worksPerPage = SettingRange(1, 10_000, whole: true, unit: "works")
+  package static let mediaSeconds = SettingRange(0.01, 86_400, unit: "seconds of processor time")
 
   // The same limits as the catalog stores them (bytes, pixels), for checks below the command line.
   static let zipBytes = SettingRange(1, 10_240 * 1_048_576, whole: true, unit: "bytes")

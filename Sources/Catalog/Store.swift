@@ -14,6 +14,7 @@ public final class TemporaryFile: @unchecked Sendable {
   private var writebackStart = 0
   private let writebackChunk = 8 << 20
   package private(set) var sha256: String?
+  private var flushed = false
 
   init(directory: URL) throws {
     let name = "incoming-\(getpid())-\(UUID().uuidString)"
@@ -25,10 +26,8 @@ public final class TemporaryFile: @unchecked Sendable {
   }
 
   deinit {
-    if descriptor >= 0 {
-      Glibc.close(descriptor)
-      unlink(url.path)
-    }
+    if descriptor >= 0 { Glibc.close(descriptor) }
+    if !flushed { unlink(url.path) }
   }
 
   public func write(_ bytes: UnsafeRawBufferPointer) throws {
@@ -46,12 +45,19 @@ public final class TemporaryFile: @unchecked Sendable {
     }
   }
 
-  /// The SHA-256 of everything written; nothing more may be written after.
+  /// The SHA-256 of everything written; nothing more may be written after. The descriptor is
+  /// closed here, its writeback started: a batch can hold thousands of finished files, and a
+  /// descriptor each would run out under the usual limit (1,024); `flushToDisk` reopens the file.
   @discardableResult
   package func finish() throws -> String {
     if let sha256 { return sha256 }
     let digest = try hasher.finalize()
     sha256 = digest
+    if descriptor >= 0 {
+      startFinalWriteback()
+      Glibc.close(descriptor)
+      descriptor = -1
+    }
     return digest
   }
 
@@ -63,16 +69,19 @@ public final class TemporaryFile: @unchecked Sendable {
     writebackStart = size
   }
 
-  /// Flushes the file to disk and closes it (once).
+  /// Flushes the file to disk (once), through a descriptor open only for the flush.
   package func flushToDisk() throws {
     try finish()
-    guard descriptor >= 0 else { return }
-    if fsync(descriptor) != 0 {
+    guard !flushed else { return }
+    let reopened = Glibc.open(url.path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+    if reopened < 0 || fsync(reopened) != 0 {
+      let failure = errno
+      if reopened >= 0 { Glibc.close(reopened) }
       throw FileProblem.sentence(
-        errno: errno, path: url.deletingLastPathComponent().deletingLastPathComponent().path, writing: true)
+        errno: failure, path: url.deletingLastPathComponent().deletingLastPathComponent().path, writing: true)
     }
-    Glibc.close(descriptor)
-    descriptor = -1
+    Glibc.close(reopened)
+    flushed = true
   }
 
   /// Removes the file; called for everything a rejected submission unpacked.
@@ -112,7 +121,7 @@ extension SalonArchive {
     }
     let failures = FlushFailures()
     for file in files { file.startFinalWriteback() }
-    Self.waitInParallel(files.count) { index in
+    Self.waitInParallel(files.count, width: DescriptorBudget.flushWidth) { index in
       do { try files[index].flushToDisk() } catch { failures.record(error) }
     }
     if let error = failures.first { throw error }
@@ -127,31 +136,34 @@ extension SalonArchive {
         file.discard()
         continue
       }
-      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      try OwnerOnly.makeFolder(folder.path)
       // link() fails rather than replace an existing file, unlike rename().
       if link(file.url.path, target.path) != 0 && errno != EEXIST {
         throw FileProblem.sentence(errno: errno, path: folder.path, writing: true)
       }
       unlink(file.url.path)
-      chmod(target.path, 0o444)
+      // Read-only, so nothing rewrites what the catalog's hashes vouch for; the owner's alone.
+      chmod(target.path, 0o400)
       folders.insert(folder)
     }
     let folderList = Array(folders)
-    Self.waitInParallel(folderList.count) { index in Self.syncDirectory(folderList[index]) }
+    Self.waitInParallel(folderList.count, width: DescriptorBudget.flushWidth) { index in
+      Self.syncDirectory(folderList[index])
+    }
     return kept
   }
 
-  /// Runs `body` for 0..<count on up to 16 threads. Each call mostly waits for the disk (fsync),
+  /// Runs `body` for 0..<count on up to `width` (at most 16) threads. Each call mostly waits for the disk (fsync),
   /// and flushes waiting together are committed by the file system's journal together, so more
   /// threads than cores help: a batch of files costs a few journal commits, not one each.
-  static func waitInParallel(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+  static func waitInParallel(_ count: Int, width: Int = 16, _ body: @escaping @Sendable (Int) -> Void) {
     guard count > 1 else {
       if count == 1 { body(0) }
       return
     }
     let next = FlushCounter()
     let group = DispatchGroup()
-    for _ in 0..<min(count, 16) {
+    for _ in 0..<max(1, min(count, width, 16)) {
       group.enter()
       Thread.detachNewThread {
         while let index = next.take(below: count) { body(index) }

@@ -31,9 +31,15 @@ public struct ReceivedFile: Codable, Equatable, Sendable {
   package var sha256: String
   package var width: Int?
   package var height: Int?
-  /// Duration in seconds, for audio and video.
+  /// Duration in seconds, for audio and video, measured from the packets at ingest.
   package var duration: Double?
   package var pages: Int?
+  /// The container of an audio or video file, as ffprobe names its demuxer.
+  package var container: String?
+  /// The codec of each audio and video stream, in stream order ("h264, aac").
+  package var codecs: String?
+  /// Frames of an animation.
+  package var frames: Int?
   package init(path: String, role: FileRole, type: String, size: Int, sha256: String) {
     self.path = path
     self.role = role
@@ -47,7 +53,19 @@ public struct ReceivedFile: Codable, Equatable, Sendable {
 package enum Answer: String, Codable, Sendable { case yes, no, unknown }
 
 /// How the artist declared AI was used.
-package enum AIUse: String, Codable, Sendable { case none, assisted, generated, unknown }
+package enum AIUse: String, Codable, Sendable {
+  case none, assisted, generated, unknown
+
+  /// How the gallery and the jury room name the declaration.
+  package var label: String {
+    switch self {
+    case .none: return "Made without AI"
+    case .assisted: return "Made with AI assistance"
+    case .generated: return "AI-generated"
+    case .unknown: return "AI use not declared"
+    }
+  }
+}
 
 /// The artist's declarations from the submission form.
 public struct Declarations: Codable, Equatable, Sendable {
@@ -98,7 +116,7 @@ package struct SubmissionReport: Codable, Equatable, Sendable {
   public var problems: [Finding]
   package var warnings: [Finding]
   public var files: [ReceivedFile]
-  /// `new`, `new-version` or `unchanged` (ingest only).
+  /// `new`, `new-version`, `declarations-corrected` or `unchanged` (ingest only).
   package var change: String?
   package var version: Int?
   package var decision: String?
@@ -108,6 +126,8 @@ package struct SubmissionReport: Codable, Equatable, Sendable {
   package var versions: [VersionSummary]?
   /// The call's category (`visual-art`, `writing`…), for the gallery's filters.
   package var category: WorkCategory?
+  /// What the images and videos say about how they were made, beside the declaration.
+  package var provenance: ProvenanceReport?
 
   package init(
     id: String, zip: String, status: SubmissionStatus, problems: [Finding], warnings: [Finding],
@@ -135,6 +155,8 @@ package struct SubmissionReport: Codable, Equatable, Sendable {
 /// Whether recording a zip changed the archive.
 public enum RecordOutcome: String, Sendable {
   case new, newVersion = "new-version", unchanged
+  /// The same zip again with declarations that correct those recorded: no new version.
+  case declarationsCorrected = "declarations-corrected"
 }
 
 extension SalonArchive {
@@ -153,10 +175,13 @@ extension SalonArchive {
         let id = try existing.int("id")
         submissionID = id
         let latest = try database.queryOne(
-          "SELECT * FROM version WHERE submission_id = ? ORDER BY number DESC LIMIT 1", [id])
+          """
+          SELECT v.*, \(Self.correctionColumns) FROM version v \(Self.correctionJoin("v"))
+          WHERE v.submission_id = ? ORDER BY v.number DESC LIMIT 1
+          """, [id])
         if let latest, try latest.string("zip_sha256") == zip.sha256,
-          try Self.declarations(from: latest) == (declarations ?? Declarations()),
-          try latest.bool("has_declarations") == (declarations != nil)
+          case let (has, current) = try Self.currentDeclarations(from: latest),
+          current == (declarations ?? Declarations()), has == (declarations != nil)
         {
           return (.unchanged, try latest.int("number"))
         }
@@ -193,11 +218,13 @@ extension SalonArchive {
         try database.run(
           """
           INSERT INTO version_file (version_id, position, path, role, number, type, size, sha256, stored,
-            width, height, duration, pages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            width, height, duration, pages, container, codecs, frames)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
           [
             versionID, position, file.path, file.role.rawValue, file.number, file.type, file.size,
             file.sha256, verdict.status == .accepted, file.width, file.height, file.duration, file.pages,
+            file.container, file.codecs, file.frames,
           ])
       }
       let findings =
@@ -246,11 +273,12 @@ extension SalonArchive {
     var latest: [Int: Row] = [:]
     try database.forEachRow(
       """
-      SELECT v.*, d.decision AS latest_decision, d.note AS latest_note,
+      SELECT v.*, d.decision AS latest_decision, d.note AS latest_note, \(Self.correctionColumns),
         (SELECT category FROM category_choice c WHERE c.submission_id = v.submission_id ORDER BY c.id DESC LIMIT 1)
           AS latest_category
       FROM version v
-      LEFT JOIN decision d ON d.id = (SELECT max(id) FROM decision WHERE submission_id = v.submission_id)
+      LEFT JOIN decision d ON d.id = \(Self.currentDecisionID("v"))
+      \(Self.correctionJoin("v"))
       WHERE v.submission_id IN (SELECT value FROM json_each(?))
         AND v.number = (SELECT max(number) FROM version WHERE submission_id = v.submission_id)
       """, [ids]
@@ -273,6 +301,7 @@ extension SalonArchive {
       WHERE submission_id IN (SELECT value FROM json_each(?)) ORDER BY submission_id, number
       """, [ids]
     ) { versions[try $0.int("submission_id"), default: []].append(try Self.versionSummary(from: $0)) }
+    let provenance = try provenanceReports(versionIDs: latestIDs)
     return try rows.map { row in
       guard let version = latest[row.id] else { throw CatalogError.unknownSubmission(id: row.key) }
       let versionID = try version.int("id")
@@ -284,16 +313,19 @@ extension SalonArchive {
           file: try finding.optionalString("file"))
         if try finding.string("severity") == "problem" { problems.append(item) } else { warnings.append(item) }
       }
-      return SubmissionReport(
+      let (hasDeclarations, declarations) = try Self.currentDeclarations(from: version)
+      var report = SubmissionReport(
         id: row.key, zip: try version.string("zip_name"),
         status: try version.value("status", as: SubmissionStatus.self),
         problems: problems, warnings: warnings, files: files[versionID] ?? [], change: nil,
         version: try version.int("number"), decision: try version.optionalString("latest_decision"),
         decisionNote: try version.optionalString("latest_note"),
-        hasDeclarations: try version.bool("has_declarations"), declarations: try Self.declarations(from: version),
+        hasDeclarations: hasDeclarations, declarations: declarations,
         versions: versions[row.id] ?? [],
         category: try version.optionalString("latest_category").flatMap(WorkCategory.init(rawValue:))
-          ?? WorkCategory.inferred(fromMedium: try version.optionalString("medium")) ?? .other)
+          ?? WorkCategory.inferred(fromMedium: declarations.medium) ?? .other)
+      report.provenance = provenance[versionID]?.judged(against: report.declarations?.aiUse ?? .unknown)
+      return report
     }
   }
 
@@ -332,61 +364,6 @@ extension SalonArchive {
     return try submissionReport(exhibition: exhibition, id: key)
   }
 
-  /// Makes the latest version of the provisional submission `from` (kept apart by `id-conflict`)
-  /// a new version of `to`, and records `from` as declined with a note saying where it went.
-  @discardableResult
-  package func attach(exhibition: Exhibition, provisional from: String, to target: String) throws -> Int {
-    try database.transaction {
-      func submissionID(_ key: String) throws -> Int {
-        guard
-          let id = try database.queryOne(
-            "SELECT id FROM submission WHERE exhibition_id = ? AND key = ?", [exhibition.id, key])?.int("id")
-        else { throw CatalogError.unknownSubmission(id: key) }
-        return id
-      }
-      let source = try submissionID(from)
-      let destination = try submissionID(target)
-      guard source != destination else {
-        throw CatalogError.invalidSetting("A submission cannot be attached to itself.")
-      }
-      guard
-        let latest = try database.queryOne(
-          "SELECT id FROM version WHERE submission_id = ? ORDER BY number DESC LIMIT 1", [source])?.int("id")
-      else { throw CatalogError.unknownSubmission(id: from) }
-      let number =
-        (try database.queryOne("SELECT max(number) AS n FROM version WHERE submission_id = ?", [destination])?
-          .int("n") ?? 0) + 1
-      let columns = """
-        zip_name, zip_sha256, zip_size, status, received_at, has_declarations, title, artists, email, medium,
-        statement, alt_text, link, previously_published, prior_venue, under_review, rights_granted,
-        authorship_affirmed, ai_use, ai_statement
-        """
-      try database.run(
-        "INSERT INTO version (submission_id, number, \(columns)) SELECT ?, ?, \(columns) FROM version WHERE id = ?",
-        [destination, number, latest])
-      let version = database.lastInsertRowID
-      try database.run(
-        """
-        INSERT INTO version_file (version_id, position, path, role, number, type, size, sha256, stored, width, height,
-          duration, pages)
-        SELECT ?, position, path, role, number, type, size, sha256, stored, width, height, duration, pages
-        FROM version_file WHERE version_id = ?
-        """, [version, latest])
-      try database.run(
-        """
-        INSERT INTO finding (version_id, position, severity, code, message, file)
-        SELECT ?, position, severity, code, message, file FROM finding WHERE version_id = ? AND code != 'id-conflict'
-        """, [version, latest])
-      try database.run(
-        "INSERT INTO decision (submission_id, decision, note, decided_at) VALUES (?, 'declined', ?, ?)",
-        [source, "attached to \(target) as version \(number)", Clock.now()])
-      try record(
-        "attach", exhibition: exhibition.id, submission: destination,
-        detail: ["from": from, "to": target, "version": number])
-      return number
-    }
-  }
-
   /// The submission's latest version in full, with its declarations and every version.
   package func submissionReport(exhibition: Exhibition, id key: String) throws -> SubmissionReport {
     guard
@@ -402,22 +379,23 @@ extension SalonArchive {
     _ = try decide(exhibition: exhibition, [DecisionRequest(id: key, selected: selected, note: note)])
   }
 
-  static func declarations(from row: Row) throws -> Declarations {
+  /// The declarations in a row's columns, each name after `prefix` (`dc_` for a correction).
+  static func declarations(from row: Row, prefix p: String = "") throws -> Declarations {
     var d = Declarations()
-    d.title = try row.optionalString("title")
-    d.artists = try row.optionalString("artists")
-    d.email = try row.optionalString("email")
-    d.medium = try row.optionalString("medium")
-    d.statement = try row.optionalString("statement")
-    d.altText = try row.optionalString("alt_text")
-    d.link = try row.optionalString("link")
-    d.previouslyPublished = try row.value("previously_published", as: Answer.self)
-    d.priorVenue = try row.optionalString("prior_venue")
-    d.underReview = try row.value("under_review", as: Answer.self)
-    d.rightsGranted = try row.value("rights_granted", as: Answer.self)
-    d.authorshipAffirmed = try row.value("authorship_affirmed", as: Answer.self)
-    d.aiUse = try row.value("ai_use", as: AIUse.self)
-    d.aiStatement = try row.optionalString("ai_statement")
+    d.title = try row.optionalString(p + "title")
+    d.artists = try row.optionalString(p + "artists")
+    d.email = try row.optionalString(p + "email")
+    d.medium = try row.optionalString(p + "medium")
+    d.statement = try row.optionalString(p + "statement")
+    d.altText = try row.optionalString(p + "alt_text")
+    d.link = try row.optionalString(p + "link")
+    d.previouslyPublished = try row.value(p + "previously_published", as: Answer.self)
+    d.priorVenue = try row.optionalString(p + "prior_venue")
+    d.underReview = try row.value(p + "under_review", as: Answer.self)
+    d.rightsGranted = try row.value(p + "rights_granted", as: Answer.self)
+    d.authorshipAffirmed = try row.value(p + "authorship_affirmed", as: Answer.self)
+    d.aiUse = try row.value(p + "ai_use", as: AIUse.self)
+    d.aiStatement = try row.optionalString(p + "ai_statement")
     return d
   }
 }

@@ -37,23 +37,24 @@ extension SalonArchive {
     var works: [Work] = []
     try database.forEachRow(
       """
-      SELECT s.id AS submission_row, s.key AS submission_key, v.*, v.id AS version_row,
-        (SELECT decision FROM decision d WHERE d.submission_id = s.id ORDER BY d.id DESC LIMIT 1) AS decision,
+      SELECT s.id AS submission_row, s.key AS submission_key, v.*, v.id AS version_row, \(Self.correctionColumns),
+        (SELECT decision FROM decision d WHERE d.id = \(Self.currentDecisionID("v"))) AS decision,
         (SELECT category FROM category_choice c WHERE c.submission_id = s.id ORDER BY c.id DESC LIMIT 1) AS category
       FROM submission s
       JOIN version v ON v.submission_id = s.id
         AND v.number = (SELECT max(number) FROM version WHERE submission_id = s.id)
+      \(Self.correctionJoin("v"))
       WHERE s.exhibition_id = ?
       ORDER BY s.key COLLATE NOCASE
       """, [exhibition.id]
     ) { row in
-      let declarations = try Self.declarations(from: row)
+      let (hasDeclarations, declarations) = try Self.currentDeclarations(from: row)
       let version = try row.int("version_row")
       works.append(
         Work(
           rowID: try row.int("submission_row"), id: try row.string("submission_key"),
           status: try row.value("status", as: SubmissionStatus.self), decision: try row.optionalString("decision"),
-          declarations: declarations, hasDeclarations: try row.bool("has_declarations"),
+          declarations: declarations, hasDeclarations: hasDeclarations,
           files: filesByVersion.removeValue(forKey: version) ?? [],
           category: try row.optionalString("category").flatMap(WorkCategory.init(rawValue:))
             ?? WorkCategory.inferred(fromMedium: declarations.medium) ?? .other))
@@ -80,6 +81,9 @@ extension SalonArchive {
     file.height = try row.optionalInt("height")
     file.duration = try row.optionalDouble("duration")
     file.pages = try row.optionalInt("pages")
+    file.container = try row.optionalString("container")
+    file.codecs = try row.optionalString("codecs")
+    file.frames = try row.optionalInt("frames")
     return file
   }
 }

@@ -1,10 +1,13 @@
+import Basics
 import Catalog
 import Foundation
 import Hashing
 
 /// The archive's private store of finished derivatives, shared by every export and jury room of
-/// the archive: a derivative made once (a description's page images, a web video) is linked or
-/// copied into each folder that shows it, never made again and never served from here.
+/// the archive: a derivative made once (a description's page images, a web video) is copied into
+/// each folder that shows it, never made again and never served from here. Copied, not hard
+/// linked: a file's mode belongs to all its names, and the cache's copies stay the owner's alone
+/// (0600 in 0700 folders) while the gallery's are everyone's.
 ///
 /// Layout: `cache/derivatives/ab/<SHA-256 of the cache key>/` holds the files under their own
 /// names and `entry.json` (what they are). An entry is assembled in a `.partial-` folder and
@@ -46,14 +49,11 @@ struct DerivativeCache: Sendable {
     return entry
   }
 
-  /// Gives `file` of the entry under `key` a new name `target` (in the builder's private folder):
-  /// a hard link where the file system allows, a copy elsewhere. The builder then moves it into
-  /// the site through its no-follow path.
+  /// Copies `file` of the entry under `key` to `target` (in the builder's private folder); the
+  /// builder then moves it into the site through its no-follow path.
   func give(_ file: String, key: String, to target: String) throws {
     let source = folder(for: key).appendingPathComponent(Self.fileName(file)).path
-    if link(source, target) != 0 {
-      try FileManager.default.copyItem(atPath: source, toPath: target)
-    }
+    try OwnerOnly.copyFile(source, to: target)
   }
 
   /// Keeps the derivatives just made in `output` for `key`. Best effort: a cache that cannot be
@@ -62,16 +62,16 @@ struct DerivativeCache: Sendable {
     guard entry.text == nil, !entry.files.isEmpty, !contains(key) else { return }
     let final = folder(for: key)
     let parent = final.deletingLastPathComponent()
-    let partial = parent.appendingPathComponent(".partial-\(getpid())-\(UUID().uuidString)")
+    let partial = URL(fileURLWithPath: AtomicFile.temporaryPath(in: parent.path))
     do {
-      try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
+      try OwnerOnly.makeFolder(partial.path)
       for file in Set(entry.files) {
         let source = output.appendingPathComponent(file).path
         guard MediaBuilder.isRegularFile(source) else { throw CocoaError(.fileNoSuchFile) }
-        try Self.linkOrCopy(
+        try Self.privateCopy(
           source, to: partial.appendingPathComponent(Self.fileName(file)).path, temporaryIn: partial.path)
       }
-      try JSONEncoder().encode(entry).write(to: partial.appendingPathComponent(Self.entryName))
+      try OwnerOnly.write(try JSONEncoder().encode(entry), to: partial.appendingPathComponent(Self.entryName))
       // Another build may have stored the same entry meanwhile: theirs stays, this one goes.
       if rename(partial.path, final.path) != 0 { try? FileManager.default.removeItem(at: partial) }
     } catch {
@@ -79,16 +79,70 @@ struct DerivativeCache: Sendable {
     }
   }
 
+  // MARK: Failures
+
+  /// What a tool said of a file it could not make derivatives of, kept so that the same bytes
+  /// under the same recipe and limits are not tried again at every export.
+  struct RecordedFailure: Codable, Equatable {
+    var code: ExportFailureCode
+    var message: String
+  }
+
+  /// Verdicts that depend only on the bytes, the recipe and the limits: a missing tool, an
+  /// unreadable store or a full disk are the machine's, and are tried again next time.
+  static func isRemembered(_ code: ExportFailureCode) -> Bool {
+    switch code {
+    case .mediaDamaged, .mediaTimedOut, .mediaOverLimit, .imageTooLarge, .mediaFormatNotAllowed: return true
+    case .mediaToolMissing, .storedFileUnreadable, .outputNotWritten: return false
+    }
+  }
+
+  var failuresRoot: URL { root.deletingLastPathComponent().appendingPathComponent("failures", isDirectory: true) }
+
+  /// `cache/failures/ab/<SHA-256 of the key>.json`, beside the derivatives.
+  func failureFile(for key: String) -> URL {
+    let hashed = (try? SHA256Hasher.hash(Array(key.utf8))) ?? hexString(key.utf8.prefix(32))
+    return failuresRoot.appendingPathComponent(String(hashed.prefix(2))).appendingPathComponent(hashed + ".json")
+  }
+
+  /// The failure recorded for `key`, if any (a file that does not read as one is no record).
+  func failure(for key: String) -> RecordedFailure? {
+    let path = failureFile(for: key).path
+    guard MediaBuilder.isRegularFile(path), let data = FileManager.default.contents(atPath: path),
+      data.count < 64 * 1024
+    else { return nil }
+    return try? JSONDecoder().decode(RecordedFailure.self, from: data)
+  }
+
+  /// Records that `key` failed. Best effort: an unrecorded failure is only tried again.
+  func storeFailure(_ failure: RecordedFailure, key: String) {
+    guard Self.isRemembered(failure.code) else { return }
+    let file = failureFile(for: key)
+    guard
+      (try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true))
+        != nil,
+      let data = try? JSONEncoder().encode(failure)
+    else { return }
+    try? AtomicFile.write(data, to: file, mode: 0o600)
+  }
+
+  /// Forgets the failure of `key` (it has just been made after all).
+  func forgetFailure(key: String) {
+    unlink(failureFile(for: key).path)
+  }
+
   /// Removes what builds that were killed left half-assembled (their process is gone).
   func sweepPartials() {
-    guard let prefixes = try? FileManager.default.contentsOfDirectory(atPath: root.path) else { return }
+    // (A failure record is written as `.partial-PID-name` too, by AtomicFile.)
+    for top in [root, failuresRoot] { sweepPartials(under: top) }
+  }
+
+  private func sweepPartials(under top: URL) {
+    guard let prefixes = try? FileManager.default.contentsOfDirectory(atPath: top.path) else { return }
     for prefix in prefixes where prefix.count == 2 {
-      let parent = root.appendingPathComponent(prefix)
+      let parent = top.appendingPathComponent(prefix)
       for name in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
-      where name.hasPrefix(".partial-") {
-        let pid = name.split(separator: "-").dropFirst().first.flatMap { Int32($0) } ?? 0
-        let running = pid > 0 && (pid == getpid() || kill(pid, 0) == 0 || errno == EPERM)
-        if running { continue }
+      where AtomicFile.writerIsGone(name) {
         try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))
       }
     }
@@ -98,20 +152,25 @@ struct DerivativeCache: Sendable {
     String(sitePath.split(separator: "/").last ?? Substring(sitePath))
   }
 
-  /// A hard link, or a copy across disks, made under a temporary name and renamed over `target`:
-  /// the target's old file is replaced, never written in place (it may share its bytes with the
-  /// cache).
-  static func linkOrCopy(_ source: String, to target: String, temporaryIn folder: String) throws {
-    let temporary = folder + "/.partial-link-\(getpid())-\(UUID().uuidString)"
-    if link(source, temporary) != 0 {
-      try FileManager.default.copyItem(atPath: source, toPath: temporary)
-    }
+  /// A private copy (`OwnerOnly.copyFile`), made under a temporary name and renamed over
+  /// `target`: the target's old file is replaced, never written in place.
+  static func privateCopy(_ source: String, to target: String, temporaryIn folder: String) throws {
+    let temporary = AtomicFile.temporaryPath(in: folder, tag: "copy")
+    try OwnerOnly.copyFile(source, to: temporary)
     guard rename(temporary, target) == 0 else {
       let reason = String(cString: strerror(errno))
       unlink(temporary)
       throw ExportError.output("Salon cannot write \(target): \(reason).")
     }
-    // (rename does nothing when both names are already links to one file; the spare name goes.)
-    unlink(temporary)
+  }
+}
+
+extension MediaBuilder {
+  /// The key a failure of `job` is remembered under: its input and recipe (the derivatives' own
+  /// key) and every limit that can turn a verdict (tool limits, the exhibition's pixel limit).
+  func failureKey(_ job: Job) -> String {
+    let limits = settings.mediaLimits
+    return (cacheKeys(job).last ?? cacheKey(job))
+      + " failed under \(limits.cpuSeconds) \(limits.wallSeconds) \(limits.memoryBytes) \(limits.fileBytes) \(job.maxPixels)"
   }
 }

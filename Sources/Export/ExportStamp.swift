@@ -65,8 +65,11 @@ struct ExportStamp: Codable {
 
   func save(archive: SalonArchive, output: URL) throws {
     let (folder, name) = try Self.location(in: archive, output: output)
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    try SiteFolder(folder).write(name, try JSONEncoder().encode(self))
+    try OwnerOnly.makeFolder(folder.path)
+    let stamps = try SiteFolder(folder)
+    stamps.fileMode = OwnerOnly.fileMode
+    stamps.folderMode = OwnerOnly.folderMode
+    try stamps.write(name, try JSONEncoder().encode(self))
   }
 
   /// The identity of the site's root, each folder that holds one of `paths`, and the manifest.

@@ -2,7 +2,6 @@ import Basics
 import Catalog
 import Foundation
 import Hashing
-import Imaging
 import MediaTools
 
 /// What an export did, and every work it left out with why.
@@ -19,6 +18,19 @@ package struct ExportReport: Codable, Equatable, Sendable {
     package var file: String
     package var code: ExportFailureCode
     package var message: String
+    /// True when the file failed at an earlier export with the same bytes, recipe and limits,
+    /// and was not tried again (`salon export --retry-failed` tries it).
+    package var notRetried: Bool?
+
+    /// A failure recorded at an earlier export, reported again.
+    init(exhibition: String, id: String, file: String, code: ExportFailureCode, message: String, notRetried: Bool?) {
+      self.exhibition = exhibition
+      self.id = id
+      self.file = file
+      self.code = code
+      self.message = message
+      self.notRetried = notRetried
+    }
 
     /// The failure `error` caused, with its code and its one sentence (never a raw dump).
     init(exhibition: String, id: String, file: String, error: Error) {
@@ -29,8 +41,9 @@ package struct ExportReport: Codable, Equatable, Sendable {
       message =
         switch error {
         case let error as MediaToolError: error.description
-        case let error as ImagingError: error.description
+        case let error as ImageError: error.description
         case let error as ExportError: error.description
+        case let error as PDFPageTimedOut: error.description
         default: FileProblem.plainSentence(for: error)
         }
     }
@@ -44,6 +57,9 @@ package struct ExportReport: Codable, Equatable, Sendable {
   package var removed: Int
   /// Files an earlier export made that this one no longer does, left in place (see `--prune`).
   package var kept: Int = 0
+  /// The pages and media removed because their work is no longer published (declined, rights
+  /// or authorship revoked), relative to the site's root: the addresses a CDN should purge.
+  package var unpublished: [String]? = nil
   package var derivativesMade: Int
   package var derivativesReused: Int
   /// Seconds of audio and video transcoded by this run.
@@ -73,12 +89,13 @@ package enum ExportFailureCode: String, Codable, CaseIterable, Sendable {
       case .overLimit: self = .mediaOverLimit
       case .crashed, .failed, .unreadable: self = .mediaDamaged
       case .formatNotAllowed: self = .mediaFormatNotAllowed
-      case .missingTool: self = .mediaToolMissing
+      case .missingTool, .sandboxUnavailable: self = .mediaToolMissing
       case .unreadableInput: self = .storedFileUnreadable
       // Never reached: cancellation stops the whole export rather than failing one file.
       case .cancelled: self = .mediaTimedOut
       }
-    case let error as ImagingError:
+    case is PDFPageTimedOut: self = .mediaTimedOut
+    case let error as ImageError:
       switch error {
       case .unreadable, .cannotTransform: self = .mediaDamaged
       case .tooLarge: self = .imageTooLarge
@@ -98,7 +115,7 @@ package struct ExportSettings: Sendable {
   package var pdfPages: Int
   /// Resolution PDF pages are rendered at (the images are then never upscaled).
   package var pdfDPI: Int
-  /// Limits for each run of ffmpeg, poppler or qpdf on one file.
+  /// Limits for each run of ffmpeg or poppler on one file (a PDF page has its own, smaller bound).
   package var mediaLimits: SandboxLimits
   /// The site's web address, checked, with a trailing slash (`--base-url`).
   package var baseURL: String? = nil
@@ -109,18 +126,27 @@ package struct ExportSettings: Sendable {
     }
   }
   package static let worksPerPageRange = PageRenderer.worksPerPageRange
+  /// The defaults of `--video-size` and `--pdf-pages`, in one place.
+  package static let defaultVideoMaxSide = 1280
+  package static let defaultPDFPages = 20
+  /// Try again the files that failed at an earlier export (their failures are otherwise
+  /// remembered, by bytes, recipe and limits, and reported without running a tool).
+  package var retryFailed = false
   /// Raised by the caller (Ctrl-C): the running tool is killed at once and the export stops.
   package var isCancelled: @Sendable () -> Bool
   /// Files done, files in all, seconds of media transcoded: for a progress line.
   package var progress: (@Sendable (_ done: Int, _ total: Int, _ mediaSeconds: Double) -> Void)?
 
   package init(
-    videoMaxSide: Int = 1280, pdfPages: Int = 20, pdfDPI: Int = 150, mediaLimits: SandboxLimits = SandboxLimits(),
+    videoMaxSide: Int = defaultVideoMaxSide, pdfPages: Int = defaultPDFPages, pdfDPI: Int = 150,
+    mediaLimits: SandboxLimits = SandboxLimits(),
     isCancelled: @escaping @Sendable () -> Bool = { false },
     progress: (@Sendable (_ done: Int, _ total: Int, _ mediaSeconds: Double) -> Void)? = nil
   ) {
-    self.videoMaxSide = min(max(videoMaxSide, 64), 7680)
-    self.pdfPages = min(max(pdfPages, 1), 1000)
+    // The command line refuses numbers outside these ranges; other callers are clamped.
+    self.videoMaxSide = Int(
+      min(max(Double(videoMaxSide), SettingRange.videoSide.lowest), SettingRange.videoSide.highest))
+    self.pdfPages = Int(min(max(Double(pdfPages), SettingRange.pdfPages.lowest), SettingRange.pdfPages.highest))
     self.pdfDPI = min(max(pdfDPI, 36), 600)
     self.mediaLimits = mediaLimits
     self.isCancelled = isCancelled
@@ -153,6 +179,9 @@ package final class Exporter {
     package var sizes: [String: [Int]] = [:]
     /// What each stored file published, by source and settings, so a re-export does no media work.
     package var published: [String: PublishedMedia]? = nil
+    /// Each published work's page and media, by "exhibition/id", so a work unpublished later
+    /// loses what was made for it.
+    package var works: [String: [String]]? = nil
 
     package init() {}
   }
@@ -200,7 +229,11 @@ package final class Exporter {
       }
     }
     do {
+      let isNew = !fileManager.fileExists(atPath: output.path)
       try fileManager.createDirectory(at: output, withIntermediateDirectories: true)
+      // Everyone reads the site, no one else writes it: Foundation asks for 0777, which a umask
+      // of 000 leaves writable by all (the files and folders inside are 0644 and 0755).
+      if isNew { chmod(output.path, 0o755) }
     } catch {
       throw ExportError.output(
         FileProblem.sentence(for: error, path: output.path, writing: true)?.description
@@ -269,6 +302,8 @@ package final class Exporter {
       progress?("pages", report.pages, pageCount)
     }
     for file in try renderer.extraFiles(paths: paths) { try site.write(file.path, file.data) }
+    site.recordWorks(model, media: outcome)
+    report.unpublished = site.removeUnpublished(model.unpublished)
     if prune {
       report.removed = site.removeStale()
     } else {
@@ -279,7 +314,11 @@ package final class Exporter {
     try site.writeManifest()
     let changesAfter = try archive.record(
       "export",
-      detail: ["output": output.path, "works": report.works, "pages": report.pages, "written": report.written],
+      detail: [
+        "output": output.path, "works": report.works, "pages": report.pages, "written": report.written,
+        // An opt-out of the media sandbox is recorded with the export it touched.
+        "mediaUnconfined": Sandbox.runsUnconfined,
+      ],
       unchangedSince: changesAtStart)
     // Remembered only when the catalog did not change while the pages were made from it, and
     // nothing failed (a failed file is tried again next time).
@@ -303,6 +342,7 @@ package final class Exporter {
     report.unchanged += report.written
     report.written = 0
     report.removed = 0
+    report.unpublished = nil
     report.derivativesReused += report.derivativesMade
     report.derivativesMade = 0
     report.mediaSecondsTranscoded = 0
@@ -322,7 +362,7 @@ package final class Exporter {
 
   /// A jury room shows more than the gallery: each assigned work's description as page images,
   /// and works not selected for it. Those are made now into the archive's derivative cache (never
-  /// into the site), so a room built after this export only links finished files.
+  /// into the site), so a room built after this export only copies finished files.
   func prepareJuryRooms(_ exhibitions: [Exhibition]) throws {
     var sources: [(exhibition: Exhibition, works: [Work])] = []
     for exhibition in exhibitions {
@@ -331,7 +371,7 @@ package final class Exporter {
       sources.append((exhibition, try archive.works(exhibition: exhibition).filter { assigned.contains($0.rowID) }))
     }
     guard !sources.isEmpty else { return }
-    // In the archive's own scratch space, on the cache's disk, so what is made is hard-linked in.
+    // In the archive's own scratch space, private like the cache it fills.
     let scratch = try PrivateFolder(in: archive.temporaryRoot.path, prefix: "jury-rooms-")
     let scratchURL = URL(fileURLWithPath: scratch.path)
     var rooms = MediaBuilder(
@@ -343,7 +383,7 @@ package final class Exporter {
   }
 
   /// Files named `.partial-…` are being written, or were when a run was killed.
-  package static func isPartial(_ name: String) -> Bool { name.hasPrefix(".partial-") || name.contains(".partial-") }
+  package static func isPartial(_ name: String) -> Bool { AtomicFile.isPartial(name) }
 
   package static func removePartialFiles(in root: URL) {
     guard let enumerator = FileManager.default.enumerator(atPath: root.path) else { return }

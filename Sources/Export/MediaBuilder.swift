@@ -1,18 +1,18 @@
 import Catalog
 import Foundation
-import Imaging
 import MediaTools
+import Synchronization
 
 /// What the gallery has for one stored file. Never the original: every published byte is a
 /// re-encoded derivative.
-package struct PublishedMedia: Codable, Equatable {
-  struct Size: Codable, Equatable {
+package struct PublishedMedia: Codable, Equatable, Sendable {
+  struct Size: Codable, Equatable, Sendable {
     var width: Int
     var height: Int
     var webp: String
     var jpeg: String
   }
-  enum Kind: String, Codable { case image, animation, video, audio, pdf, text }
+  enum Kind: String, Codable, Sendable { case image, animation, video, audio, pdf, text }
   var kind: Kind = .image
   /// The picture that stands for the file, smallest first: the image itself, a video's poster,
   /// an audio file's waveform, a PDF's first page, an animation's still.
@@ -20,7 +20,7 @@ package struct PublishedMedia: Codable, Equatable {
   /// Every PDF page shown, each smallest first (the first is `sizes`).
   var pages: [[Size]] = []
   /// The playable or downloadable derivative (relative to the site root): a web MP4, an M4A,
-  /// a muted looping MP4 of an animation, a PDF with its metadata removed.
+  /// a muted looping MP4 of an animation, a PDF rebuilt from the page images alone.
   var rendition: String?
   /// Plain text, to be shown escaped.
   var text: String?
@@ -33,7 +33,8 @@ package struct PublishedMedia: Codable, Equatable {
 }
 
 /// Makes derivatives (in parallel, skipping those an earlier export made): images through
-/// libvips; audio, video, animation and PDF through the sandboxed tools of MediaTools.
+/// libvips in `salon media-worker`; audio, video, animation and PDF through Debian's tools; each
+/// a sandboxed child of MediaTools, none in Salon's own process.
 ///
 /// Unchecked Sendable: the parallel jobs read only the archive's file paths and the builder's
 /// immutable settings, never the catalog's database connection.
@@ -123,7 +124,9 @@ package struct MediaBuilder: @unchecked Sendable {
     }
     switch Self.family(job.type) {
     case .video, .animation: return "\(job.sha) video \(settings.videoMaxSide)"
-    case .pdf: return "\(job.sha) pdf \(settings.pdfPages) \(settings.pdfDPI)"
+    // "image-pdf": the PDF beside the pages is rebuilt from them; an entry from before, whose
+    // PDF qpdf copied with its scripts and attachments, is never reused.
+    case .pdf: return "\(job.sha) image-pdf \(settings.pdfPages) \(settings.pdfDPI)"
     case .audio: return "\(job.sha) audio"
     default: return "\(job.sha) image \(Exporter.widths)"
     }
@@ -166,12 +169,9 @@ package struct MediaBuilder: @unchecked Sendable {
       }
     }
 
-    // One image per core; libvips' own threads would only contend with each other.
-    Imaging.setThreadsPerImage(1)
     cache?.sweepPartials()
     let ordered = jobs.values.sorted { $0.sha < $1.sha }
-    let lock = NSLock()
-    let shared = SharedOutcome()
+    let shared = Mutex(SharedOutcome())
     let sandbox = Sandbox(limits: settings.mediaLimits, isCancelled: settings.isCancelled)
     DispatchQueue.concurrentPerform(iterations: ordered.count) { index in
       let job = ordered[index]
@@ -180,7 +180,7 @@ package struct MediaBuilder: @unchecked Sendable {
       // derivatives, inside the site, recorded and present.
       let own = "media/\(job.sha.prefix(2))/\(job.sha)"
       func reuse(_ cached: PublishedMedia) {
-        lock.withLock {
+        shared.withLock { shared in
           shared.published[key] = cached
           shared.media[job.sha] = cached
           shared.reused += 1
@@ -207,7 +207,7 @@ package struct MediaBuilder: @unchecked Sendable {
       }
       if let given = copyFromDonor(key: key, own: own) {
         cache?.store(given, key: storageKey(key, given), from: output)
-        lock.withLock {
+        shared.withLock { shared in
           shared.published[key] = given
           shared.media[job.sha] = given
           shared.reused += 1
@@ -218,7 +218,19 @@ package struct MediaBuilder: @unchecked Sendable {
         return
       }
       if settings.isCancelled() {
-        lock.withLock { shared.cancelled = true }
+        shared.withLock { shared in shared.cancelled = true }
+        return
+      }
+      let failureKey = self.failureKey(job)
+      if let cache, !settings.retryFailed, let failed = cache.failure(for: failureKey) {
+        shared.withLock { shared in
+          shared.failures.append(
+            .init(
+              exhibition: job.owner.exhibition, id: job.owner.id, file: job.owner.file, code: failed.code,
+              message: failed.message, notRetried: true))
+          shared.done += 1
+          progress(shared.done, ordered.count, shared.mediaSeconds)
+        }
         return
       }
       do {
@@ -231,28 +243,30 @@ package struct MediaBuilder: @unchecked Sendable {
           made.rendition = nil
         }
         cache?.store(made, key: storageKey(key, made), from: output)
-        lock.withLock {
+        cache?.forgetFailure(key: failureKey)
+        shared.withLock { shared in
           shared.published[key] = made
           shared.media[job.sha] = made
           shared.made += 1
           shared.mediaSeconds += seconds
         }
       } catch MediaToolError.cancelled {
-        lock.withLock { shared.cancelled = true }
+        shared.withLock { shared in shared.cancelled = true }
       } catch {
         removePartialOutputs(of: job.sha)
-        lock.withLock {
-          shared.failures.append(
-            .init(exhibition: job.owner.exhibition, id: job.owner.id, file: job.owner.file, error: error))
-        }
+        let failure = ExportReport.Failure(
+          exhibition: job.owner.exhibition, id: job.owner.id, file: job.owner.file, error: error)
+        cache?.storeFailure(.init(code: failure.code, message: failure.message), key: failureKey)
+        shared.withLock { shared in shared.failures.append(failure) }
       }
-      lock.withLock {
+      shared.withLock { shared in
         shared.done += 1
         progress(shared.done, ordered.count, shared.mediaSeconds)
       }
     }
-    if shared.cancelled { throw ExportError.interrupted }
-    for (sha, media) in shared.media { outcome.media[sha] = media }
+    let found = shared.withLock { $0 }
+    if found.cancelled { throw ExportError.interrupted }
+    for (sha, media) in found.media { outcome.media[sha] = media }
     for media in outcome.media.values {
       for size in media.sizes + media.pages.flatMap({ $0 }) {
         outcome.files[size.webp] = "derived:\(size.webp)"
@@ -261,12 +275,12 @@ package struct MediaBuilder: @unchecked Sendable {
       }
       if let rendition = media.rendition { outcome.files[rendition] = "derived:\(rendition)" }
     }
-    outcome.published = shared.published
-    outcome.made = shared.made
-    outcome.reused = shared.reused
-    outcome.donated = shared.donated
-    outcome.mediaSeconds = shared.mediaSeconds
-    outcome.failures = shared.failures.sorted { ($0.exhibition, $0.id, $0.file) < ($1.exhibition, $1.id, $1.file) }
+    outcome.published = found.published
+    outcome.made = found.made
+    outcome.reused = found.reused
+    outcome.donated = found.donated
+    outcome.mediaSeconds = found.mediaSeconds
+    outcome.failures = found.failures.sorted { ($0.exhibition, $0.id, $0.file) < ($1.exhibition, $1.id, $1.file) }
     return outcome
   }
 
@@ -330,219 +344,10 @@ package struct MediaBuilder: @unchecked Sendable {
     }
     return media
   }
-
-  // MARK: Making
-
-  /// The derivatives of one stored file, and the seconds of media it transcoded.
-  func make(_ job: Job, sandbox: Sandbox) throws -> (PublishedMedia, Double) {
-    let source = archive.storedFileURL(sha256: job.sha).path
-    let base = "media/\(job.sha.prefix(2))/\(job.sha)"
-    // Outputs are made in a private folder inside the site (swept if a run is killed), then
-    // renamed into place: a later export never finds half a file under a published name.
-    let folder = try PrivateFolder(in: output.path, prefix: ".partial-media-")
-    switch Self.family(job.type) {
-    case .video:
-      let facts = try sandbox.probe(source, workingFolder: folder.path)
-      if facts.video == nil, facts.audio != nil { return try audio(source, facts, base, folder, sandbox) }
-      return try video(source, facts, base, folder, sandbox)
-    case .audio:
-      let facts = try sandbox.probe(source, workingFolder: folder.path)
-      return try audio(source, facts, base, folder, sandbox)
-    case .pdf:
-      return (try pdf(source, base, folder, sandbox), 0)
-    default:
-      if job.type == "image/webp", Self.mayBeAnimated(source, type: job.type) {
-        return (try animatedWebP(source, job, base, folder), 0)
-      }
-      if Self.mayBeAnimated(source, type: job.type) {
-        let facts = try sandbox.probe(source, workingFolder: folder.path, countPackets: true)
-        if let frames = facts.video?.packets, frames > 1 {
-          return try animation(source, facts, base, folder, sandbox)
-        }
-      }
-      var media = PublishedMedia(kind: .image)
-      media.sizes = try images(of: source, maxPixels: job.maxPixels, base: base, folder: folder)
-      return (media, 0)
-    }
-  }
-
-  func video(_ source: String, _ facts: MediaFacts, _ base: String, _ folder: PrivateFolder, _ sandbox: Sandbox)
-    throws -> (PublishedMedia, Double)
-  {
-    guard facts.video != nil else { throw MediaToolError.unreadable }
-    var media = PublishedMedia(kind: .video)
-    media.sizes = try poster(source, facts, base + "-poster", folder, sandbox)
-    try sandbox.run(
-      VideoRendition(maxSide: settings.videoMaxSide, hasAudio: facts.audio != nil), input: source,
-      demuxer: facts.demuxer, folder: folder.path)
-    let name = "\(base)-\(settings.videoMaxSide).mp4"
-    try publish(folder.file(VideoRendition.output), as: name)
-    media.rendition = name
-    return (media, facts.duration ?? 0)
-  }
-
-  /// A frame that is not black: at 10% of the duration, then further on while nearly black;
-  /// the brightest tried when all are dark.
-  func poster(_ source: String, _ facts: MediaFacts, _ base: String, _ folder: PrivateFolder, _ sandbox: Sandbox)
-    throws -> [PublishedMedia.Size]
-  {
-    let duration = facts.duration ?? facts.video?.duration ?? 0
-    var best: (brightness: Double, path: String)?
-    for (attempt, fraction) in [0.1, 0.3, 0.5, 0.7, 0.0].enumerated() {
-      let frameFolder = folder.file("poster-\(attempt)")
-      try FileManager.default.createDirectory(atPath: frameFolder, withIntermediateDirectories: true)
-      try sandbox.run(
-        PosterFrame(at: duration * fraction, maxSide: settings.videoMaxSide), input: source, demuxer: facts.demuxer,
-        folder: frameFolder)
-      guard let brightness = PosterFrame.meanBrightness(in: frameFolder),
-        FileManager.default.fileExists(atPath: frameFolder + "/" + PosterFrame.output)
-      else { continue }
-      if best == nil || brightness > best!.brightness {
-        best = (brightness, frameFolder + "/" + PosterFrame.output)
-      }
-      if brightness >= 24 { break }
-    }
-    guard let best else { throw MediaToolError.unreadable }
-    return try images(of: best.path, maxPixels: 100_000_000, base: base, folder: folder)
-  }
-
-  func audio(_ source: String, _ facts: MediaFacts, _ base: String, _ folder: PrivateFolder, _ sandbox: Sandbox)
-    throws -> (PublishedMedia, Double)
-  {
-    guard facts.audio != nil else { throw MediaToolError.unreadable }
-    var media = PublishedMedia(kind: .audio)
-    try sandbox.run(Waveform(), input: source, demuxer: facts.demuxer, folder: folder.path)
-    media.sizes = try images(
-      of: folder.file(Waveform.output), maxPixels: 100_000_000, base: base + "-wave", folder: folder)
-    try sandbox.run(AudioRendition(), input: source, demuxer: facts.demuxer, folder: folder.path)
-    let name = base + ".m4a"
-    try publish(folder.file(AudioRendition.output), as: name)
-    media.rendition = name
-    return (media, facts.duration ?? 0)
-  }
-
-  func animation(_ source: String, _ facts: MediaFacts, _ base: String, _ folder: PrivateFolder, _ sandbox: Sandbox)
-    throws -> (PublishedMedia, Double)
-  {
-    var media = PublishedMedia(kind: .animation)
-    let stillFolder = folder.file("still")
-    try FileManager.default.createDirectory(atPath: stillFolder, withIntermediateDirectories: true)
-    try sandbox.run(
-      PosterFrame(at: 0, maxSide: settings.videoMaxSide), input: source, demuxer: facts.demuxer, folder: stillFolder)
-    media.sizes = try images(
-      of: stillFolder + "/" + PosterFrame.output, maxPixels: 100_000_000, base: base, folder: folder)
-    try sandbox.run(
-      AnimationRendition(maxSide: settings.videoMaxSide), input: source, demuxer: facts.demuxer, folder: folder.path)
-    let name = "\(base)-anim-\(settings.videoMaxSide).mp4"
-    try publish(folder.file(AnimationRendition.output), as: name)
-    media.rendition = name
-    return (media, facts.duration ?? 0)
-  }
-
-  /// An animated WebP stays one, re-encoded by libvips (its loader is trusted; ffmpeg cannot
-  /// decode animated WebP), with its first frame as the still.
-  func animatedWebP(_ source: String, _ job: Job, _ base: String, _ folder: PrivateFolder) throws -> PublishedMedia {
-    var media = PublishedMedia(kind: .animation)
-    media.sizes = try images(of: source, maxPixels: job.maxPixels, base: base, folder: folder)
-    let name = "\(base)-anim-\(settings.videoMaxSide).webp"
-    let made = folder.file("animation.webp")
-    _ = try Imaging.animatedWebP(of: source, maxSide: settings.videoMaxSide, maxPixels: job.maxPixels, to: made)
-    try publish(made, as: name)
-    media.rendition = name
-    return media
-  }
-
-  /// Pages as images (poppler in the sandbox renders, libvips only reads its PNGs); the PDF
-  /// itself only once qpdf has rebuilt it without its metadata.
-  func pdf(_ source: String, _ base: String, _ folder: PrivateFolder, _ sandbox: Sandbox) throws -> PublishedMedia {
-    var media = PublishedMedia(kind: .pdf)
-    let count = try sandbox.pdfPageCount(source, workingFolder: folder.path)
-    guard count > 0 else { throw MediaToolError.unreadable }
-    try sandbox.run(
-      PDFPages(maxPages: min(count, settings.pdfPages), dpi: settings.pdfDPI), input: source, folder: folder.path)
-    let pages = PDFPages.pages(in: folder.path)
-    guard !pages.isEmpty else { throw MediaToolError.unreadable }
-    for (index, page) in pages.enumerated() {
-      media.pages.append(try images(of: page, maxPixels: 100_000_000, base: "\(base)-p\(index + 1)", folder: folder))
-    }
-    media.sizes = media.pages[0]
-    // (A jury room shows only the pages, so qpdf need not run for it.)
-    if keepsPDFFile, (try? sandbox.run(StripPDFMetadata(), input: source, folder: folder.path)) != nil {
-      let name = base + ".pdf"
-      try publish(folder.file(StripPDFMetadata.output), as: name)
-      media.rendition = name
-    }
-    return media
-  }
-
-  /// WebP and JPEG at each width, smallest first, each width once: made in a private folder
-  /// inside `folder`, then moved to their published names.
-  func images(of source: String, maxPixels: Int, base: String, folder: PrivateFolder) throws -> [PublishedMedia.Size] {
-    let scratch = try PrivateFolder(in: folder.path, prefix: "images-")
-    let made = try Imaging.derivatives(of: source, widths: Exporter.widths, maxPixels: maxPixels) { width in
-      (scratch.file("\(width).webp"), scratch.file("\(width).jpg"))
-    }
-    // A small picture gives the same width twice; the page lists each width once and the
-    // site keeps no file it does not list.
-    var seenWidths = Set<Int>()
-    var kept: [PublishedMedia.Size] = []
-    for derivative in made.sorted(by: { ($0.width, $0.requestedWidth) < ($1.width, $1.requestedWidth) }) {
-      let size = PublishedMedia.Size(
-        width: derivative.width, height: derivative.height, webp: "\(base)-\(derivative.requestedWidth).webp",
-        jpeg: "\(base)-\(derivative.requestedWidth).jpg")
-      // A duplicate stays in the private folder and goes with it.
-      if seenWidths.insert(derivative.width).inserted {
-        try publish(derivative.webp, as: size.webp)
-        try publish(derivative.jpeg, as: size.jpeg)
-        kept.append(size)
-      }
-    }
-    return kept
-  }
-
-  /// A file that failed publishes nothing: whatever of it was already in place (a poster made
-  /// before its transcode ran out of time) goes, so no file outlives the manifest's record.
-  func removePartialOutputs(of sha: String) {
-    let folder = "media/\(sha.prefix(2))"
-    for name in site.names(in: folder) where name.hasPrefix(sha) { site.remove(folder + "/" + name) }
-  }
-
-  /// Moves a finished file from the private folder to its published name, atomically, through
-  /// the site's no-follow path.
-  func publish(_ made: String, as name: String) throws {
-    chmod(made, 0o644)
-    try site.moveIn(made, as: name)
-  }
-
-  /// GIFs, PNGs with an animation control chunk before their image data, and WebPs whose
-  /// extended header says "animation" (bounded header reads); the probe then counts GIF and PNG
-  /// frames.
-  static func mayBeAnimated(_ path: String, type: String) -> Bool {
-    if type == "image/gif" { return true }
-    guard type == "image/png" || type == "image/webp", let handle = FileHandle(forReadingAtPath: path) else {
-      return false
-    }
-    defer { try? handle.close() }
-    let head = [UInt8]((try? handle.read(upToCount: 64 * 1024)) ?? Data())
-    if type == "image/webp" {
-      // RIFF, size, WEBP, then a VP8X chunk whose flags byte has the animation bit.
-      return head.count >= 21 && head[12..<16].elementsEqual("VP8X".utf8) && head[20] & 0x02 != 0
-    }
-    let actl = Array("acTL".utf8)
-    let idat = Array("IDAT".utf8)
-    var index = 8
-    while index + 8 <= head.count {
-      let length = head[index..<index + 4].reduce(0) { $0 << 8 | Int($1) }
-      let name = Array(head[index + 4..<index + 8])
-      if name == actl { return true }
-      if name == idat || length > head.count { return false }
-      index += 12 + length
-    }
-    return false
-  }
 }
 
-private final class SharedOutcome: @unchecked Sendable {
+/// What the parallel jobs have found so far, kept under one lock.
+private struct SharedOutcome: Sendable {
   var media: [String: PublishedMedia] = [:]
   var published: [String: PublishedMedia] = [:]
   var made = 0

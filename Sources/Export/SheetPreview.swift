@@ -1,14 +1,13 @@
 import Catalog
 import Foundation
-import Imaging
 import MediaTools
 
 /// The small preview a scoring sheet shows for a work: its main image, else a PDF's first page,
-/// re-encoded by libvips (metadata stripped) and embedded so the sheet works offline. A PDF is
-/// rendered by poppler's `pdftoppm` in the media sandbox, as the export renders its pages;
-/// libvips only reads the PNG it writes.
+/// re-encoded by libvips (metadata stripped) and embedded so the sheet works offline. Both run in
+/// the media sandbox, as the export's do: poppler's `pdftoppm` renders a PDF's page, and libvips
+/// (in `salon media-worker`) reads the image or that page and writes the JPEG.
 package enum SheetPreview {
-  /// One preview page is small work: a PDF that makes poppler spin is stopped in seconds and the
+  /// One preview is small work: a file that makes a decoder spin is stopped in seconds and the
   /// sheet shows no picture for it.
   package static let defaultLimits = SandboxLimits(
     wallSeconds: 60, cpuSeconds: 20, memoryBytes: 1 << 30, fileBytes: 64 << 20)
@@ -23,10 +22,12 @@ package enum SheetPreview {
         ?? candidates.first(where: { $0.type == "application/pdf" })
     else { return nil }
     let path = archive.storedFileURL(sha256: file.sha256).path
+    let sandbox = Sandbox(limits: limits, isCancelled: isCancelled)
+    let parent = archive.temporaryRoot
     let bytes =
       file.type == "application/pdf"
-      ? firstPage(of: path, sandbox: Sandbox(limits: limits, isCancelled: isCancelled), in: archive.temporaryRoot)
-      : try? Imaging.jpegPreview(of: path, width: width, maxPixels: 200_000_000)
+      ? firstPage(of: path, sandbox: sandbox, in: parent)
+      : preview(of: path, maxPixels: 200_000_000, sandbox: sandbox, in: parent)
     return bytes.map { "data:image/jpeg;base64," + Data($0).base64EncodedString() }
   }
 
@@ -40,6 +41,28 @@ package enum SheetPreview {
       (try? sandbox.run(PDFPages(maxPages: 1, dpi: 72), input: path, folder: folder.path)) != nil,
       let page = PDFPages.pages(in: folder.path).first
     else { return nil }
-    return try? Imaging.jpegPreview(of: page, width: width, maxPixels: 100_000_000)
+    return preview(of: page, maxPixels: 100_000_000, sandbox: sandbox, in: parent)
+  }
+
+  /// The image at `path` as a small JPEG made by the worker, or nil when it cannot be.
+  static func preview(of path: String, maxPixels: Int, sandbox: Sandbox, in parent: URL) -> [UInt8]? {
+    try? FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+    guard let folder = try? PrivateFolder(in: parent.path, prefix: "sheet-preview-"),
+      (try? sandbox.run(JPEGPreview(width: width, maxPixels: maxPixels), input: path, folder: folder.path)) != nil
+    else { return nil }
+    return jpeg(at: folder.file(JPEGPreview.output))
+  }
+
+  /// The worker's JPEG, read without following a link and only if it is one (a few megabytes
+  /// at most): it goes into a sheet as it is.
+  static func jpeg(at path: String) -> [UInt8]? {
+    let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+    var status = stat()
+    guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
+      let data = try? handle.read(upToCount: 8 << 20), data.count < 8 << 20, data.starts(with: [0xFF, 0xD8, 0xFF])
+    else { return nil }
+    return Array(data)
   }
 }

@@ -8,6 +8,10 @@ import Foundation
 package final class SiteFolder {
   let url: URL
   private let descriptor: Int32
+  /// The modes of files and folders made in it: everyone may read a published site; a jury room
+  /// or the archive's own records are private (`OwnerOnly`).
+  package var fileMode: mode_t = 0o644
+  package var folderMode: mode_t = 0o755
 
   package init(_ url: URL) throws {
     self.url = url
@@ -33,8 +37,9 @@ package final class SiteFolder {
     defer { close(folder) }
     let temporary = ".partial-\(getpid())-\(name)"
     unlinkat(folder, temporary, 0)
-    let fd = openat(folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+    let fd = openat(folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, fileMode)
     guard fd >= 0 else { throw ExportError.output(Self.sentence(errno, url.path + "/" + path)) }
+    if fileMode & OwnerOnly.othersBits == 0 { fchmod(fd, fileMode) }
     var failure = data.withUnsafeBytes { writeAll(fd, $0) }
     close(fd)
     if failure == 0 && renameat(folder, temporary, folder, name) != 0 { failure = errno }
@@ -53,6 +58,25 @@ package final class SiteFolder {
     guard renameat(AT_FDCWD, file, folder, name) == 0 else {
       throw ExportError.output(Self.sentence(errno, url.path + "/" + path))
     }
+  }
+
+  /// The bytes of the regular file at `path` inside the site, read without following a link (a
+  /// derivative Salon just placed there and now reads back).
+  func contents(of path: String) throws -> Data {
+    let (folder, name) = try parent(of: path, create: false)
+    defer { close(folder) }
+    let fd = openat(folder, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+    guard fd >= 0 else {
+      throw ExportError.output(
+        FileProblem.sentence(errno: errno, path: url.path + "/" + path, writing: false).description)
+    }
+    let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+    var status = stat()
+    guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+      throw ExportError.output(
+        FileProblem.sentence(errno: EINVAL, path: url.path + "/" + path, writing: false).description)
+    }
+    return try handle.readToEnd() ?? Data()
   }
 
   /// The names in the folder at `path` inside the site; none when it is missing or a link.
@@ -132,7 +156,7 @@ package final class SiteFolder {
       walked += part + "/"
       var next = openat(fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
       if next < 0 && errno == ENOENT && create {
-        if mkdirat(fd, part, 0o755) != 0 && errno != EEXIST {
+        if mkdirat(fd, part, folderMode) != 0 && errno != EEXIST {
           let code = errno
           close(fd)
           throw ExportError.output(Self.sentence(code, url.path + "/" + walked))

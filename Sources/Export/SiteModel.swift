@@ -21,8 +21,19 @@ package struct SiteModel {
     var prize: PrizeState
   }
 
+  /// A work the catalog still knows that a recorded change took out of the gallery: declined,
+  /// or its rights or authorship revoked (by a form re-import or an edit). Its page and media
+  /// are removed from the site; a work the catalog no longer knows at all is not one of these.
+  struct Unpublished {
+    var exhibition: String
+    var id: String
+    /// The stored files of its latest version, whose media the site may hold.
+    var files: [String]
+  }
+
   var exhibitions: [ExhibitionModel] = []
   var leftOut: [ExportReport.LeftOut] = []
+  var unpublished: [Unpublished] = []
   /// The gallery's title, a setting of the archive.
   var siteTitle = SalonArchive.defaultSiteTitle
   /// The gallery's short description, a setting of the archive (empty when none is set).
@@ -45,6 +56,9 @@ package struct SiteModel {
         let reasons = Self.reasonsToLeaveOut(work)
         guard reasons.isEmpty else {
           leftOut.append(.init(exhibition: exhibition.slug, id: work.id, title: work.title, reasons: reasons))
+          if Self.isUnpublished(work) {
+            unpublished.append(.init(exhibition: exhibition.slug, id: work.id, files: work.files.map(\.sha256)))
+          }
           continue
         }
         var page = Slug.make(work.id, fallback: "work", limit: 60)
@@ -68,6 +82,14 @@ package struct SiteModel {
           mediums: WorkCategory.allCases.compactMap { mediums[$0.rawValue] },
           prize: prize))
     }
+  }
+
+  /// True when the work is out of the gallery by an explicit, recorded change: the programme
+  /// declined it, or the artist's rights or authorship now read "no". Not a work merely not yet
+  /// selected, nor one whose declarations are unknown (a form without those columns).
+  static func isUnpublished(_ work: Work) -> Bool {
+    work.decision == "declined" || work.declarations.rightsGranted == .no
+      || work.declarations.authorshipAffirmed == .no
   }
 
   /// Why a work may not be published; empty when it may.

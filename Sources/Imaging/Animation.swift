@@ -1,3 +1,4 @@
+import Basics
 import CVips
 import Foundation
 
@@ -41,7 +42,7 @@ extension Imaging {
     }
     defer { g_object_unref(image) }
     salon_vips_keep_only_animation(image)
-    let temporary = (destination as NSString).deletingPathExtension + ".partial-\(getpid()).webp"
+    let temporary = AtomicFile.temporaryPath(for: destination)
     guard salon_vips_webpsave(image, temporary, 75) == 0 else {
       let detail = animationFailureDetail()
       unlink(temporary)

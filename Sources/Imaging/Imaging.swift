@@ -1,38 +1,12 @@
+import Basics
 import CVips
 import Foundation
+import MediaTools
 
-/// What libvips could not do, one sentence per case. `detail` is libvips' own words for that call,
-/// kept for diagnostics and never the sentence itself.
-package enum ImagingError: Error, Equatable, CustomStringConvertible {
-  case unavailable
-  /// The file cannot be decoded: damaged, or a format (or loader) Salon does not open.
-  case unreadable(detail: String)
-  case tooLarge(width: Int, height: Int, limitMegapixels: Int)
-  case cannotTransform(ImagingStep, detail: String)
-  case cannotSave(path: String, detail: String)
-  case cannotRemoveMetadata(path: String)
-
-  package var description: String {
-    switch self {
-    case .unavailable: return "The image library (libvips) could not start."
-    case .unreadable: return "The image cannot be read: it is damaged or in a format Salon does not open."
-    case .tooLarge(let width, let height, let limit):
-      return "The image is \(width) × \(height) pixels, more than the limit of \(limit) megapixels."
-    case .cannotTransform(let step, _): return "The image cannot be \(step.rawValue)."
-    case .cannotSave(let path, _): return "Salon cannot write \(path)."
-    case .cannotRemoveMetadata(let path): return "Salon cannot remove the metadata of \(path)."
-    }
-  }
-}
-
-/// A step of making a derivative, as the sentence names it.
-package enum ImagingStep: String, Equatable, Sendable {
-  case converted = "converted to sRGB colours"
-  case resized = "resized"
-  case flattened = "flattened onto white"
-  case decoded = "decoded into memory"
-  case encoded = "encoded as JPEG"
-}
+/// What libvips could not do, one sentence per case: MediaTools' `ImageError`, which the worker
+/// running these functions reports and Salon's own process rebuilds.
+package typealias ImagingError = ImageError
+package typealias ImagingStep = ImageStep
 
 /// A derivative written to disk.
 package struct Derivative: Equatable, Sendable {
@@ -236,7 +210,7 @@ package enum Imaging {
     _ image: VipsImageReference, to path: String, _ saver: (UnsafeMutablePointer<VipsImage>, String) -> Int32
   ) throws {
     let ext = (path as NSString).pathExtension
-    let temporary = (path as NSString).deletingPathExtension + ".partial-\(getpid()).\(ext)"
+    let temporary = AtomicFile.temporaryPath(for: path)
     do {
       try image.save(to: temporary, saver)
     } catch {
@@ -255,16 +229,6 @@ package enum Imaging {
       let detail = String(cString: strerror(errno))
       unlink(temporary)
       throw ImagingError.cannotSave(path: path, detail: detail)
-    }
-  }
-}
-
-extension ImagingError {
-  /// libvips' (or the system's) own words, for diagnostics.
-  package var detail: String {
-    switch self {
-    case .unreadable(let detail), .cannotTransform(_, let detail), .cannotSave(_, let detail): return detail
-    case .unavailable, .tooLarge, .cannotRemoveMetadata: return ""
     }
   }
 }

@@ -50,6 +50,9 @@ struct EntryClassifier {
       entries[index].properties = properties
       entries[index].damage = damage
       if damage != nil { continue }
+      if type.family == .image || type.family == .video {
+        entries[index].provenance = try media.provenance(path: entries[index].file.url.path, type: type)
+      }
       if type.family == .image {
         if let w = properties.width, let h = properties.height {
           // Headers may declare up to 2³² × 2³² pixels: a product past Int's range is too large too.
@@ -61,7 +64,34 @@ struct EntryClassifier {
           findings.add(.pixelSizeUnknown(path))
         }
       }
+      if type.family == .audio || type.family == .video { checkLimits(path, properties, findings: &findings) }
     }
+  }
+
+  /// The call's limits on a sound or moving picture, for every file of its medium whatever its
+  /// role: the frame size against the pixel limit, the measured length against the video limit
+  /// (a file with a picture) or the audio limit.
+  private func checkLimits(_ path: String, _ properties: MediaProperties, findings: inout ZipFindings) {
+    if properties.isVideo, let w = properties.width, let h = properties.height {
+      let (pixels, overflow) = w.multipliedReportingOverflow(by: h)
+      if overflow || pixels > limits.maxPixels {
+        // Nothing was decoded or measured: the size alone refuses it.
+        findings.add(.videoFrameTooLarge(path, width: w, height: h, limit: limits.maxPixels))
+        return
+      }
+    }
+    let limit = properties.isVideo ? limits.maxVideoSeconds : limits.maxAudioSeconds
+    guard let length = properties.duration else {
+      findings.add(.durationUnknown(path, video: properties.isVideo, limit: limit))
+      return
+    }
+    // (Durations are kept to the millisecond.)
+    guard length > limit + 0.0005 else { return }
+    let atLeast = properties.durationIsLowerBound
+    findings.add(
+      properties.isVideo
+        ? .videoTooLong(path, seconds: length, atLeast: atLeast, limit: limit)
+        : .audioTooLong(path, seconds: length, atLeast: atLeast, limit: limit))
   }
 }
 

@@ -122,6 +122,11 @@ public struct FormExport: Sendable {
       guard let field = Field.allCases.first(where: { normalized($0.rawValue) == normalized(name) }) else {
         throw Problem.unknownField(name)
       }
+      // `--column file=` says the form has no such column: its file names are not the zips' names.
+      if wanted.isEmpty {
+        columns[field] = nil
+        continue
+      }
       guard
         let index = headers.firstIndex(where: { $0 == wanted })
           ?? headers.firstIndex(where: { normalized($0) == normalized(wanted) })
@@ -292,6 +297,9 @@ public struct FormExport: Sendable {
     let numbers = Set(stem.split(whereSeparator: { !$0.isNumber }).map { String($0.drop(while: { $0 == "0" })) })
     return onlyRow(Set(numbers.flatMap { index.byNumber[$0] ?? [] }))
   }
+
+  /// Whether a row has the id `id` (case ignored).
+  package func hasRow(id: String) -> Bool { index.byID[id.lowercased()] != nil }
 
   private func onlyRow(_ positions: Set<Int>) -> Row? { positions.count == 1 ? rows[positions.first!] : nil }
 

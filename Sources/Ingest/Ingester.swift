@@ -20,7 +20,7 @@ public final class Ingester {
   /// processor time is generous, and the clock allows three times that, as with
   /// `--media-time-limit`, so a busy machine does not turn a valid 60 s film into a time-out.
   public static let defaultMediaLimits = SandboxLimits(
-    wallSeconds: 180, cpuSeconds: 60, memoryBytes: 2 << 30, fileBytes: 1 << 20)
+    processorSeconds: 60, memoryBytes: 2 << 30, fileBytes: 1 << 20)
 
   /// `cancellation` stops the zip being read (throwing `Interrupted`) with nothing of it recorded,
   /// killing a decoder that is running at once.
@@ -101,6 +101,10 @@ public final class Ingester {
     var inspection: ZipInspection
     var verdict: Verdict
     var declarations: Declarations?
+    /// The zip is the submission's latest version again: its declarations, when they differ,
+    /// correct those recorded without a new version (`form` names where they came from).
+    var correction: (version: Int, form: String)?
+    var provenance: ProvenanceReport?
     /// The zip as received first, then (when accepted) the files it holds.
     var files: [TemporaryFile]
   }
@@ -199,67 +203,35 @@ public final class Ingester {
 
   func prepare(zipAt path: String, asVersionOf id: String?, claims: Claims) throws -> Step {
     let zipName = URL(fileURLWithPath: path).lastPathComponent
-    let match = form?.match(forZipNamed: zipName)
-    let row = match?.row
-    var declarations = row.map(FormExport.declarations(from:))
-    var key = submissionKey(zipName: zipName, row: row)
-    var notes: [Finding] = []
     // The same bytes are the same zip, whatever they are called now and whether or not a form says so.
     let zipSHA256 = try zipSHA256(path)
-    if !claims.isEmpty {
-      if claims.keys.contains(id ?? key) || zipSHA256.map(claims.zips.contains) == true { return .waitForBatch }
+    let claim: Claim
+    switch try claimFor(zipName: zipName, zipSHA256: zipSHA256, asVersionOf: id, claims: claims) {
+    case .settled(let step): return step
+    case .claim(let found): claim = found
     }
-    let held = try zipSHA256.flatMap { try archive.versionHolding(exhibition: exhibition, zipSHA256: $0) }
-    if !claims.isEmpty, let held, claims.keys.contains(held.key) { return .waitForBatch }
-    if let id {
-      guard let existing = try archive.submissionReportIfAny(exhibition: exhibition, id: id) else {
-        throw CatalogError.unknownSubmission(id: id)
-      }
-      key = id
-      notes += carryDeclarations(from: existing, into: &declarations, row: row)
-    } else if let held, row?.values[.id] == nil || row?.values[.id] == held.key {
-      if held.number < held.latest {
-        // An earlier version sent again: already archived, and the newer version stays current.
-        return .done(
-          SubmissionReport(
-            id: held.key, zip: zipName, status: held.status, problems: [], warnings: [], files: [],
-            change: RecordOutcome.unchanged.rawValue, version: held.number))
-      }
-      // A zip kept apart by an id conflict is still kept apart, and still says why.
-      if held.key.hasPrefix("\(key)-conflict-"),
-        let existing = try archive.submissionReportIfAny(exhibition: exhibition, id: key)
-      {
-        notes.append(conflictNote(key: key, existing: existing, provisional: held.key))
-      }
-      key = held.key
-      if let existing = try archive.submissionReportIfAny(exhibition: exhibition, id: key) {
-        notes += carryDeclarations(from: existing, into: &declarations, row: row)
-      }
-    } else if let existing = try archive.submissionReportIfAny(exhibition: exhibition, id: key) {
-      if isSameSubmission(existing, zipName: zipName, match: match, declarations: declarations) {
-        notes += carryDeclarations(from: existing, into: &declarations, row: row)
-      } else {
-        // Never a silent "version 2" of someone else's work: kept apart until the organiser decides.
-        let provisional = try provisionalKey(for: key, zipName: zipName)
-        if claims.keys.contains(provisional) { return .waitForBatch }
-        notes.append(conflictNote(key: key, existing: existing, provisional: provisional))
-        key = provisional
-        if let again = try archive.submissionReportIfAny(exhibition: exhibition, id: key) {
-          notes += carryDeclarations(from: again, into: &declarations, row: row)
-        }
-      }
-    }
+    let key = claim.key
+    let declarations = claim.declarations
+    let notes = claim.notes
 
     let (inspection, verdictBeforeDeclarations) = try inspect(path, link: declarations?.link)
     var verdict = verdictBeforeDeclarations
     verdict.warnings += notes
+    // An opt-out of the sandbox is recorded with every submission it touched.
+    if Sandbox.runsUnconfined {
+      verdict.warnings.append(
+        Finding(code: WarningCode.mediaUnconfined.rawValue, message: WarningCode.mediaUnconfined.summary))
+    }
+    let (provenance, contradictions) = ProvenanceJudgement.judge(inspection.entries, declarations: declarations)
+    verdict.warnings += contradictions
     if declarations == nil {
       verdict.warnings.append(
         Finding(
           code: WarningCode.noDeclarations.rawValue,
-          message: form == nil
-            ? "No form export was given, so this submission has no declarations yet."
-            : "No row of the form export matches \(zipName), so this submission has no declarations."))
+          message: claim.withoutDeclarations
+            ?? (form == nil
+              ? "No form export was given, so this submission has no declarations yet."
+              : "No row of the form export matches \(zipName), so this submission has no declarations.")))
     } else if let d = declarations {
       for (label, answer) in [
         ("granting rights to publish", d.rightsGranted), ("affirming authorship", d.authorshipAffirmed),
@@ -274,7 +246,7 @@ public final class Ingester {
     return .prepared(
       Prepared(
         path: path, key: key, zipName: zipName, zipSHA256: zipSHA256, inspection: inspection, verdict: verdict,
-        declarations: declarations,
+        declarations: declarations, correction: claim.correction, provenance: provenance,
         files: [inspection.zipCopy] + (verdict.status == .accepted ? inspection.temporaryFiles : [])))
   }
 
@@ -290,13 +262,24 @@ public final class Ingester {
         var verdict = prepared.verdict
         let key = prepared.key
         let declarations = prepared.declarations
-        let (outcome, version) = try archive.recordVersion(
-          exhibition: exhibition, key: key, zipName: prepared.zipName, zip: zip, verdict: verdict,
-          declarations: declarations)
+        let (outcome, version): (RecordOutcome, Int)
+        if let correction = prepared.correction {
+          (outcome, version) = try recordCorrection(correction, key: key, declarations: declarations, into: &verdict)
+        } else {
+          (outcome, version) = try archive.recordVersion(
+            exhibition: exhibition, key: key, zipName: prepared.zipName, zip: zip, verdict: verdict,
+            declarations: declarations)
+        }
         if outcome == .unchanged {
-          // Nothing was recorded, so nothing was carried over or replaced either.
-          let carried: Set<String> = [WarningCode.declarationsKept.rawValue, WarningCode.declarationsReplaced.rawValue]
+          // Nothing was recorded, so nothing was carried over, replaced or cleared either.
+          let carried: Set<String> = [
+            WarningCode.declarationsKept.rawValue, WarningCode.declarationsReplaced.rawValue,
+            WarningCode.decisionCleared.rawValue,
+          ]
           verdict.warnings.removeAll { carried.contains($0.code) }
+        }
+        if outcome != .unchanged, let provenance = prepared.provenance {
+          try archive.recordProvenance(exhibition: exhibition, key: key, version: version, provenance)
         }
         let category = try archive.recordInferredCategory(
           exhibition: exhibition, id: key, medium: declarations?.medium)
@@ -307,6 +290,7 @@ public final class Ingester {
           id: key, zip: prepared.zipName, status: verdict.status, problems: verdict.problems,
           warnings: verdict.warnings, files: verdict.files, change: outcome.rawValue, version: version)
         report.category = category
+        report.provenance = prepared.provenance
         return report
       }
     }
@@ -332,238 +316,4 @@ public final class Ingester {
     }
     return try hasher.finalize()
   }
-
-  func conflictNote(key: String, existing: SubmissionReport, provisional: String) -> Finding {
-    Finding(
-      .idConflict,
-      "Submission \(key) already holds another zip (\(existing.zip)\(existing.declarations?.artists.map { ", by \($0)" } ?? "")), so this one is kept apart as \(provisional); if it is in fact a new version of \(key), run `salon submissions attach \(provisional) \(key)`."
-    )
-  }
-
-  /// Whether a zip that maps to an existing submission is that submission again: the same zip
-  /// name, or a form row naming this zip (or naming no file) by the same artists.
-  func isSameSubmission(
-    _ existing: SubmissionReport, zipName: String, match: (row: FormExport.Row, namesThisZip: Bool)?,
-    declarations: Declarations?
-  ) -> Bool {
-    func identity(_ d: Declarations) -> [String] {
-      let people = [d.artists, d.email].compactMap { $0?.lowercased().trimmingCharacters(in: .whitespaces) }
-      return people.isEmpty ? [d.title?.lowercased() ?? ""] : people
-    }
-    let previous = existing.hasDeclarations == true ? existing.declarations : nil
-    if let declarations, let previous, identity(declarations) != identity(previous) { return false }
-    let sameName = (existing.versions ?? []).contains { $0.zip.lowercased() == zipName.lowercased() }
-    if sameName { return true }
-    guard let match, previous != nil else { return false }
-    return match.namesThisZip || match.row.values[.file] == nil
-  }
-
-  /// A new version keeps the previous declarations unless a form row gives new ones; says which.
-  func carryDeclarations(from existing: SubmissionReport, into declarations: inout Declarations?, row: FormExport.Row?)
-    -> [Finding]
-  {
-    guard existing.hasDeclarations == true, let previous = existing.declarations else { return [] }
-    let number = existing.version ?? 1
-    guard let given = declarations else {
-      declarations = previous
-      return [
-        Finding(
-          .declarationsKept,
-          "No row of the form export matches this zip, so this new version keeps the declarations of version \(number)."
-        )
-      ]
-    }
-    guard given != previous else { return [] }
-    return [
-      Finding(
-        .declarationsReplaced,
-        "Line \(row?.line ?? 0) of the form export gives this new version declarations that replace those of version \(number)."
-      )
-    ]
-  }
-
-  /// `7-conflict-1`, `7-conflict-2`…: the first not taken by another zip (the same zip again reuses its own).
-  func provisionalKey(for key: String, zipName: String) throws -> String {
-    for n in 1...10_000 {
-      let candidate = "\(key)-conflict-\(n)"
-      guard let existing = try archive.submissionReportIfAny(exhibition: exhibition, id: candidate) else {
-        return candidate
-      }
-      if (existing.versions ?? []).contains(where: { $0.zip.lowercased() == zipName.lowercased() }) {
-        return candidate
-      }
-    }
-    return "\(key)-conflict-\(UUID().uuidString.prefix(8).lowercased())"
-  }
-
-  /// Checks a zip without recording anything: what ingest would conclude. Nothing is stored
-  /// (the fuzzers drive ingest's checks through this).
-  public func check(zipAt path: String) throws -> Verdict {
-    let (inspection, verdict) = try inspect(path, link: nil)
-    inspection.discardAll()
-    return verdict
-  }
-
-  /// Reads the zip once and applies every check; the caller keeps or discards its files.
-  private func inspect(_ path: String, link: String?) throws -> (ZipInspection, Verdict) {
-    let inspection = try ZipInspection(
-      archive: archive, limits: exhibition.limits, cancellation: cancellation, mediaLimits: mediaLimits,
-      knownFacts: knownFacts)
-    do {
-      try inspection.run(path: path, archive: archive)
-    } catch {
-      inspection.discardAll()
-      throw error
-    }
-    var verdict = Verdict()
-    verdict.problems = inspection.problems
-    verdict.warnings = inspection.warnings
-    verdict.files = try assignRoles(inspection, verdict: &verdict)
-    // Every reason is reported; only a zip that could not be read whole says nothing of contents.
-    let unreadable: Set<String> = [
-      ProblemCode.notARegularFile, .notAZip, .zipTooLarge, .zipTruncated, .zipCorrupt, .crcMismatch,
-      .centralDirectoryMissing,
-      .centralDirectoryMismatch, .overlappingEntries, .tooManyEntries, .tooMuchData,
-    ].reduce(into: []) { $0.insert($1.rawValue) }
-    if !verdict.problems.contains(where: { unreadable.contains($0.code) }) { checkContents(&verdict, link: link) }
-    return (inspection, verdict)
-  }
-
-  /// The submission's id: the form's id when a row matches, else the zip's name without `.zip`.
-  func submissionKey(zipName: String, row: FormExport.Row?) -> String {
-    if let id = row?.values[.id] { return id }
-    let trimmed = zipName.trimmingCharacters(in: .whitespaces)
-    return trimmed.lowercased().hasSuffix(".zip") ? String(trimmed.dropLast(4)) : trimmed
-  }
-
-  private func assignRoles(_ inspection: ZipInspection, verdict: inout Verdict) throws -> [ReceivedFile] {
-    let candidates = inspection.entries.map { RoleInference.Candidate(path: $0.path, family: $0.type.family) }
-    let assignments = RoleInference.assign(candidates)
-    var files: [ReceivedFile] = []
-    for (entry, assignment) in zip(inspection.entries, assignments) {
-      var file = ReceivedFile(
-        path: entry.path, role: assignment.role, type: entry.type.mediaType, size: entry.file.size,
-        sha256: try entry.file.finish())
-      file.number = assignment.number
-      file.width = entry.properties.width
-      file.height = entry.properties.height
-      file.duration = entry.properties.duration.map { ($0 * 1000).rounded() / 1000 }
-      file.pages = entry.properties.pages
-      files.append(file)
-      if let damage = entry.damage { report(damage, of: entry.path, role: assignment.role, in: &verdict) }
-      if let note = assignment.note {
-        verdict.warnings.append(Finding(code: WarningCode.roleInferred.rawValue, message: note, file: entry.path))
-      }
-      if assignment.role == .other {
-        verdict.warnings.append(
-          Finding(
-            code: WarningCode.unknownRole.rawValue,
-            message: "Salon could not tell what \"\(entry.path)\" is for; it is kept as \"other\".", file: entry.path))
-      }
-    }
-    return files
-  }
-
-  /// A damaged main work or video rejects the submission; a damaged supplementary file warns,
-  /// unless the organiser chose to reject those too.
-  private func report(_ damage: MediaDamage, of path: String, role: FileRole, in verdict: inout Verdict) {
-    let code: ProblemCode
-    switch damage.kind {
-    case .damaged: code = .mediaDamaged
-    case .timedOut: code = .mediaTimedOut
-    case .overLimit: code = .mediaOverLimit
-    }
-    let message = "\"\(path)\" failed when Salon decoded it. \(damage.sentence)"
-    if role == .main || role == .video || exhibition.limits.rejectDamagedSupplementary {
-      verdict.problems.append(Finding(code, message, file: path))
-    } else {
-      verdict.warnings.append(
-        Finding(.supplementaryDamaged, message + " It is kept, as it is not the main work or video.", file: path))
-    }
-  }
-
-  /// The call's rules on what a submission holds.
-  private func checkContents(_ verdict: inout Verdict, link: String? = nil) {
-    let limits = exhibition.limits
-    let mains = verdict.files.filter { $0.role == .main }
-    let videos = verdict.files.filter { $0.role == .video }
-    if mains.isEmpty && videos.isEmpty, let link = link.flatMap(HTMLText.safeLink) {
-      // A work that cannot be a file (a hosted interactive piece) may be a link the organisers cleared.
-      verdict.warnings.append(
-        Finding(
-          code: WarningCode.linkWork.rawValue,
-          message: "The work is the link \(link); make sure the organisers have cleared it before selecting it."))
-    } else if mains.isEmpty && videos.isEmpty {
-      verdict.problems.append(
-        Finding(
-          code: ProblemCode.noMainWork.rawValue,
-          message: "The zip has neither a main work (<name>_main.<ext>) nor a video (<name>_video.mp4)."))
-    }
-    if mains.count > 1 {
-      verdict.warnings.append(
-        Finding(
-          code: WarningCode.severalMainWorks.rawValue,
-          message: "\(mains.count) files are named as the main work: \(mains.map(\.path).joined(separator: ", "))."))
-    }
-    let descriptions = verdict.files.filter { $0.role == .description }
-    if descriptions.isEmpty {
-      verdict.problems.append(
-        Finding(
-          code: ProblemCode.noDescription.rawValue,
-          message:
-            "The zip has no description PDF (<name>_description.pdf with the title, artist bios and how AI was used)."))
-    }
-    for description in descriptions {
-      if description.type != "application/pdf" {
-        verdict.problems.append(
-          Finding(
-            code: ProblemCode.descriptionNotPDF.rawValue,
-            message: "The description \"\(description.path)\" is not a PDF; please send it as a PDF.",
-            file: description.path))
-      } else if let pages = description.pages {
-        if pages > limits.maxDescriptionPages {
-          verdict.problems.append(
-            Finding(
-              code: ProblemCode.descriptionTooLong.rawValue,
-              message:
-                "The description \"\(description.path)\" has \(pages) pages; the call allows at most \(limits.maxDescriptionPages).",
-              file: description.path))
-        }
-      } else if !verdict.warnings.contains(where: { $0.file == description.path })
-        && !verdict.problems.contains(where: { $0.file == description.path })
-      {
-        verdict.warnings.append(
-          Finding(
-            code: WarningCode.pagesUnknown.rawValue,
-            message:
-              "Salon could not count the pages of \"\(description.path)\"; please check it is at most \(limits.maxDescriptionPages) pages.",
-            file: description.path))
-      }
-    }
-    for video in videos {
-      if let duration = video.duration {
-        if duration > limits.maxVideoSeconds + 0.0005 {
-          verdict.problems.append(
-            Finding(
-              code: ProblemCode.videoTooLong.rawValue,
-              message:
-                "The video \"\(video.path)\" lasts \(seconds(duration)); the call allows at most \(seconds(limits.maxVideoSeconds)).",
-              file: video.path))
-        }
-      } else {
-        verdict.warnings.append(
-          Finding(
-            code: WarningCode.durationUnknown.rawValue,
-            message:
-              "Salon could not read how long \"\(video.path)\" lasts; please check it is at most \(seconds(limits.maxVideoSeconds)).",
-            file: video.path))
-      }
-    }
-  }
-}
-
-/// "60 s", "12.5 s"; a duration read from a hostile header may be far past Int's range.
-func seconds(_ value: Double) -> String {
-  guard value.isFinite, abs(value) < 1e15 else { return String(format: "%.0f s", value) }
-  return value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
 }

@@ -1,7 +1,6 @@
 import Basics
 import Catalog
 import Foundation
-import Imaging
 import MediaTools
 
 /// Why a file failed when a real decoder read it.
@@ -19,9 +18,10 @@ struct MediaDamage: Equatable {
   var sentence: String
 }
 
-/// Reads each file's facts with real decoders: libvips decodes every image once; ffprobe (JSON)
-/// and a short ffmpeg decode check audio and video; poppler's pdfinfo counts PDF pages. Tools run
-/// in MediaTools' sandbox on the stored temporary file, read-only, each in a private folder.
+/// Reads each file's facts with real decoders: libvips (in `salon media-worker`) decodes every
+/// image once; ffprobe (JSON) and a short ffmpeg decode check audio and video; poppler's pdfinfo
+/// counts PDF pages. Every decoder runs in MediaTools' sandbox on the stored temporary file,
+/// read-only, each in a private folder: none runs in Salon's own process.
 struct MediaCheck {
   let limits: Limits
   let cancellation: Cancellation
@@ -45,7 +45,9 @@ struct MediaCheck {
   /// `Interrupted`; a missing tool stops the batch, as every file would fail alike.
   func check(path: String, type: DetectedType) throws -> (MediaProperties, MediaDamage?) {
     switch type.family {
-    case .image: return try image(path, type: type)
+    case .image:
+      let (facts, damage) = try image(path, type: type)
+      return (damage == nil ? try animation(path, facts, type: type) : facts, damage)
     case .audio, .video: return try inSandbox { try audioVideo(path, folder: $0) }
     case .pdf:
       return try inSandbox { folder in
@@ -65,34 +67,80 @@ struct MediaCheck {
       let (pixels, overflow) = w.multipliedReportingOverflow(by: h)
       if overflow || pixels > limits.maxPixels { return (header, nil) }
     }
+    let folder = try PrivateFolder(in: workingParent, prefix: "salon-check-")
     do {
-      let (width, height) = try Imaging.checkDecodes(path, maxPixels: limits.maxPixels)
-      return (MediaProperties(width: width, height: height), nil)
-    } catch ImagingError.tooLarge(let width, let height, _) {
+      let size = try sandbox.run(ImageCheck(maxPixels: limits.maxPixels), input: path, folder: folder.path)
+      guard size.width > 0, size.height > 0 else { return (MediaProperties(), Self.undecodableImage) }
+      return (MediaProperties(width: size.width, height: size.height), nil)
+    } catch ImageError.tooLarge(let width, let height, _) {
       // Refused from the header before any decoding; the classifier reports the size.
       return (MediaProperties(width: width, height: height), nil)
+    } catch let error as MediaToolError {
+      // Time and memory limits and Ctrl-C as for every tool; a worker that died on the file is
+      // the file's fault, like a decoder's refusal.
+      if case .crashed = error { return (MediaProperties(), Self.undecodableImage) }
+      return (MediaProperties(), try Self.damage(error))
     } catch {
-      return (
-        MediaProperties(),
-        MediaDamage(
-          kind: .damaged, sentence: "The image cannot be decoded: it is cut short, damaged or has no pixels.")
-      )
+      return (MediaProperties(), Self.undecodableImage)
     }
+  }
+
+  static let undecodableImage = MediaDamage(
+    kind: .damaged, sentence: "The image cannot be decoded: it is cut short, damaged or has no pixels.")
+  /// An animation's frames (a fact for later stages), counted by ffprobe for GIF and APNG. The
+  /// image has already decoded, so a probe that fails only leaves the count unknown.
+  private func animation(_ path: String, _ still: MediaProperties, type: DetectedType) throws -> MediaProperties {
+    guard let file = RandomAccessFile(path: path) else { return still }
+    var facts = still
+    switch try AnimationHint.of(file, type: type, cancellation: cancellation) {
+    case .still: break
+    case .frames(let count): facts.frames = count
+    case .probe:
+      let folder = try PrivateFolder(in: workingParent, prefix: "salon-check-")
+      do {
+        let probed = try sandbox.probe(path, workingFolder: folder.path, countPackets: true)
+        if let frames = probed.video?.packets, frames > 1 {
+          facts.frames = frames
+          facts.container = probed.container
+          facts.codecs = probed.video?.codec
+        }
+      } catch let error as MediaToolError {
+        // Cancellation and a missing tool still stop the run.
+        _ = try Self.damage(error)
+      }
+    }
+    return facts
   }
 
   private func audioVideo(_ path: String, folder: String) throws -> (MediaProperties, MediaDamage?) {
     let facts = try sandbox.probe(path, workingFolder: folder)
     var properties = MediaProperties()
-    let duration = facts.duration ?? facts.video?.duration ?? facts.audio?.duration
-    properties.duration = duration.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
+    properties.container = facts.container
+    let moving = facts.streams.filter { ($0.kind == .video && !$0.isAttachedPicture) || $0.kind == .audio }
+    properties.codecs = String(moving.map(\.codec).joined(separator: ", ").prefix(200))
+    properties.isVideo = facts.video != nil
     if let size = facts.displaySize {
       properties.width = size.width
       properties.height = size.height
+      // A frame over the pixel limit is refused from the stream's parameters, before anything
+      // decodes a picture that large; the classifier reports it.
+      let (pixels, overflow) = size.width.multipliedReportingOverflow(by: size.height)
+      if overflow || pixels > limits.maxPixels { return (properties, nil) }
     }
     do {
+      let limit = properties.isVideo ? limits.maxVideoSeconds : limits.maxAudioSeconds
+      let measured = try sandbox.measure(path, facts: facts, workingFolder: folder)
+      if let seconds = measured.seconds, seconds > limit {
+        // Over the limit, so refused: decoding it would only cost time.
+        properties.duration = seconds
+        properties.durationIsLowerBound = measured.isLowerBound
+        return (properties, nil)
+      }
+      // Cut short below the limit (more packets than a file within the limits has): not known.
+      properties.duration = measured.isLowerBound ? nil : measured.seconds
       try sandbox.run(DecodeCheck(), input: path, demuxer: facts.demuxer, folder: folder)
     } catch let error as MediaToolError {
-      // The probe's facts stay: a damaged video over the limit is reported for both.
+      // The probe's facts stay: a damaged video over the pixel limit is reported for both.
       return (properties, try Self.damage(error))
     }
     return (properties, nil)
@@ -113,7 +161,7 @@ struct MediaCheck {
   static func damage(_ error: MediaToolError) throws -> MediaDamage {
     switch error {
     case .cancelled: throw Interrupted()
-    case .missingTool: throw error
+    case .missingTool, .sandboxUnavailable: throw error
     case .timedOut: return MediaDamage(kind: .timedOut, sentence: error.description)
     case .overLimit: return MediaDamage(kind: .overLimit, sentence: error.description)
     case .failed, .crashed:

@@ -5,8 +5,19 @@ import Foundation
 struct MediaProperties: Equatable {
   var width: Int?
   var height: Int?
+  /// For audio and video: seconds measured from the packets, never the container's header.
   var duration: Double?
   var pages: Int?
+  /// The container ffprobe read (its demuxer names), for audio and video.
+  var container: String?
+  /// The codec of each audio and video stream, in stream order ("h264, aac").
+  var codecs: String?
+  /// Frames of an animation (a GIF or APNG of more than one frame).
+  var frames: Int?
+  /// Holds a moving picture: the video limits apply, else the audio limit.
+  var isVideo = false
+  /// The packets run past the limit: the duration is a lower bound, the read stopped there.
+  var durationIsLowerBound = false
 }
 
 /// An image's pixel size from its header: a bounded read that stays as a pre-check, so an image
@@ -116,5 +127,48 @@ enum MediaInspector {
       if tag == 257 { result.height = value }
     }
     return result
+  }
+}
+
+/// Whether an image may be an animation, from bounded header reads: a GIF may always be one; a
+/// PNG is one when an animation control chunk comes before its image data; a WebP's frames are
+/// counted from its chunks (ffmpeg cannot read animated WebP, and libvips has decoded it).
+enum AnimationHint: Equatable {
+  case still
+  /// ffprobe counts the frames.
+  case probe
+  case frames(Int)
+
+  static func of(_ file: RandomAccessFile, type: DetectedType, cancellation: Cancellation) throws -> AnimationHint {
+    switch type.mediaType {
+    case "image/gif": return .probe
+    case "image/png":
+      var offset = 8
+      for _ in 0..<1000 {
+        let chunk = file.read(at: offset, count: 8)
+        guard let length = chunk.uint32BE(0), let name = chunk.ascii(4, 4) else { return .still }
+        if name == "acTL" { return .probe }
+        if name == "IDAT" || name == "IEND" { return .still }
+        // Length, name, data and checksum; a length past the file ends the walk.
+        guard length <= file.size - offset else { return .still }
+        offset += 12 + length
+      }
+      return .still
+    case "image/webp":
+      let head = file.read(at: 0, count: 21)
+      guard head.count == 21, head.ascii(12, 4) == "VP8X", head[20] & 0x02 != 0 else { return .still }
+      var frames = 0
+      var offset = 12
+      while offset + 8 <= file.size && frames < 1_000_000 {
+        if frames % 4096 == 0 { try cancellation.check() }
+        let chunk = file.read(at: offset, count: 8)
+        guard let size = chunk.uint32LE(4), size <= file.size - offset else { break }
+        if chunk.ascii(0, 4) == "ANMF" { frames += 1 }
+        // Chunks are padded to an even size.
+        offset += 8 + size + (size & 1)
+      }
+      return frames > 1 ? .frames(frames) : .still
+    default: return .still
+    }
   }
 }

@@ -39,6 +39,8 @@ package enum ProblemCode: String, CaseIterable, Sendable {
   case descriptionNotPDF = "description-not-pdf"
   case descriptionTooLong = "description-too-long"
   case videoTooLong = "video-too-long"
+  case audioTooLong = "audio-too-long"
+  case videoFrameTooLarge = "video-frame-too-large"
 
   /// The one-line summary used in the README's table.
   package var summary: String {
@@ -76,7 +78,11 @@ package enum ProblemCode: String, CaseIterable, Sendable {
     case .noDescription: return "There is no description PDF."
     case .descriptionNotPDF: return "The description is not a PDF."
     case .descriptionTooLong: return "The description has more pages than the call allows."
-    case .videoTooLong: return "The video is longer than the call allows."
+    case .videoTooLong:
+      return "A video file, in any role, runs longer than the call allows (measured from its packets, not its header)."
+    case .audioTooLong:
+      return "An audio file, in any role, runs longer than the call allows (measured from its packets, not its header)."
+    case .videoFrameTooLarge: return "A video's frames have more pixels than the call allows for an image."
     }
   }
 }
@@ -97,7 +103,13 @@ package enum WarningCode: String, CaseIterable, Sendable {
   case idConflict = "id-conflict"
   case declarationsKept = "declarations-kept"
   case declarationsReplaced = "declarations-replaced"
+  case formRowDisagrees = "form-row-disagrees"
+  case artistsDiffer = "artists-differ"
+  case decisionCleared = "decision-cleared"
+  case declarationsCorrected = "declarations-corrected"
   case supplementaryDamaged = "supplementary-damaged"
+  case mediaUnconfined = "media-unconfined"
+  case aiUseContradicted = "ai-use-contradicted"
 
   package var summary: String {
     switch self {
@@ -108,19 +120,33 @@ package enum WarningCode: String, CaseIterable, Sendable {
     case .noDeclarations: return "No row of the form export matches this zip."
     case .declarationUnknown: return "A required declaration (rights, authorship) was not answered."
     case .pagesUnknown: return "Salon could not count the description's pages."
-    case .durationUnknown: return "Salon could not read the video's duration."
+    case .durationUnknown: return "Salon could not measure how long an audio or video file lasts."
     case .pixelSizeUnknown: return "Salon could not read an image's pixel size."
     case .emptyFile: return "A file is empty."
     case .linkWork: return "The work is a link (a hosted piece); the organisers must have cleared it."
     case .idConflict:
       return
-        "The zip's id is another artist's submission; it is kept apart under a provisional id until `salon submissions attach`."
+        "The zip's id is held by another submission and nothing says it is a new version; it is kept apart as ID-conflict-N until `salon submissions merge`."
     case .declarationsKept:
       return "No form row matches this new version, so it keeps the previous version's declarations."
     case .declarationsReplaced: return "A form row gives this new version declarations that replace the previous ones."
+    case .formRowDisagrees:
+      return
+        "The zip's name and its form row point to different submissions; the form's file column decides, or it is kept apart."
+    case .artistsDiffer:
+      return "The form names this zip as a new version, but by other artists than the previous one; it is kept apart."
+    case .decisionCleared:
+      return "The previous version was decided; this new version waits for the organiser's decision."
+    case .declarationsCorrected:
+      return "The same zip with a corrected form row: the declarations are corrected without a new version."
     case .supplementaryDamaged:
       return
         "A file other than the main work or video does not decode; it is kept (`salon init --damaged-supplementary reject` rejects instead)."
+    case .mediaUnconfined:
+      return "The media tools read this zip's files without their sandbox, as SALON_UNCONFINED_MEDIA=1 asked."
+    case .aiUseContradicted:
+      return
+        "An image or video says it was made with more AI than the form declares (IPTC digital source type, a generator's parameters or name); the submission is accepted."
     }
   }
 }

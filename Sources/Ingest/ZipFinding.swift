@@ -30,6 +30,11 @@ enum ZipProblem: Equatable {
   case typeMismatch(String, extension: String, actual: String)
   case formatNotAllowed(String)
   case imageTooLarge(String, width: Int, height: Int, limit: Int)
+  /// A file of its medium over the call's duration limit, whatever its role. `atLeast`: the
+  /// packets were read only past the limit, so the length is a lower bound.
+  case videoTooLong(String, seconds: Double, atLeast: Bool, limit: Double)
+  case audioTooLong(String, seconds: Double, atLeast: Bool, limit: Double)
+  case videoFrameTooLarge(String, width: Int, height: Int, limit: Int)
 
   var code: ProblemCode {
     switch self {
@@ -57,6 +62,9 @@ enum ZipProblem: Equatable {
     case .typeMismatch: return .typeMismatch
     case .formatNotAllowed: return .formatNotAllowed
     case .imageTooLarge: return .imageTooLarge
+    case .videoTooLong: return .videoTooLong
+    case .audioTooLong: return .audioTooLong
+    case .videoFrameTooLarge: return .videoFrameTooLarge
     }
   }
 
@@ -68,7 +76,8 @@ enum ZipProblem: Equatable {
       .htmlNotAllowed(let name), .formatNotAllowed(let name):
       return name
     case .duplicateName(_, let name), .sizeMismatch(let name, _), .crcMismatch(let name), .nestedArchive(let name, _),
-      .typeMismatch(let name, _, _), .imageTooLarge(let name, _, _, _):
+      .typeMismatch(let name, _, _), .imageTooLarge(let name, _, _, _), .videoTooLong(let name, _, _, _),
+      .audioTooLong(let name, _, _, _), .videoFrameTooLarge(let name, _, _, _):
       return name
     case .encryptedEntry(let name): return name
     default: return nil
@@ -142,10 +151,25 @@ enum ZipProblem: Equatable {
     case .imageTooLarge(let path, let width, let height, let limit):
       return
         "\"\(path)\" is \(width) × \(height) pixels; the call allows at most \(limit / 1_000_000) megapixels."
+    case .videoTooLong(let path, let length, let atLeast, let limit):
+      return
+        "The video \"\(path)\" lasts \(atLeast ? "more than " : "")\(seconds(length)); the call allows at most \(seconds(limit))."
+    case .audioTooLong(let path, let length, let atLeast, let limit):
+      return
+        "The audio \"\(path)\" lasts \(atLeast ? "more than " : "")\(seconds(length)); the call allows at most \(seconds(limit))."
+    case .videoFrameTooLarge(let path, let width, let height, let limit):
+      return
+        "The video \"\(path)\" has frames of \(width) × \(height) pixels; the call allows at most \(megapixels(limit)) megapixels."
     }
   }
 
   var finding: Finding { Finding(code: code.rawValue, message: message, file: file) }
+}
+
+/// "100", "0.5": a pixel limit in megapixels, as `salon init --max-megapixels` took it.
+func megapixels(_ pixels: Int) -> String {
+  let value = Double(pixels) / 1_000_000
+  return value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
 }
 
 /// What reading a zip notices without rejecting it.
@@ -153,19 +177,21 @@ enum ZipWarning: Equatable {
   case junkIgnored([String])
   case emptyFile(String)
   case pixelSizeUnknown(String)
+  case durationUnknown(String, video: Bool, limit: Double)
 
   var code: WarningCode {
     switch self {
     case .junkIgnored: return .junkIgnored
     case .emptyFile: return .emptyFile
     case .pixelSizeUnknown: return .pixelSizeUnknown
+    case .durationUnknown: return .durationUnknown
     }
   }
 
   var file: String? {
     switch self {
     case .junkIgnored: return nil
-    case .emptyFile(let path), .pixelSizeUnknown(let path): return path
+    case .emptyFile(let path), .pixelSizeUnknown(let path), .durationUnknown(let path, _, _): return path
     }
   }
 
@@ -175,6 +201,9 @@ enum ZipWarning: Equatable {
       return "Ignored system files that zip tools add: \(names.joined(separator: ", "))."
     case .emptyFile(let path): return "\"\(path)\" is empty."
     case .pixelSizeUnknown(let path): return "Salon could not read the pixel size of \"\(path)\"."
+    case .durationUnknown(let path, let video, let limit):
+      return
+        "Salon could not measure how long \"\(path)\" lasts; please check it is at most \(seconds(limit)), the call's limit for \(video ? "a video" : "audio")."
     }
   }
 

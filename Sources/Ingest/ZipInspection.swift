@@ -55,6 +55,7 @@ final class ZipInspection {
     }
     entries = stream.entries
     try zipCopyWriter.finish()
+    try zipCopy.finish()  // closes its descriptor: a batch holds none while it waits
     guard outcome == .read else { return }
     try ZipReconciliation(limits: limits, cancellation: cancellation)
       .check(zipCopy: zipCopy.url.path, streamed: stream.streamed, entries: &entries, findings: &findings)
@@ -69,15 +70,9 @@ final class ZipInspection {
   }
 }
 
-/// A name with control and direction characters made visible, safe to print in a message.
+/// A name as a message shows it: hidden characters made visible the way the terminal shows
+/// them (one rule, in `TerminalText`), and at most 200 characters.
 func printable(_ name: String) -> String {
-  var out = ""
-  for scalar in name.unicodeScalars {
-    if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || EntryName.bidiControls.contains(scalar.value) {
-      out += String(format: "\\u{%04X}", scalar.value)
-    } else {
-      out.unicodeScalars.append(scalar)
-    }
-  }
+  let out = TerminalText.visible(name)
   return out.count > 200 ? String(out.prefix(200)) + "…" : out
 }

@@ -16,6 +16,8 @@ struct ZipStream {
     var properties = MediaProperties()
     /// What a real decoder found wrong, if anything.
     var damage: MediaDamage?
+    /// What an image or video says about how it was made (`Provenance.swift`).
+    var provenance: FileEvidence?
   }
 
   /// Every local entry the stream showed, in order, with the bytes it produced (nil if skipped).
@@ -183,6 +185,8 @@ struct ZipStream {
         }
         unpacked += produced
         streamed[streamed.count - 1].produced = produced
+        // Hashed and closed now: a zip of thousands of files must not hold a descriptor each.
+        try file.finish()
         entries.append(Entry(path: name, file: file, head: head))
       }
     } catch let error as ZipReadError {

@@ -207,17 +207,23 @@ public final class Jury {
       if let email = own.email { byKey["e " + email, default: []].insert(index) }
       if checks {
         for name in own.names where name.contains(" ") { byKey["s " + Self.surname(name), default: []].insert(index) }
+        for name in own.skeletons { byKey["k " + name, default: []].insert(index) }
+        for email in own.emailChecks { byKey["m " + email, default: []].insert(index) }
       }
     }
     for work in works {
-      let contact = ReadContact(work.declarations)
+      let contact = ReadContact(work.declarations, checks: checks)
       var candidates = Set<Int>()
-      for email in contact.emails { candidates.formUnion(byKey["e " + email] ?? []) }
+      for email in contact.emails.keys { candidates.formUnion(byKey["e " + email] ?? []) }
+      if checks {
+        for email in contact.emailChecks.keys { candidates.formUnion(byKey["m " + email] ?? []) }
+      }
       for person in contact.people {
         for name in person.names {
           candidates.formUnion(byKey["n " + name] ?? [])
           if checks, name.contains(" ") { candidates.formUnion(byKey["s " + Self.surname(name)] ?? []) }
         }
+        if checks { for name in person.skeletons { candidates.formUnion(byKey["k " + name] ?? []) } }
       }
       for index in candidates.sorted() {
         let (juror, own) = read[index]
@@ -232,25 +238,42 @@ public final class Jury {
     return result.sorted { ($0.juror, $0.submission) < ($1.juror, $1.submission) }
   }
 
-  /// A work's artists and contact emails, read once.
+  /// A work's artists and contact emails, read once, as `LookAlike` compares them.
   struct ReadContact {
-    var people: [(written: String, names: [String])]
-    var emails: Set<String>
-    init(_ d: Declarations) {
-      people = Jury.people(in: d.artists ?? "")
+    var people: [Person]
+    /// Comparable address (no `+tag`, look-alikes folded) → the address as written.
+    var emails: [String: String]
+    /// Gmail mailboxes and ASCII skeletons of the addresses → as written: only ever a check.
+    var emailChecks: [String: String]
+    /// Without `checks`, the readings only checks use are not made (assignment reads every work).
+    init(_ d: Declarations, checks: Bool = true) {
+      people = Jury.people(in: d.artists ?? "", skeletons: checks)
       emails = Jury.emails(in: d.email ?? "")
+      emailChecks = checks ? Jury.emailChecks(emails) : [:]
     }
+  }
+
+  /// One person a form names: as written, their names folded, and the names' skeletons.
+  struct Person {
+    var written: String
+    var names: [String]
+    var skeletons: Set<String>
   }
 
   /// A juror's name and email as compared.
   struct ReadJuror {
     var name: String
     var names: Set<String>
+    var skeletons: Set<String>
     var email: String?
+    var emailChecks: Set<String>
     init(_ juror: Juror) {
       name = Jury.comparableName(juror.name)
-      names = Set(Jury.jurorNames(juror.name))
-      email = juror.email.map(Jury.comparableEmail).flatMap { $0.isEmpty ? nil : $0 }
+      let people = Jury.people(in: juror.name)
+      names = Set(Jury.fullest(people.flatMap(\.names)))
+      skeletons = Set(Jury.fullest(people.flatMap(\.skeletons)))
+      email = juror.email.map(LookAlike.email).flatMap { $0.isEmpty ? nil : $0 }
+      emailChecks = Set(email.map { Jury.emailChecks([$0: $0]).keys.map { $0 } } ?? [])
     }
   }
 
@@ -259,18 +282,40 @@ public final class Jury {
   }
 
   static func automaticConflict(_ juror: ReadJuror, _ work: ReadContact) -> String? {
-    if let email = juror.email, work.emails.contains(email) {
+    if let email = juror.email, let written = work.emails[email] {
+      let hidden = LookAlike.disguises(written)
+      if !hidden.isEmpty {
+        return
+          "the juror's email matches the work's contact \"\(written)\", written with \(hidden.joined(separator: ", "))"
+      }
+      let tagged = written.contains("+") && !email.contains("+")
       return "the juror's email matches the work's contact"
+        + (tagged ? " \"\(written)\" (the same mailbox without its +tag)" : "")
     }
     for person in work.people where person.names.contains(where: juror.names.contains) {
+      let hidden = LookAlike.disguises(person.written)
+      if !hidden.isEmpty {
+        return
+          "the juror's name matches an artist of the work (\"\(person.written)\", written with \(hidden.joined(separator: ", ")))"
+      }
       let plain = comparableName(person.written) == juror.name
       return "the juror's name matches an artist of the work" + (plain ? "" : " (\"\(person.written)\")")
     }
     return nil
   }
 
-  /// Same surname, another first name: listed for the organiser to check, never blocking.
+  /// Same surname, another first name; a name or address that only looks the same (ASCII look-
+  /// alikes such as "rn" for "m", dots in a Gmail address): listed for the organiser to check,
+  /// never blocking.
   static func nearMiss(_ juror: ReadJuror, _ work: ReadContact) -> String? {
+    for (mailbox, written) in work.emailChecks.sorted(by: { $0.key < $1.key }) where juror.emailChecks.contains(mailbox)
+    {
+      return
+        "check: the juror's email and the work's contact \"\(written)\" may reach the same mailbox (Gmail ignores dots and reads googlemail.com as gmail.com; or the addresses only look alike)"
+    }
+    for person in work.people where !person.skeletons.isDisjoint(with: juror.skeletons) {
+      return "check: the artist \"\(person.written)\" is written with characters that look like the juror's name"
+    }
     let mine = juror.names.filter { $0.contains(" ") }
     for person in work.people {
       for name in person.names where name.contains(" ") {
@@ -287,34 +332,49 @@ public final class Jury {
   /// The people a form's artists field names, each with the ways Salon reads their name:
   /// "Mara Ilves (Estonian Academy of Arts)", "Mara Ilves, Estonian Academy of Arts" and
   /// "Ilves, Mara" all read as "mara ilves". Only these rules apply; nothing fuzzier.
-  static func people(in text: String) -> [(written: String, names: [String])] {
-    var result: [(written: String, names: [String])] = []
-    let entries = withoutParentheses(text).replacingOccurrences(of: " and ", with: ";")
+  static func people(in text: String, skeletons: Bool = true) -> [Person] {
+    var result: [Person] = []
+    // NFKC and no format characters first, so a full-width comma or a zero-width space in " and "
+    // separates people as the plain ones do.
+    let normal = LookAlike.normalised(text)
+    let entries = withoutParentheses(normal).replacingOccurrences(of: " and ", with: ";")
       .replacingOccurrences(of: "&", with: ";").split(whereSeparator: { ";\n".contains($0) })
     let writtenEntries = text.replacingOccurrences(of: " and ", with: ";").replacingOccurrences(of: "&", with: ";")
       .split(whereSeparator: { ";\n".contains($0) })
     for (index, entry) in entries.enumerated() {
       let pieces = entry.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-      var names = pieces.map(comparableName)
-      // "Ilves, Mara": a short surname then a short given name, read the other way round.
-      for i in pieces.indices.dropLast() {
-        let (a, b) = (comparableName(pieces[i]), comparableName(pieces[i + 1]))
-        if (1...2).contains(a.split(separator: " ").count) && (1...2).contains(b.split(separator: " ").count) {
-          names.append(b + " " + a)
-        }
-      }
-      names = names.filter { !$0.isEmpty }
+      let names = readings(of: pieces, comparableName)
       let written =
         index < writtenEntries.count && writtenEntries.count == entries.count
         ? writtenEntries[index].trimmingCharacters(in: .whitespaces) : entry.trimmingCharacters(in: .whitespaces)
-      if !names.isEmpty { result.append((written, names)) }
+      if !names.isEmpty {
+        let looks = skeletons ? Set(readings(of: pieces, skeletonName)) : []
+        result.append(Person(written: written, names: names, skeletons: looks))
+      }
     }
     return result
   }
 
+  /// Each piece of an entry read one way, plus "Ilves, Mara" (a short surname then a short given
+  /// name) read the other way round.
+  static func readings(of pieces: [String], _ read: (String) -> String) -> [String] {
+    let read = pieces.map(read)
+    var names = read
+    for i in read.indices.dropLast() {
+      let (a, b) = (read[i], read[i + 1])
+      if (1...2).contains(a.split(separator: " ").count) && (1...2).contains(b.split(separator: " ").count) {
+        names.append(b + " " + a)
+      }
+    }
+    return names.filter { !$0.isEmpty }
+  }
+
   /// A juror's own name read the same way; a one-word reading is dropped when a fuller one exists.
   static func jurorNames(_ name: String) -> [String] {
-    let names = people(in: name).flatMap(\.names)
+    fullest(people(in: name).flatMap(\.names))
+  }
+
+  static func fullest(_ names: [String]) -> [String] {
     let full = names.filter { $0.contains(" ") }
     return full.isEmpty ? names : full
   }
@@ -335,19 +395,33 @@ public final class Jury {
     return out
   }
 
-  static func emails(in text: String) -> Set<String> {
-    Set(
-      text.split(whereSeparator: { ",; \t\n<>".contains($0) }).map { comparableEmail(String($0)) }.filter {
-        $0.contains("@")
-      })
+  /// Contact addresses: comparable (see `LookAlike.email`) → as written.
+  static func emails(in text: String) -> [String: String] {
+    var result: [String: String] = [:]
+    for piece in text.split(whereSeparator: { ",; \t\n<>".contains($0) }) {
+      let comparable = LookAlike.email(String(piece))
+      if !comparable.isEmpty, result[comparable] == nil { result[comparable] = String(piece) }
+    }
+    return result
   }
 
-  static func comparableEmail(_ email: String) -> String {
-    email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+  /// The readings of addresses that only earn a check: the Gmail mailbox and the full skeleton.
+  static func emailChecks(_ emails: [String: String]) -> [String: String] {
+    var result: [String: String] = [:]
+    for (comparable, written) in emails {
+      if let mailbox = LookAlike.gmailMailbox(comparable) { result["gmail " + mailbox] = written }
+      result["skeleton " + LookAlike.skeleton(comparable)] = written
+    }
+    return result
   }
 
+  /// A name as conflicts compare it: look-alikes and invisible characters folded, words only.
   static func comparableName(_ name: String) -> String {
-    name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
-      .split(whereSeparator: { !$0.isLetter }).joined(separator: " ")
+    LookAlike.folded(name).split(whereSeparator: { !$0.isLetter }).joined(separator: " ")
+  }
+
+  /// A name's skeleton: "rnara" for "Mara", "ada okafor" for "Ada 0kafor".
+  static func skeletonName(_ name: String) -> String {
+    LookAlike.skeleton(name).split(whereSeparator: { !$0.isLetter }).joined(separator: " ")
   }
 }

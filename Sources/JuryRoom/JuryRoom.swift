@@ -79,6 +79,8 @@ package struct JuryRoomBuilder {
   ) throws -> (RoomReport.Room, MediaBuilder.Outcome, [String]) {
     try makeFolder(output)
     let folder = try SiteFolder(output)
+    folder.fileMode = OwnerOnly.fileMode
+    folder.folderMode = OwnerOnly.folderMode
     if let link = folder.links().first {
       throw ExportError.output(
         "\(link) in the room folder \(output.path) is a link; Salon does not write through links, so remove it and build the room again."
@@ -109,6 +111,9 @@ package struct JuryRoomBuilder {
     _ = site.removeStale()
     try site.writeManifest()
     folder.removeEmptyFolders()
+    // Media arrives published (0644) from the builder, and a room built by an older Salon may
+    // hold files hard-linked to a gallery: every name in the room is made the owner's alone.
+    OwnerOnly.tightenTree(output.path)
 
     var bytes = 0
     for path in site.manifest.files.keys {
@@ -141,6 +146,9 @@ package struct JuryRoomBuilder {
     let csp =
       "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'sha256-\(try sha256Base64(styleText))'; script-src 'sha256-\(try sha256Base64(scriptText))'; base-uri 'none'; form-action 'none'"
     let renderer = PageRenderer(model: SiteModel(), media: media)
+    let provenance =
+      try jury.archive.showsProvenanceCard(exhibition: jury.exhibition)
+      ? try jury.archive.latestProvenance(exhibition: jury.exhibition) : nil
     let items: [TemplateValue] = works.enumerated().map { index, work in
       let d = work.declarations
       let primary = work.files.filter { $0.role == .main || $0.role == .video }
@@ -160,13 +168,14 @@ package struct JuryRoomBuilder {
         }
       }
       let venue = d.priorVenue?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty
+      let card: TemplateValue = provenance.map { ProvenanceCard.value($0[work.id], declared: d.aiUse) } ?? .null
       return .object([
         "index": .text(String(index)), "number": .text(String(index + 1)), "count": .text(String(works.count)),
         "id": .text(work.id), "title": .text(work.title),
         "artists": showArtists ? d.artists.map(TemplateValue.text) ?? .null : .null,
         "medium": .text(d.medium?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty ?? "Not given"),
         "statement": .list(renderer.paragraphs(d.statement ?? "")),
-        "aiUse": .text(Self.aiLabel(d.aiUse)), "aiStatement": .list(renderer.paragraphs(d.aiStatement ?? "")),
+        "aiUse": .text(d.aiUse.label), "aiStatement": .list(renderer.paragraphs(d.aiStatement ?? "")),
         "previouslyAppeared": .text(answer(d.previouslyPublished)),
         "priorVenue": d.previouslyPublished == .no ? .null : venue.map(TemplateValue.text) ?? .null,
         "underReview": .text(answer(d.underReview)),
@@ -176,6 +185,7 @@ package struct JuryRoomBuilder {
           supplementary.compactMap { renderer.mediaItem($0, work: work, root: "", primary: false) }),
         "hasSupplementary": .bool(!supplementary.isEmpty),
         "description": .list(description),
+        "provenance": card,
       ])
     }
     let context: [String: TemplateValue] = [
@@ -192,15 +202,6 @@ package struct JuryRoomBuilder {
     }
     var theme = self.theme
     return try template.render(context) { name in try theme.template("_\(name).html") }
-  }
-
-  static func aiLabel(_ use: AIUse) -> String {
-    switch use {
-    case .none: return "Made without AI"
-    case .assisted: return "Made with AI assistance"
-    case .generated: return "AI-generated"
-    case .unknown: return "AI use not declared"
-    }
   }
 
   // MARK: Folders
@@ -244,23 +245,22 @@ package struct JuryRoomBuilder {
           "\(folder.path) is not empty and was not made by `salon jury room`; choose an empty or new folder so nothing of yours is overwritten."
         )
       }
+      // A room holds unpublished works: its folder is the owner's alone, even one made before.
+      OwnerOnly.tighten(folder.path)
       return
     }
-    do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
-      throw ExportError.output(
-        FileProblem.sentence(for: error, path: folder.path, writing: true)?.description
-          ?? "Salon could not make the room folder \(folder.path).")
-    }
+    do { try OwnerOnly.makeFolder(folder.path) } catch { throw ExportError.output("\(error)") }
   }
 
   /// `FOLDER.zip` beside the room, to send as one file: the room's files without its manifest.
   func writeZip(of folder: URL, files: [String]) throws -> String {
     let target = folder.path + ".zip"
-    let temporary = folder.deletingLastPathComponent().appendingPathComponent(
-      ".partial-\(getpid())-\(folder.lastPathComponent).zip"
-    ).path
+    let temporary = AtomicFile.temporaryPath(for: target)
     let top = folder.lastPathComponent
     do {
+      // Made private before anything is written to it: the writer keeps an existing file's mode.
+      unlink(temporary)
+      close(try OwnerOnly.createFile(temporary))
       let writer = try ZipWriter(path: temporary, compress: true)
       for file in files where file != Self.manifestName {
         try writer.add("\(top)/\(file)", contentsOf: folder.appendingPathComponent(file).path)

@@ -137,19 +137,29 @@ package struct AnimationRendition: MediaCommand {
   }
 }
 
-/// The first `maxPages` pages of a PDF as PNGs at `dpi`, by poppler's `pdftoppm`.
+/// Pages `first` to `last` of a PDF as PNGs at `dpi`, by poppler's `pdftoppm`.
 package struct PDFPages: MediaCommand {
-  package var maxPages: Int
+  package var first: Int
+  package var last: Int
   package var dpi: Int
   package static let prefix = "page"
   package var tool: MediaTool { .pdftoppm }
+  /// The first `maxPages` pages.
   package init(maxPages: Int, dpi: Int) {
-    self.maxPages = min(max(maxPages, 1), 10_000)
+    self.init(first: 1, last: maxPages, dpi: dpi)
+  }
+  /// Page `page` alone, so that it runs under its own limits.
+  package init(page: Int, dpi: Int) {
+    self.init(first: page, last: page, dpi: dpi)
+  }
+  init(first: Int, last: Int, dpi: Int) {
+    self.first = min(max(first, 1), 10_000)
+    self.last = min(max(last, self.first), 10_000)
     self.dpi = min(max(dpi, 18), 600)
   }
   package func arguments(demuxer: String?, folder: String) -> [String] {
     [
-      "-png", "-r", String(dpi), "-f", "1", "-l", String(maxPages), Sandbox.inputPath,
+      "-png", "-r", String(dpi), "-f", String(first), "-l", String(last), Sandbox.inputPath,
       folder + "/" + Self.prefix,
     ]
   }
@@ -163,21 +173,6 @@ package struct PDFPages: MediaCommand {
         return (n, folder + "/" + name)
       }
       .sorted { $0.0 < $1.0 }.map(\.1)
-  }
-}
-
-/// A copy of a PDF holding only its pages: qpdf rebuilds it from an empty document, so the
-/// document information dictionary (/Author, /Title…), the XMP metadata stream, outlines and
-/// attachments are left behind.
-package struct StripPDFMetadata: MediaCommand {
-  package static let output = "clean.pdf"
-  package var tool: MediaTool { .qpdf }
-  package init() {}
-  package func arguments(demuxer: String?, folder: String) -> [String] {
-    [
-      "--empty", "--deterministic-id", "--no-original-object-ids", "--pages", Sandbox.inputPath, "1-z", "--",
-      folder + "/" + Self.output,
-    ]
   }
 }
 

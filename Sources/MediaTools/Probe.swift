@@ -4,6 +4,8 @@ import Foundation
 package struct MediaFacts: Equatable, Sendable {
   package struct Stream: Equatable, Sendable {
     package enum Kind: String, Sendable { case video, audio, subtitle, data, attachment, other }
+    /// The stream's index in the file, as packets name it.
+    package var index: Int = -1
     package var kind: Kind
     package var codec: String
     package var width: Int?
@@ -69,6 +71,26 @@ extension Sandbox {
     return try MediaFacts(json: output)
   }
 
+  /// How long the audio and video streams of `facts` really run, from their packets' timestamps
+  /// (`ffprobe -show_entries packet`), never from the container's header, which says whatever
+  /// its writer chose. Packets are read without decoding, at most `MeasuredDuration.packetLimit`
+  /// of them: that bounds the cost and the output whatever the file's timestamps say (a bound
+  /// in seconds would stop before a packet that jumps days ahead, and so never see it).
+  package func measure(_ path: String, facts: MediaFacts, workingFolder: String) throws -> MeasuredDuration {
+    let output = try Self.unreadableWhenFailed {
+      try run(
+        .ffprobe,
+        [
+          "-v", "error", "-hide_banner", "-protocol_whitelist", "file", "-format_whitelist", AllowedFormats.list,
+          "-f", facts.demuxer, "-read_intervals", "%+#\(MeasuredDuration.packetLimit)", "-show_entries",
+          "packet=stream_index,pts_time,dts_time,duration_time", "-of", "csv=p=0", "file:" + Sandbox.inputPath,
+        ], input: path, workingFolder: workingFolder)
+    }
+    let moving = Set(
+      facts.streams.filter { ($0.kind == .video && !$0.isAttachedPicture) || $0.kind == .audio }.map(\.index))
+    return MeasuredDuration(packets: output, streams: moving, complete: output.count < Self.outputLimit)
+  }
+
   /// The number of pages of a PDF, from poppler's `pdfinfo`.
   package func pdfPageCount(_ path: String, workingFolder: String) throws -> Int {
     let output = try Self.unreadableWhenFailed {
@@ -127,7 +149,8 @@ extension MediaFacts {
     rotation = ((rotation % 360) + 360) % 360
     let disposition = s["disposition"] as? [String: Any]
     return Stream(
-      kind: kind, codec: s["codec_name"] as? String ?? "unknown", width: dimension(s["width"]),
+      index: number(s["index"]).map { Int($0) } ?? -1, kind: kind, codec: s["codec_name"] as? String ?? "unknown",
+      width: dimension(s["width"]),
       height: dimension(s["height"]), rotation: rotation, frameRate: rate(s["avg_frame_rate"] as? String),
       duration: number(s["duration"]), isAttachedPicture: (disposition?["attached_pic"] as? Int ?? 0) != 0,
       packets: number(s["nb_read_packets"]).map { Int(max(0, $0)) })
@@ -159,5 +182,58 @@ extension MediaFacts {
     else { return nil }
     let value = n / d
     return value.isFinite && value <= 1_000_000 ? value : nil
+  }
+}
+
+/// How long a file's audio and video run, measured from their packets: each stream from its
+/// first packet's time to the end of its last, the file from the earliest start (never before
+/// 0: negative times are an encoder's priming, not shown) to the latest end.
+package struct MeasuredDuration: Equatable, Sendable {
+  /// Seconds, or nil when no packet carried a time.
+  package var seconds: Double?
+  /// Each measured stream's own length, by stream index.
+  package var streams: [Int: Double]
+  /// The read stopped at `packetLimit` packets, or its output was cut short: the file runs at
+  /// least `seconds`, maybe more.
+  package var isLowerBound: Bool
+
+  /// Packets read at most. A file within the call's limits has far fewer (ten minutes of AAC
+  /// is 28,000; a minute of 240 fps video with sound, 17,000), and 80,000 lines of ffprobe's
+  /// CSV stay under the sandbox's 4 MiB of output.
+  package static let packetLimit = 80_000
+
+  /// Reads ffprobe's CSV lines `stream_index,pts_time,dts_time,duration_time` of the streams
+  /// in `streams`; anything else (other streams, a half line, "N/A") is skipped.
+  package init(packets: Data, streams wanted: Set<Int>, complete: Bool) {
+    var first: [Int: Double] = [:]
+    var last: [Int: Double] = [:]
+    var read = 0
+    for line in packets.split(separator: UInt8(ascii: "\n")) {
+      read += 1
+      let fields = line.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).prefix(4).map {
+        String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+      }
+      guard fields.count == 4, let index = Int(fields[0]), wanted.contains(index),
+        let time = Self.seconds(fields[1]) ?? Self.seconds(fields[2])
+      else { continue }
+      let end = time + max(0, Self.seconds(fields[3]) ?? 0)
+      first[index] = min(first[index] ?? time, time)
+      last[index] = max(last[index] ?? end, end)
+    }
+    var lengths: [Int: Double] = [:]
+    for (index, end) in last { lengths[index] = max(0, end - max(0, first[index] ?? 0)) }
+    streams = lengths
+    if let start = first.values.min(), let end = last.values.max() {
+      seconds = max(0, end - max(0, start))
+    } else {
+      seconds = nil
+    }
+    isLowerBound = !complete || read >= Self.packetLimit
+  }
+
+  /// A finite time within ±10^9 s, as ffprobe prints it.
+  static func seconds(_ text: String) -> Double? {
+    guard let value = Double(text), value.isFinite, abs(value) <= 1e9 else { return nil }
+    return value
   }
 }

@@ -3,14 +3,18 @@ import Foundation
 /// The external programs Salon runs, declared once and found once: Debian's own tools for the
 /// media that only big C parsers read. Nothing else in Salon starts a process.
 package enum MediaTool: String, CaseIterable, Sendable {
-  case ffprobe, ffmpeg, pdfinfo, pdftoppm, qpdf
+  case ffprobe, ffmpeg, pdfinfo, pdftoppm, exiftool
+  /// Salon's own binary in its image-worker mode: libvips decoding an untrusted image in the
+  /// same confinement as the Debian tools.
+  case salonWorker = "salon"
 
   /// The Debian package that provides the tool, for the message when it is missing.
   package var package: String {
     switch self {
     case .ffprobe, .ffmpeg: return "ffmpeg"
     case .pdfinfo, .pdftoppm: return "poppler-utils"
-    case .qpdf: return "qpdf"
+    case .salonWorker: return "salon"
+    case .exiftool: return "libimage-exiftool-perl"
     }
   }
 
@@ -23,14 +27,27 @@ package enum MediaTool: String, CaseIterable, Sendable {
 
   private static let located: [MediaTool: String] = {
     var paths: [MediaTool: String] = [:]
-    for tool in MediaTool.allCases { paths[tool] = locate(tool.rawValue) }
+    for tool in MediaTool.allCases where tool != .salonWorker { paths[tool] = locate(tool.rawValue) }
+    paths[.salonWorker] = salonExecutable
     return paths
+  }()
+
+  /// The `salon` binary, by its real path (`/proc/self/exe` itself would name whatever program
+  /// execs it): this process when it is salon, else the one beside it (the tests run in
+  /// `.build/debug/*.xctest`, salon-bench is installed beside salon).
+  static let salonExecutable: String? = {
+    guard let current = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else {
+      return nil
+    }
+    if (current as NSString).lastPathComponent == "salon" { return current }
+    let beside = (current as NSString).deletingLastPathComponent + "/salon"
+    return FileManager.default.isExecutableFile(atPath: beside) ? beside : nil
   }()
 
   /// util-linux's `prlimit`: sets the limits in the child itself before it runs the tool.
   static let limiter: String? = locate("prlimit")
 
-  package var path: String? { Self.located[self] }
+  package var path: String? { self == .salonWorker ? Self.salonExecutable : Self.located[self] }
 
   /// Tools that are missing, for a check at start (like thumbsup's declared dependencies).
   package static var missing: [MediaTool] { allCases.filter { $0.path == nil } }
@@ -47,6 +64,8 @@ package enum MediaToolError: Error, Equatable, Sendable, CustomStringConvertible
   case formatNotAllowed(String)
   case unreadableInput
   case cancelled
+  /// bubblewrap is missing, or this system does not let it make the namespaces it needs.
+  case sandboxUnavailable(bubblewrapInstalled: Bool)
 
   package var description: String {
     switch self {
@@ -68,6 +87,12 @@ package enum MediaToolError: Error, Equatable, Sendable, CustomStringConvertible
       return "The stored file cannot be opened as a regular file."
     case .cancelled:
       return "Stopped at your request."
+    case .sandboxUnavailable(bubblewrapInstalled: false):
+      return
+        "Salon reads media only inside a bubblewrap sandbox, and bubblewrap is not installed; install the Debian package bubblewrap (make setup does)."
+    case .sandboxUnavailable(bubblewrapInstalled: true):
+      return
+        "Salon reads media only inside a bubblewrap sandbox, which this system does not allow; allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1 and user.max_user_namespaces above 0), or set SALON_UNCONFINED_MEDIA=1 to accept the risk."
     }
   }
 
@@ -97,11 +122,12 @@ public struct SandboxLimits: Equatable, Sendable {
   }
 }
 
-/// Runs one tool on one untrusted file: fixed argv and no shell; `prlimit` sets CPU, memory and
-/// file-size limits inside the child before the tool starts; its own process group, killed at
-/// once on timeout or cancellation; stdin from /dev/null, stderr discarded, a minimal
-/// environment; the input opened here read-only (no symlink followed, regular files only) and
-/// handed over as descriptor 3, so the tool reads exactly the file Salon checked.
+/// Runs one tool on one untrusted file: inside bubblewrap (see `Confinement`); fixed argv and no
+/// shell; `prlimit` sets CPU, memory and file-size limits inside the sandbox before the tool
+/// starts; its own process group, killed at once on timeout or cancellation (the sandbox dies
+/// with it); stdin from /dev/null, stderr discarded, a minimal environment; the input opened
+/// here read-only (no symlink followed, regular files only) and handed over as descriptor 3, so
+/// the tool reads exactly the file Salon checked.
 package struct Sandbox: Sendable {
   package var limits: SandboxLimits
   package var isCancelled: @Sendable () -> Bool
@@ -110,6 +136,10 @@ package struct Sandbox: Sendable {
     self.limits = limits
     self.isCancelled = isCancelled
   }
+
+  /// Whether the organiser set SALON_UNCONFINED_MEDIA=1, so that tools run without bubblewrap:
+  /// for the commands to record in the event log with the work it touched.
+  package static var runsUnconfined: Bool { Confinement.unconfinedByRequest }
 
   /// How the tool names its input: the descriptor Salon opened, as a path the tool can seek in.
   package static let inputPath = "/proc/self/fd/3"
@@ -127,7 +157,11 @@ package struct Sandbox: Sendable {
     guard let limiter = MediaTool.limiter else {
       throw MediaToolError.missingTool(tool: "prlimit", package: "util-linux")
     }
+    let confined = !Confinement.unconfinedByRequest
+    if confined, let refusal = Confinement.refusal { throw refusal }
     if isCancelled() { throw MediaToolError.cancelled }
+    let workingFolder =
+      workingFolder.hasPrefix("/") ? workingFolder : FileManager.default.currentDirectoryPath + "/" + workingFolder
 
     var inputDescriptor: Int32 = -1
     if let input {
@@ -141,6 +175,41 @@ package struct Sandbox: Sendable {
     }
     defer { if inputDescriptor >= 0 { close(inputDescriptor) } }
 
+    // What bubblewrap binds besides the system folders: an executable outside /usr with its
+    // libraries' folders, then the job's folder on top.
+    var bindings: [Confinement.Binding] = []
+    // Handed over as 4, 5…: the user namespace (Salon as root), then the seccomp filter's pipe.
+    let filter = confined ? Confinement.filterPipe() : nil
+    defer { if let filter { close(filter) } }
+    let handles = confined ? Confinement.sharedHandles + (filter.map { [$0] } ?? []) : []
+    if confined {
+      if !Confinement.isSystemPath(executable) {
+        bindings += Confinement.libraryFolders.map { Confinement.Binding(path: $0, writable: false) }
+        bindings.append(Confinement.Binding(path: executable, writable: false))
+      }
+      bindings.append(Confinement.Binding(path: workingFolder, writable: true))
+    }
+    // Salon as root runs the tool as nobody: the job's folder is the tool's while it runs and
+    // Salon's again after (the tool is dead by then, the whole sandbox with it). So is the input
+    // (the tool reopens it through /proc/self/fd/3 as nobody): it changes owner, never mode, so
+    // it stays owner-only inside the owner-only archive, and is given back after the run.
+    var folderOwner: (uid: UInt32, gid: UInt32)?
+    var inputOwner: (uid: UInt32, gid: UInt32)?
+    if confined && Confinement.runsAsRoot {
+      var info = stat()
+      if stat(workingFolder, &info) == 0 { folderOwner = (info.st_uid, info.st_gid) }
+      Confinement.handOver(workingFolder, to: (Confinement.sandboxUser, Confinement.sandboxUser))
+      if inputDescriptor >= 0, fstat(inputDescriptor, &info) == 0, info.st_mode & S_IROTH == 0,
+        fchown(inputDescriptor, Confinement.sandboxUser, info.st_gid) == 0
+      {
+        inputOwner = (info.st_uid, info.st_gid)
+      }
+    }
+    defer {
+      if let folderOwner { Confinement.handOver(workingFolder, to: folderOwner) }
+      if let inputOwner { fchown(inputDescriptor, inputOwner.uid, inputOwner.gid) }
+    }
+
     var pipeEnds: [Int32] = [-1, -1]
     guard pipe2(&pipeEnds, O_CLOEXEC) == 0 else { throw MediaToolError.failed(tool: tool.rawValue, status: -1) }
     defer { close(pipeEnds[0]) }
@@ -153,10 +222,16 @@ package struct Sandbox: Sendable {
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     if inputDescriptor >= 0 {
       posix_spawn_file_actions_adddup2(&actions, inputDescriptor, 3)
-      posix_spawn_file_actions_addclosefrom_np(&actions, 4)
-    } else {
-      posix_spawn_file_actions_addclosefrom_np(&actions, 3)
+    } else if !handles.isEmpty {
+      posix_spawn_file_actions_addopen(&actions, 3, "/dev/null", O_RDONLY, 0)
     }
+    // Kept for the whole process at 64 or above (`Confinement.moveHigh`), so placing them as 4,
+    // 5… never overwrites one another.
+    for (index, handle) in handles.enumerated() {
+      posix_spawn_file_actions_adddup2(&actions, handle, Int32(4 + index))
+    }
+    posix_spawn_file_actions_addclosefrom_np(
+      &actions, inputDescriptor >= 0 || !handles.isEmpty ? Int32(4 + handles.count) : 3)
     posix_spawn_file_actions_addchdir_np(&actions, workingFolder)
 
     var attributes = posix_spawnattr_t()
@@ -174,13 +249,20 @@ package struct Sandbox: Sendable {
     posix_spawnattr_setflags(
       &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
-    let argv =
+    let environment = ["PATH=/usr/bin:/bin", "LC_ALL=C", "HOME=\(workingFolder)", "TMPDIR=\(workingFolder)"]
+    var argv =
       [
         limiter, "--cpu=\(limits.cpuSeconds):\(limits.cpuSeconds + 2)", "--as=\(limits.memoryBytes)",
         "--fsize=\(limits.fileBytes)",
         "--core=0", "--", executable,
       ] + arguments
-    let environment = ["PATH=/usr/bin:/bin", "LC_ALL=C", "HOME=\(workingFolder)", "TMPDIR=\(workingFolder)"]
+    if confined {
+      argv =
+        Confinement.commandLine(
+          bindings: bindings, workingFolder: workingFolder, environment: environment, wallSeconds: limits.wallSeconds,
+          filter: filter.map { _ in 4 + Int32(Confinement.sharedHandles.count) })
+        + argv
+    }
     let cArguments = argv.map { strdup($0) } + [nil]
     let cEnvironment = environment.map { strdup($0) } + [nil]
     defer {
@@ -188,7 +270,7 @@ package struct Sandbox: Sendable {
       cEnvironment.forEach { free($0) }
     }
     var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, limiter, &actions, &attributes, cArguments, cEnvironment)
+    let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, cEnvironment)
     close(pipeEnds[1])
     guard spawned == 0 else { throw MediaToolError.failed(tool: tool.rawValue, status: -1) }
 
@@ -226,6 +308,11 @@ package struct Sandbox: Sendable {
           stopped = .timedOut(seconds: limits.wallSeconds)
         }
         if stopped != nil {
+          // The sandbox's first process is killed by hand: as nobody (Salon as root) it is not
+          // killed with bubblewrap, whose death signal may not reach another user. The whole
+          // sandbox dies with it. One forked too late to be seen here still runs as root
+          // inside and dies with bubblewrap.
+          for child in Confinement.children(of: pid) { kill(child, SIGKILL) }
           kill(-pid, SIGKILL)
           kill(pid, SIGKILL)
         }
@@ -233,8 +320,13 @@ package struct Sandbox: Sendable {
     }
     if let stopped { throw stopped }
 
-    let signal = status & 0x7F
-    let code = (status >> 8) & 0xFF
+    var signal = status & 0x7F
+    var code = (status >> 8) & 0xFF
+    // The sandbox's first process exits with 128 + the number of the signal that ended the tool.
+    if confined && signal == 0 && code > 128 && code <= 128 + 64 {
+      signal = code - 128
+      code = 0
+    }
     // Tools catch SIGXCPU and exit on their own (ffmpeg does), so the time used tells best.
     let processorSeconds =
       Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)

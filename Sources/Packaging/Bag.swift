@@ -1,3 +1,4 @@
+import Basics
 import Catalog
 import Export
 import Foundation
@@ -13,7 +14,8 @@ package struct BagReport: Encodable, Sendable {
 
 /// An RFC 8493 BagIt package of the archive, for long-term preservation: every zip as received,
 /// the catalog's records as JSON (Dublin Core for each work, the declarations with their rights
-/// statement, the judging results, the event log) and, when asked, the exported gallery.
+/// statement, the judging results, the event log) and, when asked, the exported gallery. It holds
+/// artists' emails and unpublished works, so it is the owner's alone (`OwnerOnly`), gallery too.
 package enum Bag {
   /// Writes the bag of one exhibition (by slug) or of every exhibition to `output`, a folder
   /// that does not exist yet.
@@ -41,13 +43,16 @@ struct BagWriter {
     let fileManager = FileManager.default
     let folder = output.deletingLastPathComponent()
     Self.sweepStalePartials(in: folder)
-    let staging = folder.appendingPathComponent("\(Self.partialPrefix)\(getpid())-\(output.lastPathComponent)")
+    let staging = URL(fileURLWithPath: AtomicFile.temporaryPath(for: output.path))
     try? fileManager.removeItem(at: staging)
     let data = staging.appendingPathComponent("data")
-    try fileManager.createDirectory(at: data, withIntermediateDirectories: true)
+    // 0700 from the start, so nothing written inside is ever open to others on the way.
+    try OwnerOnly.makeFolder(data.path)
     do {
       try writePayload(into: data, includeSite: includeSite)
       let (files, bytes) = try writeManifests(bag: staging)
+      // Foundation's writers and the gallery's export ask for modes the umask decides.
+      OwnerOnly.tightenTree(staging.path)
       guard rename(staging.path, output.path) == 0 else {
         throw CatalogError.storage("Salon could not move the bag into place: \(String(cString: strerror(errno))).")
       }
@@ -62,7 +67,7 @@ struct BagWriter {
   }
 
   private func writeJSON(_ value: Any, to url: URL) throws {
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try OwnerOnly.makeFolder(url.deletingLastPathComponent().path)
     let json = try JSONSerialization.data(
       withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     try json.write(to: url)
@@ -81,10 +86,8 @@ struct BagWriter {
         for version in report.versions ?? [] {
           let name = "\(folder)/v\(version.number).zip"
           let target = data.appendingPathComponent(name)
-          try FileManager.default.createDirectory(
-            at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-          try FileManager.default.copyItem(at: archive.storedFileURL(sha256: version.sha256), to: target)
-          chmod(target.path, 0o644)
+          try OwnerOnly.makeFolder(target.deletingLastPathComponent().path)
+          try OwnerOnly.copyFile(archive.storedFileURL(sha256: version.sha256).path, to: target.path)
           originals.append([
             "file": "data/" + name, "receivedAs": version.zip, "sha256": version.sha256,
             "status": version.status.rawValue,
@@ -124,6 +127,10 @@ struct BagWriter {
           ("altText", d.altText), ("link", d.link), ("priorVenue", d.priorVenue), ("aiStatement", d.aiStatement),
         ] {
           if let value { declared[key] = value }
+        }
+        // What the files said of how they were made, as known at judging time.
+        if let provenance = report.provenance {
+          declared["provenance"] = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(provenance))
         }
         declarations.append(declared)
       }
@@ -240,8 +247,6 @@ struct BagWriter {
     return String(name.utf8.prefix(160))! + "=" + (try SHA256Hasher.hash(Array(id.utf8))).prefix(32)
   }
 
-  static let partialPrefix = ".partial-"
-
   /// What a bag folder holds at its top; a `.partial-` folder holding anything else is not ours.
   static let bagEntries: Set<String> = [
     "data", "bagit.txt", "bag-info.txt", "manifest-sha256.txt", "manifest-sha512.txt", "tagmanifest-sha256.txt",
@@ -253,12 +258,7 @@ struct BagWriter {
   static func sweepStalePartials(in folder: URL) {
     let fileManager = FileManager.default
     guard let names = try? fileManager.contentsOfDirectory(atPath: folder.path) else { return }
-    for name in names where name.hasPrefix(partialPrefix) {
-      let rest = name.dropFirst(partialPrefix.count)
-      guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0, pid != getpid() else {
-        continue
-      }
-      guard kill(pid, 0) != 0 && errno == ESRCH else { continue }
+    for name in names where AtomicFile.writerIsGone(name) {
       let path = folder.appendingPathComponent(name).path
       var info = stat()
       guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR,

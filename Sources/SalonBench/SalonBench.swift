@@ -77,7 +77,7 @@ struct Bench {
   var directTranscode: Measurement?
   static let sectionNames = [
     "ingest-large", "hashing", "export", "standings", "batch", "transcode", "transcode-export", "probe", "mixed",
-    "room", "growth",
+    "room", "confinement", "growth",
   ]
 
   init(arguments: [String]) throws {
@@ -178,6 +178,7 @@ struct Bench {
     case "probe": try probeCost()
     case "mixed": try mixedExport()
     case "room": try juryRoom()
+    case "confinement": try confinementCost()
     case "growth":
       try growth(sizes: growthSizes)
       if !sections.isEmpty { try replaceGrowthSection() }
@@ -690,7 +691,7 @@ struct Bench {
   /// join the table in order), their notes replace the earlier notes of those rows, and every
   /// other row, note and the growth section stay as they were.
   func mergeReport() throws {
-    let existing = (try? String(contentsOfFile: "BENCHMARKS.md", encoding: .utf8)) ?? ""
+    let existing = (try? String(contentsOfFile: Self.reportPath, encoding: .utf8)) ?? ""
     guard existing.contains("\n## Notes\n") else {
       try writeReport()
       return
@@ -725,23 +726,23 @@ struct Bench {
     bullets.removeAll { bullet in measured.contains { bullet.hasPrefix("- Row \($0), measured") } }
     bullets += notes.map { "- " + $0 }
     text.replaceSubrange(notesStart..<notesEnd, with: "\n" + bullets.joined(separator: "\n") + "\n")
-    try Data(text.utf8).write(to: URL(fileURLWithPath: "BENCHMARKS.md"))
+    try Data(text.utf8).write(to: URL(fileURLWithPath: Self.reportPath))
     print(rows.joined(separator: "\n"))
     print(notes.map { "- " + $0 }.joined(separator: "\n"))
   }
 
   /// `--growth-only`: the growth section of BENCHMARKS.md replaced, the rest kept.
   func replaceGrowthSection() throws {
-    let existing = (try? String(contentsOfFile: "BENCHMARKS.md", encoding: .utf8)) ?? "# Benchmarks\n"
+    let existing = (try? String(contentsOfFile: Self.reportPath, encoding: .utf8)) ?? "# Benchmarks\n"
     let kept = existing.components(separatedBy: "\n## Growth").first ?? existing
     let text = kept.trimmingCharacters(in: .newlines) + "\n\n" + growthSection
-    try Data(text.utf8).write(to: URL(fileURLWithPath: "BENCHMARKS.md"))
+    try Data(text.utf8).write(to: URL(fileURLWithPath: Self.reportPath))
     print(growthSection)
   }
 
   /// `--gallery-only`: rows 3a–4 and the row 3 note of BENCHMARKS.md replaced, the rest kept.
   func replaceExportRows() throws {
-    let existing = (try? String(contentsOfFile: "BENCHMARKS.md", encoding: .utf8)) ?? ""
+    let existing = (try? String(contentsOfFile: Self.reportPath, encoding: .utf8)) ?? ""
     var lines = existing.components(separatedBy: "\n")
     let numbers = ["3a", "3b", "3c", "4"]
     let isExportRow = { (line: String) in numbers.contains { line.hasPrefix("| \($0) |") } }
@@ -757,7 +758,7 @@ struct Bench {
       while end < lines.count, lines[end].hasPrefix("  ") { end += 1 }
       lines.replaceSubrange(start..<end, with: [Self.bullet(exportNote)])
     }
-    try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: "BENCHMARKS.md"))
+    try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: Self.reportPath))
     print((rows + [Self.bullet(exportNote)]).joined(separator: "\n"))
   }
 
@@ -775,6 +776,11 @@ struct Bench {
     lines.append(line)
     return lines.joined(separator: "\n")
   }
+
+  /// Where a run writes its rows: `bench-out/BENCHMARKS.md`, the run's own record. The
+  /// repository's BENCHMARKS.md is kept by hand from these files, each row with its run's date,
+  /// so no run erases a figure measured another way.
+  static let reportPath = "bench-out/BENCHMARKS.md"
 
   func writeReport() throws {
     let formatter = ISO8601DateFormatter()
@@ -821,7 +827,7 @@ struct Bench {
 
       \(growthSection)
       """
-    try Data(text.utf8).write(to: URL(fileURLWithPath: "BENCHMARKS.md"))
+    try Data(text.utf8).write(to: URL(fileURLWithPath: Self.reportPath))
     print(text)
   }
 }

@@ -9,6 +9,7 @@ enum ExhibitionCommand: Command {
            salon exhibition hide SLUG | show SLUG
            salon exhibition remove SLUG
            salon exhibition default [SLUG]
+           salon exhibition provenance-card SLUG on|off
     (each also takes --archive DIR)
 
       list      Every exhibition, the default marked with *
@@ -16,9 +17,12 @@ enum ExhibitionCommand: Command {
       hide      Keep an exhibition out of the gallery, and from being the default; show undoes it
       remove    Remove an exhibition that holds nothing yet (an accidental `salon init`)
       default   Choose the exhibition commands use when no --exhibition is given (or show it)
+      provenance-card
+                Show jurors, in their rooms, a neutral card of what each work's files say about
+                how they were made beside the declaration (off unless turned on)
     """
 
-  static let actions: Set<String> = ["list", "rename", "hide", "show", "remove", "default"]
+  static let actions: Set<String> = ["list", "rename", "hide", "show", "remove", "default", "provenance-card"]
 
   struct Line: Encodable {
     var slug: String
@@ -32,11 +36,11 @@ enum ExhibitionCommand: Command {
   static func run(_ arguments: [String]) throws {
     let args = try Arguments(arguments, valued: archiveOptions, flags: ["--json"])
     guard let action = args.positional.first else {
-      throw UsageError("Exhibition needs list, rename, hide, show, remove or default.")
+      throw UsageError("Exhibition needs list, rename, hide, show, remove, default or provenance-card.")
     }
     guard actions.contains(action) else {
       throw UsageError(
-        "Unknown action \"\(action)\"; use list, rename, hide, show, remove or default.\(suggestion(for: action, among: actions))"
+        "Unknown action \"\(action)\"; use list, rename, hide, show, remove, default or provenance-card.\(suggestion(for: action, among: actions))"
       )
     }
     // Listing and showing the default only read, so they work on an archive Salon may not write.
@@ -105,6 +109,18 @@ enum ExhibitionCommand: Command {
       let exhibition = try named(1)
       try archive.setDefaultExhibition(exhibition)
       print("Commands now use \(exhibition.slug) when no --exhibition is given.")
+    case "provenance-card":
+      guard args.positional.count == 3, ["on", "off"].contains(args.positional[2]) else {
+        throw UsageError("Exhibition provenance-card needs the slug and on or off.")
+      }
+      let exhibition = try named(1)
+      let shown = args.positional[2] == "on"
+      try archive.setProvenanceCard(exhibition: exhibition, shown: shown)
+      print(
+        shown
+          ? "Jury rooms of \(exhibition.slug) now show a provenance card beside each work's declaration; build the rooms again with `salon jury room`."
+          : "Jury rooms of \(exhibition.slug) no longer show a provenance card; build the rooms again with `salon jury room`."
+      )
     default:
       break
     }

@@ -9,7 +9,7 @@ enum ExportCommand: Command {
   static let usage = """
     Usage: salon export [-o DIR] [--theme DIR] [--prune | --clean] [--video-size PX]
                         [--pdf-pages N] [--media-time-limit SECONDS] [--base-url URL]
-                        [--works-per-page N] [--json] [--archive DIR]
+                        [--works-per-page N] [--retry-failed] [--json] [--archive DIR]
 
     Writes the static gallery of every exhibition in the archive (default: ./gallery). A work
     appears when it is selected, its rights are granted and its authorship affirmed; the report
@@ -22,13 +22,18 @@ enum ExportCommand: Command {
       --video-size PX Longest side of published videos and animations (default 1280)
       --pdf-pages N   Pages of a PDF work shown as images (default 20)
       --media-time-limit SECONDS
-                      Processor time ffmpeg, poppler or qpdf may spend on one file (default
-                      600); the clock allows twice that, and at least 30 s more
+                      Processor time ffmpeg or poppler may spend on one file (default
+                      600; one PDF page 20 at most); the clock allows twice that, and at
+                      least 30 s more
       --base-url URL  The address the site will be served from: pages get absolute canonical
                       links and link previews, and a sitemap.xml and an Atom feed are written
       --works-per-page N
                       Works on one page of an exhibition or a filter (default 120, 1 to
                       10000); more go on page-2.html and on, linked from each page
+      --retry-failed  Try again the files that failed at an earlier export. A file that
+                      failed stays failed (and is listed each time) until its bytes, the
+                      settings that shape it or the limits change, so an export does not pay
+                      for it again
       --json          Print the report as JSON
     """
 
@@ -39,21 +44,18 @@ enum ExportCommand: Command {
         "-o", "--theme", "--video-size", "--pdf-pages", "--media-time-limit", "--base-url", "--works-per-page",
       ]
       ),
-      flags: ["--clean", "--prune", "--json"])
+      flags: ["--clean", "--prune", "--json", "--retry-failed"])
     guard args.positional.isEmpty else { throw UsageError("export takes only options.") }
     let archive = try openArchive(args)
     let theme = try Theme(override: args.value("--theme").map { URL(fileURLWithPath: $0) })
     let output = try archive.checkOutputPath(args.value("-o") ?? "gallery", kind: .folder)
-    let seconds = try args.double("--media-time-limit") ?? 600
-    guard seconds > 0 else { throw UsageError("--media-time-limit takes a number of seconds above 0.") }
+    let seconds = try args.number("--media-time-limit", in: .mediaSeconds) ?? 600
     let showProgress = standardErrorIsTerminal
     let baseURL = try args.value("--base-url").map(ExportSettings.checkedBaseURL)
     var settings = ExportSettings(
-      videoMaxSide: try args.int("--video-size") ?? 1280, pdfPages: try args.int("--pdf-pages") ?? 20,
-      // Processor time is what a spinning decoder burns, whatever else the machine is doing;
-      // the clock catches a tool that waits forever.
-      mediaLimits: SandboxLimits(
-        wallSeconds: max(seconds * 2, seconds + 30), cpuSeconds: Int(min(seconds, 1e6).rounded(.up))),
+      videoMaxSide: try args.wholeNumber("--video-size", in: .videoSide) ?? ExportSettings.defaultVideoMaxSide,
+      pdfPages: try args.wholeNumber("--pdf-pages", in: .pdfPages) ?? ExportSettings.defaultPDFPages,
+      mediaLimits: SandboxLimits(processorSeconds: seconds),
       isCancelled: { interruption.isCancelled },
       progress: { done, total, mediaSeconds in
         guard showProgress else { return }
@@ -61,13 +63,8 @@ enum ExportCommand: Command {
         FileHandle.standardError.write(Data("\r\u{1B}[K[\(done)/\(total)] media files\(media)".utf8))
       })
     settings.baseURL = baseURL
-    if let perPage = try args.int("--works-per-page") {
-      let range = ExportSettings.worksPerPageRange
-      guard range.contains(perPage) else {
-        throw UsageError("--works-per-page takes a number of works from \(range.lowerBound) to \(range.upperBound).")
-      }
-      settings.worksPerPage = perPage
-    }
+    settings.retryFailed = args.has("--retry-failed")
+    if let perPage = try args.wholeNumber("--works-per-page", in: .worksPerPage) { settings.worksPerPage = perPage }
     let report: ExportReport
     do {
       let pages = TerminalProgress("pages written", enabled: showProgress)
@@ -94,6 +91,13 @@ enum ExportCommand: Command {
         "Kept \(report.kept) file\(report.kept == 1 ? "" : "s") an earlier export made that this one no longer does (pages of works no longer shown, or their images); `salon export --prune` removes them."
       )
     }
+    if let gone = report.unpublished, !gone.isEmpty {
+      // Full addresses with --base-url, for a CDN's purge; the site's paths otherwise.
+      print(
+        "Removed \(gone.count) file\(gone.count == 1 ? "" : "s") of works no longer published (declined, or their rights or authorship withdrawn); purge these from any CDN too:"
+      )
+      for path in gone { print(TerminalText.visible("  " + (settings.baseURL ?? "") + path)) }
+    }
     if !report.leftOut.isEmpty {
       print("Left out:")
       for item in report.leftOut {
@@ -105,10 +109,18 @@ enum ExportCommand: Command {
     if !report.failures.isEmpty {
       print("Could not publish:")
       for f in report.failures {
-        print(TerminalText.visible("  \(f.exhibition)/\(f.id) \(f.file): \(f.code.rawValue): \(f.message)"))
+        let again =
+          f.notRetried == true ? " (failed at an earlier export; not retried: --retry-failed tries again)" : ""
+        print(TerminalText.visible("  \(f.exhibition)/\(f.id) \(f.file): \(f.code.rawValue): \(f.message)\(again)"))
       }
     }
     print(
       "Open \(output.appendingPathComponent("index.html").path) in a browser, or copy the folder to any static host.")
+    // The site's files are everyone's, but a folder inside the private archive cannot be reached.
+    if output.path.hasPrefix(archive.root.resolvingSymlinksInPath().path + "/") {
+      print(
+        "The archive folder is yours alone, so other users (a web server on this machine) cannot open a gallery inside it; copy the folder out, or export with -o outside the archive."
+      )
+    }
   }
 }

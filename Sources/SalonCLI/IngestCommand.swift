@@ -13,11 +13,13 @@ enum IngestCommand: Command {
     Checks and archives each zip (PATH is a zip or a folder of zips). Every zip is kept as
     received; a zip that breaks the call's rules is rejected with every reason.
       --form FORM.csv               The submission portal's form export (declarations)
-      --column FIELD=HEADER         Read FIELD from the column HEADER (repeatable). Fields:
+      --column FIELD=HEADER         Read FIELD from the column HEADER (repeatable; FIELD= reads it
+                                    from no column). Fields:
                                     \(FormExport.Field.allCases.map(\.rawValue).joined(separator: ", "))
       --delimiter comma|semicolon|tab
                                     What separates the form's fields (default: read from its header line)
       --id ID                       Make the zip the next version of the existing submission ID
+                                    (otherwise only the form row naming the zip in its file column does)
       --media-time-limit SECONDS    Processor time a decoder may spend checking one file
                                     (default 60; the clock allows three times that)
       --json                        Print {"submissions": [...]} as JSON
@@ -108,13 +110,9 @@ enum IngestCommand: Command {
     }
 
     var mediaLimits = Ingester.defaultMediaLimits
-    if let seconds = try args.double("--media-time-limit") {
-      guard seconds > 0, seconds <= 86_400 else {
-        throw UsageError("--media-time-limit takes a number of seconds above 0 and at most 86400.")
-      }
+    if let seconds = try args.number("--media-time-limit", in: .mediaSeconds) {
       mediaLimits = SandboxLimits(
-        wallSeconds: seconds * 3, cpuSeconds: Int(seconds.rounded(.up)), memoryBytes: mediaLimits.memoryBytes,
-        fileBytes: mediaLimits.fileBytes)
+        processorSeconds: seconds, memoryBytes: mediaLimits.memoryBytes, fileBytes: mediaLimits.fileBytes)
     }
     let ingester = Ingester(
       archive: archive, exhibition: exhibition, form: form, cancellation: interruption, mediaLimits: mediaLimits)
@@ -183,6 +181,8 @@ enum IngestCommand: Command {
     case RecordOutcome.unchanged.rawValue:
       change = " (already in the archive as version \(report.version ?? 1); nothing changed)"
     case RecordOutcome.newVersion.rawValue: change = " (new version \(report.version ?? 0))"
+    case RecordOutcome.declarationsCorrected.rawValue:
+      change = " (declarations corrected on version \(report.version ?? 1); no new version)"
     default: change = ""
     }
     let mark = report.status == .accepted ? "accepted" : "REJECTED"

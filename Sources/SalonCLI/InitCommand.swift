@@ -14,9 +14,10 @@ enum InitCommand: Command {
                                     (at most \(SalonArchive.siteDescriptionLimit) characters; change it later with
                                     `salon settings site-description`)
       --max-zip-mb N                Largest zip accepted, in MB (default 100; 1 to 10240)
-      --max-video-seconds N         Longest video (default 60; 1 to 86400)
+      --max-video-seconds N         Longest video file, in any role (default 60; 1 to 86400)
+      --max-audio-seconds N         Longest audio file, in any role (default 600; 1 to 86400)
       --max-description-pages N     Longest description PDF (default 2; 1 to 10000)
-      --max-megapixels N            Largest image, in megapixels (default 100; 0.01 to 100000)
+      --max-megapixels N            Largest image or video frame, in megapixels (default 100; 0.01 to 100000)
       --max-files N                 Most files in one zip (default 200; 1 to 100000)
       --max-unpacked-mb N           Most data one zip may unpack to, in MB (default 1024; 1 to 1048576)
       --criterion KEY:LABEL[:WEIGHT[:MIN-MAX]]
@@ -35,7 +36,7 @@ enum InitCommand: Command {
     let args = try Arguments(
       arguments,
       valued: archiveOptions.union([
-        "--title", "--year", "--slug", "--description", "--max-zip-mb", "--max-video-seconds",
+        "--title", "--year", "--slug", "--description", "--max-zip-mb", "--max-video-seconds", "--max-audio-seconds",
         "--max-description-pages", "--max-megapixels", "--max-files", "--max-unpacked-mb", "--prize", "--currency",
         "--criterion", "--site-title", "--site-description", "--damaged-supplementary",
       ]),
@@ -51,6 +52,7 @@ enum InitCommand: Command {
     let megabyte = 1024.0 * 1024
     if let mb = try args.number("--max-zip-mb", in: .zipMegabytes) { new.limits.maxZipBytes = Int(mb * megabyte) }
     if let s = try args.number("--max-video-seconds", in: .videoSeconds) { new.limits.maxVideoSeconds = s }
+    if let s = try args.number("--max-audio-seconds", in: .audioSeconds) { new.limits.maxAudioSeconds = s }
     if let p = try args.wholeNumber("--max-description-pages", in: .descriptionPages) {
       new.limits.maxDescriptionPages = p
     }

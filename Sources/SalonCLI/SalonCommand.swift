@@ -1,16 +1,23 @@
 // swift-format-ignore-file: OrderedImports
 // Glibc first, as @preconcurrency: Swift 6 cannot prove C's `stdout` safe, and only the main
 // thread touches it.
-import Basics
 @preconcurrency import Glibc
+import Basics
 import Catalog
 import Export
 import Foundation
+import MediaTools
+import Synchronization
 
 /// The `salon` command line: dispatches to one subcommand, maps errors to exit statuses
 /// (0 success, 1 failure, 64 bad usage).
 package enum SalonCommand {
   package static func exitAfterRunning(_ commandLine: [String]) -> Never {
+    // Salon's own image decoder, started by Salon in the media sandbox: before anything else, so
+    // it sets up no signal handling and reads no archive (its parent kills it on Ctrl-C).
+    if commandLine.count > 1, commandLine[1] == ImageWorker.command {
+      exit(MediaWorkerCommand.run(Array(commandLine.dropFirst(2))))
+    }
     // Made before the handlers exist: a signal handler must not be the first to touch a global.
     _ = interruption
     signal(SIGINT) { _ in interruption.cancel() }
@@ -45,6 +52,8 @@ package enum SalonCommand {
                                     Record the programme decision
       submissions category ID CATEGORY
                                     Choose the gallery category of a work
+      submissions merge ID --into ID
+                                    Make a submission ingest kept apart a new version of another
       exhibition list|rename|hide|show|remove|default
                                     Manage the exhibitions (undo a mistaken init)
       settings [site-title|site-description TEXT]
@@ -257,6 +266,16 @@ let archiveOptions: Set<String> = ["--archive", "--exhibition"]
 /// (as git finds its repository). `create` makes one in the current folder when there is none; a
 /// command that only reads (`reading`) also opens one it may not write.
 func openArchive(_ arguments: Arguments, create: Bool = false, reading: Bool = false) throws -> SalonArchive {
+  let archive = try findArchive(arguments, create: create, reading: reading)
+  if archive.madePrivate > 0 {
+    printError(
+      "The archive at \(archive.root.path) was open to other users; Salon made \(archive.madePrivate) of its files and folders yours alone, as it holds the secret that signs jurors' sheets, artists' emails and unpublished works."
+    )
+  }
+  return archive
+}
+
+private func findArchive(_ arguments: Arguments, create: Bool, reading: Bool) throws -> SalonArchive {
   if let path = arguments.value("--archive") {
     if !create && !SalonArchive.exists(at: path) {
       throw CatalogError.noArchiveFound(
@@ -303,24 +322,36 @@ var standardErrorIsTerminal: Bool { isatty(2) == 1 }
 
 /// A progress line on standard error, redrawn in place; silent unless standard error is a
 /// terminal, so pipes and logs stay clean.
-/// Unchecked Sendable: parallel callers (verify's workers) report through their own lock, so
-/// updates never overlap.
-final class TerminalProgress: @unchecked Sendable {
-  var label: String
+/// Parallel callers (verify's workers) may report at once: the label and the time of the last
+/// drawing are kept under one lock.
+final class TerminalProgress: Sendable {
+  private struct State {
+    var label: String
+    var lastDraw: UInt64 = 0
+  }
+  private let state: Mutex<State>
   let enabled: Bool
-  private var lastDraw: UInt64 = 0
 
   init(_ label: String, enabled: Bool = standardErrorIsTerminal) {
-    self.label = label
+    self.state = Mutex(State(label: label))
     self.enabled = enabled
+  }
+
+  var label: String {
+    get { state.withLock { $0.label } }
+    set { state.withLock { $0.label = newValue } }
   }
 
   /// Shows `[done/total] label detail`; redrawn at most ten times a second unless `always`.
   func update(_ done: Int, of total: Int, detail: String = "", always: Bool = false) {
     guard enabled else { return }
     let now = DispatchTime.now().uptimeNanoseconds
-    guard always || done == total || now - lastDraw > 100_000_000 else { return }
-    lastDraw = now
+    let label: String? = state.withLock {
+      guard always || done == total || now - $0.lastDraw > 100_000_000 else { return nil }
+      $0.lastDraw = now
+      return $0.label
+    }
+    guard let label else { return }
     let text = ["[\(done)/\(total)]", label, detail].filter { !$0.isEmpty }.joined(separator: " ")
     // Names come from zips and forms: shown with their control characters made visible.
     writeToStandardError("\r\u{1B}[K\(TerminalText.visible(String(text.prefix(100))))")

@@ -5,35 +5,39 @@ import Ingest
 
 enum SubmissionsCommand: Command {
   static let usage = """
-    Usage: salon submissions list [--json]
+    Usage: salon submissions list [--provenance FINDING] [--json]
            salon submissions show ID [--json]
            salon submissions decide ID... selected|declined [--note TEXT]
            salon submissions decide --all-accepted [--note TEXT]
            salon submissions decide --csv FILE [--note TEXT]
-           salon submissions attach PROVISIONAL-ID ID
+           salon submissions merge ID --into ID
            salon submissions category ID CATEGORY
     (each also takes --archive DIR and --exhibition SLUG)
 
-      list      Every submission with its status, latest version and decision
+      list      Every submission with its status, latest version and decision; --provenance keeps
+                those whose files' provenance is \(ProvenanceFinding.allCases.map(\.rawValue).joined(separator: ", "))
       show      One submission: status, problems, warnings, files, declarations, versions
       decide    Record the programme decision; earlier decisions stay in the history.
                 --all-accepted selects every accepted submission not yet decided; --csv reads
                 lines of id,decision[,note] and records all of them or, on a bad line, none
-      attach    Make a zip kept apart by id-conflict (e.g. 7-conflict-1) a new version of ID
+      merge     Make a submission kept apart by ingest (id-conflict, e.g. 7-conflict-1) the next
+                version of another; the first is recorded as declined, and the merge in the log
       category  Choose the work's category for the gallery's filters, whatever its medium says:
                 \(WorkCategory.allCases.map(\.rawValue).joined(separator: ", "))
     """
 
   static func run(_ arguments: [String]) throws {
     let args = try Arguments(
-      arguments, valued: archiveOptions.union(["--note", "--csv"]), flags: ["--json", "--all-accepted"])
-    let actions: Set<String> = ["list", "show", "decide", "attach", "category"]
+      arguments, valued: archiveOptions.union(["--note", "--csv", "--into", "--provenance"]),
+      flags: ["--json", "--all-accepted"])
+    // `attach FROM ID` is the earlier spelling of `merge FROM --into ID`.
+    let actions: Set<String> = ["list", "show", "decide", "merge", "attach", "category"]
     guard let action = args.positional.first else {
-      throw UsageError("Submissions needs list, show, decide, attach or category.")
+      throw UsageError("Submissions needs list, show, decide, merge or category.")
     }
     guard actions.contains(action) else {
       throw UsageError(
-        "Unknown action \"\(action)\"; use list, show, decide, attach or category.\(suggestion(for: action, among: actions))"
+        "Unknown action \"\(action)\"; use list, show, decide, merge or category.\(suggestion(for: action, among: actions))"
       )
     }
     // list and show only read, so they work on an archive Salon may not write.
@@ -42,11 +46,19 @@ enum SubmissionsCommand: Command {
     switch action {
     case "list":
       guard args.positional.count == 1 else { throw UsageError("submissions list takes no arguments.") }
+      let provenance = try provenanceFilter(args)
+      let kept = { (report: SubmissionReport) in provenance == nil || report.provenance?.finding == provenance }
       if args.has("--json") {
-        try writeJSONArray { emit in try archive.forEachSubmissionReport(exhibition: exhibition, emit) }
+        try writeJSONArray { (emit: (SubmissionReport) throws -> Void) in
+          try archive.forEachSubmissionReport(exhibition: exhibition) { if kept($0) { try emit($0) } }
+        }
         return
       }
-      let reports = try archive.submissionReports(exhibition: exhibition)
+      let reports = try archive.submissionReports(exhibition: exhibition).filter(kept)
+      if let provenance, reports.isEmpty {
+        print("No submission's provenance is \(provenance.rawValue) in \(exhibition.title).")
+        return
+      }
       if reports.isEmpty {
         print("No submissions yet in \(exhibition.title). Add some with `salon ingest`.")
         return
@@ -76,13 +88,15 @@ enum SubmissionsCommand: Command {
       }
     case "decide":
       try decide(args, archive: archive, exhibition: exhibition)
-    case "attach":
-      guard args.positional.count == 3 else {
-        throw UsageError("submissions attach needs the provisional ID and the ID it belongs to.")
+    case "merge", "attach":
+      let target = action == "merge" ? args.value("--into") : args.positional.count == 3 ? args.positional[2] : nil
+      guard let target, args.positional.count == (action == "merge" ? 2 : 3) else {
+        throw UsageError("submissions merge needs one ID and --into the ID it is a new version of.")
       }
-      let number = try archive.attach(exhibition: exhibition, provisional: args.positional[1], to: args.positional[2])
+      let from = args.positional[1]
+      let number = try archive.merge(exhibition: exhibition, from, into: target)
       print(
-        "Attached: \(args.positional[1]) is now version \(number) of submission \(args.positional[2]); \(args.positional[1]) is recorded as declined."
+        "Merged: \(TerminalText.visible(from)) is now version \(number) of submission \(TerminalText.visible(target)), which waits for your decision; \(TerminalText.visible(from)) is recorded as declined."
       )
     case "category":
       guard args.positional.count == 3 else { throw UsageError("Submissions category needs an ID and a category.") }
@@ -149,6 +163,18 @@ enum SubmissionsCommand: Command {
     }
   }
 
+  /// `--provenance FINDING`, checked against the findings Salon records.
+  static func provenanceFilter(_ args: Arguments) throws -> ProvenanceFinding? {
+    guard let text = args.value("--provenance") else { return nil }
+    guard let finding = ProvenanceFinding(rawValue: text.lowercased()) else {
+      let names = Set(ProvenanceFinding.allCases.map(\.rawValue))
+      throw UsageError(
+        "--provenance takes one of \(ProvenanceFinding.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(text)\".\(suggestion(for: text, among: names))"
+      )
+    }
+    return finding
+  }
+
   static func printReport(_ r: SubmissionReport) {
     print(
       "Submission \(TerminalText.visible(r.id)): \(r.status.rawValue), version \(r.version ?? 1) from \(TerminalText.visible(r.zip))"
@@ -190,6 +216,13 @@ enum SubmissionsCommand: Command {
         ("AI statement", d.aiStatement),
       ]
       for (label, value) in lines { if let value { print("  \(label): \(TerminalText.visible(value))") } }
+    }
+    if let provenance = r.provenance {
+      print("\nProvenance: \(provenance.finding.rawValue) (\(provenance.finding.label.lowercased()))")
+      for file in provenance.files {
+        print("  \(TerminalText.visible(file.path)): \(file.finding.rawValue), C2PA \(file.c2pa)")
+        for item in file.evidence { print("    \(item.source): \(TerminalText.visible(item.value))") }
+      }
     }
     if let versions = r.versions {
       print("\nVersions:")

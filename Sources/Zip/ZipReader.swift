@@ -83,7 +83,6 @@ package final class ZipStreamReader {
   package init(
     bufferSize: Int = 1 << 20, source: @escaping (UnsafeMutableRawBufferPointer) throws -> Int
   ) throws {
-    Self.useUTF8Locale
     guard let archive = archive_read_new() else { throw ZipReadError.outOfMemory }
     self.archive = archive
     self.source = source
@@ -107,9 +106,18 @@ package final class ZipStreamReader {
   }
 
   // libarchive converts names through the locale; without a UTF-8 locale non-ASCII names fail.
-  private static let useUTF8Locale: Void = {
-    if setlocale(LC_CTYPE, "C.UTF-8") == nil { _ = setlocale(LC_CTYPE, "en_US.UTF-8") }
-  }()
+  // The UTF-8 locale is made once and used by this thread only while libarchive reads names
+  // (`uselocale`), so the rest of the process keeps its own locale. Read-only after creation.
+  nonisolated(unsafe) private static let utf8Locale: locale_t? =
+    newlocale(LC_CTYPE_MASK, "C.UTF-8", nil) ?? newlocale(LC_CTYPE_MASK, "en_US.UTF-8", nil)
+
+  /// Runs `body` with the UTF-8 locale on this thread, then puts the thread's own back.
+  private func withUTF8Locale<T>(_ body: () throws -> T) rethrows -> T {
+    guard let locale = Self.utf8Locale else { return try body() }
+    let previous = uselocale(locale)
+    defer { uselocale(previous) }
+    return try body()
+  }
 
   fileprivate func fill() -> Int {
     do {
@@ -124,6 +132,10 @@ package final class ZipStreamReader {
 
   /// The next entry's header, or nil after the last one.
   package func nextEntry() throws -> ZipEntryHeader? {
+    try withUTF8Locale { try readNextEntry() }
+  }
+
+  private func readNextEntry() throws -> ZipEntryHeader? {
     current = nil
     var entry: OpaquePointer?
     let status = LibArchiveStatus(archive_read_next_header(archive, &entry), of: archive)

@@ -6,26 +6,38 @@ import Testing
 
 /// The README documents every stable code, and the demo it promises works.
 @Suite struct DocumentationTests {
-  static var readme: String {
+  /// A file of the repository's documentation, by its path from the top ("README.md", "docs/jury.md").
+  static func document(_ path: String) -> String {
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("README.md")
+      .deletingLastPathComponent().appendingPathComponent(path)
     return (try? String(contentsOf: url, encoding: .utf8)) ?? ""
   }
+  static var readme: String { document("README.md") }
+  /// Where the problem codes and the export failures are documented.
+  static var codes: String { document("docs/submissions.md") }
 
-  @Test func theReadmeHasATableRowForEveryProblemAndWarningCode() {
-    let readme = Self.readme
+  @Test func theDocsHaveATableRowForEveryProblemAndWarningCode() {
+    let readme = Self.codes
     for code in ProblemCode.allCases.map(\.rawValue) + WarningCode.allCases.map(\.rawValue) {
-      #expect(readme.contains("| `\(code)` |"), "README documents \(code)")
+      #expect(readme.contains("| `\(code)` |"), "docs/submissions.md documents \(code)")
     }
   }
 
-  @Test func theReadmeHasATableRowForEveryExportFailureCode() throws {
-    let readme = Self.readme
-    let start = try #require(readme.range(of: "| export failure code |"), "README has the export failure table")
+  @Test func theDocsHaveATableRowForEveryExportFailureCode() throws {
+    let readme = Self.codes
+    let start = try #require(
+      readme.range(of: "| export failure code |"), "docs/submissions.md has the export failure table")
     let table = String(readme[start.upperBound...]).components(separatedBy: "\n\n").first ?? ""
     for code in ExportFailureCode.allCases.map(\.rawValue) {
       #expect(table.contains("| `\(code)` |"), "the export failure table documents \(code)")
     }
+  }
+
+  @Test func everyDocumentTheReadmeLinksToExists() {
+    let readme = Self.readme
+    let links = readme.components(separatedBy: "](docs/").dropFirst().compactMap { $0.split(separator: ")").first }
+    #expect(links.count >= 6)
+    for link in links { #expect(!Self.document("docs/" + link).isEmpty, "docs/\(link) exists") }
   }
 
   @Test func theReadmesFirstScreenHasTheTwoCommands() {

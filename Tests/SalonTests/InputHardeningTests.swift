@@ -278,7 +278,7 @@ import Testing
     let warning = (reports[1]["warnings"] as! [[String: Any]]).first { $0["code"] as? String == "id-conflict" }!
     #expect(
       warning["message"] as? String
-        == "Submission 12 already holds another zip (ann.zip, by Ann), so this one is kept apart as 12-conflict-1; if it is in fact a new version of 12, run `salon submissions attach 12-conflict-1 12`."
+        == "Submission 12 already holds another zip (ann.zip, by Ann), so this one is kept apart as 12-conflict-1; if it is in fact a new version of 12, run `salon submissions merge 12-conflict-1 --into 12`."
     )
     #expect((try show("12")["declarations"] as! [String: Any])["artists"] as? String == "Ann")
     #expect((try show("12-conflict-1")["declarations"] as! [String: Any])["artists"] as? String == "Bob")
@@ -316,8 +316,11 @@ import Testing
     scratch.write("form.csv", "id,title,artists,rights,authorship\n12,Rain,Ann,yes,yes\n")
     _ = try ingest("in", form: "form.csv")
     #expect(try salon("submissions", "decide", "12", "selected").status == 0)
+    // A same-named zip without a form row is its own submission; the organiser's --id makes it 12's.
     scratch.zip("in/12.zip", Parts.valid("corrected"))
-    let report = try ingest("in")[0]
+    let run = try Binary.run(["ingest", scratch.path("in/12.zip"), "--id", "12", "--json", "--archive", archive])
+    #expect(run.status == 0, "\(run.stderr)")
+    let report = ((try Binary.json(run) as! [String: Any])["submissions"] as! [[String: Any]])[0]
     #expect(report["id"] as? String == "12")
     #expect(report["change"] as? String == "new-version")
     #expect(codes(report).contains("declarations-kept"))
@@ -325,6 +328,9 @@ import Testing
     let shown = try show("12")
     #expect(shown["hasDeclarations"] as? Bool == true)
     #expect((shown["declarations"] as! [String: Any])["rightsGranted"] as? String == "yes")
+    // A new version waits for the organiser's decision before it is published again.
+    #expect(shown["decision"] == nil)
+    #expect(try salon("submissions", "decide", "12", "selected").status == 0)
     let export = try salon("export", "-o", scratch.path("site"))
     #expect(export.status == 0, "\(export.stderr)")
     #expect(
@@ -334,7 +340,13 @@ import Testing
     // A form row for a newer version replaces the declarations, and says so.
     scratch.zip("in/12.zip", Parts.valid("third"))
     scratch.write("form2.csv", "id,title,artists,rights,authorship\n12,Rain (revised),Ann,yes,yes\n")
-    let third = try ingest("in", form: "form2.csv")[0]
+    let thirdRun = try Binary.run(
+      [
+        "ingest", scratch.path("in/12.zip"), "--id", "12", "--form", scratch.path("form2.csv"), "--json", "--archive",
+        archive,
+      ])
+    #expect(thirdRun.status == 0, "\(thirdRun.stderr)")
+    let third = ((try Binary.json(thirdRun) as! [String: Any])["submissions"] as! [[String: Any]])[0]
     #expect(codes(third).contains("declarations-replaced"))
     #expect((try show("12")["declarations"] as! [String: Any])["title"] as? String == "Rain (revised)")
   }

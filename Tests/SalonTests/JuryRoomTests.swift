@@ -247,15 +247,17 @@ struct JuryRoomCall {
     #expect(!entries.isEmpty)
     let partial = call.files(in: cache).keys.filter { $0.contains(".partial-") }
     #expect(partial.isEmpty, "\(partial)")
-    // ... so another juror's room, built on its own, makes nothing, and its files share the
-    // cache's bytes (hard links) rather than copies.
+    // ... so another juror's room, built on its own, makes nothing. Its files are copies of the
+    // cache's, never second names for them (a mode belongs to every name of a file, and the
+    // cache stays private whatever a gallery shows): each is its own file, the owner's alone.
     let eli = try call.room(["eli-juror", "-o", call.scratch.path("eli")])
     #expect(eli["derivativesMade"] as? Int == 0, "\(eli)")
-    let linked = call.files(in: call.scratch.path("eli")).keys.filter { $0.hasPrefix("media/") }
-    #expect(!linked.isEmpty)
-    for path in linked {
+    let copied = call.files(in: call.scratch.path("eli")).keys.filter { $0.hasPrefix("media/") }
+    #expect(!copied.isEmpty)
+    for path in copied {
       var status = stat()
-      #expect(lstat(call.scratch.path("eli") + "/" + path, &status) == 0 && status.st_nlink > 1, "\(path)")
+      #expect(lstat(call.scratch.path("eli") + "/" + path, &status) == 0, "\(path)")
+      #expect(status.st_nlink == 1 && status.st_mode & 0o077 == 0, "\(path)")
     }
 
     // A gallery exported after the jury is assigned prepares the rooms: a new call's first room

@@ -221,7 +221,9 @@ import Testing
     #expect(try standing("6")["flags"] as? [String] == [])
     // Work 6 arrives again, changed.
     scratch.zip("again/6.zip", Parts.valid("w6") + [("w6_supplementary_1.png", Parts.image)])
-    #expect(try salon("ingest", scratch.path("again/6.zip")).status == 0)
+    #expect(try salon("ingest", scratch.path("again/6.zip"), "--id", "6").status == 0)
+    // A new version waits for the organiser's decision; selected again, its scores are flagged.
+    #expect(try salon("submissions", "decide", "6", "selected").status == 0)
     let six = try standing("6")
     #expect((six["flags"] as? [String] ?? []).contains("new-version"))
     #expect(six["version"] as? Int == 2 && six["scoredVersion"] as? Int == 1)
@@ -235,7 +237,8 @@ import Testing
     #expect(!((try standing("6")["flags"] as? [String] ?? []).contains("new-version")))
     // Another version; this time the organiser acknowledges it.
     scratch.zip("third/6.zip", Parts.valid("w6") + [("w6_supplementary_2.png", Parts.image)])
-    #expect(try salon("ingest", scratch.path("third/6.zip")).status == 0)
+    #expect(try salon("ingest", scratch.path("third/6.zip"), "--id", "6").status == 0)
+    #expect(try salon("submissions", "decide", "6", "selected").status == 0)
     let accepted = try salon("prize", "award", "6", "--accept-new-versions")
     #expect(accepted.status == 0, "\(accepted.stderr)")
     #expect((try events("award").last?["detail"] as? String ?? "").contains("acceptedNewVersions"))

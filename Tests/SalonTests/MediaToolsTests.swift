@@ -137,19 +137,16 @@ import Testing
     #expect(FileManager.default.fileExists(atPath: lit + "/" + PosterFrame.output))
   }
 
-  @Test func aStrippedPDFKeepsItsPagesAndLosesItsAuthor() throws {
+  @Test func pdfPagesRendersARangeOrOnePageAlone() throws {
     let scratch = Scratch()
-    let original = FileManager.default.contents(atPath: MediaFixtures.path("private.pdf"))!
-    #expect(original.range(of: Data(MediaFixtures.pdfAuthor.utf8)) != nil)
-    try sandbox.run(StripPDFMetadata(), input: MediaFixtures.path("private.pdf"), folder: scratch.url.path)
-    let made = scratch.path(StripPDFMetadata.output)
-    let bytes = FileManager.default.contents(atPath: made)!
-    #expect(bytes.range(of: Data(MediaFixtures.pdfAuthor.utf8)) == nil)
-    #expect(bytes.range(of: Data("/Author".utf8)) == nil)
-    #expect(bytes.range(of: Data("/Metadata".utf8)) == nil)
-    #expect(try sandbox.pdfPageCount(made, workingFolder: scratch.url.path) == 3)
-    try sandbox.run(PDFPages(maxPages: 2, dpi: 50), input: made, folder: scratch.url.path)
+    let pdf = MediaFixtures.path("private.pdf")
+    #expect(try sandbox.pdfPageCount(pdf, workingFolder: scratch.url.path) == 3)
+    try sandbox.run(PDFPages(maxPages: 2, dpi: 50), input: pdf, folder: scratch.url.path)
     #expect(
       PDFPages.pages(in: scratch.url.path).map { ($0 as NSString).lastPathComponent } == ["page-1.png", "page-2.png"])
+    let alone = scratch.path("alone")
+    try FileManager.default.createDirectory(atPath: alone, withIntermediateDirectories: true)
+    try sandbox.run(PDFPages(page: 3, dpi: 50), input: pdf, folder: alone)
+    #expect(PDFPages.pages(in: alone).map { ($0 as NSString).lastPathComponent } == ["page-3.png"])
   }
 }

@@ -294,17 +294,21 @@ extension SHA {
     let site = try exported(call)
     let page = site + "/hostile-salon-2026/works/2.html"
     #expect(FileManager.default.fileExists(atPath: page))
-    // The catalog suddenly knows fewer works: nothing published goes.
-    #expect(try call.salon("submissions", "decide", "2", "declined").status == 0)
-    let kept = try call.salon("export", "-o", site)
+    // The catalog suddenly knows fewer works (another archive, which knows none of them, exports
+    // into the folder): nothing published goes. (A work declined by a recorded change does: see
+    // UnpublishTests.)
+    let other = call.scratch.path("other")
+    #expect(try Binary.run(["init", "--title", "Hostile Salon", "--year", "2026", "--archive", other]).status == 0)
+    func salon(_ arguments: String...) throws -> SalonRun { try Binary.run(arguments + ["--archive", other]) }
+    let kept = try salon("export", "-o", site)
     #expect(kept.status == 0)
     #expect(kept.stdout.contains("earlier export made that this one no longer does"))
     #expect(kept.stdout.contains("salon export --prune"))
     #expect(FileManager.default.fileExists(atPath: page))
-    let again = try Binary.json(try call.salon("export", "-o", site, "--json")) as! [String: Any]
+    let again = try Binary.json(try salon("export", "-o", site, "--json")) as! [String: Any]
     #expect(again["removed"] as? Int == 0)
     #expect((again["kept"] as? Int ?? 0) >= 1, "still listed, so --prune finds it later")
-    let pruned = try Binary.json(try call.salon("export", "-o", site, "--prune", "--json")) as! [String: Any]
+    let pruned = try Binary.json(try salon("export", "-o", site, "--prune", "--json")) as! [String: Any]
     #expect((pruned["removed"] as? Int ?? 0) >= 1)
     #expect(pruned["kept"] as? Int == 0)
     #expect(!FileManager.default.fileExists(atPath: page))
@@ -313,11 +317,16 @@ extension SHA {
 
 @Suite struct ReadOnlyArchiveTests {
   /// Run as `nobody` (through setpriv): root ignores file permissions, so the archive is only
-  /// read-only for an ordinary user.
+  /// read-only for an ordinary user. The archive is theirs (it is private to its owner), with
+  /// its folder and catalog made read-only.
   @Test func readingCommandsWorkOnAnArchiveSalonMayNotWrite() throws {
     let call = HostileCall()
     try call.setUp()
     #expect(chmod(call.scratch.url.path, 0o755) == 0)
+    let owned = FileManager.default.enumerator(atPath: call.archive)?.allObjects as? [String] ?? []
+    for path in [call.archive] + owned.map({ call.archive + "/" + $0 }) { lchown(path, 65534, 65534) }
+    #expect(chmod(call.archive + "/salon.sqlite", 0o400) == 0)
+    #expect(chmod(call.archive, 0o500) == 0)
     let before = call.catalogHash
     for arguments in [
       ["submissions", "list"], ["submissions", "show", "1"], ["verify"], ["prize", "standings"], ["log"],

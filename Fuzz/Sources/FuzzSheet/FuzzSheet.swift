@@ -5,7 +5,8 @@ import Ingest
 import Jury
 
 /// The scoring-sheet importer (CSV and HTML) on arbitrary bytes, against an archive with a jury.
-let jury: Jury = {
+// libFuzzer calls the entry point from one thread only, so this shared value is never raced.
+nonisolated(unsafe) let jury: Jury = {
   let folder = FileManager.default.temporaryDirectory.appendingPathComponent("salon-fuzz-sheet-\(getpid())")
   try? FileManager.default.removeItem(at: folder)
   let archive = try! SalonArchive.open(at: folder.path, create: true)

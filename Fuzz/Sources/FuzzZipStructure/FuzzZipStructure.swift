@@ -5,7 +5,8 @@ import Ingest
 
 /// Ingest's zip checks on arbitrary bytes: structure, central directory, names, formats, roles.
 /// Nothing is recorded; temporary files are discarded after each input.
-let ingester: Ingester = {
+// libFuzzer calls the entry point from one thread only, so this shared value is never raced.
+nonisolated(unsafe) let ingester: Ingester = {
   let folder = FileManager.default.temporaryDirectory.appendingPathComponent("salon-fuzz-zip-\(getpid())")
   let archive = try! SalonArchive.open(at: folder.path, create: true)
   var limits = Limits()

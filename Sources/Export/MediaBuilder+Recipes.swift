@@ -1,0 +1,211 @@
+import Basics
+import Catalog
+import Foundation
+import MediaTools
+
+/// The recipes: what each medium publishes, made by the confined tools in a private folder and
+/// moved into the site under its published names.
+extension MediaBuilder {
+  /// The derivatives of one stored file, and the seconds of media it transcoded.
+  func make(_ job: Job, sandbox: Sandbox) throws -> (PublishedMedia, Double) {
+    let source = archive.storedFileURL(sha256: job.sha).path
+    let base = "media/\(job.sha.prefix(2))/\(job.sha)"
+    // Outputs are made in a private folder inside the site (swept if a run is killed), then
+    // renamed into place: a later export never finds half a file under a published name.
+    let folder = try PrivateFolder(in: output.path, prefix: AtomicFile.partialPrefix + "media-")
+    switch Self.family(job.type) {
+    case .video:
+      let facts = try sandbox.probe(source, workingFolder: folder.path)
+      if facts.video == nil, facts.audio != nil { return try audio(source, facts, base, folder, sandbox) }
+      return try video(source, facts, base, folder, sandbox)
+    case .audio:
+      let facts = try sandbox.probe(source, workingFolder: folder.path)
+      return try audio(source, facts, base, folder, sandbox)
+    case .pdf:
+      return (try pdf(source, base, folder, sandbox), 0)
+    default:
+      if job.type == "image/webp", Self.mayBeAnimated(source, type: job.type) {
+        return (try animatedWebP(source, job, base, folder, sandbox), 0)
+      }
+      if Self.mayBeAnimated(source, type: job.type) {
+        let facts = try sandbox.probe(source, workingFolder: folder.path, countPackets: true)
+        if let frames = facts.video?.packets, frames > 1 {
+          return try animation(source, facts, base, folder, sandbox)
+        }
+      }
+      var media = PublishedMedia(kind: .image)
+      media.sizes = try images(of: source, maxPixels: job.maxPixels, base: base, folder: folder, sandbox)
+      return (media, 0)
+    }
+  }
+
+  func video(_ source: String, _ facts: MediaFacts, _ base: String, _ folder: PrivateFolder, _ sandbox: Sandbox)
+    throws -> (PublishedMedia, Double)
+  {
+    guard facts.video != nil else { throw MediaToolError.unreadable }
+    var media = PublishedMedia(kind: .video)
+    media.sizes = try poster(source, facts, base + "-poster", folder, sandbox)
+    try sandbox.run(
+      VideoRendition(maxSide: settings.videoMaxSide, hasAudio: facts.audio != nil), input: source,
+      demuxer: facts.demuxer, folder: folder.path)
+    let name = "\(base)-\(settings.videoMaxSide).mp4"
+    try publish(folder.file(VideoRendition.output), as: name)
+    media.rendition = name
+    return (media, facts.duration ?? 0)
+  }
+
+  /// A frame that is not black: at 10% of the duration, then further on while nearly black;
+  /// the brightest tried when all are dark.
+  func poster(_ source: String, _ facts: MediaFacts, _ base: String, _ folder: PrivateFolder, _ sandbox: Sandbox)
+    throws -> [PublishedMedia.Size]
+  {
+    let duration = facts.duration ?? facts.video?.duration ?? 0
+    var best: (brightness: Double, path: String)?
+    for (attempt, fraction) in [0.1, 0.3, 0.5, 0.7, 0.0].enumerated() {
+      let frameFolder = folder.file("poster-\(attempt)")
+      try FileManager.default.createDirectory(atPath: frameFolder, withIntermediateDirectories: true)
+      try sandbox.run(
+        PosterFrame(at: duration * fraction, maxSide: settings.videoMaxSide), input: source, demuxer: facts.demuxer,
+        folder: frameFolder)
+      guard let brightness = PosterFrame.meanBrightness(in: frameFolder),
+        FileManager.default.fileExists(atPath: frameFolder + "/" + PosterFrame.output)
+      else { continue }
+      if best == nil || brightness > best!.brightness {
+        best = (brightness, frameFolder + "/" + PosterFrame.output)
+      }
+      if brightness >= 24 { break }
+    }
+    guard let best else { throw MediaToolError.unreadable }
+    return try images(of: best.path, maxPixels: 100_000_000, base: base, folder: folder, sandbox)
+  }
+
+  func audio(_ source: String, _ facts: MediaFacts, _ base: String, _ folder: PrivateFolder, _ sandbox: Sandbox)
+    throws -> (PublishedMedia, Double)
+  {
+    guard facts.audio != nil else { throw MediaToolError.unreadable }
+    var media = PublishedMedia(kind: .audio)
+    try sandbox.run(Waveform(), input: source, demuxer: facts.demuxer, folder: folder.path)
+    media.sizes = try images(
+      of: folder.file(Waveform.output), maxPixels: 100_000_000, base: base + "-wave", folder: folder, sandbox)
+    try sandbox.run(AudioRendition(), input: source, demuxer: facts.demuxer, folder: folder.path)
+    let name = base + ".m4a"
+    try publish(folder.file(AudioRendition.output), as: name)
+    media.rendition = name
+    return (media, facts.duration ?? 0)
+  }
+
+  func animation(_ source: String, _ facts: MediaFacts, _ base: String, _ folder: PrivateFolder, _ sandbox: Sandbox)
+    throws -> (PublishedMedia, Double)
+  {
+    var media = PublishedMedia(kind: .animation)
+    let stillFolder = folder.file("still")
+    try FileManager.default.createDirectory(atPath: stillFolder, withIntermediateDirectories: true)
+    try sandbox.run(
+      PosterFrame(at: 0, maxSide: settings.videoMaxSide), input: source, demuxer: facts.demuxer, folder: stillFolder)
+    media.sizes = try images(
+      of: stillFolder + "/" + PosterFrame.output, maxPixels: 100_000_000, base: base, folder: folder, sandbox)
+    try sandbox.run(
+      AnimationRendition(maxSide: settings.videoMaxSide), input: source, demuxer: facts.demuxer, folder: folder.path)
+    let name = "\(base)-anim-\(settings.videoMaxSide).mp4"
+    try publish(folder.file(AnimationRendition.output), as: name)
+    media.rendition = name
+    return (media, facts.duration ?? 0)
+  }
+
+  /// An animated WebP stays one, re-encoded by libvips in the worker (its loader is trusted;
+  /// ffmpeg cannot decode animated WebP), with its first frame as the still.
+  func animatedWebP(_ source: String, _ job: Job, _ base: String, _ folder: PrivateFolder, _ sandbox: Sandbox)
+    throws -> PublishedMedia
+  {
+    var media = PublishedMedia(kind: .animation)
+    media.sizes = try images(of: source, maxPixels: job.maxPixels, base: base, folder: folder, sandbox)
+    let name = "\(base)-anim-\(settings.videoMaxSide).webp"
+    let scratch = try PrivateFolder(in: folder.path, prefix: "animation-")
+    _ = try sandbox.run(
+      AnimatedWebP(maxSide: settings.videoMaxSide, maxPixels: job.maxPixels), input: source, folder: scratch.path)
+    try publish(try Self.madeFile(scratch.file(AnimatedWebP.output)), as: name)
+    media.rendition = name
+    return media
+  }
+
+  /// WebP and JPEG at each width, smallest first, each width once: made by the worker in a
+  /// private folder inside `folder`, then moved to their published names.
+  func images(of source: String, maxPixels: Int, base: String, folder: PrivateFolder, _ sandbox: Sandbox) throws
+    -> [PublishedMedia.Size]
+  {
+    let scratch = try PrivateFolder(in: folder.path, prefix: "images-")
+    let made = try sandbox.run(
+      ImageDerivatives(widths: Exporter.widths, maxPixels: maxPixels), input: source, folder: scratch.path)
+    // The worker read a hostile file: only the widths asked for, each once, with sizes that fit.
+    guard !made.isEmpty,
+      made.allSatisfy({ Exporter.widths.contains($0.requestedWidth) && $0.width > 0 && $0.height > 0 }),
+      Set(made.map(\.requestedWidth)).count == made.count
+    else { throw MediaToolError.crashed(tool: ImageWorker.decoderName) }
+    // A small picture gives the same width twice; the page lists each width once and the
+    // site keeps no file it does not list.
+    var seenWidths = Set<Int>()
+    var kept: [PublishedMedia.Size] = []
+    for derivative in made.sorted(by: { ($0.width, $0.requestedWidth) < ($1.width, $1.requestedWidth) }) {
+      let size = PublishedMedia.Size(
+        width: derivative.width, height: derivative.height, webp: "\(base)-\(derivative.requestedWidth).webp",
+        jpeg: "\(base)-\(derivative.requestedWidth).jpg")
+      // A duplicate stays in the private folder and goes with it.
+      if seenWidths.insert(derivative.width).inserted {
+        try publish(
+          try Self.madeFile(scratch.file(ImageDerivatives.webp(derivative.requestedWidth))), as: size.webp)
+        try publish(
+          try Self.madeFile(scratch.file(ImageDerivatives.jpeg(derivative.requestedWidth))), as: size.jpeg)
+        kept.append(size)
+      }
+    }
+    return kept
+  }
+
+  /// A file the worker says it made: published only when it is a regular file (never a link it
+  /// planted to something private).
+  static func madeFile(_ path: String) throws -> String {
+    guard isRegularFile(path) else { throw MediaToolError.crashed(tool: ImageWorker.decoderName) }
+    return path
+  }
+
+  /// A file that failed publishes nothing: whatever of it was already in place (a poster made
+  /// before its transcode ran out of time) goes, so no file outlives the manifest's record.
+  func removePartialOutputs(of sha: String) {
+    let folder = "media/\(sha.prefix(2))"
+    for name in site.names(in: folder) where name.hasPrefix(sha) { site.remove(folder + "/" + name) }
+  }
+
+  /// Moves a finished file from the private folder to its published name, atomically, through
+  /// the site's no-follow path.
+  func publish(_ made: String, as name: String) throws {
+    chmod(made, 0o644)
+    try site.moveIn(made, as: name)
+  }
+
+  /// GIFs, PNGs with an animation control chunk before their image data, and WebPs whose
+  /// extended header says "animation" (bounded header reads); the probe then counts GIF and PNG
+  /// frames.
+  static func mayBeAnimated(_ path: String, type: String) -> Bool {
+    if type == "image/gif" { return true }
+    guard type == "image/png" || type == "image/webp", let handle = FileHandle(forReadingAtPath: path) else {
+      return false
+    }
+    defer { try? handle.close() }
+    let head = [UInt8]((try? handle.read(upToCount: 64 * 1024)) ?? Data())
+    if type == "image/webp" {
+      // RIFF, size, WEBP, then a VP8X chunk whose flags byte has the animation bit.
+      return head.count >= 21 && head[12..<16].elementsEqual("VP8X".utf8) && head[20] & 0x02 != 0
+    }
+    let actl = Array("acTL".utf8)
+    let idat = Array("IDAT".utf8)
+    var index = 8
+    while index + 8 <= head.count {
+      let length = head[index..<index + 4].reduce(0) { $0 << 8 | Int($1) }
+      let name = Array(head[index + 4..<index + 8])
+      if name == actl { return true }
+      if name == idat || length > head.count { return false }
+      index += 12 + length
+    }
+    return false
+  }
+}
