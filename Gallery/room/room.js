@@ -34,12 +34,15 @@
       });
       w.scores = scores;
       w.comment = typeof s.comment === "string" ? s.comment : "";
+      w.forArtist = s.forArtist === true;
     });
   }
 
   function keep() {
     var works = {};
-    data.works.forEach(function (w) { works[w.id] = { scores: w.scores || {}, comment: w.comment || "" }; });
+    data.works.forEach(function (w) {
+      works[w.id] = { scores: w.scores || {}, comment: w.comment || "", forArtist: !!w.forArtist };
+    });
     try {
       window.localStorage.setItem(storageKey, JSON.stringify({ kept: new Date().toISOString(), works: works }));
     } catch (e) {
@@ -65,6 +68,20 @@
       }
     });
     progress.textContent = done + " of " + data.works.length + " scored";
+    // In a round, the juror's own figures beside the count (never a colleague's).
+    if (data.roundKind === "yes-no") {
+      var yes = data.works.filter(function (w) { return (w.scores || {}).vote === 1; }).length;
+      var no = data.works.filter(function (w) { return (w.scores || {}).vote === 0; }).length;
+      progress.textContent += "; you said yes to " + yes + " and no to " + no;
+    } else if (data.roundKind === "rating") {
+      var sums = data.works.filter(isScored).map(function (w) {
+        return data.criteria.reduce(function (t, c) { return t + w.scores[c.key]; }, 0) / data.criteria.length;
+      });
+      if (sums.length) {
+        progress.textContent += "; your mean so far " +
+          (sums.reduce(function (a, b) { return a + b; }, 0) / sums.length).toFixed(1);
+      }
+    }
   }
 
   function check(input, c, msg) {
@@ -82,6 +99,22 @@
     w.scores = w.scores || {};
     data.criteria.forEach(function (c) {
       var id = "w" + i + "-" + c.key;
+      // A triage: two buttons, yes and no, for the vote.
+      if (data.roundKind === "yes-no" && c.key === "vote") {
+        var set = el("fieldset");
+        set.appendChild(el("legend", c.label));
+        [["yes", 1, "Yes"], ["no", 0, "No"]].forEach(function (o) {
+          var r = el("input");
+          r.type = "radio"; r.name = id; r.id = id + "-" + o[0]; r.value = o[1];
+          if (w.scores.vote === o[1]) r.checked = true;
+          r.addEventListener("change", function () { w.scores.vote = o[1]; keep(); status(); });
+          var rl = el("label", o[2], "choice");
+          rl.htmlFor = r.id;
+          set.appendChild(r); set.appendChild(rl);
+        });
+        holder.appendChild(set);
+        return;
+      }
       var label = el("label", c.label + " (" + c.min + "–" + c.max + ")");
       label.htmlFor = id;
       var input = el("input");
@@ -109,6 +142,17 @@
     ta.value = w.comment || "";
     ta.addEventListener("input", function () { w.comment = ta.value; keep(); });
     holder.appendChild(cl); holder.appendChild(ta);
+    // In a round, the juror may let the artist read the comment (`salon prize letters`, without
+    // their name). (A room without rounds keeps its form as it was.)
+    if (!data.round) return;
+    var fa = el("input");
+    fa.type = "checkbox"; fa.id = "w" + i + "-for-artist"; fa.checked = !!w.forArtist;
+    fa.addEventListener("change", function () { w.forArtist = fa.checked; keep(); });
+    var fl = el("label", "Show this comment to the artist (without your name)", "choice");
+    fl.htmlFor = fa.id;
+    var fp = el("p");
+    fp.appendChild(fa); fp.appendChild(fl);
+    holder.appendChild(fp);
   }
 
   function show(i, focus) {
@@ -146,6 +190,59 @@
   links.forEach(function (l) {
     l.addEventListener("click", function (e) { e.preventDefault(); show(parseInt(l.dataset.index, 10), true); });
   });
+
+  // A ranking round: the list of works is the juror's ranking, best first. A work moves with its
+  // Up and Down buttons (touch, mouse) or Alt+Up and Alt+Down on its link (keyboard); each work's
+  // rank is its place, and its rank field follows.
+  var list = document.getElementById("work-list");
+  if (data.roundKind === "ranking" && list) {
+    var rerank = function () {
+      [].slice.call(list.children).forEach(function (li, pos) {
+        var i = parseInt(li.dataset.index, 10);
+        data.works[i].scores.rank = pos + 1;
+        var field = document.getElementById("w" + i + "-rank");
+        if (field) { field.value = pos + 1; field.classList.remove("invalid"); }
+      });
+      keep();
+      status();
+    };
+    var move = function (li, step) {
+      var other = step < 0 ? li.previousElementSibling : li.nextElementSibling;
+      if (!other) return;
+      if (step < 0) list.insertBefore(li, other); else list.insertBefore(other, li);
+      rerank();
+      li.querySelector("a").focus();
+      var w = data.works[parseInt(li.dataset.index, 10)];
+      saved.textContent = w.title + " is now rank " + w.scores.rank + ".";
+    };
+    links.forEach(function (l) {
+      var li = l.parentNode;
+      li.dataset.index = l.dataset.index;
+      [["up", -1, "Up"], ["down", 1, "Down"]].forEach(function (o) {
+        var b = el("button", o[2], "move");
+        b.type = "button"; b.id = "move-" + o[0] + "-" + l.dataset.index;
+        b.setAttribute("aria-label", "Move " + l.textContent.replace(/ \((not )?scored( yet)?\)$/, "") + " " + o[0]);
+        b.addEventListener("click", function () { move(li, o[1]); });
+        li.appendChild(b);
+      });
+      l.addEventListener("keydown", function (e) {
+        if (e.altKey && (e.key === "ArrowUp" || e.key === "ArrowDown")) {
+          e.preventDefault();
+          move(li, e.key === "ArrowUp" ? -1 : 1);
+        }
+      });
+    });
+    // Ranked before: in that order.
+    [].slice.call(list.children).sort(function (x, y) {
+      var rx = data.works[parseInt(x.dataset.index, 10)].scores.rank || 1e9;
+      var ry = data.works[parseInt(y.dataset.index, 10)].scores.rank || 1e9;
+      return rx - ry || parseInt(x.dataset.index, 10) - parseInt(y.dataset.index, 10);
+    }).forEach(function (li) { list.appendChild(li); });
+    var keepOrder = el("button", "Rank in this order");
+    keepOrder.type = "button"; keepOrder.id = "rank-in-order";
+    keepOrder.addEventListener("click", rerank);
+    list.parentNode.appendChild(keepOrder);
+  }
   document.getElementById("previous").addEventListener("click", function () { show(current - 1, true); });
   document.getElementById("next").addEventListener("click", function () { show(current + 1, true); });
   document.addEventListener("keydown", function (e) {

@@ -68,12 +68,15 @@ package struct ScoreChange: Equatable, Sendable {
   package var actor: String
   /// The version of the work the score was given to.
   package var version: Int?
+  /// The round the score was given in; nil without rounds.
+  package var round: Int?
 
   package init(
     pair: JurorWork, criterion: String, value: Int?, previous: Int?, source: String, time: String, actor: String,
-    version: Int? = nil
+    version: Int? = nil, round: Int? = nil
   ) {
     self.version = version
+    self.round = round
     self.pair = pair
     self.criterion = criterion
     self.value = value
@@ -120,6 +123,12 @@ extension SalonArchive {
       DELETE FROM assignment WHERE juror_id = ?
         AND NOT EXISTS (SELECT 1 FROM score_change c WHERE c.juror_id = assignment.juror_id AND c.submission_id = assignment.submission_id)
       """, [juror])
+    try database.run(
+      """
+      DELETE FROM round_assignment WHERE juror_id = ?
+        AND NOT EXISTS (SELECT 1 FROM score_change c WHERE c.round_id = round_assignment.round_id
+          AND c.juror_id = round_assignment.juror_id AND c.submission_id = round_assignment.submission_id)
+      """, [juror])
   }
 
   package func jurorKeyExists(exhibition: Int, key: String) throws -> Bool {
@@ -147,6 +156,12 @@ extension SalonArchive {
       DELETE FROM assignment WHERE juror_id = ? AND submission_id = ?
         AND NOT EXISTS (SELECT 1 FROM score_change WHERE juror_id = ? AND submission_id = ?)
       """, [pair.juror, pair.work, pair.juror, pair.work])
+    try database.run(
+      """
+      DELETE FROM round_assignment WHERE juror_id = ?1 AND submission_id = ?2
+        AND NOT EXISTS (SELECT 1 FROM score_change c WHERE c.round_id = round_assignment.round_id
+          AND c.juror_id = ?1 AND c.submission_id = ?2)
+      """, [pair.juror, pair.work])
   }
 
   package func conflictRecords(exhibition: Int) throws -> [ConflictRecord] {
@@ -161,18 +176,20 @@ extension SalonArchive {
 
   // MARK: Assignments
 
-  package func assignments(exhibition: Int) throws -> [JurorWork] {
-    try database.query(
+  /// The exhibition's assignments, or with `round` that round's.
+  package func assignments(exhibition: Int, round: Int? = nil) throws -> [JurorWork] {
+    if let round { return try roundAssignments(round: round) }
+    return try database.query(
       "SELECT a.* FROM assignment a JOIN juror j ON j.id = a.juror_id WHERE j.exhibition_id = ?", [exhibition]
     ).map { JurorWork(juror: try $0.int("juror_id"), work: try $0.int("submission_id")) }
   }
 
   /// Juror and work pairs with at least one score.
-  package func scoredPairs(exhibition: Int) throws -> Set<JurorWork> {
+  package func scoredPairs(exhibition: Int, round: Int? = nil) throws -> Set<JurorWork> {
     Set(
       try database.query(
-        "SELECT DISTINCT c.juror_id, c.submission_id FROM score_change c JOIN juror j ON j.id = c.juror_id WHERE j.exhibition_id = ?",
-        [exhibition]
+        "SELECT DISTINCT c.juror_id, c.submission_id FROM score_change c JOIN juror j ON j.id = c.juror_id WHERE j.exhibition_id = ? AND c.round_id IS ?",
+        [exhibition, round]
       ).map { JurorWork(juror: try $0.int("juror_id"), work: try $0.int("submission_id")) })
   }
 
@@ -193,11 +210,13 @@ extension SalonArchive {
 
   // MARK: Rubric
 
-  /// True once any score exists in the exhibition.
+  /// True once any score on the rubric exists in the exhibition (votes and ranks of rounds do
+  /// not use the rubric).
   package func scoringHasBegun(exhibition: Int) throws -> Bool {
     try database.queryOne(
       """
-      SELECT 1 AS x FROM score_change c JOIN juror j ON j.id = c.juror_id WHERE j.exhibition_id = ? LIMIT 1
+      SELECT 1 AS x FROM score_change c JOIN juror j ON j.id = c.juror_id WHERE j.exhibition_id = ?
+        AND (c.round_id IS NULL OR c.round_id IN (SELECT id FROM jury_round WHERE kind = 'rating')) LIMIT 1
       """, [exhibition]) != nil
   }
 
@@ -215,45 +234,46 @@ extension SalonArchive {
   /// Appends one change of one criterion's score to the history.
   package func appendScoreChange(_ change: ScoreChange) throws {
     try database.run(
-      "INSERT INTO score_change (juror_id, submission_id, criterion, value, previous, source, time, actor, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO score_change (juror_id, submission_id, criterion, value, previous, source, time, actor, version, round_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       [
         change.pair.juror, change.pair.work, change.criterion, change.value, change.previous, change.source,
-        change.time, change.actor, change.version,
+        change.time, change.actor, change.version, change.round,
       ])
   }
 
   /// Appends a change of a juror's comment on a work.
   package func appendCommentChange(
-    _ pair: JurorWork, comment: String, previous: String?, source: String, time: String
+    _ pair: JurorWork, comment: String, previous: String?, source: String, time: String, round: Int? = nil,
+    forArtist: Bool = false
   ) throws {
     try database.run(
-      "INSERT INTO comment_change (juror_id, submission_id, comment, previous, source, time) VALUES (?, ?, ?, ?, ?, ?)",
-      [pair.juror, pair.work, comment, previous, source, time])
+      "INSERT INTO comment_change (juror_id, submission_id, comment, previous, source, time, round_id, for_artist) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      [pair.juror, pair.work, comment, previous, source, time, round, forArtist])
   }
 
   /// A juror's latest values and comment for one work, or nil when there are none.
-  package func latestScore(_ pair: JurorWork) throws -> LatestScore? {
+  package func latestScore(_ pair: JurorWork, round: Int? = nil) throws -> LatestScore? {
     var values: [String: Int] = [:]
     var versions: [Int?] = []
     for row in try database.query(
       """
       SELECT criterion, value, version FROM score_change WHERE id IN (
-        SELECT max(id) FROM score_change WHERE juror_id = ? AND submission_id = ? GROUP BY criterion)
-      """, [pair.juror, pair.work])
+        SELECT max(id) FROM score_change WHERE juror_id = ? AND submission_id = ? AND round_id IS ? GROUP BY criterion)
+      """, [pair.juror, pair.work, round])
     {
       if let value = try row.optionalInt("value") { values[try row.string("criterion")] = value }
       versions.append(try row.optionalInt("version"))
     }
     let comment = try database.queryOne(
-      "SELECT comment FROM comment_change WHERE juror_id = ? AND submission_id = ? ORDER BY id DESC LIMIT 1",
-      [pair.juror, pair.work])?.string("comment")
+      "SELECT comment FROM comment_change WHERE juror_id = ? AND submission_id = ? AND round_id IS ? ORDER BY id DESC LIMIT 1",
+      [pair.juror, pair.work, round])?.string("comment")
     if values.isEmpty && comment == nil { return nil }
     let revision =
       try database.queryOne(
         """
-        SELECT (SELECT count(*) FROM score_change WHERE juror_id = ?1 AND submission_id = ?2)
-          + (SELECT count(*) FROM comment_change WHERE juror_id = ?1 AND submission_id = ?2) AS n
-        """, [pair.juror, pair.work])?.int("n") ?? 0
+        SELECT (SELECT count(*) FROM score_change WHERE juror_id = ?1 AND submission_id = ?2 AND round_id IS ?3)
+          + (SELECT count(*) FROM comment_change WHERE juror_id = ?1 AND submission_id = ?2 AND round_id IS ?3) AS n
+        """, [pair.juror, pair.work, round])?.int("n") ?? 0
     return LatestScore(
       pair: pair, values: values, comment: comment, version: Self.earliest(versions), revision: revision)
   }
@@ -263,13 +283,14 @@ extension SalonArchive {
   /// a pair's rows arrive together, so its latest values, the version they were given to and how
   /// many changes it had are settled as the pass moves on, with nothing held per pair but the
   /// result (grouping by SQL instead sorted the whole history twice).
-  package func latestScores(exhibition: Int) throws -> [LatestScore] {
+  /// With `round`, that round's scores; without, those given outside any round.
+  package func latestScores(exhibition: Int, round: Int? = nil) throws -> [LatestScore] {
     var comments: [JurorWork: (comment: String, changes: Int)] = [:]
     try database.forEachRow(
       """
       SELECT c.juror_id, c.submission_id, c.comment FROM comment_change c JOIN juror j ON j.id = c.juror_id
-      WHERE j.exhibition_id = ? ORDER BY c.id
-      """, [exhibition]
+      WHERE j.exhibition_id = ? AND c.round_id IS ? ORDER BY c.id
+      """, [exhibition, round]
     ) { row in
       let pair = JurorWork(juror: try row.int("juror_id"), work: try row.int("submission_id"))
       comments[pair] = (try row.string("comment"), (comments[pair]?.changes ?? 0) + 1)
@@ -301,9 +322,9 @@ extension SalonArchive {
     try database.forEachRow(
       """
       SELECT c.juror_id, c.submission_id, c.criterion, c.value, c.version FROM score_change c
-      JOIN juror j ON j.id = c.juror_id WHERE j.exhibition_id = ?
+      JOIN juror j ON j.id = c.juror_id WHERE j.exhibition_id = ? AND c.round_id IS ?
       ORDER BY c.submission_id, c.juror_id, c.criterion, c.id
-      """, [exhibition]
+      """, [exhibition, round]
     ) { row in
       let next = JurorWork(juror: try row.int("juror_id"), work: try row.int("submission_id"))
       if next != pair {

@@ -370,7 +370,97 @@ let migrations: [String] = [
     WHEN EXISTS (SELECT 1 FROM provenance WHERE version_id = NEW.version_id)
     BEGIN SELECT RAISE(ABORT, 'a received version cannot be changed'); END;
   """ + changeCountingTriggers(["provenance"]),
+  // 13: judging in rounds. A round (yes-no, rating or ranking) holds a fixed set of works, its own
+  // assignments, and scores and comments marked with it (`round_id`; NULL: no rounds, as before);
+  // closing it and every advance or drop are appended, never changed, like the score history.
+  // A vote is stored as the criterion `vote` (1 yes, 0 no), a place in a ranking as `rank`.
+  """
+  CREATE TABLE jury_round (
+    id INTEGER PRIMARY KEY,
+    exhibition_id INTEGER NOT NULL REFERENCES exhibition(id),
+    position INTEGER NOT NULL CHECK (position >= 1),
+    name TEXT NOT NULL CHECK (length(name) > 0),
+    kind TEXT NOT NULL CHECK (kind IN ('yes-no', 'rating', 'ranking')),
+    advance_rule TEXT,
+    opened_at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    UNIQUE (exhibition_id, position)
+  );
+  CREATE TABLE jury_round_close (
+    round_id INTEGER PRIMARY KEY REFERENCES jury_round(id),
+    time TEXT NOT NULL,
+    actor TEXT NOT NULL
+  );
+  CREATE TABLE round_work (
+    round_id INTEGER NOT NULL REFERENCES jury_round(id),
+    submission_id INTEGER NOT NULL REFERENCES submission(id),
+    PRIMARY KEY (round_id, submission_id)
+  );
+  CREATE TABLE round_assignment (
+    round_id INTEGER NOT NULL REFERENCES jury_round(id),
+    juror_id INTEGER NOT NULL REFERENCES juror(id),
+    submission_id INTEGER NOT NULL REFERENCES submission(id),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (round_id, juror_id, submission_id)
+  );
+  -- The latest row for a round and work says whether it advanced; the organiser's rows win over the rule's.
+  CREATE TABLE round_outcome (
+    id INTEGER PRIMARY KEY,
+    round_id INTEGER NOT NULL REFERENCES jury_round(id),
+    submission_id INTEGER NOT NULL REFERENCES submission(id),
+    outcome TEXT NOT NULL CHECK (outcome IN ('advance', 'drop')),
+    source TEXT NOT NULL CHECK (source IN ('rule', 'organiser')),
+    reason TEXT,
+    time TEXT NOT NULL,
+    actor TEXT NOT NULL
+  );
+  CREATE INDEX round_outcome_work ON round_outcome(round_id, submission_id, id);
+  ALTER TABLE score_change ADD COLUMN round_id INTEGER REFERENCES jury_round(id);
+  ALTER TABLE comment_change ADD COLUMN round_id INTEGER REFERENCES jury_round(id);
+  -- A comment the juror meant for the artist, which `prize letters` passes on without their name.
+  ALTER TABLE comment_change ADD COLUMN for_artist INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX score_change_round ON score_change(round_id, submission_id, juror_id, criterion, id);
+  -- One open round per exhibition, in the database itself.
+  CREATE TRIGGER jury_round_one_open BEFORE INSERT ON jury_round
+    WHEN EXISTS (SELECT 1 FROM jury_round r WHERE r.exhibition_id = NEW.exhibition_id
+      AND NOT EXISTS (SELECT 1 FROM jury_round_close c WHERE c.round_id = r.id))
+    BEGIN SELECT RAISE(ABORT, 'a round is already open'); END;
+  -- A round's works are fixed when it opens.
+  CREATE TRIGGER round_work_only_while_open BEFORE INSERT ON round_work
+    WHEN EXISTS (SELECT 1 FROM jury_round_close WHERE round_id = NEW.round_id)
+    BEGIN SELECT RAISE(ABORT, 'a closed round cannot change'); END;
+  CREATE TRIGGER round_vote_or_rank BEFORE INSERT ON score_change
+    WHEN NEW.round_id IS NOT NULL AND NEW.value IS NOT NULL
+      AND ((NEW.criterion = 'vote' AND NEW.value NOT IN (0, 1)) OR (NEW.criterion = 'rank' AND NEW.value < 1))
+    BEGIN SELECT RAISE(ABORT, 'a vote is yes or no, a rank 1 or more'); END;
+  """
+    + appendOnlyTriggers(
+      [
+        ("jury_round", "id = NEW.id OR (exhibition_id = NEW.exhibition_id AND position = NEW.position)"),
+        ("jury_round_close", "round_id = NEW.round_id"),
+        ("round_work", "round_id = NEW.round_id AND submission_id = NEW.submission_id"),
+        ("round_outcome", "id = NEW.id"),
+      ], "the record of rounds cannot be changed")
+    + changeCountingTriggers(roundTables),
 ]
+
+/// The tables migration 10 added, counted like the rest (migration 9 counts `countedTables`).
+let roundTables = ["jury_round", "jury_round_close", "round_work", "round_assignment", "round_outcome"]
+
+/// Triggers refusing any update, delete or replacing insert (a row whose `key` condition finds an
+/// existing one: REPLACE deletes without firing delete triggers) of `tables`, each with `message`.
+func appendOnlyTriggers(_ tables: [(table: String, key: String)], _ message: String) -> String {
+  tables.map { table, key in
+    """
+    CREATE TRIGGER \(table)_no_update BEFORE UPDATE ON \(table) BEGIN SELECT RAISE(ABORT, '\(message)'); END;
+    CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table) BEGIN SELECT RAISE(ABORT, '\(message)'); END;
+    CREATE TRIGGER \(table)_no_replace BEFORE INSERT ON \(table)
+      WHEN EXISTS (SELECT 1 FROM \(table) WHERE \(key))
+      BEGIN SELECT RAISE(ABORT, '\(message)'); END;
+
+    """
+  }.joined()
+}
 
 /// Every table whose changes an export must notice: all of them but the counter itself.
 let countedTables = [

@@ -98,7 +98,8 @@ extension Jury {
   /// Everything the organisers need offline: raw and normalised scores per juror and criterion,
   /// comments and the full history. Private: it names jurors.
   package func exportScores(format: ScoreExportFormat) throws -> String {
-    let criteria = try rubric()
+    // Judged in rounds, the working round's scores (a vote or a rank is its one criterion).
+    let criteria = try workingRound()?.criteria ?? rubric()
     // Removed jurors too: the history keeps their scores.
     let jurors = Dictionary(
       uniqueKeysWithValues: try archive.jurorRecords(exhibition: exhibition.id).map { ($0.rowID, Juror($0)) })

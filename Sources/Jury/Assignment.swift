@@ -16,7 +16,12 @@ public struct AssignmentReport: Codable, Equatable, Sendable {
 
 extension Jury {
   /// Current assignments as (juror row, submission row).
-  func assignmentPairs() throws -> [JurorWork] { try archive.assignments(exhibition: exhibition.id) }
+  /// (The working round's when the exhibition is judged in rounds.)
+  func assignmentPairs() throws -> [JurorWork] { try assignmentPairs(in: workingRound()?.record) }
+
+  func assignmentPairs(in round: RoundRecord?) throws -> [JurorWork] {
+    try archive.assignments(exhibition: exhibition.id, round: round?.rowID)
+  }
 
   /// Gives every accepted work to `perWork` jurors without a conflict (all of them by default),
   /// keeping loads within one of each other where conflicts allow. Assignments that already have
@@ -28,13 +33,17 @@ extension Jury {
       guard !jurors.isEmpty else {
         throw JuryError.invalidScore("There are no jurors yet; add them with `salon jury add NAME`.")
       }
+      // Judged in rounds, the open round's works are assigned, and only its assignments change.
+      let round = try scoringRound()
       let works = try archive.works(exhibition: exhibition).filter {
-        $0.status == .accepted && $0.decision != "declined"
+        if let round { return round.works.contains($0.rowID) }
+        return $0.status == .accepted && $0.decision != "declined"
       }
+      let rule = try round?.record.rule.map { try AdvanceRule(parsing: $0, kind: round!.record.kind) }
       let conflicts = try conflicts(works: works)
       let conflicted = Set(conflicts.map { JurorAndWork(juror: $0.juror, work: $0.submission) })
-      let scored = try archive.scoredPairs(exhibition: exhibition.id)
-      let before = try assignmentPairs()
+      let scored = try archive.scoredPairs(exhibition: exhibition.id, round: round?.record.rowID)
+      let before = try assignmentPairs(in: round?.record)
       let kept = Set(before.filter { scored.contains($0) })
       var random = SeededRandom(seed: UInt64(bitPattern: Int64(seed)))
       var load = Dictionary(uniqueKeysWithValues: jurors.map { ($0.rowID, 0) })
@@ -72,9 +81,18 @@ extension Jury {
           }
           shortfalls.append("Work \(work.id) has \(chosen.count) of \(wanted) jurors: \(why).")
         }
+        if case .yes(let k)? = rule, chosen.count < k {
+          shortfalls.append(
+            "Work \(work.id) has \(chosen.count) juror\(chosen.count == 1 ? "" : "s") able to vote, fewer than the \(k) yes votes it needs to advance."
+          )
+        }
       }
-      try archive.redrawUnscoredAssignments(exhibition: exhibition.id, adding: assigned)
-      let after = try assignmentPairs()
+      if let round {
+        try archive.redrawUnscoredRoundAssignments(round: round.record.rowID, adding: assigned)
+      } else {
+        try archive.redrawUnscoredAssignments(exhibition: exhibition.id, adding: assigned)
+      }
+      let after = try assignmentPairs(in: round?.record)
       let afterSet = Set(after)
       let beforeSet = Set(before)
       var loads: [String: Int] = [:]
@@ -87,6 +105,7 @@ extension Jury {
         "assignment", exhibition: exhibition.id,
         detail: [
           "seed": seed, "perWork": perWork ?? 0, "added": report.added, "removed": report.removed, "kept": report.kept,
+          "round": round?.record.name ?? "",
         ])
       return report
     }

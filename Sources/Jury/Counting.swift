@@ -12,8 +12,15 @@ struct CountedJury {
 }
 
 extension Jury {
+  /// The working round's (see `workingRound`).
   func countedJury(works: [Work]? = nil) throws -> CountedJury {
-    let works = try works ?? archive.works(exhibition: exhibition)
+    try countedJury(works: works, round: workingRound())
+  }
+
+  /// With `round`, only that round's scores and assignments, and only its works.
+  func countedJury(works: [Work]?, round: RoundScope?) throws -> CountedJury {
+    var works = try works ?? archive.works(exhibition: exhibition)
+    if let round { works = works.filter { round.works.contains($0.rowID) } }
     let records = try archive.jurorRecords(exhibition: exhibition.id)
     let active = records.filter { $0.removal == nil }.map(Juror.init)
     let keyByRow = Dictionary(uniqueKeysWithValues: records.map { ($0.rowID, $0.key) })
@@ -26,7 +33,7 @@ extension Jury {
     }
     var withdrawn: [WithdrawnScore] = []
     // Filtered in place: a second array of every score would double the largest thing held.
-    var counted = try currentScores()
+    var counted = try currentScores(in: round?.record)
     counted.removeAll { score in
       let out = removed.contains(score.pair.juror) ? "juror-removed" : isConflicted(score.pair) ? "conflict" : nil
       guard let out else { return false }
@@ -35,7 +42,7 @@ extension Jury {
       }
       return true
     }
-    let assignments = try assignmentPairs().filter { !removed.contains($0.juror) && !isConflicted($0) }
+    let assignments = try assignmentPairs(in: round?.record).filter { !removed.contains($0.juror) && !isConflicted($0) }
     return CountedJury(
       jurors: active, works: works, scores: counted, assignments: assignments,
       withdrawn: withdrawn.sorted { ($0.submission, $0.juror) < ($1.submission, $1.juror) })

@@ -11,7 +11,9 @@ extension Jury {
     let json = try sheetDataJSON(for: juror, showArtists: showArtists, preview: preview)
     let csp =
       "default-src 'none'; img-src data:; style-src 'sha256-\(try sha256Base64(Self.sheetStyle))'; script-src 'sha256-\(try sha256Base64(Self.sheetScript))'; base-uri 'none'; form-action 'none'"
-    let title = HTMLText.escape("Scoring sheet — \(exhibition.title) — \(juror.name)")
+    let round = try workingRound()
+    let roundTitle = round.map { " — round \($0.record.name) (\($0.record.kind.rawValue))" } ?? ""
+    let title = HTMLText.escape("Scoring sheet — \(exhibition.title)\(roundTitle) — \(juror.name)")
     return """
       <!DOCTYPE html>
       <html lang="en">
@@ -46,7 +48,8 @@ extension Jury {
   package func sheetDataJSON(for juror: Juror, showArtists: Bool, preview: (Work) -> String? = { _ in nil }) throws
     -> String
   {
-    let criteria = try rubric()
+    let round = try workingRound()
+    let criteria = try sheetCriteria(for: juror, round: round)
     let scores = Dictionary(
       try currentScores().filter { $0.pair.juror == juror.rowID }.map { ($0.pair.work, $0) },
       uniquingKeysWith: { a, _ in a })
@@ -62,8 +65,9 @@ extension Jury {
     }
     let data = HTMLSheetData(
       format: Self.sheetFormat, version: 1, exhibition: exhibition.slug, exhibitionTitle: exhibition.title,
-      juror: juror.id, jurorName: juror.name, code: try sheetCode(for: juror),
-      criteria: criteria.map { .init(key: $0.key, label: $0.label, min: $0.scaleMin, max: $0.scaleMax) }, works: works)
+      juror: juror.id, jurorName: juror.name, code: try sheetCode(for: juror, round: round),
+      criteria: criteria.map { .init(key: $0.key, label: $0.label, min: $0.scaleMin, max: $0.scaleMax) }, works: works,
+      round: round?.record.name, roundKind: round?.record.kind.rawValue)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     return HTMLText.scriptSafeJSON(String(decoding: try encoder.encode(data), as: UTF8.self))
@@ -88,6 +92,9 @@ extension Jury {
     .error{color:#c01c28;font-weight:600;min-height:1.5em}
     button{font-size:1.1rem;padding:.5rem 1rem}
     .meta{color:inherit;opacity:.85}
+    .choice{display:inline-block;margin:0 1.5rem 0 .25rem;font-weight:400}
+    fieldset{border:0;padding:0;margin:0}
+    article[tabindex]:focus{outline:3px solid #1a5fb4;outline-offset:2px}
     """
 
   static let sheetScript = """
@@ -110,9 +117,25 @@ extension Jury {
       data.works.forEach(function(w){var s=w.scores||{};if(data.criteria.every(function(c){return s[c.key]!==undefined&&s[c.key]!==""}))done++;});
       document.getElementById("status").textContent=done+" of "+data.works.length+" works scored.";
     }
+    var kind=data.roundKind||"";
+    // A ranking round: the works in the juror's order, moved by buttons (touch, mouse) or by
+    // Alt+Up and Alt+Down on a focused work (keyboard); each one's rank is its place.
+    function rerank(){
+      var list=main.querySelectorAll("article");
+      list.forEach(function(art,pos){data.works[+art.dataset.index].scores.rank=pos+1;
+        document.getElementById("w"+art.dataset.index+"-rank").textContent="Rank "+(pos+1)+" of "+list.length;});
+      status();
+    }
+    function move(art,step){
+      var other=step<0?art.previousElementSibling:art.nextElementSibling;
+      if(!other)return;
+      if(step<0)main.insertBefore(art,other);else main.insertBefore(other,art);
+      rerank();art.focus();
+      document.getElementById("status").textContent+=" "+data.works[+art.dataset.index].title+" is now rank "+data.works[+art.dataset.index].scores.rank+".";
+    }
     data.works.forEach(function(w,i){
       w.scores=w.scores||{};
-      var a=el("article");a.id="work-"+i;
+      var a=el("article");a.id="work-"+i;a.dataset.index=i;
       a.appendChild(el("h2",w.title));
       if(w.artists)a.appendChild(el("p","By "+w.artists,"meta"));
       if(w.medium)a.appendChild(el("p","Medium: "+w.medium,"meta"));
@@ -121,6 +144,28 @@ extension Jury {
       if(w.aiStatement||w.aiUse)a.appendChild(el("p","AI use ("+(w.aiUse||"unknown")+"): "+(w.aiStatement||""),"meta"));
       data.criteria.forEach(function(c){
         var id="w"+i+"-"+c.key;
+        if(kind==="yes-no"&&c.key==="vote"){
+          var f=el("fieldset");f.appendChild(el("legend",c.label,"label"));
+          [["yes",1,"Yes"],["no",0,"No"]].forEach(function(o){
+            var r=el("input");r.type="radio";r.name=id;r.id=id+"-"+o[0];r.value=o[1];
+            if(w.scores.vote===o[1])r.checked=true;
+            r.addEventListener("change",function(){w.scores.vote=o[1];status();});
+            var rl=el("label",o[2],"choice");rl.htmlFor=r.id;f.appendChild(r);f.appendChild(rl);
+          });
+          a.appendChild(f);return;
+        }
+        if(kind==="ranking"&&c.key==="rank"){
+          a.tabIndex=0;a.setAttribute("aria-describedby","rank-help");
+          var place=el("p",w.scores.rank?"Rank "+w.scores.rank+" of "+data.works.length:"Not ranked yet","meta");place.id=id;
+          var up=el("button","Move up");up.type="button";up.id="w"+i+"-up";
+          var down=el("button","Move down");down.type="button";down.id="w"+i+"-down";
+          up.addEventListener("click",function(){move(a,-1);});
+          down.addEventListener("click",function(){move(a,1);});
+          a.addEventListener("keydown",function(e){
+            if(e.target===a&&e.altKey&&(e.key==="ArrowUp"||e.key==="ArrowDown")){e.preventDefault();move(a,e.key==="ArrowUp"?-1:1);}
+          });
+          a.appendChild(place);a.appendChild(up);a.appendChild(down);return;
+        }
         var l=el("label",c.label+" ("+c.min+"–"+c.max+")");l.htmlFor=id;
         var input=el("input");input.type="number";input.id=id;input.min=c.min;input.max=c.max;input.step=1;
         input.inputMode="numeric";input.dataset.work=i;input.dataset.criterion=c.key;
@@ -133,8 +178,26 @@ extension Jury {
       var ta=el("textarea");ta.id="w"+i+"-comment";ta.value=w.comment||"";
       ta.addEventListener("input",function(){w.comment=ta.value;});
       a.appendChild(cl);a.appendChild(ta);
+      if(data.round){var fa=el("input");fa.type="checkbox";fa.id="w"+i+"-for-artist";fa.checked=!!w.forArtist;
+      fa.addEventListener("change",function(){w.forArtist=fa.checked;});
+      var fl=el("label","Show this comment to the artist (without your name)","choice");fl.htmlFor=fa.id;
+      var fp=el("p");fp.appendChild(fa);fp.appendChild(fl);a.appendChild(fp);}
       main.appendChild(a);
     });
+    if(kind==="ranking"){
+      // Ranked before: in that order.
+      Array.prototype.slice.call(main.querySelectorAll("article")).sort(function(x,y){
+        var rx=data.works[+x.dataset.index].scores.rank||1e9,ry=data.works[+y.dataset.index].scores.rank||1e9;
+        return rx-ry||(+x.dataset.index)-(+y.dataset.index);
+      }).forEach(function(art){main.appendChild(art);});
+      if(!document.getElementById("rank-help")){
+        var help=el("p","Order the works from the best (top) to the last: Move up and Move down, or Alt+Up and Alt+Down on a focused work. The order is your ranking.");
+        help.id="rank-help";main.parentNode.insertBefore(help,main);
+        var keep=el("button","Rank in this order");keep.type="button";keep.id="rank-confirm";
+        main.parentNode.insertBefore(keep,main);
+      }
+      document.getElementById("rank-confirm").addEventListener("click",rerank);
+    }
     status();
     document.getElementById("save").addEventListener("click",function(){
       var bad=document.querySelectorAll(".invalid");

@@ -173,7 +173,7 @@ public final class Jury {
     let work = try archive.submissionRowID(exhibition: exhibition, key: submission)
     let pair = JurorWork(juror: juror.rowID, work: work)
     return try archive.transaction {
-      let withdrawn = try archive.latestScore(pair)?.values ?? [:]
+      let withdrawn = try archive.latestScore(pair, round: workingRound()?.record.rowID)?.values ?? [:]
       try archive.declareConflict(pair, reason: reason ?? "declared by the organiser")
       var detail: [String: Any] = ["juror": juror.id, "reason": reason ?? "declared by the organiser"]
       if !withdrawn.isEmpty { detail["withdrawnScores"] = withdrawn }

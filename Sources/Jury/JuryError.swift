@@ -14,6 +14,8 @@ package enum JuryError: Error, Equatable, CustomStringConvertible {
   case sheetUnreadable(String)
   case staleSheet(name: String, works: [String])
   case prize(String)
+  /// A refusal about judging in rounds.
+  case round(String)
 
   package var description: String {
     switch self {
@@ -37,6 +39,7 @@ package enum JuryError: Error, Equatable, CustomStringConvertible {
       return
         "\(name) was issued before the scores of \(list) last changed, so importing it would put older values back; nothing was applied. Send the juror a fresh sheet (`salon jury sheet JUROR`), or import with --overwrite-newer to replace the newer scores (recorded)."
     case .prize(let message): return message
+    case .round(let message): return message
     }
   }
 }

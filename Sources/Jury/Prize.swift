@@ -29,6 +29,9 @@ extension Jury {
         throw JuryError.prize("The prize is already awarded; `salon prize reopen` first to change it.")
       }
       let works = try archive.works(exhibition: exhibition)
+      // Judged in rounds, only a finalist can win: no --force makes a dropped work a winner.
+      let dropped = try roundRefusals(ids, works: works)
+      if !dropped.isEmpty { throw JuryError.prize(dropped.joined(separator: " ")) }
       let standings = try standings(by: .normalized)
       var rows: [Int] = []
       var overridden: [String] = []

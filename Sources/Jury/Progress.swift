@@ -12,6 +12,9 @@ package struct JuryProgress: Codable, Equatable, Sendable {
     package var mean: Double?
     package var spread: Double?
     package var count: Int
+    /// Judged in rounds: how many of each vote ("yes", "no") or of each score rounded to a whole
+    /// number the juror gave in the round; nil in a ranking round (every list holds each place once).
+    package var distribution: [String: Int]? = nil
   }
   package struct WorkLine: Codable, Equatable, Sendable {
     package var id: String
@@ -22,14 +25,24 @@ package struct JuryProgress: Codable, Equatable, Sendable {
   package var jurors: [JurorLine]
   package var works: [WorkLine]
   package var locked: Bool
+  /// Judged in rounds: the round shown and its kind.
+  package var round: String? = nil
+  package var kind: String? = nil
+  /// The whole panel's distribution, beside each juror's: only once the round is closed or when
+  /// at least five other jurors make it up, so that no one can work out a colleague's scores.
+  package var panel: [String: Int]? = nil
+
+  /// Jurors besides oneself needed before the panel's figures are shown in an open round.
+  package static let panelMinimumOthers = 5
 }
 
 extension Jury {
   /// Assignments and scores that count: a conflict declared after scoring or a removed juror
   /// takes them out (the history keeps them).
   package func progress() throws -> JuryProgress {
-    let criteria = try rubric()
-    let counted = try countedJury()
+    let round = try workingRound()
+    let criteria = try round?.criteria ?? rubric()
+    let counted = try countedJury(works: nil, round: round)
     let pairs = counted.assignments
     let complete = Set(
       counted.scores.filter { score in criteria.allSatisfy { score.values[$0.key] != nil } }.map(\.pair))
@@ -59,6 +72,27 @@ extension Jury {
         id: work.id, title: work.title, assigned: theirs.count,
         scores: theirs.filter { complete.contains($0) }.count)
     }
-    return JuryProgress(jurors: jurorLines, works: workLines, locked: try scoringLocked())
+    var progress = JuryProgress(jurors: jurorLines, works: workLines, locked: try scoringLocked())
+    if let round {
+      progress.round = round.record.name
+      progress.kind = round.record.kind.rawValue
+      if round.record.kind != .ranking {
+        var byJuror: [Int: [String: Int]] = [:]
+        for score in counted.scores {
+          guard let value = StandingsCalculator.weighted(score.values, criteria) else { continue }
+          let bucket =
+            round.record.kind == .yesNo ? (value == 1 ? "yes" : "no") : String(Int(value.rounded()))
+          byJuror[score.pair.juror, default: [:]][bucket, default: 0] += 1
+        }
+        let rowByKey = Dictionary(uniqueKeysWithValues: counted.jurors.map { ($0.id, $0.rowID) })
+        for index in progress.jurors.indices {
+          progress.jurors[index].distribution = rowByKey[progress.jurors[index].id].map { byJuror[$0] ?? [:] }
+        }
+        if !round.record.isOpen || byJuror.count - 1 >= JuryProgress.panelMinimumOthers {
+          progress.panel = byJuror.values.reduce(into: [:]) { panel, mine in panel.merge(mine, uniquingKeysWith: +) }
+        }
+      }
+    }
+    return progress
   }
 }

@@ -13,11 +13,16 @@ package struct ScoreEntry: Equatable, Sendable {
   /// By criterion key; a criterion left out is not scored yet.
   package var values: [String: Int]
   package var comment: String?
-  package init(juror: String, submission: String, values: [String: Int], comment: String? = nil) {
+  /// The comment is meant for the artist too (`prize letters` passes it on, without the juror's name).
+  package var forArtist = false
+  package init(
+    juror: String, submission: String, values: [String: Int], comment: String? = nil, forArtist: Bool = false
+  ) {
     self.juror = juror
     self.submission = submission
     self.values = values
     self.comment = comment
+    self.forArtist = forArtist
   }
 }
 
@@ -72,10 +77,15 @@ extension Jury {
   ) throws -> Applied {
     try archive.transaction {
       if try scoringLocked() { throw JuryError.scoringLocked }
-      let criteria = try rubric()
+      // Judged in rounds, a juror scores only the open round's works, in its kind.
+      let round = try scoringRound()
+      let criteria = try round?.criteria ?? rubric()
       let works = try archive.works(exhibition: exhibition)
       let workByID = Dictionary(works.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-      let assigned = Set(try assignmentPairs())
+      let assignedList = try assignmentPairs(in: round?.record)
+      let assigned = Set(assignedList)
+      // A ranking places each juror's works from 1 to how many they were given.
+      let listLength = Dictionary(grouping: assignedList, by: \.juror).mapValues(\.count)
       let conflicted = Set(try conflicts(works: works).map { JurorAndWork(juror: $0.juror, work: $0.submission) })
       var problems: [String] = []
       var checked: [(Juror, Work, ScoreEntry)] = []
@@ -96,6 +106,12 @@ extension Jury {
           problems.append(at("there is no work \"\(entry.submission)\" in this exhibition."))
           continue
         }
+        if let round, !round.works.contains(work.rowID) {
+          problems.append(
+            at("work \(work.id) is not in the open round \"\(round.record.name)\" (\(round.record.kind.rawValue)).")
+          )
+          continue
+        }
         if conflicted.contains(JurorAndWork(juror: juror.id, work: work.id)) {
           problems.append(at("\(juror.name) has a conflict of interest with work \(work.id)."))
           continue
@@ -106,7 +122,16 @@ extension Jury {
         }
         let unknown = entry.values.keys.filter { key in !criteria.contains { $0.key == key } }.sorted()
         if !unknown.isEmpty {
-          problems.append(at("\(unknown.joined(separator: ", ")) is not a criterion of the rubric."))
+          if let round, round.record.kind != .rating {
+            let wanted = round.record.kind == .yesNo ? "a yes or no vote" : "a rank"
+            problems.append(
+              at(
+                "round \"\(round.record.name)\" is a \(round.record.kind.rawValue) round: it takes \(wanted), not \(unknown.joined(separator: ", "))."
+              )
+            )
+          } else {
+            problems.append(at("\(unknown.joined(separator: ", ")) is not a criterion of the rubric."))
+          }
           continue
         }
         let missing = criteria.filter { entry.values[$0.key] == nil }.map(\.key)
@@ -116,10 +141,16 @@ extension Jury {
           continue
         }
         var rowOK = true
-        for criterion in criteria {
+        for var criterion in criteria {
+          if round?.record.kind == .ranking { criterion.scaleMax = listLength[juror.rowID] ?? 1 }
           if let value = entry.values[criterion.key], !(criterion.scaleMin...criterion.scaleMax).contains(value) {
             problems.append(
-              at("\(criterion.key) is \(value), outside the scale \(criterion.scaleMin) to \(criterion.scaleMax).")
+              at(
+                round?.record.kind == .ranking
+                  ? "the rank is \(value); \(juror.name) ranks \(criterion.scaleMax) works, 1 being the best."
+                  : round?.record.kind == .yesNo
+                    ? "the vote is yes or no."
+                    : "\(criterion.key) is \(value), outside the scale \(criterion.scaleMin) to \(criterion.scaleMax).")
             )
             rowOK = false
           }
@@ -132,7 +163,8 @@ extension Jury {
       var currents: [LatestScore?] = []
       var stale: [String] = []
       for (juror, work, entry) in checked {
-        let current = try archive.latestScore(JurorWork(juror: juror.rowID, work: work.rowID))
+        let current = try archive.latestScore(
+          JurorWork(juror: juror.rowID, work: work.rowID), round: round?.record.rowID)
         currents.append(current)
         // Only a sheet that would change something can put an older value back.
         if let sheet, let current, current.revision > sheet.issued.revision(of: work.id),
@@ -159,16 +191,19 @@ extension Jury {
           try archive.appendScoreChange(
             ScoreChange(
               pair: pair, criterion: criterion.key, value: value, previous: previous, source: source.rawValue,
-              time: now, actor: Actor.current, version: latest))
+              time: now, actor: Actor.current, version: latest, round: round?.record.rowID))
           changed[criterion.key] = value
           changes += 1
         }
+        // Marking a comment for the artist records it again, with the mark.
         if let comment = entry.comment?.trimmingCharacters(in: .whitespacesAndNewlines), !comment.isEmpty,
-          comment != current?.comment
+          comment != current?.comment || entry.forArtist
         {
           try archive.appendCommentChange(
-            pair, comment: comment, previous: current?.comment, source: source.rawValue, time: now)
+            pair, comment: comment, previous: current?.comment, source: source.rawValue, time: now,
+            round: round?.record.rowID, forArtist: entry.forArtist)
           changed["comment"] = true
+          if entry.forArtist { changed["forArtist"] = true }
           changes += 1
         }
         if !changed.isEmpty {
@@ -176,6 +211,7 @@ extension Jury {
           changed["source"] = source.rawValue
           if let latest { changed["version"] = latest }
           if stale.contains(work.id) { changed["overwroteNewer"] = true }
+          if let round { changed["round"] = round.record.name }
           try archive.record("score", exhibition: exhibition.id, submission: work.rowID, detail: changed)
         }
       }
@@ -194,5 +230,11 @@ extension Jury {
   }
 
   /// Every juror's latest scores in the exhibition.
-  package func currentScores() throws -> [LatestScore] { try archive.latestScores(exhibition: exhibition.id) }
+  /// (Those of the working round when the exhibition is judged in rounds.)
+  package func currentScores() throws -> [LatestScore] { try currentScores(in: workingRound()?.record) }
+
+  /// Every juror's latest scores in `round`, or outside any round.
+  package func currentScores(in round: RoundRecord?) throws -> [LatestScore] {
+    try archive.latestScores(exhibition: exhibition.id, round: round?.rowID)
+  }
 }

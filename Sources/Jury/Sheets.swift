@@ -9,12 +9,18 @@ import Hashing
 extension Jury {
   static let sheetFormat = "salon-sheet"
 
-  /// The code that proves a sheet was issued for this juror by this archive.
-  package func sheetCode(for juror: Juror) throws -> String {
+  /// The code that proves a sheet was issued for this juror by this archive (and, judged in
+  /// rounds, for the working round and its kind).
+  package func sheetCode(for juror: Juror) throws -> String { try sheetCode(for: juror, round: workingRound()) }
+
+  /// Judged in rounds, the code binds the round and its kind: a sheet of one round never imports
+  /// into another. Without rounds the message is what it always was, so older sheets still import.
+  func sheetCode(for juror: Juror, round: RoundScope?) throws -> String {
     guard let secret = try archive.setting("secret") else {
       throw JuryError.sheetUnreadable("The archive has no secret.")
     }
-    let message = "\(Self.sheetFormat)-v1\n\(exhibition.slug)\n\(juror.id)"
+    let binding = round.map { "\nround \($0.record.rowID) \($0.record.kind.rawValue)" } ?? ""
+    let message = "\(Self.sheetFormat)-v1\n\(exhibition.slug)\n\(juror.id)\(binding)"
     return try hmacSHA256(key: Array(secret.utf8), message: Array(message.utf8))
   }
 
@@ -50,24 +56,35 @@ extension Jury {
   // MARK: CSV
 
   package func csvSheet(for juror: Juror) throws -> String {
-    let criteria = try rubric()
-    let code = try sheetCode(for: juror)
+    let round = try workingRound()
+    let criteria = try sheetCriteria(for: juror, round: round)
+    let code = try sheetCode(for: juror, round: round)
     let scores = Dictionary(
       try currentScores().filter { $0.pair.juror == juror.rowID }.map { ($0.pair.work, $0) },
       uniquingKeysWith: { a, _ in a })
     // The exhibition and each row's revision come last, after what the juror fills in.
     var lines = [
-      (["juror", "code", "submission", "title", "medium"] + criteria.map { "\($0.key) (\($0.scaleMin)-\($0.scaleMax))" }
-        + ["comment", "exhibition", "revision"]).map(CSVWriter.field).joined(separator: ",")
+      (["juror", "code", "submission", "title", "medium"]
+        + criteria.map {
+          $0.key == "vote" && round != nil ? "vote (yes/no)" : "\($0.key) (\($0.scaleMin)-\($0.scaleMax))"
+        }
+        // Judged in rounds, the sheet gains its round, its kind and the mark for the artist (a
+        // sheet without rounds keeps the columns it always had).
+        + ["comment"] + (round == nil ? [] : ["for-artist (yes: the artist reads the comment without your name)"])
+        + ["exhibition", "revision"] + (round == nil ? [] : ["round", "kind"])).map(CSVWriter.field)
+        .joined(separator: ",")
     ]
     for work in try assignedWorks(juror) {
       let current = scores[work.rowID]
       let cells =
         [juror.id, code, work.id, work.title, work.declarations.medium ?? ""]
-        + criteria.map { current?.values[$0.key].map(String.init) ?? "" } + [
-          current?.comment ?? "", exhibition.slug,
-          try revisionToken(juror: juror, work: work.id, revision: current?.revision ?? 0),
-        ]
+        + criteria.map { c in
+          current?.values[c.key].map { round?.record.kind == .yesNo ? ($0 == 1 ? "yes" : "no") : String($0) } ?? ""
+        } + [
+          current?.comment ?? ""
+        ] + (round == nil ? [] : [""]) + [
+          exhibition.slug, try revisionToken(juror: juror, work: work.id, revision: current?.revision ?? 0),
+        ] + (round.map { [$0.record.name, $0.record.kind.rawValue] } ?? [])
       lines.append(CSVWriter.line(cells))
     }
     return CSVWriter.document(lines)
@@ -112,15 +129,18 @@ extension Jury {
         "\(name) is not a Salon scoring sheet: it needs the columns juror, code and submission (make one with `salon jury sheet`)."
       )
     }
-    let criteria = try rubric()
+    let criteria = try sheetCriteria(for: nil, round: try workingRound())
     var problems: [String] = []
     let criterionColumns = criteria.map { c -> (Criterion, Int?) in (c, index(c.key)) }
     for (c, column) in criterionColumns where column == nil {
       problems.append("\(name) line 1: the column for \(c.key) is missing.")
     }
     let commentColumn = index("comment")
+    let forArtistColumn = index("for-artist")
     let exhibitionColumn = index("exhibition")
     let revisionColumn = index("revision")
+    let roundColumn = index("round")
+    var sheetRounds = Set<String>()
     var entries: [(place: String, entry: ScoreEntry)] = []
     var jurorIDs = Set<String>()
     var codes = Set<String>()
@@ -138,12 +158,13 @@ extension Jury {
       codes.insert(cell(codeColumn))
       if !cell(exhibitionColumn).isEmpty { exhibitions.insert(cell(exhibitionColumn)) }
       if !cell(revisionColumn).isEmpty { revisions[cell(workColumn)] = (place, cell(revisionColumn)) }
+      sheetRounds.insert(cell(roundColumn))
       var values: [String: Int] = [:]
       var rowOK = true
       for (c, column) in criterionColumns {
         let text = cell(column)
         if text.isEmpty { continue }
-        guard let value = Int(text) else {
+        guard let value = Self.vote(text, criterion: c.key) ?? Int(text) else {
           problems.append("\(place): \(c.key) is \"\(text)\", not a whole number.")
           rowOK = false
           continue
@@ -155,7 +176,12 @@ extension Jury {
       if values.isEmpty && comment.isEmpty && rowOK { continue }
       if rowOK {
         entries.append(
-          (place, ScoreEntry(juror: cell(jurorColumn), submission: cell(workColumn), values: values, comment: comment)))
+          (
+            place,
+            ScoreEntry(
+              juror: cell(jurorColumn), submission: cell(workColumn), values: values, comment: comment,
+              forArtist: Self.vote(cell(forArtistColumn), criterion: "vote") == 1)
+          ))
       }
     }
     if exhibitions.count > 1 {
@@ -163,7 +189,8 @@ extension Jury {
     }
     return try finishImport(
       name: name, jurorIDs: jurorIDs, codes: codes, entries: entries, problems: problems, rows: records.count - 1,
-      source: .csvSheet, exhibitionSlug: exhibitions.first, revisions: revisions, overwriteNewer: overwriteNewer)
+      source: .csvSheet, exhibitionSlug: exhibitions.first, revisions: revisions, overwriteNewer: overwriteNewer,
+      round: sheetRounds.count == 1 ? sheetRounds.first!.nonEmpty : nil)
   }
 
   func importHTMLSheet(_ text: String, name: String, overwriteNewer: Bool) throws -> ImportResult {
@@ -192,7 +219,7 @@ extension Jury {
         case .integer(let v): values[key] = v
         case .text(let t) where t.trimmingCharacters(in: .whitespaces).isEmpty: continue
         case .text(let t):
-          if let v = Int(t.trimmingCharacters(in: .whitespaces)) {
+          if let v = Self.vote(t, criterion: key) ?? Int(t.trimmingCharacters(in: .whitespaces)) {
             values[key] = v
           } else {
             problems.append("\(place): \(key) is \"\(t)\", not a whole number.")
@@ -202,18 +229,24 @@ extension Jury {
       }
       let comment = work.comment?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
       if values.isEmpty && comment.isEmpty { continue }
-      entries.append((place, ScoreEntry(juror: sheet.juror, submission: work.id, values: values, comment: comment)))
+      entries.append(
+        (
+          place,
+          ScoreEntry(
+            juror: sheet.juror, submission: work.id, values: values, comment: comment,
+            forArtist: work.forArtist ?? false)
+        ))
     }
     return try finishImport(
       name: name, jurorIDs: [sheet.juror], codes: [sheet.code], entries: entries, problems: problems,
       rows: sheet.works.count, source: .htmlSheet, exhibitionSlug: sheet.exhibition, revisions: revisions,
-      overwriteNewer: overwriteNewer)
+      overwriteNewer: overwriteNewer, round: sheet.round)
   }
 
   private func finishImport(
     name: String, jurorIDs: Set<String>, codes: Set<String>, entries: [(place: String, entry: ScoreEntry)],
     problems: [String], rows: Int, source: ScoreSource, exhibitionSlug: String?,
-    revisions: [String: (place: String, token: String)], overwriteNewer: Bool
+    revisions: [String: (place: String, token: String)], overwriteNewer: Bool, round sheetRound: String?
   ) throws -> ImportResult {
     if let exhibitionSlug, exhibitionSlug != exhibition.slug {
       let other = try archive.exhibitions().first { $0.slug == exhibitionSlug }
@@ -232,7 +265,18 @@ extension Jury {
     do { juror = try self.juror(jurorID) } catch {
       throw JuryError.sheetRefused(["\(name) names an unknown juror \"\(jurorID)\"."])
     }
-    guard constantTimeEqual(code, try sheetCode(for: juror)) else {
+    // A sheet imports only into the round it was issued for, which must be the open one.
+    let round = try scoringRound()
+    if sheetRound != round?.record.name {
+      let issued = sheetRound.map { "a sheet for round \"\($0)\"" } ?? "a sheet issued outside the rounds"
+      let now =
+        round.map { "round \"\($0.record.name)\" (\($0.record.kind.rawValue)) is open" }
+        ?? "this exhibition is not judged in rounds"
+      throw JuryError.sheetRefused([
+        "\(name) is \(issued), but \(now); a sheet from one round never imports into another. Send the juror a fresh sheet (`salon jury sheet JUROR`)."
+      ])
+    }
+    guard constantTimeEqual(code, try sheetCode(for: juror, round: round)) else {
       throw JuryError.sheetRefused([
         "\(name): the authentication code does not match juror \(juror.id); the sheet was edited to speak for another juror, or comes from another archive."
       ])
@@ -307,6 +351,8 @@ struct HTMLSheetData: Codable {
     var comment: String?
     /// The signed revision of the scores when the sheet was issued.
     var revision: String?
+    /// The juror ticked "show this comment to the artist".
+    var forArtist: Bool? = nil
   }
   struct CriterionData: Codable {
     var key: String
@@ -323,4 +369,33 @@ struct HTMLSheetData: Codable {
   var code: String
   var criteria: [CriterionData]
   var works: [WorkData]
+  /// Judged in rounds: the round the sheet was issued for, and its kind.
+  var round: String? = nil
+  var roundKind: String? = nil
+}
+
+extension Jury {
+  /// What a sheet asks for: the rubric, or the working round's vote or rank (a juror's ranking
+  /// runs from 1 to the number of works they were given; nil `juror`: any list length).
+  func sheetCriteria(for juror: Juror?, round: RoundScope?) throws -> [Criterion] {
+    guard let round else { return try rubric() }
+    var criteria = round.criteria
+    if round.record.kind == .ranking, let juror {
+      let length = try assignmentPairs(in: round.record).filter { $0.juror == juror.rowID }.count
+      criteria = criteria.map {
+        var c = $0; c.scaleMax = max(length, 1); return c
+      }
+    }
+    return criteria
+  }
+
+  /// "yes" and "no" in a vote's cell, as 1 and 0.
+  static func vote(_ text: String, criterion: String) -> Int? {
+    guard criterion == "vote" else { return nil }
+    switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+    case "yes", "y": return 1
+    case "no", "n": return 0
+    default: return nil
+    }
+  }
 }

@@ -27,6 +27,8 @@ package struct Standing: Codable, Equatable, Sendable {
   /// second is lower, the scores refer to an earlier version (flag `new-version`).
   package var version: Int?
   package var scoredVersion: Int?
+  /// In a ranking round: the mean of the places jurors gave the work (1 is best).
+  package var meanRank: Double? = nil
 }
 
 /// How a juror scores overall, so a harsh or a lenient juror is visible.
@@ -68,6 +70,10 @@ package struct Standings: Codable, Equatable, Sendable {
   package var jurors: [JurorCalibration]
   /// Scores that no longer count: a conflict declared after scoring, or a juror removed.
   package var withdrawn: [WithdrawnScore]
+  /// Judged in rounds: the round counted, its kind, and how its works were compared.
+  package var round: String? = nil
+  package var kind: String? = nil
+  package var method: String? = nil
 }
 
 package enum RankingBasis: String, CaseIterable, Sendable { case raw, normalized, schulze }
@@ -406,11 +412,18 @@ package enum Schulze {
 }
 
 extension Jury {
+  /// Judged in rounds, the last closed round's (see `standingsRound`).
   package func standings(by basis: RankingBasis, shortlist: Int = StandingsCalculator.defaultShortlist) throws
     -> Standings
   {
-    let criteria = try rubric()
-    var counted = try countedJury()
+    try standings(by: basis, round: standingsRound(), shortlist: shortlist)
+  }
+
+  func standings(by basis: RankingBasis, round: RoundScope?, shortlist: Int = StandingsCalculator.defaultShortlist)
+    throws -> Standings
+  {
+    let criteria = try round?.criteria ?? rubric()
+    var counted = try countedJury(works: nil, round: round)
     let works = counted.works.filter { $0.status == .accepted }
     let jurors = Dictionary(uniqueKeysWithValues: counted.jurors.map { ($0.rowID, $0.id) })
     let assignedCount = Dictionary(grouping: counted.assignments, by: \.work).mapValues(\.count)
@@ -434,8 +447,11 @@ extension Jury {
     // Each score is held once from here on.
     counted.scores = []
     counted.works = []
-    var standings = StandingsCalculator.compute(
-      criteria: criteria, works: inputs, scores: scores, by: basis, shortlist: shortlist)
+    var standings = RankingCount.standings(
+      criteria: criteria, works: inputs, scores: scores, by: basis, shortlist: shortlist, round: round,
+      lists: counted.assignments.reduce(into: [:]) { lists, pair in
+        jurors[pair.juror].map { lists[$0, default: 0] += 1 }
+      })
     standings.withdrawn = counted.withdrawn
     return standings
   }

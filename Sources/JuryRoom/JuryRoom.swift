@@ -189,7 +189,10 @@ package struct JuryRoomBuilder {
       ])
     }
     let context: [String: TemplateValue] = [
-      "csp": .text(csp), "pageTitle": .text("Jury room — \(jury.exhibition.title) — \(juror.name)"),
+      "csp": .text(csp),
+      "pageTitle": .text(
+        "Jury room — \(jury.exhibition.title)\(try jury.workingRound().map { " — round \($0.record.name) (\($0.record.kind.rawValue))" } ?? "") — \(juror.name)"
+      ),
       "count": .text(String(works.count)), "works": .list(items), "hasWorks": .bool(!works.isEmpty),
       "sheet": .html(try jury.sheetDataJSON(for: juror, showArtists: showArtists)),
       "script": .html(scriptText), "style": .html(styleText),

@@ -1,3 +1,4 @@
+import Basics
 import Catalog
 import Foundation
 import Imaging
@@ -21,6 +22,8 @@ extension Bench {
     let names = [
       "ingest with the form", "decide --all-accepted", "first export", "export, nothing changed",
       "prize standings (5 jurors each)", "submissions list --json", "verify",
+      "jury round open (a yes-no triage, yes:2)", "jury assign (triage, 3 jurors a work)",
+      "jury import (every triage vote, 3 a work)", "jury round close (triage)",
     ]
     var steps = names.map { GrowthStep(name: $0) }
     var archiveSizes: [Int: Int] = [:]
@@ -62,6 +65,13 @@ extension Bench {
       try measure(4, ["prize", "standings", "--json"])
       try measure(5, ["submissions", "list", "--json"])
       try measure(6, ["verify"])
+      // A triage round of every work, 3 jurors each: opened, assigned, every vote imported from
+      // the jurors' sheets, closed by its rule.
+      try measure(7, ["jury", "round", "open", "triage", "--kind", "yes-no", "--advance", "yes:2"])
+      try measure(8, ["jury", "assign", "--per-work", "3"])
+      say("   \(size): filling the triage sheets")
+      try measure(9, ["jury", "import"] + (try fillTriageSheets(archive, size: size)))
+      try measure(10, ["jury", "round", "close"])
       archiveSizes[size] = folderBytes(archive)
       siteSizes[size] = folderBytes(site)
       try publish(&self)
@@ -184,6 +194,29 @@ extension Bench {
       }
     }
     _ = try jury.apply(entries, source: .commandLine)
+  }
+
+  /// Each juror's triage sheet, as `salon jury sheet` writes it, with a yes or no on every row
+  /// (yes about two times in three); returns the files.
+  func fillTriageSheets(_ path: String, size: Int) throws -> [String] {
+    let archive = try SalonArchive.open(at: path)
+    let jury = Jury(archive: archive, exhibition: try archive.exhibition(slug: nil))
+    var random = SeededRandom(seed: 7)
+    return try jury.jurors().map { juror in
+      let records = try CSVReader.records(from: Data(try jury.csvSheet(for: juror).utf8))
+      guard let header = records.first, let vote = header.fields.firstIndex(where: { $0.hasPrefix("vote") }) else {
+        throw BenchError("the triage sheet has no vote column")
+      }
+      var lines = [CSVWriter.line(header.fields)]
+      for record in records.dropFirst() {
+        var fields = record.fields
+        fields[vote] = random.next() % 3 == 0 ? "no" : "yes"
+        lines.append(CSVWriter.line(fields))
+      }
+      let file = self.path("growth-triage-\(size)-\(juror.id).csv")
+      try Data(CSVWriter.document(lines).utf8).write(to: URL(fileURLWithPath: file))
+      return file
+    }
   }
 
   func folderBytes(_ path: String) -> Int {

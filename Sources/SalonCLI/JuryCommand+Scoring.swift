@@ -96,6 +96,7 @@ extension JuryCommand {
       return
     }
     if progress.locked { print("Scoring is locked: the prize has been awarded.") }
+    JuryRoundCommand.printRound(progress)
     print("Jurors:")
     func number(_ v: Double?) -> String { v.map { String(format: "%.2f", $0) } ?? "-" }
     for j in progress.jurors {

@@ -21,6 +21,10 @@ enum JuryCommand: Command {
            salon jury room --all -o DIR [--zip] [--show-artists] [--gallery DIR] [--theme DIR] [--json]
            salon jury import FILE... [--overwrite-newer] [--json]
            salon jury progress [--json]
+           salon jury round open NAME --kind yes-no|rating|ranking [--advance RULE] [--json]
+           salon jury round advance ID... [--reason TEXT] | drop ID... --reason TEXT | close [--json]
+           salon jury rounds [--json]
+           salon jury score JUROR ID --vote yes|no | --rank N [--comment TEXT [--for-artist]]
     (each also takes --archive DIR and --exhibition SLUG)
 
       rubric     Show the criteria; with --criterion, replace them (until the first score)
@@ -51,6 +55,8 @@ enum JuryCommand: Command {
     var rest = arguments
     rest.remove(at: rest.firstIndex(of: action)!)
     switch action {
+    case "round", "rounds": try action == "round" ? JuryRoundCommand.round(rest) : JuryRoundCommand.rounds(rest)
+    case "score" where JuryRoundCommand.isRoundScore(rest): try JuryRoundCommand.score(rest)
     case "rubric": try rubric(rest)
     case "add": try add(rest)
     case "list": try list(rest)
@@ -177,7 +183,7 @@ enum JuryCommand: Command {
     let jury = try openJury(pre)
     let criteria = try jury.rubric()
     let args = try Arguments(
-      rest, valued: archiveOptions.union(["--comment"]).union(criteria.map { "--\($0.key)" }), flags: [])
+      rest, valued: archiveOptions.union(["--comment"]).union(criteria.map { "--\($0.key)" }), flags: ["--for-artist"])
     guard args.positional.count == 2 else { throw UsageError("jury score needs a JUROR and a SUBMISSION.") }
     var values: [String: Int] = [:]
     for c in criteria {
@@ -191,7 +197,8 @@ enum JuryCommand: Command {
     }
     let juror = try jury.juror(args.positional[0])
     let entry = ScoreEntry(
-      juror: juror.id, submission: args.positional[1], values: values, comment: args.value("--comment"))
+      juror: juror.id, submission: args.positional[1], values: values, comment: args.value("--comment"),
+      forArtist: args.has("--for-artist"))
     let changes = try jury.score(entry)
     print(
       changes == 0

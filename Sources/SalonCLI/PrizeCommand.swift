@@ -11,6 +11,7 @@ enum PrizeCommand: Command {
            salon prize mention ID [--note TEXT] [--force --note TEXT]
            salon prize announce [--format md|html|txt] [-o FILE]
            salon prize export-scores [--format csv|history-csv|json] [-o FILE]
+           salon prize letters -o DIR
     (each also takes --archive DIR and --exhibition SLUG)
 
       standings      Raw and per-juror normalised scores side by side with a Schulze ranking of
@@ -22,6 +23,8 @@ enum PrizeCommand: Command {
       announce       The public announcement
       export-scores  Every score and comment (csv), every change (history-csv), or both (json);
                      private: it names the jurors
+      letters        One private page per submission for its artist: how far the work went and
+                     the comments marked --for-artist, with no juror's name; owner-only files
     """
 
   static func run(_ arguments: [String]) throws {
@@ -31,9 +34,10 @@ enum PrizeCommand: Command {
     var rest = arguments
     rest.remove(at: rest.firstIndex(of: action)!)
     switch action {
+    case "letters": try PrizeLettersCommand.run(rest)
     case "standings":
       let args = try Arguments(rest, valued: archiveOptions.union(["--by", "--shortlist"]), flags: ["--json"])
-      guard let basis = RankingBasis(rawValue: args.value("--by") ?? "normalized") else {
+      guard args.value("--by").map({ RankingBasis(rawValue: $0) != nil }) ?? true else {
         throw UsageError("--by is raw, normalized or schulze.")
       }
       let shortlist = try args.int("--shortlist") ?? StandingsCalculator.defaultShortlist
@@ -41,6 +45,8 @@ enum PrizeCommand: Command {
         throw UsageError("--shortlist is a whole number from 1 to 1000 (Schulze is cubic in the number of works).")
       }
       let jury = try JuryCommand.openJury(args, reading: true)
+      // A ranking round is counted by Schulze unless told otherwise.
+      let basis = try args.value("--by").flatMap(RankingBasis.init(rawValue:)) ?? jury.defaultBasis()
       let standings = try jury.standings(by: basis, shortlist: shortlist)
       if args.has("--json") {
         try writeJSON(standings)
@@ -100,6 +106,9 @@ enum PrizeCommand: Command {
     func number(_ v: Double?) -> String { v.map { String(format: "%.2f", $0) } ?? "-" }
     let others = RankingBasis.allCases.map(\.rawValue).filter { $0 != s.by }.joined(separator: " or ")
     print("Standings of \(jury.exhibition.title), ranked by \(s.by) (--by \(others) to rank by another method):")
+    if let round = s.round, let kind = s.kind {
+      print(TerminalText.visible("Round \"\(round)\" (\(kind))\(s.method.map { ": \($0)" } ?? "")."))
+    }
     print("RANK  ID          RAW    NORM   SCHULZE  SCORES  SPREAD  PRIOR  ELSEWHERE  TITLE")
     for line in s.standings {
       let schulze: String = line.schulzeRank.map { String($0) } ?? "-"
