@@ -370,6 +370,12 @@ let migrations: [String] = [
     WHEN EXISTS (SELECT 1 FROM provenance WHERE version_id = NEW.version_id)
     BEGIN SELECT RAISE(ABORT, 'a received version cannot be changed'); END;
   """ + changeCountingTriggers(["provenance"]),
+  // 13: what ingest's decoders learnt of each file, as JSON (`RecordedFacts`: ffprobe's facts of
+  // an audio or video file, a GIF's or APNG's), so export and the jury room never probe or sniff
+  // the file again. NULL for a file ingested before: those are read again as they always were.
+  """
+  ALTER TABLE version_file ADD COLUMN facts TEXT;
+  """,
 ]
 
 /// Every table whose changes an export must notice: all of them but the counter itself.

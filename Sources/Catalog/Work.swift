@@ -1,5 +1,6 @@
 import Basics
 import Foundation
+import MediaTools
 import SQLite
 
 /// A submission as the later stages see it: its latest version's status, declarations and files.
@@ -84,6 +85,8 @@ extension SalonArchive {
     file.container = try row.optionalString("container")
     file.codecs = try row.optionalString("codecs")
     file.frames = try row.optionalInt("frames")
+    // Unreadable facts (a hand-edited catalog) are no facts: the file is read again.
+    file.facts = RecordedFacts(json: (try? row.optionalString("facts")) ?? nil)
     return file
   }
 }
