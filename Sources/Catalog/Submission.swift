@@ -298,7 +298,7 @@ extension SalonArchive {
     try database.forEachRow(
       "SELECT * FROM version_file WHERE version_id IN (SELECT value FROM json_each(?)) ORDER BY version_id, position",
       [latestIDs]
-    ) { files[try $0.int("version_id"), default: []].append(try Self.receivedFile(from: $0)) }
+    ) { files[try $0.int("version_id"), default: []].append(try Self.receivedFile(from: $0, withFacts: false)) }
     try database.forEachRow(
       "SELECT * FROM finding WHERE version_id IN (SELECT value FROM json_each(?)) ORDER BY version_id, position",
       [latestIDs]

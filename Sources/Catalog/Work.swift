@@ -73,7 +73,9 @@ extension SalonArchive {
     return try row.int("id")
   }
 
-  static func receivedFile(from row: Row) throws -> ReceivedFile {
+  /// - Parameter withFacts: decode what ingest learnt (`RecordedFacts`), which only the media
+  ///   builders use; the reports leave it out.
+  static func receivedFile(from row: Row, withFacts: Bool = true) throws -> ReceivedFile {
     var file = ReceivedFile(
       path: try row.string("path"), role: try row.value("role", as: FileRole.self),
       type: try row.string("type"), size: try row.int("size"), sha256: try row.string("sha256"))
@@ -85,8 +87,10 @@ extension SalonArchive {
     file.container = try row.optionalString("container")
     file.codecs = try row.optionalString("codecs")
     file.frames = try row.optionalInt("frames")
-    // Unreadable facts (a hand-edited catalog) are no facts: the file is read again.
-    file.facts = RecordedFacts(json: (try? row.optionalString("facts")) ?? nil)
+    if withFacts {
+      // Unreadable facts (a hand-edited catalog) are no facts: the file is read again.
+      file.facts = RecordedFacts(json: (try? row.optionalString("facts")) ?? nil)
+    }
     return file
   }
 }

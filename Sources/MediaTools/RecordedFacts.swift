@@ -34,6 +34,11 @@ package struct RecordedFacts: Codable, Equatable, Sendable {
   /// The record in the catalog's `json`, or nil when there is none or it cannot be read (then
   /// the file is read again, as for an archive from before facts were recorded).
   package init?(json: String?) {
+    // Most files (every JPEG, still PNG and PDF) had nothing to probe: no decoder needed.
+    if json == "{}" {
+      self.init()
+      return
+    }
     guard let json, json.utf8.count <= Self.jsonLimit,
       let decoded = try? JSONDecoder().decode(RecordedFacts.self, from: Data(json.utf8)),
       // The demuxer becomes ffmpeg's `-f`: only one the call allows, whatever the catalog says.
