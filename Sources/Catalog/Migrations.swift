@@ -1,4 +1,5 @@
-/// Migrations 10 and on: measured media facts, a decision per version, provenance, rounds.
+/// Migrations 10 and on: measured media facts, a decision per version, provenance, rounds,
+/// recorded facts.
 /// Appended in order; a released one is never edited.
 let laterMigrations: [String] = [
   // 10: every limit on measured facts. An audio duration limit (ten minutes for a call made
@@ -140,4 +141,10 @@ let laterMigrations: [String] = [
         ("round_outcome", "id = NEW.id"),
       ], "the record of rounds cannot be changed")
     + changeCountingTriggers(roundTables),
+  // 14: what ingest's decoders learnt of each file, as JSON (`RecordedFacts`: ffprobe's facts of
+  // an audio or video file, a GIF's or APNG's), so export and the jury room never probe or sniff
+  // the file again. NULL for a file ingested before: those are read again as they always were.
+  """
+  ALTER TABLE version_file ADD COLUMN facts TEXT;
+  """,
 ]

@@ -1,5 +1,6 @@
 import Basics
 import Foundation
+import MediaTools
 import SQLite
 
 /// A reason a submission was rejected, or a warning about it: a stable code and one sentence.
@@ -40,12 +41,19 @@ public struct ReceivedFile: Codable, Equatable, Sendable {
   package var codecs: String?
   /// Frames of an animation.
   package var frames: Int?
+  /// What ingest's decoders learnt (ffprobe's facts of an audio or video file), for export and
+  /// the jury room; nil for a file ingested by an older Salon. Kept out of the JSON reports.
+  package var facts: RecordedFacts?
   package init(path: String, role: FileRole, type: String, size: Int, sha256: String) {
     self.path = path
     self.role = role
     self.type = type
     self.size = size
     self.sha256 = sha256
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case path, role, number, type, size, sha256, width, height, duration, pages, container, codecs, frames
   }
 }
 
@@ -218,13 +226,13 @@ extension SalonArchive {
         try database.run(
           """
           INSERT INTO version_file (version_id, position, path, role, number, type, size, sha256, stored,
-            width, height, duration, pages, container, codecs, frames)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            width, height, duration, pages, container, codecs, frames, facts)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
           [
             versionID, position, file.path, file.role.rawValue, file.number, file.type, file.size,
             file.sha256, verdict.status == .accepted, file.width, file.height, file.duration, file.pages,
-            file.container, file.codecs, file.frames,
+            file.container, file.codecs, file.frames, file.facts?.json,
           ])
       }
       let findings =
@@ -290,7 +298,7 @@ extension SalonArchive {
     try database.forEachRow(
       "SELECT * FROM version_file WHERE version_id IN (SELECT value FROM json_each(?)) ORDER BY version_id, position",
       [latestIDs]
-    ) { files[try $0.int("version_id"), default: []].append(try Self.receivedFile(from: $0)) }
+    ) { files[try $0.int("version_id"), default: []].append(try Self.receivedFile(from: $0, withFacts: false)) }
     try database.forEachRow(
       "SELECT * FROM finding WHERE version_id IN (SELECT value FROM json_each(?)) ORDER BY version_id, position",
       [latestIDs]

@@ -161,9 +161,9 @@ extension SalonArchive {
       try database.run(
         """
         INSERT INTO version_file (version_id, position, path, role, number, type, size, sha256, stored, width, height,
-          duration, pages, container, codecs, frames)
+          duration, pages, container, codecs, frames, facts)
         SELECT ?, position, path, role, number, type, size, sha256, stored, width, height, duration, pages,
-          container, codecs, frames
+          container, codecs, frames, facts
         FROM version_file WHERE version_id = ?
         """, [version, latestID])
       try database.run(

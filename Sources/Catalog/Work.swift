@@ -1,5 +1,6 @@
 import Basics
 import Foundation
+import MediaTools
 import SQLite
 
 /// A submission as the later stages see it: its latest version's status, declarations and files.
@@ -72,7 +73,9 @@ extension SalonArchive {
     return try row.int("id")
   }
 
-  static func receivedFile(from row: Row) throws -> ReceivedFile {
+  /// - Parameter withFacts: decode what ingest learnt (`RecordedFacts`), which only the media
+  ///   builders use; the reports leave it out.
+  static func receivedFile(from row: Row, withFacts: Bool = true) throws -> ReceivedFile {
     var file = ReceivedFile(
       path: try row.string("path"), role: try row.value("role", as: FileRole.self),
       type: try row.string("type"), size: try row.int("size"), sha256: try row.string("sha256"))
@@ -84,6 +87,10 @@ extension SalonArchive {
     file.container = try row.optionalString("container")
     file.codecs = try row.optionalString("codecs")
     file.frames = try row.optionalInt("frames")
+    if withFacts {
+      // Unreadable facts (a hand-edited catalog) are no facts: the file is read again.
+      file.facts = RecordedFacts(json: (try? row.optionalString("facts")) ?? nil)
+    }
     return file
   }
 }

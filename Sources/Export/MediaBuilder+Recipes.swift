@@ -15,21 +15,20 @@ extension MediaBuilder {
     let folder = try PrivateFolder(in: output.path, prefix: AtomicFile.partialPrefix + "media-")
     switch Self.family(job.type) {
     case .video:
-      let facts = try sandbox.probe(source, workingFolder: folder.path)
+      guard let facts = try facts(of: job, source, folder, sandbox) else { throw MediaToolError.unreadable }
       if facts.video == nil, facts.audio != nil { return try audio(source, facts, base, folder, sandbox) }
       return try video(source, facts, base, folder, sandbox)
     case .audio:
-      let facts = try sandbox.probe(source, workingFolder: folder.path)
+      guard let facts = try facts(of: job, source, folder, sandbox) else { throw MediaToolError.unreadable }
       return try audio(source, facts, base, folder, sandbox)
     case .pdf:
       return (try pdf(source, base, folder, sandbox), 0)
     default:
-      if job.type == "image/webp", Self.mayBeAnimated(source, type: job.type) {
-        return (try animatedWebP(source, job, base, folder, sandbox), 0)
-      }
-      if Self.mayBeAnimated(source, type: job.type) {
-        let facts = try sandbox.probe(source, workingFolder: folder.path, countPackets: true)
-        if let frames = facts.video?.packets, frames > 1 {
+      if isAnimation(job) {
+        if job.type == "image/webp" { return (try animatedWebP(source, job, base, folder, sandbox), 0) }
+        if let facts = try facts(of: job, source, folder, sandbox, countPackets: true),
+          let frames = facts.video?.packets, frames > 1
+        {
           return try animation(source, facts, base, folder, sandbox)
         }
       }
@@ -37,6 +36,29 @@ extension MediaBuilder {
       media.sizes = try images(of: source, maxPixels: job.maxPixels, base: base, folder: folder, sandbox)
       return (media, 0)
     }
+  }
+
+  /// ffprobe's facts of the file, as ingest recorded them (nil when ingest had nothing to probe).
+  /// Only a file ingested by an older Salon, which recorded none, is probed here, as export did
+  /// before; `countPackets` then counts an animation's frames.
+  func facts(of job: Job, _ source: String, _ folder: PrivateFolder, _ sandbox: Sandbox, countPackets: Bool = false)
+    throws -> MediaFacts?
+  {
+    guard let recorded = job.facts else {
+      return try sandbox.probe(source, workingFolder: folder.path, countPackets: countPackets)
+    }
+    return recorded.probe
+  }
+
+  /// Whether the file is an animation (GIF, APNG or WebP of more than one frame), as ingest
+  /// counted its frames. Only a file ingested by an older Salon, which recorded no facts, is
+  /// sniffed from its header here, as export did before.
+  func isAnimation(_ job: Job) -> Bool {
+    guard ["image/gif", "image/png", "image/webp"].contains(job.type) else { return false }
+    guard job.facts != nil else {
+      return Self.mayBeAnimated(archive.storedFileURL(sha256: job.sha).path, type: job.type)
+    }
+    return (job.frames ?? 0) > 1
   }
 
   func video(_ source: String, _ facts: MediaFacts, _ base: String, _ folder: PrivateFolder, _ sandbox: Sandbox)
@@ -184,7 +206,7 @@ extension MediaBuilder {
 
   /// GIFs, PNGs with an animation control chunk before their image data, and WebPs whose
   /// extended header says "animation" (bounded header reads); the probe then counts GIF and PNG
-  /// frames.
+  /// frames. Only for a file ingested before ingest recorded its facts (`isAnimation`).
   static func mayBeAnimated(_ path: String, type: String) -> Bool {
     if type == "image/gif" { return true }
     guard type == "image/png" || type == "image/webp", let handle = FileHandle(forReadingAtPath: path) else {

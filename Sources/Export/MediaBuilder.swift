@@ -104,6 +104,11 @@ package struct MediaBuilder: @unchecked Sendable {
     var type: String
     var maxPixels: Int
     var owner: (exhibition: String, id: String, file: String)
+    /// What ingest's decoders learnt of the file, so it is neither probed nor sniffed again;
+    /// nil for a file ingested by an older Salon.
+    var facts: RecordedFacts?
+    /// An animation's frames, as ingest counted them.
+    var frames: Int?
   }
 
   /// A stored file and the settings that shape its derivatives: a change of either remakes them.
@@ -119,9 +124,7 @@ package struct MediaBuilder: @unchecked Sendable {
   }
 
   func cacheKey(_ job: Job) -> String {
-    if Self.mayBeAnimated(archive.storedFileURL(sha256: job.sha).path, type: job.type) {
-      return "\(job.sha) animation \(settings.videoMaxSide)"
-    }
+    if isAnimation(job) { return "\(job.sha) animation \(settings.videoMaxSide)" }
     switch Self.family(job.type) {
     case .video, .animation: return "\(job.sha) video \(settings.videoMaxSide)"
     // "image-pdf": the PDF beside the pages is rebuilt from them; an entry from before, whose
@@ -157,13 +160,21 @@ package struct MediaBuilder: @unchecked Sendable {
     for (exhibition, works) in sources {
       for work in works {
         for file in work.files where roles.contains(file.role) {
-          if outcome.media[file.sha256] != nil || jobs[file.sha256] != nil { continue }
+          if outcome.media[file.sha256] != nil { continue }
+          if var job = jobs[file.sha256] {
+            // The same bytes received again since Salon records facts: the new record serves.
+            if job.facts == nil, file.facts != nil, job.type == file.type {
+              (job.facts, job.frames) = (file.facts, file.frames)
+              jobs[file.sha256] = job
+            }
+            continue
+          }
           if Self.family(file.type) == .text {
             outcome.media[file.sha256] = readText(archive.storedFileURL(sha256: file.sha256))
           } else if file.type.hasPrefix("image/") || Self.family(file.type) != .image {
             jobs[file.sha256] = Job(
               sha: file.sha256, type: file.type, maxPixels: exhibition.limits.maxPixels,
-              owner: (exhibition.slug, work.id, file.path))
+              owner: (exhibition.slug, work.id, file.path), facts: file.facts, frames: file.frames)
           }
         }
       }

@@ -56,6 +56,7 @@ extension Ingester {
       file.container = entry.properties.container
       file.codecs = entry.properties.codecs
       file.frames = entry.properties.frames
+      file.facts = entry.properties.facts
       files.append(file)
       if let damage = entry.damage { report(damage, of: entry.path, role: assignment.role, in: &verdict) }
       // The submission's video is held to the video limit even when it holds only sound (the

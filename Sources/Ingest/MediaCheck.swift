@@ -51,9 +51,9 @@ struct MediaCheck {
     case .audio, .video: return try inSandbox { try audioVideo(path, folder: $0) }
     case .pdf:
       return try inSandbox { folder in
-        (MediaProperties(pages: try sandbox.pdfPageCount(path, workingFolder: folder)), nil)
+        (MediaProperties(pages: try sandbox.pdfPageCount(path, workingFolder: folder), facts: RecordedFacts()), nil)
       }
-    default: return (MediaProperties(), nil)
+    default: return (MediaProperties(facts: RecordedFacts()), nil)
     }
   }
 
@@ -88,17 +88,23 @@ struct MediaCheck {
   static let undecodableImage = MediaDamage(
     kind: .damaged, sentence: "The image cannot be decoded: it is cut short, damaged or has no pixels.")
   /// An animation's frames (a fact for later stages), counted by ffprobe for GIF and APNG. The
-  /// image has already decoded, so a probe that fails only leaves the count unknown.
+  /// image has already decoded, so a probe that fails only leaves the count unknown, and nothing
+  /// is recorded: export reads the file again, as it did before facts were recorded.
   private func animation(_ path: String, _ still: MediaProperties, type: DetectedType) throws -> MediaProperties {
     guard let file = RandomAccessFile(path: path) else { return still }
     var facts = still
     switch try AnimationHint.of(file, type: type, cancellation: cancellation) {
-    case .still: break
-    case .frames(let count): facts.frames = count
+    case .still: facts.facts = RecordedFacts()
+    case .frames(let count):
+      facts.frames = count
+      facts.facts = RecordedFacts()
     case .probe:
       let folder = try PrivateFolder(in: workingParent, prefix: "salon-check-")
       do {
         let probed = try sandbox.probe(path, workingFolder: folder.path, countPackets: true)
+        // Recorded still or not: export takes the demuxer from it, and a one-frame GIF is known
+        // to be still without a second look.
+        facts.facts = RecordedFacts(probe: probed)
         if let frames = probed.video?.packets, frames > 1 {
           facts.frames = frames
           facts.container = probed.container
@@ -115,6 +121,9 @@ struct MediaCheck {
   private func audioVideo(_ path: String, folder: String) throws -> (MediaProperties, MediaDamage?) {
     let facts = try sandbox.probe(path, workingFolder: folder)
     var properties = MediaProperties()
+    // Export and the jury room decode with these facts; a file found damaged below is not
+    // recorded with them (its verdict stands on the damage).
+    properties.facts = RecordedFacts(probe: facts)
     properties.container = facts.container
     let moving = facts.streams.filter { ($0.kind == .video && !$0.isAttachedPicture) || $0.kind == .audio }
     properties.codecs = String(moving.map(\.codec).joined(separator: ", ").prefix(200))
@@ -141,6 +150,7 @@ struct MediaCheck {
       try sandbox.run(DecodeCheck(), input: path, demuxer: facts.demuxer, folder: folder)
     } catch let error as MediaToolError {
       // The probe's facts stay: a damaged video over the pixel limit is reported for both.
+      properties.facts = nil
       return (properties, try Self.damage(error))
     }
     return (properties, nil)

@@ -1,5 +1,6 @@
 import Basics
 import Foundation
+import MediaTools
 
 /// Technical properties of a file, as its decoder (or, for a pixel size, its header) says.
 struct MediaProperties: Equatable {
@@ -18,6 +19,9 @@ struct MediaProperties: Equatable {
   var isVideo = false
   /// The packets run past the limit: the duration is a lower bound, the read stopped there.
   var durationIsLowerBound = false
+  /// What the decoders learnt, recorded for export and the jury room; nil when the check did not
+  /// finish cleanly, so they read the file again.
+  var facts: RecordedFacts?
 }
 
 /// An image's pixel size from its header: a bounded read that stays as a pre-check, so an image

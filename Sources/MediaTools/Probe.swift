@@ -1,9 +1,10 @@
 import Foundation
 
 /// What ffprobe read from an audio or video file: typed facts from its JSON, never its stderr.
-package struct MediaFacts: Equatable, Sendable {
-  package struct Stream: Equatable, Sendable {
-    package enum Kind: String, Sendable { case video, audio, subtitle, data, attachment, other }
+/// Codable: ingest records them in the catalog (`RecordedFacts`), and later stages read them there.
+package struct MediaFacts: Codable, Equatable, Sendable {
+  package struct Stream: Codable, Equatable, Sendable {
+    package enum Kind: String, Codable, Sendable { case video, audio, subtitle, data, attachment, other }
     /// The stream's index in the file, as packets name it.
     package var index: Int = -1
     package var kind: Kind
