@@ -190,24 +190,30 @@ package struct Sandbox: Sendable {
       bindings.append(Confinement.Binding(path: workingFolder, writable: true))
     }
     // Salon as root runs the tool as nobody: the job's folder is the tool's while it runs and
-    // Salon's again after (the tool is dead by then, the whole sandbox with it). So is the input
-    // (the tool reopens it through /proc/self/fd/3 as nobody): it changes owner, never mode, so
-    // it stays owner-only inside the owner-only archive, and is given back after the run.
+    // Salon's again after (the tool is dead by then, the whole sandbox with it). The input must
+    // be readable by nobody, who reopens it through /proc/self/fd/3, but never writable or its
+    // to change: for the run it keeps its owner and goes to nobody's group with group-read only
+    // (inside the owner-only archive, where no one else can reach it), and gets its group and
+    // mode back after.
     var folderOwner: (uid: UInt32, gid: UInt32)?
-    var inputOwner: (uid: UInt32, gid: UInt32)?
+    var inputAccess: (gid: UInt32, mode: mode_t)?
     if confined && Confinement.runsAsRoot {
       var info = stat()
       if stat(workingFolder, &info) == 0 { folderOwner = (info.st_uid, info.st_gid) }
       Confinement.handOver(workingFolder, to: (Confinement.sandboxUser, Confinement.sandboxUser))
       if inputDescriptor >= 0, fstat(inputDescriptor, &info) == 0, info.st_mode & S_IROTH == 0,
-        fchown(inputDescriptor, Confinement.sandboxUser, info.st_gid) == 0
+        fchown(inputDescriptor, UInt32.max, Confinement.sandboxUser) == 0
       {
-        inputOwner = (info.st_uid, info.st_gid)
+        inputAccess = (info.st_gid, info.st_mode & 0o7777)
+        fchmod(inputDescriptor, (info.st_mode & 0o700) | S_IRGRP)
       }
     }
     defer {
       if let folderOwner { Confinement.handOver(workingFolder, to: folderOwner) }
-      if let inputOwner { fchown(inputDescriptor, inputOwner.uid, inputOwner.gid) }
+      if let inputAccess {
+        fchown(inputDescriptor, UInt32.max, inputAccess.gid)
+        fchmod(inputDescriptor, inputAccess.mode)
+      }
     }
 
     var pipeEnds: [Int32] = [-1, -1]

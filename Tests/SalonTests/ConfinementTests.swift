@@ -173,6 +173,29 @@ import Testing
     #expect(stat(work, &info) == 0 && info.st_uid == geteuid())
   }
 
+  @Test func aToolCanReadItsInputButNeverChangeIt() throws {
+    let scratch = Scratch()
+    let work = scratch.path("work")
+    try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+    // An owner-only file, as everything in the archive's store is.
+    let input = scratch.path("stored.mov")
+    try FileManager.default.copyItem(atPath: MediaFixtures.path("phone.mov"), toPath: input)
+    chmod(input, 0o400)
+    let bytes = FileManager.default.contents(atPath: input)
+    var before = stat()
+    #expect(stat(input, &before) == 0)
+    // A tool told to write over its own input, through the descriptor it reads.
+    #expect(throws: MediaToolError.self) {
+      try Sandbox().run(WriteClip(path: "file:" + Sandbox.inputPath), input: input, folder: work)
+    }
+    // Read, it is: the same descriptor serves ffprobe.
+    #expect(try Sandbox().probe(input, workingFolder: work).video?.codec == "h264")
+    var after = stat()
+    #expect(stat(input, &after) == 0)
+    #expect(FileManager.default.contents(atPath: input) == bytes, "the bytes are untouched")
+    #expect(after.st_mode == before.st_mode && after.st_uid == before.st_uid && after.st_gid == before.st_gid)
+  }
+
   @Test func aToolHasAPrivateTemporaryFolder() throws {
     let scratch = Scratch()
     let name = "/tmp/salon-sandbox-\(UUID().uuidString).nut"
