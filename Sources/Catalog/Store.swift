@@ -1,6 +1,7 @@
 import Basics
 import Foundation
 import Hashing
+import Synchronization
 
 /// A file being written into the archive's `tmp/`, hashed as it is written. It becomes part of
 /// the store only through `SalonArchive.keep(_:)`; otherwise it is discarded.
@@ -233,11 +234,11 @@ extension SalonArchive {
 }
 
 /// Hands out indices to the flushing threads.
-private final class FlushCounter: @unchecked Sendable {
-  private let lock = NSLock()
-  private var next = 0
+/// The next file to flush, handed out once each to the parallel flushers.
+private final class FlushCounter: Sendable {
+  private let next = Mutex(0)
   func take(below count: Int) -> Int? {
-    lock.withLock {
+    next.withLock { next in
       guard next < count else { return nil }
       defer { next += 1 }
       return next
@@ -246,11 +247,11 @@ private final class FlushCounter: @unchecked Sendable {
 }
 
 /// Errors from parallel flushes, collected under a lock.
-private final class FlushFailures: @unchecked Sendable {
-  private let lock = NSLock()
-  private var errors: [Error] = []
-  func record(_ error: Error) { lock.withLock { errors.append(error) } }
-  var first: Error? { lock.withLock { errors.first } }
+/// What the parallel flushers failed with; the first is reported.
+private final class FlushFailures: Sendable {
+  private let errors = Mutex<[any Error]>([])
+  func record(_ error: any Error) { errors.withLock { $0.append(error) } }
+  var first: (any Error)? { errors.withLock { $0.first } }
 }
 
 /// Writes a temporary file on a background thread, so that hashing and writing the zip as
