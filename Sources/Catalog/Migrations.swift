@@ -42,15 +42,11 @@ let laterMigrations: [String] = [
     ai_statement TEXT
   );
   CREATE INDEX declaration_change_version ON declaration_change (submission_id, version, id);
-  CREATE TRIGGER declaration_change_no_update BEFORE UPDATE ON declaration_change
-    BEGIN SELECT RAISE(ABORT, 'a declaration change is superseded by a new one, never changed'); END;
-  CREATE TRIGGER declaration_change_no_delete BEFORE DELETE ON declaration_change
-    BEGIN SELECT RAISE(ABORT, 'a declaration change is superseded by a new one, never changed'); END;
-  CREATE TRIGGER declaration_change_no_replace BEFORE INSERT ON declaration_change
-    WHEN EXISTS (SELECT 1 FROM declaration_change WHERE id = NEW.id)
-    BEGIN SELECT RAISE(ABORT, 'a declaration change is superseded by a new one, never changed'); END;
 
-  """ + changeCountingTriggers(["declaration_change"]),
+  """
+    + appendOnlyTriggers(
+      [("declaration_change", "id = NEW.id")], "a declaration change is superseded by a new one, never changed")
+    + changeCountingTriggers(["declaration_change"]),
   // 12: what each version's images and videos say about how they were made, beside the AI use
   // declared: part of the record of what was received, so never changed.
   """
@@ -61,14 +57,9 @@ let laterMigrations: [String] = [
     declared TEXT NOT NULL,
     files TEXT NOT NULL
   );
-  CREATE TRIGGER provenance_no_update BEFORE UPDATE ON provenance
-    BEGIN SELECT RAISE(ABORT, 'a received version cannot be changed'); END;
-  CREATE TRIGGER provenance_no_delete BEFORE DELETE ON provenance
-    BEGIN SELECT RAISE(ABORT, 'a received version cannot be changed'); END;
-  CREATE TRIGGER provenance_no_replace BEFORE INSERT ON provenance
-    WHEN EXISTS (SELECT 1 FROM provenance WHERE version_id = NEW.version_id)
-    BEGIN SELECT RAISE(ABORT, 'a received version cannot be changed'); END;
-  """ + changeCountingTriggers(["provenance"]),
+  """
+    + appendOnlyTriggers([("provenance", "version_id = NEW.version_id")], "a received version cannot be changed")
+    + changeCountingTriggers(["provenance"]),
   // 13: judging in rounds. A round (yes-no, rating or ranking) holds a fixed set of works, its own
   // assignments, and scores and comments marked with it (`round_id`; NULL: no rounds, as before);
   // closing it and every advance or drop are appended, never changed, like the score history.

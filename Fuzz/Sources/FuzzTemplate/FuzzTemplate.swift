@@ -3,8 +3,7 @@ import Export
 import Foundation
 
 /// The template parser and renderer on arbitrary template text, with a context of every kind.
-// libFuzzer calls the entry point from one thread only, so this shared value is never raced.
-nonisolated(unsafe) let context: [String: TemplateValue] = [
+let context: [String: TemplateValue] = [
   "title": .text("<b>\"x\" & 'y'</b>"), "markup": .html("<em>ok</em>"), "yes": .bool(true), "no": .bool(false),
   "items": .list([.object(["name": .text("a")]), .object(["name": .text("<b>")])]), "none": .null,
   "work": .object(["title": .text("T"), "artists": .list([.text("A"), .text("B")])]),
