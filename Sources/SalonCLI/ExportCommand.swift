@@ -22,9 +22,9 @@ enum ExportCommand: Command {
       --video-size PX Longest side of published videos and animations (default 1280)
       --pdf-pages N   Pages of a PDF work shown as images (default 20)
       --media-time-limit SECONDS
-                      Processor time ffmpeg or poppler may spend on one file (default
-                      600; one PDF page 20 at most); the clock allows twice that, and at
-                      least 30 s more
+                      Processor time a confined tool may spend on one file (default
+                      600; one PDF page 20 at most); the clock allows three times that,
+                      and at least 30 s more
       --base-url URL  The address the site will be served from: pages get absolute canonical
                       links and link previews, and a sitemap.xml and an Atom feed are written
       --works-per-page N

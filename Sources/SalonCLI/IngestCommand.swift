@@ -21,7 +21,8 @@ enum IngestCommand: Command {
       --id ID                       Make the zip the next version of the existing submission ID
                                     (otherwise only the form row naming the zip in its file column does)
       --media-time-limit SECONDS    Processor time a decoder may spend checking one file
-                                    (default 60; the clock allows three times that)
+                                    (default 60; the clock allows three times that, and
+                                    at least 30 s more)
       --json                        Print {"submissions": [...]} as JSON
 
     A zip already in the archive (the same bytes) is recognised whatever its name, and nothing changes.
