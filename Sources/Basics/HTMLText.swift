@@ -21,6 +21,20 @@ package enum HTMLText {
     return out
   }
 
+  /// The start of a self-contained page Salon writes outside the theme (a scoring sheet, a letter
+  /// to an artist), up to and including `<body>`: UTF-8, mobile viewport, no referrer, and the
+  /// page's own Content-Security-Policy (Salon's own text, not escaped). `title` is escaped here;
+  /// `head` lines (a `<style>`, a robots rule) follow the title as they are.
+  package static func pageStart(title: String, csp: String, head: [String] = []) -> String {
+    ([
+      "<!DOCTYPE html>", "<html lang=\"en\">", "<head>", "<meta charset=\"utf-8\">",
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"\(csp)\">",
+      "<meta name=\"referrer\" content=\"no-referrer\">", "<title>\(escape(title))</title>",
+    ]
+      + head + ["</head>", "<body>"]).joined(separator: "\n")
+  }
+
   /// JSON text made safe inside a `<script>` element: no `<` can close it.
   package static func scriptSafeJSON(_ json: String) -> String {
     json.replacingOccurrences(of: "<", with: "\\u003c").replacingOccurrences(of: ">", with: "\\u003e")

@@ -13,19 +13,11 @@ extension Jury {
       "default-src 'none'; img-src data:; style-src 'sha256-\(try sha256Base64(Self.sheetStyle))'; script-src 'sha256-\(try sha256Base64(Self.sheetScript))'; base-uri 'none'; form-action 'none'"
     let round = try workingRound()
     let roundTitle = round.map { " — round \($0.record.name) (\($0.record.kind.rawValue))" } ?? ""
-    let title = HTMLText.escape("Scoring sheet — \(exhibition.title)\(roundTitle) — \(juror.name)")
+    let plainTitle = "Scoring sheet — \(exhibition.title)\(roundTitle) — \(juror.name)"
+    let title = HTMLText.escape(plainTitle)
+    let start = HTMLText.pageStart(title: plainTitle, csp: csp, head: ["<style>\(Self.sheetStyle)</style>"])
     return """
-      <!DOCTYPE html>
-      <html lang="en">
-      <head>
-      <meta charset="utf-8">
-      <meta name="viewport" content="width=device-width, initial-scale=1">
-      <meta http-equiv="Content-Security-Policy" content="\(csp)">
-      <meta name="referrer" content="no-referrer">
-      <title>\(title)</title>
-      <style>\(Self.sheetStyle)</style>
-      </head>
-      <body>
+      \(start)
       <header>
       <h1>\(title)</h1>
       <p>Score each work on every criterion with a whole number, add a comment if you wish, then press

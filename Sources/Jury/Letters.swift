@@ -55,18 +55,11 @@ extension Jury {
       ? "<p>The jury left no comments for you.</p>"
       : "<h2>From the jury</h2>\n<ul>\n"
         + letter.comments.map { "<li>\(HTMLText.escape($0))</li>" }.joined(separator: "\n") + "\n</ul>"
+    let start = HTMLText.pageStart(
+      title: "\(exhibition.title): \(letter.title)", csp: "default-src 'none'",
+      head: ["<meta name=\"robots\" content=\"noindex\">"])
     return """
-      <!DOCTYPE html>
-      <html lang="en">
-      <head>
-      <meta charset="utf-8">
-      <meta name="viewport" content="width=device-width, initial-scale=1">
-      <meta http-equiv="Content-Security-Policy" content="default-src 'none'">
-      <meta name="referrer" content="no-referrer">
-      <meta name="robots" content="noindex">
-      <title>\(HTMLText.escape("\(exhibition.title): \(letter.title)"))</title>
-      </head>
-      <body>
+      \(start)
       <h1>\(HTMLText.escape(letter.title))</h1>
       <p>\(HTMLText.escape("Submission \(letter.id) to \(exhibition.title)."))</p>
       <p>\(HTMLText.escape(letter.outcome))</p>

@@ -6,22 +6,8 @@ import Testing
 /// low limit on open files never loses a zip.
 @Suite struct DescriptorTests {
   /// Runs `salon` under `ulimit -n LIMIT`, as a shell with a low soft limit would.
-  static func salon(limit: Int, _ arguments: [String], in scratch: Scratch) throws -> SalonRun {
-    let out = scratch.path("out-\(UUID().uuidString)")
-    let err = scratch.path("err-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: out, contents: nil)
-    FileManager.default.createFile(atPath: err, contents: nil)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", "ulimit -n \(limit) && exec \"$0\" \"$@\"", Binary.url.path] + arguments
-    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-    try process.run()
-    process.waitUntilExit()
-    return SalonRun(
-      status: process.terminationStatus,
-      stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-      stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+  static func salon(limit: Int, _ arguments: [String]) throws -> SalonRun {
+    try Binary.run(arguments, shellFirst: "ulimit -n \(limit)", timeout: 600)
   }
 
   @Test func eightOrdinaryZipsAndOneOfTwoThousandFilesAreIngestedWholeUnderALowLimit() throws {
@@ -46,7 +32,7 @@ import Testing
     }
     scratch.zip("in/9.zip", large)
 
-    let run = try Self.salon(limit: 256, ["ingest", scratch.path("in"), "--json", "--archive", archive], in: scratch)
+    let run = try Self.salon(limit: 256, ["ingest", scratch.path("in"), "--json", "--archive", archive])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(!run.stderr.contains("Too many open files"), "\(run.stderr)")
     let json = try #require(try Binary.json(run) as? [String: Any], "\(run.stdout.prefix(500)) \(run.stderr)")

@@ -17,26 +17,7 @@ import Testing
     func salon(_ arguments: String...) throws -> SalonRun { try salon(arguments) }
 
     func salon(_ arguments: [String]) throws -> SalonRun {
-      let out = scratch.path("stdout-\(UUID().uuidString)")
-      let err = scratch.path("stderr-\(UUID().uuidString)")
-      FileManager.default.createFile(atPath: out, contents: nil)
-      FileManager.default.createFile(atPath: err, contents: nil)
-      defer {
-        unlink(out)
-        unlink(err)
-      }
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: "/bin/sh")
-      process.arguments =
-        ["-c", "umask \(umask) && exec \"$0\" \"$@\"", Binary.url.path] + arguments + ["--archive", archive]
-      process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-      process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-      try process.run()
-      process.waitUntilExit()
-      return SalonRun(
-        status: process.terminationStatus,
-        stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-        stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+      try Binary.run(arguments + ["--archive", archive], shellFirst: "umask \(umask)", timeout: 600)
     }
 
     func setUp() throws {

@@ -114,15 +114,20 @@ enum Binary {
   /// - Parameters:
   ///   - outputTo, errorsTo: a file for standard output or error (e.g. /dev/full) instead of a pipe.
   ///   - asNobody: run as the unprivileged user `nobody` (through `setpriv`), so permissions hold.
+  ///   - shellFirst: a shell command run before salon replaces the shell (`umask 000`,
+  ///     `ulimit -n 256`), as a login with those settings would start it.
   @discardableResult
   /// With `timeout`, a run still going after that many seconds is killed (a hang fails the test
   /// instead of blocking the suite).
   static func run(
     _ arguments: [String], in folder: URL? = nil, environment: [String: String] = [:], outputTo: String? = nil,
-    errorsTo: String? = nil, asNobody: Bool = false, timeout: TimeInterval? = nil
+    errorsTo: String? = nil, asNobody: Bool = false, shellFirst: String? = nil, timeout: TimeInterval? = nil
   ) throws -> SalonRun {
     let process = Process()
-    if asNobody {
+    if let shellFirst {
+      process.executableURL = URL(fileURLWithPath: "/bin/sh")
+      process.arguments = ["-c", "\(shellFirst) && exec \"$0\" \"$@\"", url.path] + arguments
+    } else if asNobody {
       process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
       process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", url.path] + arguments
     } else {
