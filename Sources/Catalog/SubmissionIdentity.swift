@@ -51,7 +51,7 @@ extension SalonArchive {
   /// changed, none when the declarations are already these.
   @discardableResult
   package func correctDeclarations(
-    exhibition: Exhibition, key: String, declarations d: Declarations, source: String
+    exhibition: Exhibition, key: String, declarations given: Declarations, source: String, note: String? = nil
   ) throws -> [String] {
     try database.transaction {
       guard
@@ -63,15 +63,22 @@ extension SalonArchive {
           """, [exhibition.id, key])
       else { throw CatalogError.unknownSubmission(id: key) }
       let (had, before) = try Self.currentDeclarations(from: row)
-      let changed = Self.changedFields(from: had ? before : nil, to: d)
-      guard !changed.isEmpty else { return [] }
       let number = try row.int("number")
       let submission = try row.int("submission_id")
+      var d = given
+      if source == "form", had {
+        // The form changes only what it says differently from the last time it was read: an
+        // answer the organiser corrected stays theirs when the same export is read again.
+        let base = try lastFormDeclarations(submission: submission, version: number, versionRow: row)
+        d = Self.merged(base: base, current: before, new: given)
+      }
+      let changed = Self.changedFields(from: had ? before : nil, to: d)
+      guard !changed.isEmpty else { return [] }
       try insertDeclarationChange(submission: submission, version: number, d, source: source)
       // Field names only: the values may be private (the contact email).
-      try record(
-        "declarations", exhibition: exhibition.id, submission: submission,
-        detail: ["version": number, "source": source, "changed": changed])
+      var detail: [String: Any] = ["version": number, "source": source, "changed": changed]
+      if let note { detail["note"] = note }
+      try record("declarations", exhibition: exhibition.id, submission: submission, detail: detail)
       return changed
     }
   }

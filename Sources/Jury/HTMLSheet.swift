@@ -133,7 +133,7 @@ extension Jury {
       if(w.medium)a.appendChild(el("p","Medium: "+w.medium,"meta"));
       if(w.preview&&/^data:image\\/(jpeg|png|webp);base64,/.test(w.preview)){var img=el("img");img.src=w.preview;img.alt="Preview of "+w.title;a.appendChild(img);}
       if(w.statement)a.appendChild(el("p",w.statement));
-      if(w.aiStatement||w.aiUse)a.appendChild(el("p","AI use ("+(w.aiUse||"unknown")+"): "+(w.aiStatement||""),"meta"));
+      if(w.aiStatement||w.aiUse){var ai={none:"Made without AI",assisted:"Made with AI assistance",generated:"AI-generated"}[w.aiUse]||"AI use not declared";a.appendChild(el("p",ai+(w.aiStatement?": "+w.aiStatement:"."),"meta"));}
       data.criteria.forEach(function(c){
         var id="w"+i+"-"+c.key;
         if(kind==="yes-no"&&c.key==="vote"){

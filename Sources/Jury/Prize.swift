@@ -74,8 +74,12 @@ extension Jury {
   static func reasonsItCannotWin(_ work: Work, standing: Standing?, verb: String) -> [String] {
     let id = work.id
     var reasons: [String] = []
-    if work.status != .accepted { reasons.append("Work \(id) was rejected at ingest, so it cannot \(verb).") }
-    if work.decision == "declined" {
+    if work.status != .accepted {
+      // `decide … selected` refuses a rejected work: the advice that works is a corrected zip.
+      reasons.append(
+        "Work \(id) was rejected at ingest, so it cannot \(verb); only an accepted version can be selected (the artist's corrected zip, ingested with `salon ingest ZIP --id \(id)`)."
+      )
+    } else if work.decision == "declined" {
       reasons.append("Work \(id) was declined for the programme, so it cannot \(verb).")
     } else if !work.isSelected {
       reasons.append(
@@ -96,6 +100,19 @@ extension Jury {
       reasons.append("Work \(id) has no scores from the jury.")
     }
     return reasons
+  }
+
+  /// The standings' marks for an accepted work the award would refuse as it stands.
+  static func whyItCannotWin(_ work: Work) -> [String] {
+    var marks: [String] = []
+    if work.decision == "declined" {
+      marks.append("declined")
+    } else if !work.isSelected {
+      marks.append("undecided")
+    }
+    if work.declarations.rightsGranted != .yes { marks.append("rights-not-granted") }
+    if work.declarations.authorshipAffirmed != .yes { marks.append("authorship-not-affirmed") }
+    return marks
   }
 
   static func refusal(_ reasons: [String]) -> String {

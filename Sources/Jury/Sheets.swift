@@ -293,16 +293,38 @@ extension Jury {
     if !problems.isEmpty {
       // Report row problems together with whatever else the rows break.
       do { try apply(entries, source: source, validateOnly: true) } catch JuryError.sheetRefused(let more) {
-        throw JuryError.sheetRefused(problems + more)
+        throw JuryError.sheetRefused(Self.inLineOrder(problems + more, sheet: name))
       }
-      throw JuryError.sheetRefused(problems)
+      throw JuryError.sheetRefused(Self.inLineOrder(problems, sheet: name))
     }
-    let applied = try apply(sheet: name, entries, source: source, issued: issued, overwriteNewer: overwriteNewer)
+    let applied: Applied
+    do {
+      applied = try apply(sheet: name, entries, source: source, issued: issued, overwriteNewer: overwriteNewer)
+    } catch JuryError.sheetRefused(let found) {
+      throw JuryError.sheetRefused(Self.inLineOrder(found, sheet: name))
+    }
     var detail: [String: Any] = ["juror": juror.id, "file": name, "rows": entries.count, "changes": applied.changes]
     if !applied.overwritten.isEmpty { detail["overwroteNewer"] = applied.overwritten }
     try archive.record("sheet-import", exhibition: exhibition.id, detail: detail)
     return ImportResult(
       juror: juror.id, rows: rows, scored: entries.count, changes: applied.changes, overwritten: applied.overwritten)
+  }
+}
+
+extension Jury {
+  /// A sheet's problems in the order of its lines (`NAME line 5`, or the HTML sheet's `NAME row
+  /// 5`), whichever check found them: line 6 never comes before line 5. Problems that name no
+  /// line keep their order, after those that do.
+  static func inLineOrder(_ problems: [String], sheet name: String) -> [String] {
+    func line(_ problem: String) -> Int {
+      for word in [" line ", " row "] {
+        guard problem.hasPrefix(name + word) else { continue }
+        let digits = problem.dropFirst(name.count + word.count).prefix { $0.isASCII && $0.isNumber }
+        if let number = Int(digits) { return number }
+      }
+      return Int.max
+    }
+    return problems.enumerated().sorted { (line($0.element), $0.offset) < (line($1.element), $1.offset) }.map(\.element)
   }
 }
 

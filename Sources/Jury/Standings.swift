@@ -29,6 +29,9 @@ package struct Standing: Codable, Equatable, Sendable {
   package var scoredVersion: Int?
   /// In a ranking round: the mean of the places jurors gave the work (1 is best).
   package var meanRank: Double? = nil
+  /// Why the work cannot win as it stands (`undecided`, `declined`, `rights-not-granted`,
+  /// `authorship-not-affirmed`), so a ranked work the prize would refuse is marked.
+  package var cannotWin: [String] = []
 }
 
 /// How a juror scores overall, so a harsh or a lenient juror is visible.
@@ -404,6 +407,11 @@ extension Jury {
         jurors[pair.juror].map { lists[$0, default: 0] += 1 }
       })
     standings.withdrawn = counted.withdrawn
+    let byID = Dictionary(works.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    for index in standings.standings.indices {
+      guard let work = byID[standings.standings[index].id] else { continue }
+      standings.standings[index].cannotWin = Self.whyItCannotWin(work)
+    }
     return standings
   }
 }

@@ -105,9 +105,13 @@ enum IngestCommand: Command {
       )
     }
     if zips.isEmpty {
-      print("No zip files found in \(args.positional.joined(separator: ", ")).")
+      // Nothing to read is a failure a script can see (exit 1, as for a path that does not
+      // exist), with a stable code; --json still says what was skipped.
       if json { try writeJSON(Output(submissions: [], skipped: skipped)) }
-      return
+      printError(
+        "No zip files found in \(args.positional.joined(separator: ", ")) (no-zips-found); nothing was ingested."
+      )
+      throw Failed()
     }
 
     var mediaLimits = Ingester.defaultMediaLimits

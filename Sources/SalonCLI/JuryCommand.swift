@@ -70,7 +70,11 @@ enum JuryCommand: Command {
     case "import": try importSheets(rest)
     case "progress": try progress(rest)
     default:
-      throw UsageError("Unknown jury action \"\(action)\".")
+      let actions: Set<String> = [
+        "rubric", "add", "list", "remove", "conflict", "conflicts", "assign", "score", "sheet", "room", "import",
+        "progress", "round", "rounds",
+      ]
+      throw UsageError("Unknown jury action \"\(action)\".\(suggestion(for: action, among: actions))")
     }
   }
 

@@ -88,7 +88,9 @@ enum JuryRoundCommand {
       }
       for line in closing.overridden { print(TerminalText.visible("  \(line)")) }
     default:
-      throw UsageError("Unknown jury round action \"\(action)\"; it is open, advance, drop or close.")
+      throw UsageError(
+        "Unknown jury round action \"\(action)\"; it is open, advance, drop or close.\(suggestion(for: action, among: ["open", "advance", "drop", "close"]))"
+      )
     }
   }
 

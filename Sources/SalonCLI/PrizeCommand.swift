@@ -98,7 +98,8 @@ enum PrizeCommand: Command {
       let jury = try JuryCommand.openJury(args)
       try writeOutput(to: args.value("-o"), archive: jury.archive) { try jury.exportScores(format: format) }
     default:
-      throw UsageError("Unknown prize action \"\(action)\".")
+      let actions: Set<String> = ["standings", "award", "reopen", "mention", "announce", "export-scores", "letters"]
+      throw UsageError("Unknown prize action \"\(action)\".\(suggestion(for: action, among: actions))")
     }
   }
 
@@ -122,11 +123,17 @@ enum PrizeCommand: Command {
         number(line.spread).padding(toLength: 6, withPad: " ", startingAt: 0),
         line.previouslyPublished.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0),
         line.underReview.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0),
-        TerminalText.visible(line.title) + (line.flags.isEmpty ? "" : "  [\(line.flags.joined(separator: ", "))]"),
+        TerminalText.visible(line.title) + (line.flags.isEmpty ? "" : "  [\(line.flags.joined(separator: ", "))]")
+          + (line.cannotWin.isEmpty ? "" : "  (cannot win yet: \(line.cannotWin.joined(separator: ", ")))"),
       ]
       print(columns.joined(separator: "  "))
     }
     print("PRIOR: previously published; ELSEWHERE: under review elsewhere (the call prioritises original work).")
+    if s.standings.contains(where: { !$0.cannotWin.isEmpty }) {
+      print(
+        "CANNOT WIN YET: undecided (`salon submissions decide ID selected`), declined, rights-not-granted or authorship-not-affirmed (the gallery leaves it out; correct with `salon submissions edit ID` when the artist confirms): `prize award` refuses it without --force."
+      )
+    }
     print(
       "SCHULZE ranks only the shortlist, the \(s.shortlistSize) works within the top \(s.shortlistLimit) by normalised score (--shortlist N): the method is cubic in the number of works."
     )

@@ -52,6 +52,8 @@ package enum SalonCommand {
                                     Record the programme decision
       submissions category ID CATEGORY
                                     Choose the gallery category of a work
+      submissions edit ID --FIELD VALUE...
+                                    Correct a declaration without a new version
       submissions merge ID --into ID
                                     Make a submission ingest kept apart a new version of another
       exhibition list|rename|hide|show|remove|default
@@ -143,7 +145,7 @@ package enum SalonCommand {
         leading.append(argument)
       } else {
         let hint = suggestion(for: name, among: globalValued.union(globalFlags).union(["--help", "--version"]))
-        printError("Unknown option \(argument) before the command.\(hint)\n\n\(overview)")
+        printError("Unknown option \(argument) before the command.\(hint)\nSee `salon --help`.")
         return 64
       }
       index += 1
@@ -172,7 +174,8 @@ package enum SalonCommand {
     case "exhibition": handler = ExhibitionCommand.self
     case "settings": handler = SettingsCommand.self
     default:
-      printError("Unknown command \"\(command)\".\(suggestion(for: command, among: Set(commands)))\n\n\(overview)")
+      printError(
+        "Unknown command \"\(command)\".\(suggestion(for: command, among: Set(commands)))\nSee `salon --help`.")
       return 64
     }
     if rest.contains("--help") || rest.contains("-h") {
@@ -183,7 +186,10 @@ package enum SalonCommand {
       try handler.run(rest)
       return 0
     } catch let error as UsageError {
-      printError("\(capitalised(error.message))\n\n\(handler.usage)")
+      // The sentence first and alone, then the one usage line it concerns: the whole usage
+      // text buried the sentence under twenty lines.
+      let line = usageLine(handler.usage, command: command, action: rest.first { !$0.hasPrefix("-") })
+      printError("\(capitalised(error.message))\n\(line)\nSee `salon \(command) --help`.")
       return 64
     } catch is Failed {
       return 1
@@ -198,6 +204,32 @@ package enum SalonCommand {
       return 1
     }
   }
+}
+
+/// The one line of a command's usage text for `action` (`jury score` → `Usage: salon jury score
+/// JUROR …`), its wrapped continuation joined on; the first line when no line names the action.
+func usageLine(_ usage: String, command: String, action: String?) -> String {
+  var entries: [String] = []
+  for line in usage.split(separator: "\n", omittingEmptySubsequences: false) {
+    let text = line.trimmingCharacters(in: .whitespaces)
+    if text.isEmpty { break }
+    let body = text.hasPrefix("Usage:") ? text.dropFirst(6).trimmingCharacters(in: .whitespaces) : text
+    if body.hasPrefix("salon \(command)") {
+      entries.append(body)
+    } else if !entries.isEmpty, !body.hasPrefix("(") {
+      entries[entries.count - 1] += " " + body
+    }
+  }
+  func actionOf(_ entry: String) -> String {
+    entry.split(separator: " ").dropFirst(2).first.map(String.init) ?? ""
+  }
+  // The action typed, else the one it is a small slip from (`scroe` → `score`).
+  let chosen = action.flatMap { typed in
+    entries.first { actionOf($0) == typed }
+      ?? entries.filter { editDistance(typed, actionOf($0)) <= max(1, min(3, actionOf($0).count / 3)) }
+      .min { editDistance(typed, actionOf($0)) < editDistance(typed, actionOf($1)) }
+  }
+  return "Usage: " + (chosen ?? entries.first ?? "salon \(command)")
 }
 
 /// Cancelled by Ctrl-C (SIGINT) or SIGTERM; commands pass it to the long work they start.

@@ -12,6 +12,7 @@ enum SubmissionsCommand: Command {
            salon submissions decide --csv FILE [--note TEXT]
            salon submissions merge ID --into ID
            salon submissions category ID CATEGORY
+           salon submissions edit ID --FIELD VALUE... [--note TEXT]
     (each also takes --archive DIR and --exhibition SLUG)
 
       list      Every submission with its status, latest version and decision; --provenance keeps
@@ -24,21 +25,29 @@ enum SubmissionsCommand: Command {
                 version of another; the first is recorded as declined, and the merge in the log
       category  Choose the work's category for the gallery's filters, whatever its medium says:
                 \(WorkCategory.allCases.map(\.rawValue).joined(separator: ", "))
+      edit      Correct the latest version's declarations without a new version (scores and the
+                decision stand; recorded as yours in the log): --title, --artists, --email,
+                --medium, --statement, --alt-text, --link, --prior-venue, --ai-statement (text;
+                "" clears), --previously-published, --under-review, --rights-granted,
+                --authorship-affirmed (yes|no|unknown), --ai-use none|assisted|generated|unknown
     """
 
   static func run(_ arguments: [String]) throws {
     let args = try Arguments(
-      arguments, valued: archiveOptions.union(["--note", "--csv", "--into", "--provenance"]),
+      arguments, valued: archiveOptions.union(["--note", "--csv", "--into", "--provenance"]).union(editOptions),
       flags: ["--json", "--all-accepted"])
     // `attach FROM ID` is the earlier spelling of `merge FROM --into ID`.
-    let actions: Set<String> = ["list", "show", "decide", "merge", "attach", "category"]
+    let actions: Set<String> = ["list", "show", "decide", "merge", "attach", "category", "edit"]
     guard let action = args.positional.first else {
-      throw UsageError("Submissions needs list, show, decide, merge or category.")
+      throw UsageError("Submissions needs list, show, decide, merge, category or edit.")
     }
     guard actions.contains(action) else {
       throw UsageError(
-        "Unknown action \"\(action)\"; use list, show, decide, merge or category.\(suggestion(for: action, among: actions))"
+        "Unknown action \"\(action)\"; use list, show, decide, merge, category or edit.\(suggestion(for: action, among: actions))"
       )
+    }
+    if action != "edit", let option = editOptions.intersection(args.values.keys).sorted().first {
+      throw UsageError("Unknown option \(option) (only submissions edit takes it).")
     }
     // list and show only read, so they work on an archive Salon may not write.
     let archive = try openArchive(args, reading: action == "list" || action == "show")
@@ -98,6 +107,8 @@ enum SubmissionsCommand: Command {
       print(
         "Merged: \(TerminalText.visible(from)) is now version \(number) of submission \(TerminalText.visible(target)), which waits for your decision; \(TerminalText.visible(from)) is recorded as declined."
       )
+    case "edit":
+      try edit(args, archive: archive, exhibition: exhibition)
     case "category":
       guard args.positional.count == 3 else { throw UsageError("Submissions category needs an ID and a category.") }
       guard let category = WorkCategory(typed: args.positional[2]) else {
@@ -131,6 +142,12 @@ enum SubmissionsCommand: Command {
       guard args.positional.count >= 3, let decision = args.positional.last,
         ["selected", "declined"].contains(decision)
       else {
+        if args.positional.count >= 3, let typed = args.positional.last {
+          let hint = suggestion(for: typed, among: ["selected", "declined"])
+          if !hint.isEmpty {
+            throw UsageError("The decision is selected or declined, not \"\(typed)\".\(hint)")
+          }
+        }
         throw UsageError(
           "submissions decide needs one or more IDs and either selected or declined (or --all-accepted, or --csv FILE)."
         )

@@ -24,11 +24,20 @@ package enum ZipWriteError: Error, Equatable, CustomStringConvertible {
 package final class ZipWriter {
   private let archive: OpaquePointer
   private var closed = false
+  /// Every entry's modification time, in seconds since 1970.
+  private let modified: Int
 
-  /// - Parameter compress: deflate entries (true) or store them (false).
-  package init(path: String, compress: Bool = true) throws {
+  /// A fixed date (14 November 2023) for zips that must come out byte for byte the same every
+  /// time: test fixtures, the demo's artists' zips and the benchmarks.
+  package static let fixedDate = 1_700_000_000
+
+  /// - Parameters:
+  ///   - compress: deflate entries (true) or store them (false).
+  ///   - modified: the entries' date; a zip someone opens (a jury room) passes the time it is made.
+  package init(path: String, compress: Bool = true, modified: Int = ZipWriter.fixedDate) throws {
     guard let archive = archive_write_new() else { throw ZipWriteError.outOfMemory }
     self.archive = archive
+    self.modified = modified
     try check(archive_write_set_format_zip(archive), else: .cannotCreate(path: path))
     try check(
       archive_write_set_options(archive, compress ? "zip:compression=deflate" : "zip:compression=store"),
@@ -54,7 +63,7 @@ package final class ZipWriter {
     archive_entry_set_filetype(entry, fileTypeRegular)
     archive_entry_set_perm(entry, 0o644)
     archive_entry_set_size(entry, la_int64_t(size))
-    archive_entry_set_mtime(entry, 1_700_000_000, 0)
+    archive_entry_set_mtime(entry, time_t(modified), 0)
     try check(archive_write_header(archive, entry), else: .cannotAdd(entry: path))
   }
 
