@@ -180,7 +180,7 @@ import Testing
     scratch.zip("portal/101/paper.zip", Parts.valid())
     scratch.zip("portal/102/paper.zip", Parts.valid())
     // Nothing ingested is a failure a script sees (no-zips-found, exit 1).
-    let nested = try salon("ingest", scratch.path("portal"))
+    let nested = try salon("ingest", scratch.path("portal"), "--archive", archive)
     #expect(nested.status == 1 && nested.stderr.contains("No zip files found"), "\(nested.stderr)")
     #expect(nested.stderr.contains("holds no zip itself, but 2 of its subfolders do (101, 102)"), "\(nested.stderr)")
   }
