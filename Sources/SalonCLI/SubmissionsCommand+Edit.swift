@@ -71,6 +71,11 @@ extension SubmissionsCommand {
     print(
       "Corrected submission \(shown)'s declarations (\(changed.joined(separator: ", "))) on version \(report.version ?? 1), without a new version: scores and the decision stand. Recorded in the log as yours."
     )
+    if changed.contains("medium") {
+      // The gallery's category follows the corrected medium, unless the organiser chose one.
+      let category = try archive.recordInferredCategory(exhibition: exhibition, id: id, medium: d.medium)
+      print("  Category: \(category.label) (choose another with `salon submissions category \(shown) CATEGORY`).")
+    }
     if changed.contains("rightsGranted") || changed.contains("authorshipAffirmed") {
       let publishable = d.rightsGranted == .yes && d.authorshipAffirmed == .yes
       print(

@@ -117,6 +117,9 @@ import Testing
     try ok("export", "-o", scratch.path("site"))
     #expect(FileManager.default.fileExists(atPath: page))
     #expect(try declarations("24")["aiUse"] as? String == "assisted")
+    // A corrected medium moves the work to the category it names.
+    #expect(try ok("submissions", "edit", "24", "--medium", "Poem").stdout.contains("Category: writing"))
+    #expect(try show("24")["category"] as? String == "writing")
     #expect((try show("24")["versions"] as! [Any]).count == 1)
   }
 
