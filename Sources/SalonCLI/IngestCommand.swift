@@ -124,7 +124,7 @@ enum IngestCommand: Command {
     let progress = TerminalProgress("", enabled: standardErrorIsTerminal && zips.count > 1)
     // Only --json keeps every report; the summary needs counts, so memory stays flat for a big call.
     var reports: [SubmissionReport] = []
-    var counts = (all: 0, accepted: 0, warned: 0, rejected: 0, unchanged: 0)
+    var counts = (all: 0, accepted: 0, warned: 0, rejected: 0, unchanged: 0, corrected: 0)
     var failures: [String] = []
     // Zips are recorded in batches; each is reported once its batch is in the archive.
     try ingester.ingest(
@@ -155,6 +155,7 @@ enum IngestCommand: Command {
           counts.warned += 1
         }
         if report.change == RecordOutcome.unchanged.rawValue { counts.unchanged += 1 }
+        if report.change == RecordOutcome.declarationsCorrected.rawValue { counts.corrected += 1 }
         if json { reports.append(report) }
         if !json {
           progress.clear()
@@ -170,6 +171,10 @@ enum IngestCommand: Command {
     var line =
       "\(counts.all) zip\(counts.all == 1 ? "" : "s"): \(counts.accepted) accepted, \(counts.warned) accepted with warnings, \(counts.rejected) rejected"
     if counts.unchanged > 0 { line += " (\(counts.unchanged) already in the archive, unchanged)" }
+    if counts.corrected > 0 {
+      line +=
+        "; \(counts.corrected) already in the archive had \(counts.corrected == 1 ? "its" : "their") declarations corrected, without a new version"
+    }
     print(line + ".")
     printCategories(ingester.categoriesByMedium)
     if !failures.isEmpty {

@@ -135,7 +135,7 @@ package enum SalonCommand {
         leading.append(argument)
         if !argument.contains("=") {
           guard index + 1 < arguments.count else {
-            printError("Option \(name) needs a value.\n\n\(overview)")
+            printError("Option \(name) needs a value.\nSee `salon --help`.")
             return 64
           }
           leading.append(arguments[index + 1])

@@ -99,6 +99,14 @@ import Testing
     #expect(
       try events("declarations").last?["detail"] as? String ?? ""
         == "{\"changed\":[\"title\"],\"source\":\"form\",\"version\":1}")
+
+    // The summary counts it, so a folder ingested again says what changed.
+    let title = scratch.write(
+      "title.csv",
+      "id,file,title,artists,alt text,rights,authorship\n24,24.zip,Tide III,Ada Okafor,A grey sea,yes,yes\n")
+    #expect(
+      try ok("ingest", scratch.path("portal"), "--form", title).stdout.contains(
+        "1 already in the archive had its declarations corrected, without a new version"))
   }
 
   @Test func withdrawingRightsOrAuthorshipChangesWhatTheNextExportPublishes() throws {
