@@ -129,9 +129,20 @@ enum PrizeCommand: Command {
       print(columns.joined(separator: "  "))
     }
     print("PRIOR: previously published; ELSEWHERE: under review elsewhere (the call prioritises original work).")
-    if s.standings.contains(where: { !$0.cannotWin.isEmpty }) {
+    // The legend names only the marks the table shows.
+    let marks = Set(s.standings.flatMap(\.cannotWin))
+    let meanings = [
+      ("undecided", "not selected yet (`salon submissions decide ID selected`)"),
+      ("declined", "declined for the programme"),
+      ("rights-not-granted", "no grant of rights to publish, so the gallery leaves it out"),
+      ("authorship-not-affirmed", "authorship not affirmed, so the gallery leaves it out"),
+    ].filter { marks.contains($0.0) }
+    if !meanings.isEmpty {
+      let correct =
+        marks.contains("rights-not-granted") || marks.contains("authorship-not-affirmed")
+        ? " (when the artist confirms, `salon submissions edit ID --rights-granted yes`)" : ""
       print(
-        "CANNOT WIN YET: undecided (`salon submissions decide ID selected`), declined, rights-not-granted or authorship-not-affirmed (the gallery leaves it out; correct with `salon submissions edit ID` when the artist confirms): `prize award` refuses it without --force."
+        "CANNOT WIN YET (`prize award` refuses these without --force): \(meanings.map { "\($0.0): \($0.1)" }.joined(separator: "; "))\(correct)."
       )
     }
     print(
