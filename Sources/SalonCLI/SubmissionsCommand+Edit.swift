@@ -25,6 +25,16 @@ extension SubmissionsCommand {
     Set(textFields.map(\.option) + answerFields.map(\.option) + ["--ai-use"])
   }
 
+  /// `submissions edit --json`: the fields changed (none when the declarations already said
+  /// that), the category when the medium changed, and whether rights and authorship allow export.
+  struct EditOutput: Encodable {
+    var id: String
+    var version: Int
+    var changed: [String]
+    var category: WorkCategory?
+    var publishable: Bool
+  }
+
   static func edit(_ args: Arguments, archive: SalonArchive, exhibition: Exhibition) throws {
     guard args.positional.count == 2 else {
       throw UsageError("submissions edit needs one submission ID and at least one --FIELD VALUE.")
@@ -64,6 +74,17 @@ extension SubmissionsCommand {
     let changed = try archive.correctDeclarations(
       exhibition: exhibition, key: id, declarations: d, source: "organiser", note: args.value("--note"))
     let shown = TerminalText.visible(id)
+    let category =
+      changed.contains("medium")
+      // The gallery's category follows the corrected medium, unless the organiser chose one.
+      ? try archive.recordInferredCategory(exhibition: exhibition, id: id, medium: d.medium) : nil
+    let publishable = d.rightsGranted == .yes && d.authorshipAffirmed == .yes
+    if args.has("--json") {
+      try writeJSON(
+        EditOutput(
+          id: id, version: report.version ?? 1, changed: changed, category: category, publishable: publishable))
+      return
+    }
     guard !changed.isEmpty else {
       print("Nothing changed: submission \(shown)'s declarations already say that.")
       return
@@ -71,13 +92,10 @@ extension SubmissionsCommand {
     print(
       "Corrected submission \(shown)'s declarations (\(changed.joined(separator: ", "))) on version \(report.version ?? 1), without a new version: scores and the decision stand. Recorded in the log as yours."
     )
-    if changed.contains("medium") {
-      // The gallery's category follows the corrected medium, unless the organiser chose one.
-      let category = try archive.recordInferredCategory(exhibition: exhibition, id: id, medium: d.medium)
+    if let category {
       print("  Category: \(category.label) (choose another with `salon submissions category \(shown) CATEGORY`).")
     }
     if changed.contains("rightsGranted") || changed.contains("authorshipAffirmed") {
-      let publishable = d.rightsGranted == .yes && d.authorshipAffirmed == .yes
       print(
         publishable
           ? "  The next `salon export` may publish it (when it is selected)."

@@ -128,6 +128,10 @@ import Testing
     // A corrected medium moves the work to the category it names.
     #expect(try ok("submissions", "edit", "24", "--medium", "Poem").stdout.contains("Category: writing"))
     #expect(try show("24")["category"] as? String == "writing")
+    let json = try Binary.json(try ok("submissions", "edit", "24", "--rights-granted", "unknown", "--json"))
+    let edited = try #require(json as? [String: Any])
+    #expect(edited["changed"] as? [String] == ["rightsGranted"] && edited["publishable"] as? Bool == false)
+    #expect(edited["version"] as? Int == 1 && edited["id"] as? String == "24")
     #expect((try show("24")["versions"] as! [Any]).count == 1)
   }
 
