@@ -246,6 +246,11 @@ import Testing
     let page = try String(contentsOfFile: scratch.path("eve.html"), encoding: .utf8)
     #expect(!page.contains("\"AI use (\""), "no bare \"AI use (none):\"")
     #expect(page.contains("Made without AI") && page.contains("AI-generated"))
+    // As the juror reads it, in Chromium.
+    let visited = try #require((try Chromium.run(["visit", scratch.path("eve.html")]) as? [[String: Any]])?.first)
+    let text = visited["text"] as? String ?? ""
+    #expect(text.contains("Made without AI.") && text.contains("AI-generated: Diffusion"), "\(text)")
+    #expect(text.contains("AI-generated.") && !text.contains("AI use ("), "\(text)")
   }
 
   @Test func theRoomsZipIsDatedWhenTheRoomIsMade() throws {
