@@ -306,6 +306,9 @@ struct RoomOpeningCall {
     #expect(page.contains("data-panel-figure=\"no\">5 (33%)"))
     #expect(page.contains("figures are as of"))
     #expect(page.contains("5 other jurors"))
+    // The table beside the count is read as a table: axe-core finds nothing on the room.
+    let axe = try Chromium.run(["axe", call.scratch.path("ada-five") + "/index.html"]) as? [[String: Any]] ?? []
+    #expect(axe.count == 1 && (axe.first?["violations"] as? [Any])?.isEmpty == true, "\(axe)")
     // Flo sees four others who voted (Ada has not): no panel in Flo's room.
     let flo = try room("flo", "flo-room")
     #expect(!holdsPanel(flo))
