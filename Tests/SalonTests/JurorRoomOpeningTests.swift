@@ -168,6 +168,16 @@ struct RoomOpeningCall {
     // The careful default: left out.
     let shownSetting = try call.salon("exhibition", "room-descriptions", RoomOpeningCall.slug)
     #expect(shownSetting.status == 0 && shownSetting.stdout.contains("descriptions left-out"), "\(shownSetting.stdout)")
+    // An export after the assignment prepares what the rooms show, but no description page when
+    // the rooms leave them out: nothing in the derivative cache comes from a description.
+    #expect(try call.salon("export", "-o", call.scratch.path("gallery")).status == 0)
+    let cache = call.archive + "/cache/derivatives"
+    let cached = FileManager.default.enumerator(atPath: cache)?.allObjects as? [String] ?? []
+    #expect(!cached.isEmpty)
+    for path in cached {
+      let text = String(decoding: FileManager.default.contents(atPath: cache + "/" + path) ?? Data(), as: UTF8.self)
+      #expect(!hashes.contains { path.contains($0) || text.contains($0) }, "\(path) comes from a description")
+    }
     let bad = try call.salon("exhibition", "room-descriptions", RoomOpeningCall.slug, "sometimes")
     #expect(bad.status == 64 && bad.stderr.contains("shown, after-scoring or left-out"), "\(bad.stderr)")
 
