@@ -20,6 +20,8 @@ package struct RoomReport: Codable, Equatable, Sendable {
     package var parts: Int? = nil
   }
   package var rooms: [Room] = []
+  /// How the rooms show descriptions (`salon exhibition room-descriptions`).
+  package var descriptions = RoomDescriptions.standard.rawValue
   /// The gallery whose media the rooms copied, when there was one.
   package var gallery: String?
   package var derivativesMade = 0
@@ -64,6 +66,7 @@ package struct JuryRoomBuilder {
     // What every room of this build shares: the descriptions' setting, the round, and the panel's
     // figures as of now.
     let shared = try RoomContext(jury: jury)
+    report.descriptions = shared.descriptions.rawValue
     for juror in jurors {
       let folder = perJurorFolders ? output.appendingPathComponent(Slug.make(juror.id, fallback: "juror")) : output
       let works = try jury.assignedWorks(juror)

@@ -127,6 +127,9 @@ enum JuryCommand: Command {
           "  ! work \(failure.id), \(failure.file): \(failure.code.rawValue): \(failure.message)"
             + (failure.notRetried == true ? " (failed before; not retried: --retry-failed tries again)" : "")))
     }
+    print(
+      "Descriptions: \(report.descriptions) (`salon exhibition room-descriptions \(jury.exhibition.slug) shown|after-scoring|left-out`)."
+    )
     print("The juror opens index.html in the folder; their browser keeps what they type until they save the sheet.")
   }
 
