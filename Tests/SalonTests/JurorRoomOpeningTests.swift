@@ -282,6 +282,13 @@ struct RoomOpeningCall {
     let left = try FileManager.default.contentsOfDirectory(atPath: folder)
     #expect(!left.contains { $0.hasPrefix("part-") }, "\(left)")
     #expect(FileManager.default.fileExists(atPath: folder + "/index.html"))
+
+    // A ranking round's room is never split: the juror ranks all their works in one list.
+    #expect(try call.salon("jury", "round", "open", "final", "--kind", "ranking").status == 0)
+    #expect(try call.salon("jury", "assign").status == 0)
+    let ranking = try call.room("dana-juror", "-o", folder, "--works-per-part", "5")
+    let one = ranking["rooms"] as? [[String: Any]] ?? []
+    #expect(one.count == 1 && one.first?["works"] as? Int == 13 && one.first?["part"] == nil, "\(ranking)")
   }
 
   @Test func theRoomShowsThePanelsFiguresOnlyWithFiveOtherJurorsOrOnceTheRoundIsClosed() throws {
