@@ -12,6 +12,8 @@
   // One room per juror, exhibition and issue of the sheet code.
   var storageKey = "salon-room:" + data.exhibition + ":" + data.juror + ":" + String(data.code).slice(0, 16);
   var current = 0;
+  // Which part of a room in parts this page is (the works it holds name it).
+  var partKey = data.works.map(function (w) { return w.id; }).join(",");
 
   function el(tag, text, cls) {
     var e = document.createElement(tag);
@@ -21,11 +23,10 @@
   }
 
   function restore() {
-    var stored = null;
-    try { stored = JSON.parse(window.localStorage.getItem(storageKey) || "null"); } catch (e) { stored = null; }
-    if (!stored || typeof stored.works !== "object" || stored.works === null) return;
+    var kept = stored();
+    if (!kept || typeof kept.works !== "object" || kept.works === null) return;
     data.works.forEach(function (w) {
-      var s = stored.works[w.id];
+      var s = kept.works[w.id];
       if (!s || typeof s !== "object") return;
       var scores = {};
       data.criteria.forEach(function (c) {
@@ -38,13 +39,21 @@
     });
   }
 
+  function stored() {
+    try { return JSON.parse(window.localStorage.getItem(storageKey) || "null"); } catch (e) { return null; }
+  }
+
   function keep() {
-    var works = {};
+    // A room in parts shares one store: each part keeps what the others wrote for their works.
+    var before = stored();
+    var works = before && typeof before.works === "object" && before.works !== null ? before.works : {};
     data.works.forEach(function (w) {
       works[w.id] = { scores: w.scores || {}, comment: w.comment || "", forArtist: !!w.forArtist };
     });
+    var places = before && typeof before.current === "object" && before.current !== null ? before.current : {};
+    places[partKey] = current;
     try {
-      window.localStorage.setItem(storageKey, JSON.stringify({ kept: new Date().toISOString(), works: works }));
+      window.localStorage.setItem(storageKey, JSON.stringify({ kept: new Date().toISOString(), works: works, current: places }));
     } catch (e) {
       saved.textContent = "This browser cannot keep your scores between visits, so save the filled sheet before you close it.";
     }
@@ -55,7 +64,19 @@
     return data.criteria.every(function (c) { return s[c.key] !== undefined && s[c.key] !== ""; });
   }
 
+  // A description shown only after scoring (the exhibition's setting): its pages appear once the
+  // work is scored, and its note until then.
+  function revealDescriptions() {
+    data.works.forEach(function (w, i) {
+      var ok = isScored(w);
+      [].slice.call(document.querySelectorAll('[data-after-scoring="' + i + '"]')).forEach(function (e) {
+        e.hidden = e.classList.contains("description-note") ? ok : !ok;
+      });
+    });
+  }
+
   function status() {
+    revealDescriptions();
     var done = 0;
     data.works.forEach(function (w, i) {
       var ok = isScored(w);
@@ -68,6 +89,7 @@
       }
     });
     progress.textContent = done + " of " + data.works.length + " scored";
+    yours();
     // In a round, the juror's own figures beside the count (never a colleague's).
     if (data.roundKind === "yes-no") {
       var yes = data.works.filter(function (w) { return (w.scores || {}).vote === 1; }).length;
@@ -82,6 +104,34 @@
           (sums.reduce(function (a, b) { return a + b; }, 0) / sums.length).toFixed(1);
       }
     }
+  }
+
+  // Calibration, when the room carries the whole panel's figures: the juror's own distribution,
+  // each scored work's weighted mean rounded as the panel's is (or its vote).
+  function yours() {
+    var cells = [].slice.call(document.querySelectorAll("[data-yours]"));
+    if (!cells.length) return;
+    var weights = {};
+    (cells[0].closest("table").dataset.weights || "").split(" ").forEach(function (pair) {
+      var kv = pair.split(":");
+      if (kv.length === 2) weights[kv[0]] = parseFloat(kv[1]);
+    });
+    var counts = {}, total = 0;
+    data.works.filter(isScored).forEach(function (w) {
+      var sum = 0, weight = 0;
+      data.criteria.forEach(function (c) {
+        var k = weights[c.key] || 1;
+        sum += k * w.scores[c.key]; weight += k;
+      });
+      var value = sum / weight;
+      var bucket = data.roundKind === "yes-no" ? (value === 1 ? "yes" : "no") : String(Math.round(value));
+      counts[bucket] = (counts[bucket] || 0) + 1;
+      total++;
+    });
+    cells.forEach(function (cell) {
+      var n = counts[cell.dataset.yours] || 0;
+      cell.textContent = total ? n + " (" + Math.round(100 * n / total) + "%)" : "0";
+    });
   }
 
   function check(input, c, msg) {
@@ -165,27 +215,45 @@
     links.forEach(function (l, n) {
       if (n === current) l.setAttribute("aria-current", "true"); else l.removeAttribute("aria-current");
     });
+    // A long list scrolls on its own: it shows the current work without moving the page.
+    var list = document.getElementById("work-list");
+    if (list && links[current]) {
+      var r = links[current].parentNode.getBoundingClientRect(), b = list.getBoundingClientRect();
+      if (r.top < b.top) list.scrollTop += r.top - b.top;
+      else if (r.bottom > b.bottom) list.scrollTop += r.bottom - b.bottom;
+    }
     document.getElementById("previous").disabled = current === 0;
     document.getElementById("next").disabled = current === articles.length - 1;
-    if (window.history && window.history.replaceState) {
-      try { window.history.replaceState(null, "", "#work-" + current); } catch (e) { /* file:// may refuse */ }
-    }
+    // The place is kept with the scores, not in the address: an address ending in #work-N made
+    // the browser scroll past the instructions and the count when the room was opened again.
     if (focus) {
+      keep();
       var heading = articles[current].querySelector("h2");
       if (heading) heading.focus();
       articles[current].scrollIntoView();
     }
   }
 
-  function fromHash() {
+  // The work to show on opening: the one an address names (#work-N), else the one the juror was
+  // on when they left, else the first.
+  function start() {
     var m = /^#work-([0-9]+)$/.exec(window.location.hash);
-    return m ? parseInt(m[1], 10) : 0;
+    if (m) return parseInt(m[1], 10);
+    var kept = stored();
+    var place = kept && kept.current && kept.current[partKey];
+    return typeof place === "number" && place >= 0 && place < articles.length ? place : 0;
   }
 
   restore();
   data.works.forEach(buildForm);
   status();
-  show(fromHash(), false);
+  show(start(), false);
+  // The room opens at the top, on the instructions and the count, whatever the browser remembers
+  // of an earlier visit; only an address naming a work (#work-N) goes straight to it.
+  if (!window.location.hash) {
+    if ("scrollRestoration" in window.history) window.history.scrollRestoration = "manual";
+    window.scrollTo(0, 0);
+  }
 
   links.forEach(function (l) {
     l.addEventListener("click", function (e) { e.preventDefault(); show(parseInt(l.dataset.index, 10), true); });

@@ -364,22 +364,29 @@ package final class Exporter {
   /// and works not selected for it. Those are made now into the archive's derivative cache (never
   /// into the site), so a room built after this export only copies finished files.
   func prepareJuryRooms(_ exhibitions: [Exhibition]) throws {
-    var sources: [(exhibition: Exhibition, works: [Work])] = []
+    // An exhibition whose rooms leave descriptions out (`exhibition room-descriptions`) needs no
+    // page of them made.
+    var sources: [Bool: [(exhibition: Exhibition, works: [Work])]] = [:]
     for exhibition in exhibitions {
       let assigned = Set(try archive.assignments(exhibition: exhibition.id).map(\.work))
       if assigned.isEmpty { continue }
-      sources.append((exhibition, try archive.works(exhibition: exhibition).filter { assigned.contains($0.rowID) }))
+      let descriptions = try archive.roomDescriptions(exhibition: exhibition) != .leftOut
+      sources[descriptions, default: []].append(
+        (exhibition, try archive.works(exhibition: exhibition).filter { assigned.contains($0.rowID) }))
     }
     guard !sources.isEmpty else { return }
     // In the archive's own scratch space, private like the cache it fills.
     let scratch = try PrivateFolder(in: archive.temporaryRoot.path, prefix: "jury-rooms-")
     let scratchURL = URL(fileURLWithPath: scratch.path)
-    var rooms = MediaBuilder(
-      archive: archive, output: scratchURL, site: try SiteFolder(scratchURL), previous: Manifest(), settings: settings)
-    rooms.roles = MediaBuilder.juryRoomRoles
-    rooms.keepsPDFFile = false
-    rooms.fillsCacheOnly = true
-    _ = try rooms.build(works: sources) { _, _, _ in }
+    for (descriptions, works) in sources.sorted(by: { !$0.key && $1.key }) {
+      var rooms = MediaBuilder(
+        archive: archive, output: scratchURL, site: try SiteFolder(scratchURL), previous: Manifest(), settings: settings
+      )
+      rooms.roles = descriptions ? MediaBuilder.juryRoomRoles : MediaBuilder.juryRoomRoles.subtracting([.description])
+      rooms.keepsPDFFile = false
+      rooms.fillsCacheOnly = true
+      _ = try rooms.build(works: works) { _, _, _ in }
+    }
   }
 
   /// Files named `.partial-…` are being written, or were when a run was killed.

@@ -37,15 +37,17 @@ extension Jury {
 
   /// The sheet's data block as JSON safe inside a `<script>` element: what `jury import` reads
   /// back from a saved page (the HTML sheet's and the jury room's).
-  package func sheetDataJSON(for juror: Juror, showArtists: Bool, preview: (Work) -> String? = { _ in nil }) throws
-    -> String
-  {
+  /// `works`: the works the page holds (a jury room in parts holds some of the juror's), in order;
+  /// by default all of the juror's.
+  package func sheetDataJSON(
+    for juror: Juror, showArtists: Bool, works pageWorks: [Work]? = nil, preview: (Work) -> String? = { _ in nil }
+  ) throws -> String {
     let round = try workingRound()
     let criteria = try sheetCriteria(for: juror, round: round)
     let scores = Dictionary(
       try currentScores().filter { $0.pair.juror == juror.rowID }.map { ($0.pair.work, $0) },
       uniquingKeysWith: { a, _ in a })
-    let works = try assignedWorks(juror).map { work -> HTMLSheetData.WorkData in
+    let works = try (pageWorks ?? assignedWorks(juror)).map { work -> HTMLSheetData.WorkData in
       let d = work.declarations
       let current = scores[work.rowID]
       return HTMLSheetData.WorkData(

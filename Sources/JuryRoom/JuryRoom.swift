@@ -15,8 +15,13 @@ package struct RoomReport: Codable, Equatable, Sendable {
     package var works: Int
     package var files: Int
     package var bytes: Int
+    /// A room made in parts (more works than `--works-per-part`): this part's number and how many.
+    package var part: Int? = nil
+    package var parts: Int? = nil
   }
   package var rooms: [Room] = []
+  /// How the rooms show descriptions (`salon exhibition room-descriptions`).
+  package var descriptions = RoomDescriptions.standard.rawValue
   /// The gallery whose media the rooms copied, when there was one.
   package var gallery: String?
   package var derivativesMade = 0
@@ -32,6 +37,9 @@ package struct JuryRoomBuilder {
   let jury: Jury
   var theme: Theme
   let settings: ExportSettings
+  /// A juror with more works than this gets their room in parts, each a complete room.
+  package var worksPerPart = JuryRoomBuilder.defaultWorksPerPart
+  package static let defaultWorksPerPart = 200
   static let manifestName = ".salon-room.json"
   /// Files of a work that the jury is given.
   static let roles: Set<FileRole> = [.main, .video, .supplementary, .description]
@@ -55,18 +63,36 @@ package struct JuryRoomBuilder {
       report.gallery = gallery.path
     }
     if perJurorFolders { try makeFolder(output) }
+    // What every room of this build shares: the descriptions' setting, the round, and the panel's
+    // figures as of now.
+    let shared = try RoomContext(jury: jury)
+    report.descriptions = shared.descriptions.rawValue
     for juror in jurors {
       let folder = perJurorFolders ? output.appendingPathComponent(Slug.make(juror.id, fallback: "juror")) : output
-      let (room, outcome, previous) = try buildRoom(for: juror, in: folder, showArtists: showArtists, donors: donors)
-      report.derivativesMade += outcome.made
-      report.derivativesReused += outcome.reused
-      report.failures += outcome.failures
-      var entry = room
-      if zip { entry.zip = try writeZip(of: folder, files: previous) }
-      report.rooms.append(entry)
-      // Rooms share works: a later room copies what an earlier one made.
-      if let manifest = Self.manifest(in: folder, name: Self.manifestName) {
-        donors.append(.init(folder: folder, manifest: manifest))
+      let works = try jury.assignedWorks(juror)
+      let parts = shared.parts(of: works, perPart: worksPerPart)
+      try makeFolder(folder)
+      if parts.count == 1 {
+        try removeParts(in: folder, from: 1)
+      } else {
+        try removeSingleRoom(in: folder, zip: zip)
+        try removeParts(in: folder, from: parts.count + 1)
+      }
+      for (index, part) in parts.enumerated() {
+        let place = parts.count == 1 ? nil : RoomPart(number: index + 1, parts: parts.count, total: works.count)
+        let target = place.map { folder.appendingPathComponent("part-\($0.number)") } ?? folder
+        let (room, outcome, previous) = try buildRoom(
+          for: juror, works: part, part: place, in: target, showArtists: showArtists, donors: donors, shared: shared)
+        report.derivativesMade += outcome.made
+        report.derivativesReused += outcome.reused
+        report.failures += outcome.failures
+        var entry = room
+        if zip { entry.zip = try writeZip(of: target, files: previous) }
+        report.rooms.append(entry)
+        // Rooms share works: a later room copies what an earlier one made.
+        if let manifest = Self.manifest(in: target, name: Self.manifestName) {
+          donors.append(.init(folder: target, manifest: manifest))
+        }
       }
     }
     return report
@@ -75,7 +101,8 @@ package struct JuryRoomBuilder {
   // MARK: One room
 
   private mutating func buildRoom(
-    for juror: Juror, in output: URL, showArtists: Bool, donors: [MediaBuilder.Donor]
+    for juror: Juror, works: [Work], part: RoomPart?, in output: URL, showArtists: Bool, donors: [MediaBuilder.Donor],
+    shared: RoomContext
   ) throws -> (RoomReport.Room, MediaBuilder.Outcome, [String]) {
     try makeFolder(output)
     let folder = try SiteFolder(output)
@@ -88,11 +115,11 @@ package struct JuryRoomBuilder {
     }
     let previous = Self.manifest(in: output, name: Self.manifestName) ?? Exporter.Manifest()
     Exporter.removePartialFiles(in: output)
-    let works = try jury.assignedWorks(juror)
     var media = MediaBuilder(
       archive: jury.archive, output: output, site: folder, previous: previous, settings: settings)
     media.donors = donors
-    media.roles = Self.roles
+    // Descriptions left out of the room are not made or copied: no page of them is in it.
+    media.roles = shared.descriptions == .leftOut ? Self.roles.subtracting([.description]) : Self.roles
     media.keepsPDFFile = false
     let mediaProgress = settings.progress
     let outcome = try media.build(works: [(jury.exhibition, works)]) { done, total, seconds in
@@ -104,7 +131,8 @@ package struct JuryRoomBuilder {
     for (path, sha) in outcome.files { site.record(path, sha256: sha) }
     site.manifest.sizes = outcome.sizes
     site.manifest.published = outcome.published
-    let html = try page(for: juror, works: works, media: outcome, showArtists: showArtists)
+    let html = try page(
+      for: juror, works: works, media: outcome, showArtists: showArtists, part: part, shared: shared)
     try site.write("index.html", Data(html.utf8))
     // A room holds its juror's works and nothing else: whatever an earlier build put in for a
     // work no longer assigned goes.
@@ -120,21 +148,27 @@ package struct JuryRoomBuilder {
       var status = stat()
       if lstat(output.appendingPathComponent(path).path, &status) == 0 { bytes += Int(status.st_size) }
     }
-    try jury.archive.record(
-      "jury-room", exhibition: jury.exhibition.id,
-      detail: [
-        "juror": juror.id, "works": works.count, "output": output.path, "showArtists": showArtists,
-        "files": site.manifest.files.count,
-      ])
+    var detail: [String: Any] = [
+      "juror": juror.id, "works": works.count, "output": output.path, "showArtists": showArtists,
+      "files": site.manifest.files.count, "descriptions": shared.descriptions.rawValue,
+    ]
+    if let part {
+      detail["part"] = part.number
+      detail["parts"] = part.parts
+    }
+    try jury.archive.record("jury-room", exhibition: jury.exhibition.id, detail: detail)
     let room = RoomReport.Room(
       juror: juror.id, folder: output.path, zip: nil, works: works.count, files: site.manifest.files.count,
-      bytes: bytes)
+      bytes: bytes, part: part?.number, parts: part?.parts)
     return (room, outcome, site.manifest.files.keys.sorted())
   }
 
   /// The room's page, from `Templates/room.html` with `Gallery/room/room.js` and `room.css`
   /// inlined and allowed by their hashes alone.
-  mutating func page(for juror: Juror, works: [Work], media: MediaBuilder.Outcome, showArtists: Bool) throws -> String {
+  mutating func page(
+    for juror: Juror, works: [Work], media: MediaBuilder.Outcome, showArtists: Bool, part: RoomPart?,
+    shared: RoomContext
+  ) throws -> String {
     guard let script = try theme.asset(Theme.roomAssets + "room.js"),
       let style = try theme.asset(Theme.roomAssets + "room.css")
     else { throw ExportError.theme("The theme has no Gallery/room/room.js or Gallery/room/room.css.") }
@@ -153,11 +187,13 @@ package struct JuryRoomBuilder {
       let d = work.declarations
       let primary = work.files.filter { $0.role == .main || $0.role == .video }
       let supplementary = work.files.filter { $0.role == .supplementary }.sorted { ($0.number ?? 0) < ($1.number ?? 0) }
-      let description = work.files.filter { $0.role == .description }.compactMap { file -> TemplateValue? in
+      let description = work.files.filter { $0.role == .description && shared.descriptions != .leftOut }.compactMap {
+        file -> TemplateValue? in
         guard case .object(var item) = renderer.mediaItem(file, work: work, root: "", primary: false) else {
           return nil
         }
         item["label"] = .text("Description")
+        item["afterScoring"] = shared.descriptions == .afterScoring ? .text(String(index)) : .null
         return .object(item)
       }
       func answer(_ a: Answer) -> String {
@@ -188,13 +224,21 @@ package struct JuryRoomBuilder {
         "provenance": card,
       ])
     }
+    let roundTitle = shared.round.map { " — round \($0.record.name) (\($0.record.kind.rawValue))" } ?? ""
+    let partTitle = part.map { " — part \($0.number) of \($0.parts)" } ?? ""
     let context: [String: TemplateValue] = [
       "csp": .text(csp),
-      "pageTitle": .text(
-        "Jury room — \(jury.exhibition.title)\(try jury.workingRound().map { " — round \($0.record.name) (\($0.record.kind.rawValue))" } ?? "") — \(juror.name)"
-      ),
+      "pageTitle": .text("Jury room — \(jury.exhibition.title)\(roundTitle) — \(juror.name)\(partTitle)"),
       "count": .text(String(works.count)), "works": .list(items), "hasWorks": .bool(!works.isEmpty),
-      "sheet": .html(try jury.sheetDataJSON(for: juror, showArtists: showArtists)),
+      "descriptions": .text(shared.descriptions.instruction),
+      "part": part.map { p in
+        .object([
+          "number": .text(String(p.number)), "parts": .text(String(p.parts)), "count": .text(String(works.count)),
+          "total": .text(String(p.total)),
+        ])
+      } ?? .null,
+      "panel": shared.panel(for: juror),
+      "sheet": .html(try jury.sheetDataJSON(for: juror, showArtists: showArtists, works: works)),
       "script": .html(scriptText), "style": .html(styleText),
     ]
     guard let template = try theme.template("room.html") else {

@@ -10,6 +10,7 @@ enum ExhibitionCommand: Command {
            salon exhibition remove SLUG
            salon exhibition default [SLUG]
            salon exhibition provenance-card SLUG on|off
+           salon exhibition room-descriptions SLUG [shown|after-scoring|left-out]
     (each also takes --archive DIR)
 
       list      Every exhibition, the default marked with *
@@ -20,9 +21,15 @@ enum ExhibitionCommand: Command {
       provenance-card
                 Show jurors, in their rooms, a neutral card of what each work's files say about
                 how they were made beside the declaration (off unless turned on)
+      room-descriptions
+                How jurors' rooms show each work's description PDF, which may name the artist:
+                shown, after-scoring (once the juror has scored the work) or left-out (not in
+                the room at all; the default); without a choice, say which applies
     """
 
-  static let actions: Set<String> = ["list", "rename", "hide", "show", "remove", "default", "provenance-card"]
+  static let actions: Set<String> = [
+    "list", "rename", "hide", "show", "remove", "default", "provenance-card", "room-descriptions",
+  ]
 
   struct Line: Encodable {
     var slug: String
@@ -36,16 +43,19 @@ enum ExhibitionCommand: Command {
   static func run(_ arguments: [String]) throws {
     let args = try Arguments(arguments, valued: archiveOptions, flags: ["--json"])
     guard let action = args.positional.first else {
-      throw UsageError("Exhibition needs list, rename, hide, show, remove, default or provenance-card.")
+      throw UsageError(
+        "Exhibition needs list, rename, hide, show, remove, default, provenance-card or room-descriptions.")
     }
     guard actions.contains(action) else {
       throw UsageError(
-        "Unknown action \"\(action)\"; use list, rename, hide, show, remove, default or provenance-card.\(suggestion(for: action, among: actions))"
+        "Unknown action \"\(action)\"; use list, rename, hide, show, remove, default, provenance-card or room-descriptions.\(suggestion(for: action, among: actions))"
       )
     }
     // Listing and showing the default only read, so they work on an archive Salon may not write.
     let archive = try openArchive(
-      args, reading: action == "list" || (action == "default" && args.positional.count == 1))
+      args,
+      reading: action == "list" || (action == "default" && args.positional.count == 1)
+        || (action == "room-descriptions" && args.positional.count == 2))
     func named(_ position: Int) throws -> Exhibition {
       guard args.positional.count > position else {
         throw UsageError("Exhibition \(action) needs the exhibition's slug.")
@@ -120,6 +130,24 @@ enum ExhibitionCommand: Command {
         shown
           ? "Jury rooms of \(exhibition.slug) now show a provenance card beside each work's declaration; build the rooms again with `salon jury room`."
           : "Jury rooms of \(exhibition.slug) no longer show a provenance card; build the rooms again with `salon jury room`."
+      )
+    case "room-descriptions":
+      let exhibition = try named(1)
+      guard args.positional.count <= 3 else {
+        throw UsageError("Exhibition room-descriptions needs the slug and shown, after-scoring or left-out.")
+      }
+      guard args.positional.count == 3 else {
+        let mode = try archive.roomDescriptions(exhibition: exhibition)
+        print("Jury rooms of \(exhibition.slug): descriptions \(mode.rawValue). \(mode.instruction)")
+        return
+      }
+      guard let mode = RoomDescriptions(rawValue: args.positional[2]) else {
+        throw UsageError(
+          "Exhibition room-descriptions takes shown, after-scoring or left-out, not \"\(args.positional[2])\".")
+      }
+      try archive.setRoomDescriptions(exhibition: exhibition, mode)
+      print(
+        "Jury rooms of \(exhibition.slug) now have descriptions \(mode.rawValue); build the rooms again with `salon jury room`."
       )
     default:
       break

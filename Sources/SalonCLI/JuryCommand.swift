@@ -17,8 +17,9 @@ enum JuryCommand: Command {
            salon jury score JUROR SUBMISSION --CRITERION N... [--comment TEXT]
            salon jury sheet JUROR [--format csv|html] [-o FILE] [--show-artists]
            salon jury room JUROR [-o DIR] [--zip] [--show-artists] [--gallery DIR]
-                           [--theme DIR] [--retry-failed] [--json]
-           salon jury room --all -o DIR [--zip] [--show-artists] [--gallery DIR] [--theme DIR] [--json]
+                           [--theme DIR] [--works-per-part N] [--retry-failed] [--json]
+           salon jury room --all -o DIR [--zip] [--show-artists] [--gallery DIR] [--theme DIR]
+                           [--works-per-part N] [--json]
            salon jury import FILE... [--overwrite-newer] [--json]
            salon jury progress [--json]
            salon jury round open NAME --kind yes-no|rating|ranking [--advance RULE] [--json]
@@ -40,6 +41,9 @@ enum JuryCommand: Command {
                  DIR); --zip also writes DIR.zip to send. Media comes from the latest export
                  (or --gallery DIR) when it has it. Artist names only with --show-artists.
                  A file that failed before is listed, not tried again, until --retry-failed.
+                 A juror with more than --works-per-part works (1 to 100000, default \(JuryRoomBuilder.defaultWorksPerPart))
+                 gets the room in parts, DIR/part-1 ... (each with its own zip), each a whole room.
+                 Descriptions: `salon exhibition room-descriptions`.
       import     Read filled sheets back; a sheet with any bad row, or issued before newer
                  scores, is refused whole (--overwrite-newer replaces them, recorded)
       progress   Scored of assigned, per juror (with mean and spread) and per work
@@ -85,7 +89,7 @@ enum JuryCommand: Command {
 
   static func room(_ rest: [String]) throws {
     let args = try Arguments(
-      rest, valued: archiveOptions.union(["-o", "--gallery", "--theme"]),
+      rest, valued: archiveOptions.union(["-o", "--gallery", "--theme", "--works-per-part"]),
       flags: ["--all", "--zip", "--show-artists", "--json", "--retry-failed"])
     let all = args.has("--all")
     if all {
@@ -94,6 +98,7 @@ enum JuryCommand: Command {
     } else {
       guard args.positional.count == 1 else { throw UsageError("jury room needs one JUROR, or --all.") }
     }
+    let perPart = try args.wholeNumber("--works-per-part", in: .roomWorksPerPart)
     let jury = try openJury(args)
     let jurors = all ? try jury.jurors() : [try jury.juror(args.positional[0])]
     let output = try jury.archive.checkOutputPath(
@@ -103,6 +108,7 @@ enum JuryCommand: Command {
     var builder = JuryRoomBuilder(
       jury: jury, theme: try Theme(override: args.value("--theme").map { URL(fileURLWithPath: $0) }),
       settings: settings)
+    if let perPart { builder.worksPerPart = perPart }
     let report = try builder.build(
       jurors: jurors, output: output, perJurorFolders: all, showArtists: args.has("--show-artists"),
       zip: args.has("--zip"), gallery: args.value("--gallery").map { URL(fileURLWithPath: $0) })
@@ -112,7 +118,8 @@ enum JuryCommand: Command {
     }
     for room in report.rooms {
       let megabytes = String(format: "%.1f", Double(room.bytes) / 1_048_576)
-      print("Jury room for \(room.juror): \(room.works) works, \(megabytes) MB in \(room.folder)")
+      let part = room.part.map { " (part \($0) of \(room.parts ?? $0))" } ?? ""
+      print("Jury room for \(room.juror)\(part): \(room.works) works, \(megabytes) MB in \(room.folder)")
       if let zip = room.zip { print("  To send: \(zip)") }
     }
     print(
@@ -124,6 +131,9 @@ enum JuryCommand: Command {
           "  ! work \(failure.id), \(failure.file): \(failure.code.rawValue): \(failure.message)"
             + (failure.notRetried == true ? " (failed before; not retried: --retry-failed tries again)" : "")))
     }
+    print(
+      "Descriptions: \(report.descriptions) (`salon exhibition room-descriptions \(jury.exhibition.slug) shown|after-scoring|left-out`)."
+    )
     print("The juror opens index.html in the folder; their browser keeps what they type until they save the sheet.")
   }
 

@@ -46,6 +46,9 @@ struct JuryRoomCall {
     }
     #expect(try Binary.run(["jury", "conflict", "dana-juror", "5", "--archive", archive]).status == 0)
     #expect(try Binary.run(["jury", "assign", "--archive", archive]).status == 0)
+    // These rooms show the descriptions (as page images), which the default leaves out.
+    #expect(
+      try Binary.run(["exhibition", "room-descriptions", "room-salon-2026", "shown", "--archive", archive]).status == 0)
   }
 
   func room(_ arguments: [String]) throws -> [String: Any] {
