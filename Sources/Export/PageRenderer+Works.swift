@@ -25,12 +25,14 @@ extension PageRenderer {
 
   /// The image that stands for a work in the grid: its main image, else a PDF's first page,
   /// else a supplementary image.
-  func thumbnail(_ work: Work, root: String, alt: String) -> TemplateValue {
+  func thumbnail(_ work: Work, root: String, alt: String, sizes: String = "(min-width: 40rem) 20rem, 100vw")
+    -> TemplateValue
+  {
     let order: [FileRole] = [.main, .supplementary, .video]
     for role in order {
       for file in work.files where file.role == role {
         if let m = media.media[file.sha256], !m.sizes.isEmpty {
-          return image(m, root: root, alt: alt, sizes: "(min-width: 40rem) 20rem, 100vw")
+          return image(m, root: root, alt: alt, sizes: sizes)
         }
       }
     }

@@ -12,6 +12,7 @@ enum SubmissionsCommand: Command {
            salon submissions decide --csv FILE [--note TEXT]
            salon submissions merge ID --into ID
            salon submissions category ID CATEGORY
+    \(withholdUsage)
     (each also takes --archive DIR and --exhibition SLUG)
 
       list      Every submission with its status, latest version and decision; --provenance keeps
@@ -24,24 +25,25 @@ enum SubmissionsCommand: Command {
                 version of another; the first is recorded as declined, and the merge in the log
       category  Choose the work's category for the gallery's filters, whatever its medium says:
                 \(WorkCategory.allCases.map(\.rawValue).joined(separator: ", "))
+    \(withholdHelp)
     """
 
   static func run(_ arguments: [String]) throws {
     let args = try Arguments(
-      arguments, valued: archiveOptions.union(["--note", "--csv", "--into", "--provenance"]),
-      flags: ["--json", "--all-accepted"])
+      arguments, valued: archiveOptions.union(["--note", "--csv", "--into", "--provenance", "--reason"]),
+      flags: ["--json", "--all-accepted", "--undo"])
     // `attach FROM ID` is the earlier spelling of `merge FROM --into ID`.
-    let actions: Set<String> = ["list", "show", "decide", "merge", "attach", "category"]
+    let actions: Set<String> = ["list", "show", "decide", "merge", "attach", "category", "withhold", "withheld"]
     guard let action = args.positional.first else {
-      throw UsageError("Submissions needs list, show, decide, merge or category.")
+      throw UsageError("Submissions needs list, show, decide, merge, category, withhold or withheld.")
     }
     guard actions.contains(action) else {
       throw UsageError(
-        "Unknown action \"\(action)\"; use list, show, decide, merge or category.\(suggestion(for: action, among: actions))"
+        "Unknown action \"\(action)\"; use list, show, decide, merge, category, withhold or withheld.\(suggestion(for: action, among: actions))"
       )
     }
     // list and show only read, so they work on an archive Salon may not write.
-    let archive = try openArchive(args, reading: action == "list" || action == "show")
+    let archive = try openArchive(args, reading: ["list", "show", "withheld"].contains(action))
     let exhibition = try archive.exhibition(slug: args.value("--exhibition"))
     switch action {
     case "list":
@@ -107,6 +109,10 @@ enum SubmissionsCommand: Command {
       }
       try archive.chooseCategory(exhibition: exhibition, id: args.positional[1], category: category)
       print("Recorded: submission \(args.positional[1]) is in the category \(category.label); later versions keep it.")
+    case "withhold":
+      try withhold(args, archive: archive, exhibition: exhibition)
+    case "withheld":
+      try listWithheld(args, archive: archive, exhibition: exhibition)
     default:
       break
     }
