@@ -27,7 +27,8 @@ extension SalonArchive {
     throw CatalogError.invalidSetting(
       byName.isEmpty
         ? "Submission \(key) has no file \"\(name)\" (file-not-in-work); its files are: \(listed)."
-        : "More than one file of submission \(key) is called \"\(name)\" (file-name-ambiguous); give its path: \(listed).")
+        : "More than one file of submission \(key) is called \"\(name)\" (file-name-ambiguous); give its path: \(listed)."
+    )
   }
 
   /// Keeps the file out of the gallery from the next export on (`withheld`), or lets it back in.
@@ -54,7 +55,8 @@ extension SalonArchive {
         """, [submission, file.sha256, file.path, withheld ? 1 : 0, reason, Clock.now(), Actor.current])
       var detail: [String: Any] = ["file": file.path, "sha256": file.sha256]
       if let reason { detail["reason"] = reason }
-      try record(withheld ? "file-withheld" : "file-released", exhibition: exhibition.id, submission: submission,
+      try record(
+        withheld ? "file-withheld" : "file-released", exhibition: exhibition.id, submission: submission,
         detail: detail)
       return file.path
     }

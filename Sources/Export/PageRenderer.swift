@@ -146,10 +146,12 @@ package struct PageRenderer {
     context["hasExhibitions"] = .bool(!model.exhibitions.isEmpty)
     context["siteDescription"] = model.siteDescription.isEmpty ? .null : .text(model.siteDescription)
     let titles = model.exhibitions.prefix(3).map { "\($0.exhibition.title) (\($0.exhibition.year))" }
-    // The organiser's own sentence when there is one, else the newest exhibitions.
+    // The organiser's own sentence when there is one, else the newest exhibitions (without the
+    // site's title again when it is the newest exhibition's, as it is by default).
+    let named = model.exhibitions.first?.exhibition.title == siteTitle ? "" : "\(siteTitle): "
     context["metaDescription"] = .text(
       !model.siteDescription.isEmpty
-        ? model.siteDescription : titles.isEmpty ? siteTitle : "\(siteTitle): " + titles.joined(separator: ", ") + ".")
+        ? model.siteDescription : titles.isEmpty ? siteTitle : named + titles.joined(separator: ", ") + ".")
     return Page(path: "index.html", template: "index.html", context: context)
   }
 
@@ -299,7 +301,7 @@ package struct PageRenderer {
         for file in shown.work.files where file.role == role {
           if let m = media.media[file.sha256], m.kind != .audio, !m.sizes.isEmpty {
             // The title beside it names the link; the picture is its illustration.
-            return image(m, root: "", alt: "", sizes: "(min-width: 48rem) 22rem, 100vw")
+            return image(m, root: "", alt: "", sizes: "(min-width: 48rem) 46rem, 100vw")
           }
         }
       }
