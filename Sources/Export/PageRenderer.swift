@@ -134,7 +134,13 @@ package struct PageRenderer {
     for exhibition in model.exhibitions {
       var summary = exhibitionSummary(exhibition, root: "")
       if case .object(var fields) = summary {
-        fields["cover"] = cover(exhibition)
+        let picture = cover(exhibition)
+        fields["cover"] = picture
+        // The newest exhibition leads, twice as wide, when its picture is large enough to be
+        // drawn that wide (about 730 px) without blurring, or when its cover is set in type.
+        var wide = picture == .null
+        if case .object(let p) = picture, case .text(let w)? = p["width"], let width = Int(w) { wide = width >= 720 }
+        fields["featured"] = .bool(exhibition.exhibition.id == model.exhibitions.first?.exhibition.id && wide)
         summary = .object(fields)
       }
       years[exhibition.exhibition.year, default: []].append(summary)
@@ -300,8 +306,7 @@ package struct PageRenderer {
       for role in [FileRole.main, .video, .supplementary] {
         for file in shown.work.files where file.role == role {
           if let m = media.media[file.sha256], m.kind != .audio, !m.sizes.isEmpty {
-            // The title beside it names the link; the picture is its illustration.
-            return image(m, root: "", alt: "", sizes: "(min-width: 48rem) 46rem, 100vw")
+            return image(m, root: "", alt: alt(shown.work), sizes: "(min-width: 48rem) 46rem, 100vw")
           }
         }
       }
