@@ -134,13 +134,18 @@ package struct PageRenderer {
     for exhibition in model.exhibitions {
       var summary = exhibitionSummary(exhibition, root: "")
       if case .object(var fields) = summary {
-        let picture = cover(exhibition)
-        fields["cover"] = picture
+        var picture = cover(exhibition)
         // The newest exhibition leads, twice as wide, when its picture is large enough to be
         // drawn that wide (about 730 px) without blurring, or when its cover is set in type.
         var wide = picture == .null
         if case .object(let p) = picture, case .text(let w)? = p["width"], let width = Int(w) { wide = width >= 720 }
-        fields["featured"] = .bool(exhibition.exhibition.id == model.exhibitions.first?.exhibition.id && wide)
+        let featured = exhibition.exhibition.id == model.exhibitions.first?.exhibition.id && wide
+        if featured, case .object(var p) = picture {
+          p["sizes"] = .text("(min-width: 48rem) 46rem, 100vw")
+          picture = .object(p)
+        }
+        fields["cover"] = picture
+        fields["featured"] = .bool(featured)
         summary = .object(fields)
       }
       years[exhibition.exhibition.year, default: []].append(summary)
@@ -306,7 +311,7 @@ package struct PageRenderer {
       for role in [FileRole.main, .video, .supplementary] {
         for file in shown.work.files where file.role == role {
           if let m = media.media[file.sha256], m.kind != .audio, !m.sizes.isEmpty {
-            return image(m, root: "", alt: alt(shown.work), sizes: "(min-width: 48rem) 46rem, 100vw")
+            return image(m, root: "", alt: alt(shown.work), sizes: "(min-width: 48rem) 22rem, 100vw")
           }
         }
       }
