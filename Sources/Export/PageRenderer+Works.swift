@@ -174,6 +174,8 @@ extension PageRenderer {
       "medium": .text(d.medium?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty ?? shown.medium.label),
       "mediumURL": .text(e.mediums.count > 1 ? "../medium-\(shown.medium.slug).html" : "../index.html"),
       "statement": .list(paragraphs(d.statement ?? "")),
+      // No statement, no section: a visitor never reads a placeholder.
+      "hasStatement": .bool(!paragraphs(d.statement ?? "").isEmpty),
       "aiUse": .text(d.aiUse.label), "aiStatement": .list(paragraphs(d.aiStatement ?? "")),
       "priorVenue": venue.map(TemplateValue.text) ?? .null,
       "link": HTMLText.safeLink(d.link).map(TemplateValue.text) ?? .null,

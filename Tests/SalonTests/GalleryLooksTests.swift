@@ -59,7 +59,7 @@ import Testing
         2,Small Film,Fa Lin,f@private.example,Film,A short film,,,no,,no,yes,yes,none,
         3,Loop,Ola Brenn,o@private.example,Animation,A loop,A turning test card,,no,,no,yes,yes,none,
         4,Hum,Bo Chan,b@private.example,Sound,A drone,,,no,,no,yes,yes,none,
-        5,Verse,Di Amor,d@private.example,Writing,A poem,,,no,,no,yes,yes,none,
+        5,Verse,Di Amor,d@private.example,Writing,,,,no,,no,yes,yes,none,
         6,Salt,Kit Oduya,k@private.example,Photography,A salt flat,A salt flat at noon,,no,,no,yes,yes,none,
         """)
       try ok("ingest", scratch.path("in"), "--form", scratch.path("form.csv"))
@@ -89,6 +89,9 @@ import Testing
     // With the README's init the gallery is named after the exhibition, never "Exhibition archive",
     // and an exhibition with no description has no about page and no link to one.
     #expect(!FileManager.default.fileExists(atPath: g.site + "/\(g.exhibition)/about.html"))
+    // A work without a statement has no empty "About the work" section.
+    #expect(!(try g.page("\(g.exhibition)/works/5.html")).contains("About the work"))
+    #expect(try g.page("\(g.exhibition)/works/4.html").contains("About the work"))
     // A second edition, with nothing published yet: the title follows the newest, its cover is type.
     try g.ok("init", "--title", "Creative AI Salon 2027", "--year", "2027")
     _ = try g.export()
@@ -108,7 +111,7 @@ import Testing
         let text = m["text"] as! String
         let where_ = "\(m["page"]!) at \(width) px"
         #expect(m["title"] as? String == "Creative AI Salon 2027", "\(where_)")
-        for placeholder in ["Exhibition archive", "have not written a description"] {
+        for placeholder in ["Exhibition archive", "have not written a description", "did not provide a statement"] {
           #expect(!text.contains(placeholder), "\(where_): \(placeholder)")
         }
         #expect(!(m["links"] as! [String]).contains { $0.hasSuffix("about.html") }, "\(where_)")
