@@ -136,8 +136,8 @@ package struct PageRenderer {
       if case .object(var fields) = summary {
         var picture = cover(exhibition)
         // The newest exhibition leads, twice as wide, when its picture is large enough to be
-        // drawn that wide (about 730 px) without blurring, or when its cover is set in type.
-        var wide = picture == .null
+        // drawn that wide (about 730 px) without blurring; a cover set in type stays one wide.
+        var wide = false
         if case .object(let p) = picture, case .text(let w)? = p["width"], let width = Int(w) { wide = width >= 720 }
         let featured = exhibition.exhibition.id == model.exhibitions.first?.exhibition.id && wide
         if featured, case .object(var p) = picture {
