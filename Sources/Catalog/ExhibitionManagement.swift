@@ -81,9 +81,12 @@ extension SalonArchive {
     }
   }
 
-  /// The gallery's site title, a setting of the archive.
+  /// The gallery's site title, a setting of the archive; when the organiser has set none, the
+  /// newest exhibition's title (never a placeholder a visitor would read as the gallery's name).
   package func siteTitle() throws -> String {
-    try setting(Self.siteTitleSetting) ?? Self.defaultSiteTitle
+    if let chosen = try setting(Self.siteTitleSetting) { return chosen }
+    let all = try exhibitions()
+    return (all.first { !$0.hidden } ?? all.first)?.title ?? Self.defaultSiteTitle
   }
 
   package func setSiteTitle(_ title: String) throws {

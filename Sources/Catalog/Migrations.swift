@@ -138,4 +138,22 @@ let laterMigrations: [String] = [
   """
   ALTER TABLE version_file ADD COLUMN facts TEXT;
   """,
+  // 15: a file of a work the organiser keeps out of the public gallery (a technical rider among
+  // the supplementary files), by its bytes, with who and why; releasing it is a new row, so the
+  // history of both stays. The latest row for a submission's file says whether it is withheld.
+  """
+  CREATE TABLE withheld_file (
+    id INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL REFERENCES submission(id),
+    sha256 TEXT NOT NULL,
+    path TEXT NOT NULL,
+    withheld INTEGER NOT NULL CHECK (withheld IN (0, 1)),
+    reason TEXT,
+    time TEXT NOT NULL,
+    actor TEXT NOT NULL
+  );
+  CREATE INDEX withheld_file_work ON withheld_file(submission_id, sha256, id);
+  """
+    + appendOnlyTriggers([("withheld_file", "id = NEW.id")], "the record of withheld files cannot be changed")
+    + changeCountingTriggers(["withheld_file"]),
 ]

@@ -304,6 +304,7 @@ package final class Exporter {
     for file in try renderer.extraFiles(paths: paths) { try site.write(file.path, file.data) }
     site.recordWorks(model, media: outcome)
     report.unpublished = site.removeUnpublished(model.unpublished)
+    report.unpublished = (report.unpublished ?? []) + site.removeWithheld(model.withheld)
     if prune {
       report.removed = site.removeStale()
     } else {

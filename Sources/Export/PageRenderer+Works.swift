@@ -25,12 +25,14 @@ extension PageRenderer {
 
   /// The image that stands for a work in the grid: its main image, else a PDF's first page,
   /// else a supplementary image.
-  func thumbnail(_ work: Work, root: String, alt: String) -> TemplateValue {
+  func thumbnail(_ work: Work, root: String, alt: String, sizes: String = "(min-width: 40rem) 20rem, 100vw")
+    -> TemplateValue
+  {
     let order: [FileRole] = [.main, .supplementary, .video]
     for role in order {
       for file in work.files where file.role == role {
         if let m = media.media[file.sha256], !m.sizes.isEmpty {
-          return image(m, root: root, alt: alt, sizes: "(min-width: 40rem) 20rem, 100vw")
+          return image(m, root: root, alt: alt, sizes: sizes)
         }
       }
     }
@@ -172,6 +174,8 @@ extension PageRenderer {
       "medium": .text(d.medium?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty ?? shown.medium.label),
       "mediumURL": .text(e.mediums.count > 1 ? "../medium-\(shown.medium.slug).html" : "../index.html"),
       "statement": .list(paragraphs(d.statement ?? "")),
+      // No statement, no section: a visitor never reads a placeholder.
+      "hasStatement": .bool(!paragraphs(d.statement ?? "").isEmpty),
       "aiUse": .text(d.aiUse.label), "aiStatement": .list(paragraphs(d.aiStatement ?? "")),
       "priorVenue": venue.map(TemplateValue.text) ?? .null,
       "link": HTMLText.safeLink(d.link).map(TemplateValue.text) ?? .null,

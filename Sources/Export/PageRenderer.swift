@@ -41,7 +41,7 @@ package struct PageRenderer {
     2
       + model.exhibitions.map { e in
         let filters = e.mediums.count > 1 ? Order(e).inMedium.values.map { listPageCount($0.count) }.reduce(0, +) : 0
-        return 2 + e.works.count + listPageCount(e.works.count) + filters
+        return (hasAbout(e) ? 2 : 1) + e.works.count + listPageCount(e.works.count) + filters
       }.reduce(0, +)
   }
 
@@ -112,7 +112,8 @@ package struct PageRenderer {
             context: workContext(shown, in: exhibition, root: "../../", order: order)))
       }
       try body(prizePage(exhibition))
-      try body(aboutPage(exhibition))
+      // No description, no about page: a visitor never meets a placeholder.
+      if hasAbout(exhibition) { try body(aboutPage(exhibition)) }
     }
   }
 
@@ -131,7 +132,23 @@ package struct PageRenderer {
   func indexPage() -> Page {
     var years: [Int: [TemplateValue]] = [:]
     for exhibition in model.exhibitions {
-      years[exhibition.exhibition.year, default: []].append(exhibitionSummary(exhibition, root: ""))
+      var summary = exhibitionSummary(exhibition, root: "")
+      if case .object(var fields) = summary {
+        var picture = cover(exhibition)
+        // The newest exhibition leads, twice as wide, when its picture is large enough to be
+        // drawn that wide (about 730 px) without blurring; a cover set in type stays one wide.
+        var wide = false
+        if case .object(let p) = picture, case .text(let w)? = p["width"], let width = Int(w) { wide = width >= 720 }
+        let featured = exhibition.exhibition.id == model.exhibitions.first?.exhibition.id && wide
+        if featured, case .object(var p) = picture {
+          p["sizes"] = .text("(min-width: 48rem) 46rem, 100vw")
+          picture = .object(p)
+        }
+        fields["cover"] = picture
+        fields["featured"] = .bool(featured)
+        summary = .object(fields)
+      }
+      years[exhibition.exhibition.year, default: []].append(summary)
     }
     var context = common(root: "", title: model.siteTitle)
     context["years"] = .list(
@@ -140,10 +157,12 @@ package struct PageRenderer {
     context["hasExhibitions"] = .bool(!model.exhibitions.isEmpty)
     context["siteDescription"] = model.siteDescription.isEmpty ? .null : .text(model.siteDescription)
     let titles = model.exhibitions.prefix(3).map { "\($0.exhibition.title) (\($0.exhibition.year))" }
-    // The organiser's own sentence when there is one, else the newest exhibitions.
+    // The organiser's own sentence when there is one, else the newest exhibitions (without the
+    // site's title again when it is the newest exhibition's, as it is by default).
+    let named = model.exhibitions.first?.exhibition.title == siteTitle ? "" : "\(siteTitle): "
     context["metaDescription"] = .text(
       !model.siteDescription.isEmpty
-        ? model.siteDescription : titles.isEmpty ? siteTitle : "\(siteTitle): " + titles.joined(separator: ", ") + ".")
+        ? model.siteDescription : titles.isEmpty ? siteTitle : named + titles.joined(separator: ", ") + ".")
     return Page(path: "index.html", template: "index.html", context: context)
   }
 
@@ -159,7 +178,7 @@ package struct PageRenderer {
     let base = root + e.exhibition.slug + "/"
     return .object([
       "title": .text(e.exhibition.title), "year": .text(String(e.exhibition.year)), "url": .text(base + "index.html"),
-      "aboutURL": .text(base + "about.html"), "prizeURL": .text(base + "prize.html"),
+      "aboutURL": hasAbout(e) ? .text(base + "about.html") : .null, "prizeURL": .text(base + "prize.html"),
       "count": .text(String(e.works.count)),
       "countLabel": .text(e.works.count == 1 ? "1 work" : "\(e.works.count) works"),
       "summary": paragraphs(e.exhibition.description).first.map { $0 } ?? .null,
@@ -274,7 +293,29 @@ package struct PageRenderer {
     var context = common(root: "../", title: "About — \(e.exhibition.title)", exhibition: e)
     context["description"] = .list(paragraphs(e.exhibition.description))
     context["metaDescription"] = .text(paragraphText(e.exhibition.description) ?? "About \(e.exhibition.title).")
-    context["hasDescription"] = .bool(!e.exhibition.description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+    context["hasDescription"] = .bool(hasAbout(e))
     return Page(path: "\(e.exhibition.slug)/about.html", template: "about.html", context: context)
+  }
+
+  /// An exhibition has an about page only when the organisers wrote its description.
+  func hasAbout(_ e: SiteModel.ExhibitionModel) -> Bool {
+    !e.exhibition.description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+  }
+
+  /// The picture on an exhibition's cover on the home page: the prize winner's first, else the
+  /// first selected work's that has one; null when none has, and the cover is set in type.
+  func cover(_ e: SiteModel.ExhibitionModel) -> TemplateValue {
+    let winners = e.prize.winners.compactMap { w in e.works.first { $0.work.id == w.id } }
+    // A waveform is not a picture of the work: an audio work's cover waits for another's.
+    for shown in winners + e.works {
+      for role in [FileRole.main, .video, .supplementary] {
+        for file in shown.work.files where file.role == role {
+          if let m = media.media[file.sha256], m.kind != .audio, !m.sizes.isEmpty {
+            return image(m, root: "", alt: alt(shown.work), sizes: "(min-width: 48rem) 22rem, 100vw")
+          }
+        }
+      }
+    }
+    return .null
   }
 }

@@ -34,6 +34,9 @@ package struct SiteModel {
   var exhibitions: [ExhibitionModel] = []
   var leftOut: [ExportReport.LeftOut] = []
   var unpublished: [Unpublished] = []
+  /// Stored files the organiser left out of the gallery (`submissions withhold`), whose media an
+  /// earlier export may have published.
+  var withheld: Set<String> = []
   /// The gallery's title, a setting of the archive.
   var siteTitle = SalonArchive.defaultSiteTitle
   /// The gallery's short description, a setting of the archive (empty when none is set).
@@ -49,10 +52,16 @@ package struct SiteModel {
     for exhibition in try archive.exhibitions() where !exhibition.hidden {
       let works = try archive.works(exhibition: exhibition)
       let prize = try archive.prizeState(exhibition: exhibition, works: works)
+      let withheldFiles = try archive.withheldSHA256s(exhibition: exhibition)
       var shown: [ExhibitedWork] = []
       var usedPages = Set<String>()
       var mediums: [String: Medium] = [:]
-      for work in works {
+      for var work in works {
+        if let left = withheldFiles[work.rowID] {
+          // Out of every later stage of the export: no derivative, no page, no search entry.
+          withheld.formUnion(work.files.filter { left.contains($0.sha256) }.map(\.sha256))
+          work.files.removeAll { left.contains($0.sha256) }
+        }
         let reasons = Self.reasonsToLeaveOut(work)
         guard reasons.isEmpty else {
           leftOut.append(.init(exhibition: exhibition.slug, id: work.id, title: work.title, reasons: reasons))

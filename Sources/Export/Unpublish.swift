@@ -53,4 +53,17 @@ extension SiteWriter {
     }
     return removed
   }
+
+  /// Removes the media an earlier export made of files the organiser has since left out of the
+  /// gallery (`submissions withhold`), unless this export wrote them again for another work.
+  func removeWithheld(_ files: Set<String>) -> [String] {
+    guard !files.isEmpty else { return [] }
+    var removed: [String] = []
+    for path in stale where path.hasPrefix("media/") && SiteFolder.isSafe(path) {
+      let parts = path.split(separator: "/")
+      guard parts.count == 3, files.contains(String(parts[2].prefix(64))) else { continue }
+      if folder.remove(path) || !folder.hasFile(path) { removed.append(path) }
+    }
+    return removed
+  }
 }

@@ -163,7 +163,7 @@ enum SettingsCommand: Command {
     (each also takes --archive DIR)
 
     The archive's settings, shared by every exhibition:
-      site-title          The gallery's title, on every page (default "\(SalonArchive.defaultSiteTitle)")
+      site-title          The gallery's title, on every page (default: the newest exhibition's title)
       site-description    A sentence about the gallery, on its home page and in the home page's
                           link preview (at most \(SalonArchive.siteDescriptionLimit) characters; "" removes it)
     """

@@ -8,8 +8,8 @@ enum InitCommand: Command {
     Creates the archive in DIR (default: the current folder) with a new exhibition, or adds the
     next edition to an existing archive. The call's rules are settings:
       --description TEXT            About the exhibition (for the gallery's about page)
-      --site-title TEXT             The gallery's title, for the whole archive (default "\(SalonArchive.defaultSiteTitle)";
-                                    change it later with `salon settings site-title`)
+      --site-title TEXT             The gallery's title, for the whole archive (default: the newest
+                                    exhibition's title; change it later with `salon settings site-title`)
       --site-description TEXT       A sentence about the gallery, for its home page and link preview
                                     (at most \(SalonArchive.siteDescriptionLimit) characters; change it later with
                                     `salon settings site-description`)

@@ -13,6 +13,7 @@ enum SubmissionsCommand: Command {
            salon submissions merge ID --into ID
            salon submissions category ID CATEGORY
            salon submissions edit ID --FIELD VALUE... [--note TEXT]
+    \(withholdUsage)
     (each also takes --archive DIR and --exhibition SLUG)
 
       list      Every submission with its status, latest version and decision; --provenance keeps
@@ -30,27 +31,30 @@ enum SubmissionsCommand: Command {
                 --medium, --statement, --alt-text, --link, --prior-venue, --ai-statement (text;
                 "" clears), --previously-published, --under-review, --rights-granted,
                 --authorship-affirmed (yes|no|unknown), --ai-use none|assisted|generated|unknown
+    \(withholdHelp)
     """
 
   static func run(_ arguments: [String]) throws {
     let args = try Arguments(
-      arguments, valued: archiveOptions.union(["--note", "--csv", "--into", "--provenance"]).union(editOptions),
-      flags: ["--json", "--all-accepted"])
+      arguments, valued: archiveOptions.union(["--note", "--csv", "--into", "--provenance", "--reason"]).union(editOptions),
+      flags: ["--json", "--all-accepted", "--undo"])
     // `attach FROM ID` is the earlier spelling of `merge FROM --into ID`.
-    let actions: Set<String> = ["list", "show", "decide", "merge", "attach", "category", "edit"]
+    let actions: Set<String> = [
+      "list", "show", "decide", "merge", "attach", "category", "edit", "withhold", "withheld",
+    ]
     guard let action = args.positional.first else {
-      throw UsageError("Submissions needs list, show, decide, merge, category or edit.")
+      throw UsageError("Submissions needs list, show, decide, merge, category, edit, withhold or withheld.")
     }
     guard actions.contains(action) else {
       throw UsageError(
-        "Unknown action \"\(action)\"; use list, show, decide, merge, category or edit.\(suggestion(for: action, among: actions))"
+        "Unknown action \"\(action)\"; use list, show, decide, merge, category, edit, withhold or withheld.\(suggestion(for: action, among: actions))"
       )
     }
     if action != "edit", let option = editOptions.intersection(args.values.keys).sorted().first {
       throw UsageError("Unknown option \(option) (only submissions edit takes it).")
     }
     // list and show only read, so they work on an archive Salon may not write.
-    let archive = try openArchive(args, reading: action == "list" || action == "show")
+    let archive = try openArchive(args, reading: ["list", "show", "withheld"].contains(action))
     let exhibition = try archive.exhibition(slug: args.value("--exhibition"))
     switch action {
     case "list":
@@ -118,6 +122,10 @@ enum SubmissionsCommand: Command {
       }
       try archive.chooseCategory(exhibition: exhibition, id: args.positional[1], category: category)
       print("Recorded: submission \(args.positional[1]) is in the category \(category.label); later versions keep it.")
+    case "withhold":
+      try withhold(args, archive: archive, exhibition: exhibition)
+    case "withheld":
+      try listWithheld(args, archive: archive, exhibition: exhibition)
     default:
       break
     }

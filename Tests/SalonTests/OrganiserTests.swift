@@ -399,8 +399,8 @@ import Testing
     #expect(
       try String(contentsOfFile: gallery + "/feed.xml", encoding: .utf8).contains("<subtitle>\(escaped)</subtitle>"))
     // Only the home page says it: an exhibition's pages describe the exhibition.
-    let about = try String(contentsOfFile: gallery + "/salon-2026/about.html", encoding: .utf8)
-    #expect(!about.contains("site-description") && !about.contains(escaped))
+    let prize = try String(contentsOfFile: gallery + "/salon-2026/prize.html", encoding: .utf8)
+    #expect(!prize.contains("site-description") && !prize.contains(escaped))
 
     try ok("settings", "site-description", "A yearly call for creative work.")
     #expect(try ok("settings").stdout.contains("site-description: A yearly call for creative work."))
@@ -419,7 +419,7 @@ import Testing
     #expect(try ok("settings").stdout.contains("site-description: (none)"))
     try ok("export", "-o", gallery)
     index = try String(contentsOfFile: gallery + "/index.html", encoding: .utf8)
-    #expect(!index.contains("site-description") && index.contains("content=\"Exhibition archive: Salon (2026).\""))
+    #expect(!index.contains("site-description") && index.contains("content=\"Salon (2026).\""))
     let initTooLong = try salon("init", "--title", "B", "--site-description", tooLong, "--archive", scratch.path("b"))
     #expect(initTooLong.status == 64 && !FileManager.default.fileExists(atPath: scratch.path("b")))
   }
