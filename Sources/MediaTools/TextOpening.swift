@@ -36,7 +36,8 @@ package struct TextOpening: ImageJob {
     guard let handle = FileHandle(forReadingAtPath: path) else { throw ImageError.unreadable(detail: "no input") }
     defer { try? handle.close() }
     let head = [UInt8]((try handle.read(upToCount: Self.byteLimit)) ?? Data())
-    return OpeningLines(utf8: head, cutShort: head.count == Self.byteLimit, maxCharacters: maxCharacters, maxLines: maxLines)
+    return OpeningLines(
+      utf8: head, cutShort: head.count == Self.byteLimit, maxCharacters: maxCharacters, maxLines: maxLines)
   }
 }
 
@@ -62,10 +63,14 @@ package struct OpeningLines: Codable, Equatable, Sendable {
     var bytes = bytes[...]
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
     if cutShort {
-      // At most three bytes of a character whose remaining bytes were not read.
+      // The start of a character whose other bytes were not read (its lead byte says how many
+      // it has): dropped. Anything else that is not UTF-8 is caught below.
       var back = 0
       while back < 3, let last = bytes.dropLast(back).last, last & 0xC0 == 0x80 { back += 1 }
-      if let lead = bytes.dropLast(back).last, lead >= 0xC0 { bytes = bytes.dropLast(back + 1) }
+      if let lead = bytes.dropLast(back).last, lead >= 0xC0 {
+        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+        if back + 1 < length { bytes = bytes.dropLast(back + 1) }
+      }
     }
     guard let decoded = String(validating: bytes, as: UTF8.self) else {
       self.init(text: "", continues: false)
@@ -132,7 +137,8 @@ package struct OpeningLines: Codable, Equatable, Sendable {
     if joined.count > maxCharacters {
       var cut = String(joined.prefix(maxCharacters))
       // At a word's end, unless one word fills the whole limit.
-      if let space = cut.lastIndex(where: { $0 == " " || $0 == "\n" }), cut.distance(from: cut.startIndex, to: space) > 0
+      if let space = cut.lastIndex(where: { $0 == " " || $0 == "\n" }),
+        cut.distance(from: cut.startIndex, to: space) > 0
       {
         cut = String(cut[..<space])
       }
