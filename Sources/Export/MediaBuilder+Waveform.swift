@@ -4,7 +4,7 @@ import MediaTools
 
 extension MediaBuilder {
   /// The card's waveform of an audio file, at each of `CardWaveform.widths`: drawn by ffmpeg in
-  /// the sandbox, each PNG checked to be one of the size asked for, then published as it was
+  /// the sandbox, each checked to be a lossless WebP of the size asked for and nothing else, then published as it was
   /// made (resizing would blur it).
   func cardWaveform(_ source: String, _ facts: MediaFacts, _ base: String, _ folder: PrivateFolder, _ sandbox: Sandbox)
     throws -> [PublishedMedia.Picture]
@@ -14,11 +14,11 @@ extension MediaBuilder {
     var pictures: [PublishedMedia.Picture] = []
     for width in CardWaveform.widths {
       let made = scratch.file(CardWaveform.output(width))
-      guard Self.isRegularFile(made), let size = CardWaveform.pngSize(made), size.width == width,
+      guard Self.isRegularFile(made), let size = CardWaveform.losslessWebPSize(made), size.width == width,
         size.height == CardWaveform.height(width)
       else { throw MediaToolError.crashed(tool: "ffmpeg") }
-      let picture = PublishedMedia.Picture(width: width, height: size.height, png: "\(base)-card-wave-\(width).png")
-      try publish(made, as: picture.png)
+      let picture = PublishedMedia.Picture(width: width, height: size.height, file: "\(base)-card-wave-\(width).webp")
+      try publish(made, as: picture.file)
       pictures.append(picture)
     }
     return pictures

@@ -23,7 +23,8 @@ package struct PublishedMedia: Codable, Equatable, Sendable {
   struct Picture: Codable, Equatable, Sendable {
     var width: Int
     var height: Int
-    var png: String
+    /// Relative to the site root.
+    var file: String
   }
   /// An audio file's waveform for its card, at each width, smallest first (`CardWaveform`).
   /// Optional: an entry recorded before cards had one reads as none.
@@ -38,7 +39,7 @@ package struct PublishedMedia: Codable, Equatable, Sendable {
   /// Every file this entry needs in the site.
   var files: [String] {
     (sizes + pages.flatMap { $0 }).flatMap { [$0.webp, $0.jpeg] } + (rendition.map { [$0] } ?? [])
-      + (waveform ?? []).map(\.png)
+      + (waveform ?? []).map(\.file)
   }
 }
 
@@ -296,7 +297,7 @@ package struct MediaBuilder: @unchecked Sendable {
         outcome.sizes[size.jpeg] = [size.width, size.height]
       }
       if let rendition = media.rendition { outcome.files[rendition] = "derived:\(rendition)" }
-      for picture in media.waveform ?? [] { outcome.files[picture.png] = "derived:\(picture.png)" }
+      for picture in media.waveform ?? [] { outcome.files[picture.file] = "derived:\(picture.file)" }
     }
     outcome.published = found.published
     outcome.made = found.made

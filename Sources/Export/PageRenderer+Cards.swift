@@ -29,8 +29,8 @@ extension PageRenderer {
   func audioCard(_ file: ReceivedFile, _ m: PublishedMedia, _ work: Work, root: String) -> TemplateValue? {
     guard let pictures = m.waveform, let smallest = pictures.first else { return nil }
     return .object([
-      "src": .text(root + smallest.png),
-      "srcset": .text(pictures.map { "\(root)\($0.png) \($0.width)w" }.joined(separator: ", ")),
+      "src": .text(root + smallest.file),
+      "srcset": .text(pictures.map { "\(root)\($0.file) \($0.width)w" }.joined(separator: ", ")),
       "sizes": .text("(min-width: 40rem) 20rem, 100vw"),
       "width": .text(String(smallest.width)), "height": .text(String(smallest.height)),
       "alt": .text("Waveform of \(work.title)"),

@@ -20,8 +20,9 @@ struct MediaDamage: Equatable {
 
 /// Reads each file's facts with real decoders: libvips (in `salon media-worker`) decodes every
 /// image once; ffprobe (JSON) and a short ffmpeg decode check audio and video; poppler's pdfinfo
-/// counts PDF pages. Every decoder runs in MediaTools' sandbox on the stored temporary file,
-/// read-only, each in a private folder: none runs in Salon's own process.
+/// counts PDF pages; the worker reads a text's opening lines for its card. Every decoder runs in
+/// MediaTools' sandbox on the stored temporary file, read-only, each in a private folder: none
+/// runs in Salon's own process.
 struct MediaCheck {
   let limits: Limits
   let cancellation: Cancellation
