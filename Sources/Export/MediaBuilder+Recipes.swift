@@ -109,6 +109,7 @@ extension MediaBuilder {
     try sandbox.run(Waveform(), input: source, demuxer: facts.demuxer, folder: folder.path)
     media.sizes = try images(
       of: folder.file(Waveform.output), maxPixels: 100_000_000, base: base + "-wave", folder: folder, sandbox)
+    media.waveform = try cardWaveform(source, facts, base, folder, sandbox)
     try sandbox.run(AudioRendition(), input: source, demuxer: facts.demuxer, folder: folder.path)
     let name = base + ".m4a"
     try publish(folder.file(AudioRendition.output), as: name)

@@ -19,6 +19,16 @@ package struct PublishedMedia: Codable, Equatable, Sendable {
   var sizes: [Size] = []
   /// Every PDF page shown, each smallest first (the first is `sizes`).
   var pages: [[Size]] = []
+  /// A picture drawn at its own size, published as it was made (an audio card's waveform).
+  struct Picture: Codable, Equatable, Sendable {
+    var width: Int
+    var height: Int
+    /// Relative to the site root.
+    var file: String
+  }
+  /// An audio file's waveform for its card, at each width, smallest first (`CardWaveform`).
+  /// Optional: an entry recorded before cards had one reads as none.
+  var waveform: [Picture]?
   /// The playable or downloadable derivative (relative to the site root): a web MP4, an M4A,
   /// a muted looping MP4 of an animation, a PDF rebuilt from the page images alone.
   var rendition: String?
@@ -29,6 +39,7 @@ package struct PublishedMedia: Codable, Equatable, Sendable {
   /// Every file this entry needs in the site.
   var files: [String] {
     (sizes + pages.flatMap { $0 }).flatMap { [$0.webp, $0.jpeg] } + (rendition.map { [$0] } ?? [])
+      + (waveform ?? []).map(\.file)
   }
 }
 
@@ -130,7 +141,8 @@ package struct MediaBuilder: @unchecked Sendable {
     // "image-pdf": the PDF beside the pages is rebuilt from them; an entry from before, whose
     // PDF qpdf copied with its scripts and attachments, is never reused.
     case .pdf: return "\(job.sha) image-pdf \(settings.pdfPages) \(settings.pdfDPI)"
-    case .audio: return "\(job.sha) audio"
+    // The card's waveform came later: an entry from before, which has none, is made again.
+    case .audio: return "\(job.sha) audio \(CardWaveform.recipe)"
     default: return "\(job.sha) image \(Exporter.widths)"
     }
   }
@@ -285,6 +297,7 @@ package struct MediaBuilder: @unchecked Sendable {
         outcome.sizes[size.jpeg] = [size.width, size.height]
       }
       if let rendition = media.rendition { outcome.files[rendition] = "derived:\(rendition)" }
+      for picture in media.waveform ?? [] { outcome.files[picture.file] = "derived:\(picture.file)" }
     }
     outcome.published = found.published
     outcome.made = found.made

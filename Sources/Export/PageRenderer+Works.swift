@@ -76,12 +76,14 @@ extension PageRenderer {
     let work = shown.work
     // From a filter page, the work page walks within that filter.
     let walk = medium.map { "?in=\($0.slug)" } ?? ""
-    return .object([
+    var card: [String: TemplateValue] = [
       "title": .text(work.title), "url": .text("works/\(shown.page).html" + walk),
       "artists": work.declarations.artists.map(TemplateValue.text) ?? .null, "medium": .text(shown.medium.label),
-      "mediumSlug": .text(shown.medium.slug), "thumbnail": thumbnail(work, root: root, alt: alt(work)),
-      "badge": badge(work, in: e),
-    ])
+      "mediumSlug": .text(shown.medium.slug), "thumbnail": .null, "badge": badge(work, in: e),
+    ]
+    // What the card shows of the work: its sound, its words, or else its picture.
+    for (key, value) in face(work, root: root) { card[key] = value }
+    return .object(card)
   }
 
   package func mediaItem(_ file: ReceivedFile, work: Work, root: String, primary: Bool, first: Bool = false)

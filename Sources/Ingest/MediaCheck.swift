@@ -20,8 +20,9 @@ struct MediaDamage: Equatable {
 
 /// Reads each file's facts with real decoders: libvips (in `salon media-worker`) decodes every
 /// image once; ffprobe (JSON) and a short ffmpeg decode check audio and video; poppler's pdfinfo
-/// counts PDF pages. Every decoder runs in MediaTools' sandbox on the stored temporary file,
-/// read-only, each in a private folder: none runs in Salon's own process.
+/// counts PDF pages; the worker reads a text's opening lines for its card. Every decoder runs in
+/// MediaTools' sandbox on the stored temporary file, read-only, each in a private folder: none
+/// runs in Salon's own process.
 struct MediaCheck {
   let limits: Limits
   let cancellation: Cancellation
@@ -53,7 +54,24 @@ struct MediaCheck {
       return try inSandbox { folder in
         (MediaProperties(pages: try sandbox.pdfPageCount(path, workingFolder: folder), facts: RecordedFacts()), nil)
       }
+    case .text: return (MediaProperties(facts: RecordedFacts(opening: try opening(path))), nil)
     default: return (MediaProperties(facts: RecordedFacts()), nil)
+    }
+  }
+
+  /// A text's first lines for its card, read by the confined worker. A text the worker cannot
+  /// read (not UTF-8, or it ran out of time) is still a text: its card shows the title. Only
+  /// cancellation and a missing tool or sandbox stop the batch.
+  private func opening(_ path: String) throws -> OpeningLines? {
+    let folder = try PrivateFolder(in: workingParent, prefix: "salon-check-")
+    do {
+      let lines = try sandbox.run(TextOpening(), input: path, folder: folder.path)
+      return lines.text.isEmpty ? nil : lines
+    } catch let error as MediaToolError {
+      _ = try Self.damage(error)
+      return nil
+    } catch {
+      return nil
     }
   }
 

@@ -102,7 +102,8 @@ package struct AudioRendition: MediaCommand {
   }
 }
 
-/// A picture of the sound: ffmpeg's `showwavespic`, one channel, as a PNG.
+/// A picture of the sound for the work page: ffmpeg's `showwavespic`, one channel, as a PNG on a
+/// transparent ground, each column's peak on a square-root scale (as the card's `CardWaveform`).
 package struct Waveform: MediaCommand {
   package var width: Int
   package var height: Int
@@ -115,7 +116,7 @@ package struct Waveform: MediaCommand {
   package func arguments(demuxer: String?, folder: String) -> [String] {
     ffmpegInput(demuxer) + [
       "-filter_complex",
-      "[0:a:0]aformat=channel_layouts=mono,showwavespic=s=\(width)x\(height):colors=0x2f3e5c,format=rgb24[wave]",
+      "[0:a:0]aformat=channel_layouts=mono,showwavespic=s=\(width)x\(height):colors=\(CardWaveform.colour):scale=sqrt:draw=full:filter=peak,format=rgba[wave]",
       "-map", "[wave]", "-frames:v", "1", "-map_metadata", "-1", "-f", "image2", "-c:v", "png", "-y",
       folder + "/" + Self.output,
     ]

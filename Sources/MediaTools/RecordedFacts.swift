@@ -10,9 +10,20 @@ package struct RecordedFacts: Codable, Equatable, Sendable {
   /// Nil for a file ingest had no reason to probe (a still PNG, a JPEG, an animated WebP whose
   /// frames were counted from its chunks, a PDF).
   package var probe: MediaFacts?
+  /// A text file's first lines, tidied, as the confined worker read them (`TextOpening`): what
+  /// the work's card shows. Nil for every other file, for a text that is not UTF-8 or has no
+  /// words, and for a text ingested before Salon read them.
+  package var opening: OpeningLines?
 
-  package init(probe: MediaFacts? = nil) {
+  package init(probe: MediaFacts? = nil, opening: OpeningLines? = nil) {
     self.probe = probe?.bounded()
+    // Tidied again whoever wrote it (the worker, or a hand-edited catalog): bounded, no controls.
+    self.opening = opening.map {
+      OpeningLines(
+        text: OpeningLines.tidy(
+          $0.text, maxCharacters: OpeningLines.characterLimit + 1, maxLines: OpeningLines.lineLimit
+        ).text, continues: $0.continues)
+    }.flatMap { $0.text.isEmpty ? nil : $0 }
   }
 
   /// At most this many streams are kept: the file chose how many it declares.
@@ -44,7 +55,7 @@ package struct RecordedFacts: Codable, Equatable, Sendable {
       // The demuxer becomes ffmpeg's `-f`: only one the call allows, whatever the catalog says.
       decoded.probe.map({ AllowedFormats.demuxers.contains($0.demuxer) }) ?? true
     else { return nil }
-    self.init(probe: decoded.probe)
+    self.init(probe: decoded.probe, opening: decoded.opening)
   }
 }
 

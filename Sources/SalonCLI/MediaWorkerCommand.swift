@@ -53,6 +53,11 @@ enum MediaWorkerCommand {
           }
           return bytes.count
         }
+      case TextOpening.name:
+        // No image at all: a text work's first lines, read here so Salon's own process never
+        // reads an artist's file.
+        let job = try TextOpening(options: options)
+        return reply { try job.read(input) }
       default:
         throw ImageWorker.BadArguments()
       }
