@@ -86,8 +86,16 @@ public final class TemporaryFile: @unchecked Sendable {
     writebackStart = size
   }
 
-  /// Flushes the file to disk (once), through a descriptor open only for the flush.
+  private let flushLock = NSLock()
+
+  /// Flushes the file to disk (once), through a descriptor open only for the flush. A second
+  /// caller waits for a flush already under way (ingest starts a large zip's flush early, so it
+  /// overlaps the decoders).
   package func flushToDisk() throws {
+    try flushLock.withLock { try flushOnce() }
+  }
+
+  private func flushOnce() throws {
     try finish()
     guard !flushed else { return }
     let reopened = Glibc.open(url.path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)

@@ -185,14 +185,18 @@ struct MediaCheck {
 /// What the decoders said of each file read so far in one ingest run, by SHA-256 and type: a
 /// call's repeated files (one description sent with several works, a resubmitted video) are
 /// decoded once. Held by the `Ingester` for its run.
-final class KnownFacts {
+/// Locked: the decoders of one zip run in parallel.
+final class KnownFacts: @unchecked Sendable {
+  private let lock = NSLock()
   private var byKey: [String: MediaProperties] = [:]
 
-  func facts(for key: String) -> MediaProperties? { byKey[key] }
+  func facts(for key: String) -> MediaProperties? { lock.withLock { byKey[key] } }
 
   func remember(_ facts: MediaProperties, for key: String) {
-    // Bounded: a run of a million distinct files keeps the most recent ones only.
-    if byKey.count >= 100_000 { byKey.removeAll(keepingCapacity: true) }
-    byKey[key] = facts
+    lock.withLock {
+      // Bounded: a run of a million distinct files keeps the most recent ones only.
+      if byKey.count >= 100_000 { byKey.removeAll(keepingCapacity: true) }
+      byKey[key] = facts
+    }
   }
 }

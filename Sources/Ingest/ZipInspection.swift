@@ -72,6 +72,13 @@ final class ZipInspection {
     let digest = try zipCopy.finish()  // closes its descriptor: a batch holds none while it waits
     if let size = stream.regularFileSize, size <= limits.maxZipBytes { zipSHA256 = digest }
     streamed = (outcome, stream)
+    // A large zip's flush starts now, so the disk works while the decoders do; storing it
+    // later waits for this flush (a failed one is tried again there). Small zips are flushed
+    // together with their batch instead, which costs the file system fewer commits.
+    if zipCopy.size >= 8 << 20 {
+      let copy = zipCopy
+      Thread.detachNewThread { try? copy.flushToDisk() }
+    }
   }
 
   func run(path: String, archive: SalonArchive) throws {

@@ -186,40 +186,6 @@ struct Bench {
     }
   }
 
-  // MARK: 1. One 100 MB submission vs bsdtar -xf
-
-  mutating func ingestLarge() throws {
-    say("1. ingest of one 100 MB submission vs bsdtar -xf")
-    let zip = path("large.zip")
-    if !FileManager.default.fileExists(atPath: zip) {
-      let writer = try ZipWriter(path: zip, compress: true)
-      try writer.add("large_main.mp4", bytes: SampleMedia.mp4(seconds: 45, payloadBytes: 99 * 1024 * 1024 - 200 * 1024))
-      try writer.add("large_description.pdf", bytes: SampleMedia.pdf(pages: 2))
-      try writer.close()
-    }
-    let size = (try FileManager.default.attributesOfItem(atPath: zip)[.size] as! NSNumber).intValue
-    let ours = try Measure.median(
-      runs: 5,
-      prepare: {
-        remove("large-archive")
-        _ = try salonRun(["init", "--title", "Bench", "--archive", path("large-archive")])
-      }
-    ) { try salonRun(["ingest", zip, "--archive", path("large-archive")]) }
-    let peer = try Measure.median(
-      runs: 5,
-      prepare: {
-        remove("large-bsdtar")
-        try FileManager.default.createDirectory(atPath: path("large-bsdtar"), withIntermediateDirectories: true)
-      }
-    ) { try Measure.run(["bsdtar", "-xf", zip, "-C", path("large-bsdtar")]) }
-    let ratio = ours.seconds / peer.seconds
-    rows.append(
-      row(
-        "1", "ingest one \(mb(size)) submission", "\(s(ours.seconds)), peak \(Int(ours.peakMemoryMB.rounded())) MB",
-        "`bsdtar -xf`: \(s(peer.seconds))", String(format: "%.2fx time", ratio), "≤ 1.5x, ≤ 64 MB",
-        ratio <= 1.5 && ours.peakMemoryMB <= 64))
-  }
-
   // MARK: 2. SHA-256 throughput vs openssl dgst
 
   mutating func hashing() throws {
