@@ -82,14 +82,19 @@ struct EntryClassifier {
     return type
   }
 
-  /// What the confined decoders say of each entry that reaches them, by index: the files of a
-  /// zip are read at once, as many together as there are cores, so a description's pdfinfo does
-  /// not wait for a film's decode check. One file's own tools run one after the other (its
-  /// check, then the provenance read of an image or video that decodes): Salon as root lends
-  /// the sandbox's user read access to the input for one run at a time. The first error, in
-  /// entry order, is thrown.
+  /// What the confined decoders say of each entry that reaches them, by index: every tool run of
+  /// the zip (each file's check, and the provenance read of an image or video beside it) is
+  /// started at once, as many running together as there are cores, so a photograph's exiftool
+  /// does not wait for its decoder nor a description's pdfinfo for a film. The provenance read
+  /// is kept only for a file that decodes. The first error, in entry order, is thrown.
   private func decodeAll(_ entries: [ZipStream.Entry]) throws -> [Int: Decoded] {
-    let tasks = entries.indices.compactMap { index in typeToDecode(entries[index]).map { (index: index, type: $0) } }
+    var planned: [(index: Int, type: DetectedType, provenance: Bool)] = []
+    for (index, entry) in entries.enumerated() {
+      guard let type = typeToDecode(entry) else { continue }
+      planned.append((index, type, false))
+      if type.family == .image || type.family == .video { planned.append((index, type, true)) }
+    }
+    let tasks = planned
     let results = DecodeResults()
     let media = self.media
     let cancellation = self.cancellation
@@ -106,10 +111,11 @@ struct EntryClassifier {
           let task = tasks[position]
           do {
             if cancellation.isCancelled { throw Interrupted() }
-            let facts = try media.check(path: paths[task.index], sha256: hashes[task.index], type: task.type)
-            results.setFacts(task.index, facts)
-            if facts.1 == nil, task.type.family == .image || task.type.family == .video {
+            if task.provenance {
               results.setProvenance(task.index, try media.provenance(path: paths[task.index], type: task.type))
+            } else {
+              results.setFacts(
+                task.index, try media.check(path: paths[task.index], sha256: hashes[task.index], type: task.type))
             }
           } catch {
             results.fail(position, error)
