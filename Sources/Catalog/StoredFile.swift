@@ -95,7 +95,8 @@ extension SalonArchive {
     {
       return StoredFile(
         sha256: sha256, size: try row.int("size"),
-        place: .member(zip: storedFileURL(sha256: try row.string("zip_sha256")), headerOffset: try row.int("header_offset")),
+        place: .member(
+          zip: storedFileURL(sha256: try row.string("zip_sha256")), headerOffset: try row.int("header_offset")),
         temporaryRoot: temporaryRoot)
     }
     let size = try database.queryOne("SELECT size FROM blob WHERE sha256 = ?", [sha256])?.int("size") ?? 0

@@ -37,7 +37,10 @@ import Testing
     for n in 1...works {
       scratch.zip(
         "\(folder)/\(n).zip",
-        [("\(n)_main.png", SampleMedia.png(width: 400, height: 300, seed: n)), ("\(n)_description.pdf", Parts.description)])
+        [
+          ("\(n)_main.png", SampleMedia.png(width: 400, height: 300, seed: n)),
+          ("\(n)_description.pdf", Parts.description),
+        ])
       csv += "\(n),Work \(n),yes,yes\n"
     }
     scratch.write("\(folder).csv", csv)
@@ -95,7 +98,8 @@ import Testing
     let t = TestArchive()
     let first = t.scratch.zip("1.zip", Parts.valid("1"))
     let second = t.scratch.zip(
-      "v2/1.zip", [("1_main.png", SampleMedia.png(width: 40, height: 30, seed: 9)), ("1_description.pdf", Parts.description)])
+      "v2/1.zip",
+      [("1_main.png", SampleMedia.png(width: 40, height: 30, seed: 9)), ("1_description.pdf", Parts.description)])
     let one = try t.ingest(first)
     let two = try Ingester(archive: t.archive, exhibition: t.exhibition, form: nil).ingest(
       zipAt: second, asVersionOf: one.id)
@@ -103,7 +107,8 @@ import Testing
     #expect(two.version == 2, "\(two.change)")
     let description = SHA.of(bytes: Parts.description)
     let rows = try t.archive.database.query("SELECT zip_sha256 FROM zip_member WHERE sha256 = ?", [description])
-    #expect(try rows.map { try $0.string("zip_sha256") } == [SHA.of(first)], "addressed in the zip that brought it first")
+    #expect(
+      try rows.map { try $0.string("zip_sha256") } == [SHA.of(first)], "addressed in the zip that brought it first")
     #expect(try t.archive.database.query("SELECT sha256 FROM zip_member").count == 3)
     #expect(Set(t.storedFiles.map { ($0 as NSString).lastPathComponent }) == [SHA.of(first), SHA.of(second)])
     // Version 2's description reads back from version 1's zip.
