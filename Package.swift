@@ -35,7 +35,7 @@ let package = Package(
 
     // Pipeline stages: each stands on Basics and the wrappers it needs.
     // MediaTools for `RecordedFacts`, the facts ingest's decoders learnt, kept with each file.
-    .target(name: "Catalog", dependencies: ["Basics", "SQLite", "Hashing", "MediaTools"]),
+    .target(name: "Catalog", dependencies: ["Basics", "SQLite", "Hashing", "MediaTools", "Zip"]),
     // Ingest and Export never decode an image themselves: `salon media-worker` does, in the sandbox.
     .target(name: "Ingest", dependencies: ["Basics", "Catalog", "Zip", "Hashing", "MediaTools"]),
     .target(name: "Jury", dependencies: ["Basics", "Catalog", "Hashing"]),

@@ -209,8 +209,15 @@ public final class SalonArchive {
         """
         SELECT CAST(path AS TEXT) AS name FROM version_file f
           WHERE NOT EXISTS (SELECT 1 FROM version v WHERE v.id = f.version_id)
-          OR (f.stored AND NOT EXISTS (SELECT 1 FROM blob b WHERE b.sha256 = f.sha256)) LIMIT 1
+          OR (f.stored AND NOT EXISTS (SELECT 1 FROM blob b WHERE b.sha256 = f.sha256)
+            AND NOT EXISTS (SELECT 1 FROM zip_member m WHERE m.sha256 = f.sha256)) LIMIT 1
         """, "the file NAME belongs to no version or is not in the store"
+      ),
+      (
+        """
+        SELECT sha256 AS name FROM zip_member m
+          WHERE NOT EXISTS (SELECT 1 FROM blob b WHERE b.sha256 = m.zip_sha256) LIMIT 1
+        """, "the stored file NAME is addressed inside a zip that is not in the store"
       ),
       (
         """

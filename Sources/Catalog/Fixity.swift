@@ -22,7 +22,10 @@ package struct FixityReport: Codable, Equatable, Sendable {
 
 extension SalonArchive {
   /// Re-hashes every stored file (or, `quick`, checks sizes), checks that every reference in the
-  /// catalog resolves and that nothing unknown sits in the store.
+  /// catalog resolves and that nothing unknown sits in the store. A file stored inside its zip
+  /// (`StoredFile`) is vouched for by the zip's own hash: a flipped byte anywhere in the zip,
+  /// the entry's included, makes the zip corrupt, reported for every submission holding a file
+  /// addressed in it.
   /// Progress is (files checked, total), reported from the checking threads one at a time.
   package func verify(quick: Bool, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> FixityReport {
     var catalogProblems: [String] = []
@@ -32,6 +35,8 @@ extension SalonArchive {
       """
       SELECT DISTINCT f.sha256 FROM version_file f WHERE f.stored = 1
         AND NOT EXISTS (SELECT 1 FROM blob b WHERE b.sha256 = f.sha256)
+        AND NOT EXISTS (SELECT 1 FROM zip_member m WHERE m.sha256 = f.sha256)
+      UNION SELECT m.sha256 FROM zip_member m WHERE NOT EXISTS (SELECT 1 FROM blob b WHERE b.sha256 = m.zip_sha256)
       """)
     catalogProblems += try dangling.map { try $0.string("sha256") }.map {
       "The catalog refers to a file \($0) it has no record of."
@@ -44,6 +49,9 @@ extension SalonArchive {
         JOIN submission s ON s.id = v.submission_id JOIN exhibition e ON e.id = s.exhibition_id
       UNION SELECT f.sha256, e.slug || '/' || s.key FROM version_file f JOIN version v ON v.id = f.version_id
         JOIN submission s ON s.id = v.submission_id JOIN exhibition e ON e.id = s.exhibition_id WHERE f.stored = 1
+      UNION SELECT m.zip_sha256, e.slug || '/' || s.key FROM version_file f JOIN zip_member m ON m.sha256 = f.sha256
+        JOIN version v ON v.id = f.version_id JOIN submission s ON s.id = v.submission_id
+        JOIN exhibition e ON e.id = s.exhibition_id WHERE f.stored = 1
       """)
     {
       owners[try row.string("sha256"), default: []].insert(try row.string("owner"))

@@ -156,4 +156,21 @@ let laterMigrations: [String] = [
   """
     + appendOnlyTriggers([("withheld_file", "id = NEW.id")], "the record of withheld files cannot be changed")
     + changeCountingTriggers(["withheld_file"]),
+  // 16: the files of an accepted submission are stored once, inside the zip as received: each
+  // content is addressed by the stored zip that first brought it and where its local header
+  // starts there, so the archive holds the zip's bytes and no second copy. Files stored before
+  // stay loose in the store (`blob`), and are read as they always were.
+  """
+  CREATE TABLE zip_member (
+    sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+    size INTEGER NOT NULL CHECK (size >= 0),
+    zip_sha256 TEXT NOT NULL REFERENCES blob(sha256),
+    header_offset INTEGER NOT NULL CHECK (header_offset >= 0),
+    stored_at TEXT NOT NULL
+  );
+  CREATE INDEX zip_member_zip ON zip_member(zip_sha256);
+
+  """
+    + appendOnlyTriggers([("zip_member", "sha256 = NEW.sha256")], "a stored file cannot be changed")
+    + changeCountingTriggers(["zip_member"]),
 ]

@@ -16,8 +16,12 @@ public final class TemporaryFile: @unchecked Sendable {
   private let writebackChunk = 8 << 20
   package private(set) var sha256: String?
   private var flushed = false
+  /// Whether the file is on its way into the store (written back as it grows) or only a
+  /// decoder's unpacked copy, read once and removed, which never needs to reach the disk.
+  private let durable: Bool
 
-  init(directory: URL) throws {
+  init(directory: URL, durable: Bool = true) throws {
+    self.durable = durable
     let name = "incoming-\(getpid())-\(UUID().uuidString)"
     url = directory.appendingPathComponent(name)
     descriptor = Glibc.open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
@@ -28,7 +32,19 @@ public final class TemporaryFile: @unchecked Sendable {
 
   deinit {
     if descriptor >= 0 { Glibc.close(descriptor) }
-    if !flushed { unlink(url.path) }
+    if !flushed && !handedOver { unlink(url.path) }
+  }
+
+  private var handedOver = false
+
+  /// The finished file's path, now the caller's to remove (an unpacked copy for a reader).
+  package func handOver() -> String {
+    if descriptor >= 0 {
+      Glibc.close(descriptor)
+      descriptor = -1
+    }
+    handedOver = true
+    return url.path
   }
 
   public func write(_ bytes: UnsafeRawBufferPointer) throws {
@@ -40,7 +56,7 @@ public final class TemporaryFile: @unchecked Sendable {
     }
     size += bytes.count
     // Start writing back every few megabytes, so the final fsync has little left to wait for.
-    if size - writebackStart >= writebackChunk {
+    if durable && size - writebackStart >= writebackChunk {
       startWriteback(descriptor, offset: writebackStart, length: size - writebackStart)
       writebackStart = size
     }
@@ -65,13 +81,21 @@ public final class TemporaryFile: @unchecked Sendable {
   /// Starts writing back what is not yet on its way, without waiting, so that the flushes of a
   /// batch of files overlap.
   func startFinalWriteback() {
-    guard descriptor >= 0, size > writebackStart else { return }
+    guard durable, descriptor >= 0, size > writebackStart else { return }
     startWriteback(descriptor, offset: writebackStart, length: size - writebackStart)
     writebackStart = size
   }
 
-  /// Flushes the file to disk (once), through a descriptor open only for the flush.
+  private let flushLock = NSLock()
+
+  /// Flushes the file to disk (once), through a descriptor open only for the flush. A second
+  /// caller waits for a flush already under way (ingest starts a large zip's flush early, so it
+  /// overlaps the decoders).
   package func flushToDisk() throws {
+    try flushLock.withLock { try flushOnce() }
+  }
+
+  private func flushOnce() throws {
     try finish()
     guard !flushed else { return }
     let reopened = Glibc.open(url.path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
@@ -96,8 +120,10 @@ public final class TemporaryFile: @unchecked Sendable {
 }
 
 extension SalonArchive {
-  public func makeTemporaryFile() throws -> TemporaryFile {
-    try TemporaryFile(directory: temporaryRoot)
+  /// A file in `tmp/`: `durable` for one that will be kept in the store, else a copy for the
+  /// decoders only (unpacked entries, read by the confined tools and removed: not archive bytes).
+  public func makeTemporaryFile(durable: Bool = true) throws -> TemporaryFile {
+    try TemporaryFile(directory: temporaryRoot, durable: durable)
   }
 
   package func storedFileURL(sha256: String) -> URL {

@@ -44,6 +44,9 @@ public struct ReceivedFile: Codable, Equatable, Sendable {
   /// What ingest's decoders learnt (ffprobe's facts of an audio or video file), for export and
   /// the jury room; nil for a file ingested by an older Salon. Kept out of the JSON reports.
   package var facts: RecordedFacts?
+  /// Where the file's local header starts in the zip as received, so it is stored there and
+  /// nowhere else (`StoredFile`); nil for a file read back from the catalog.
+  package var headerOffset: Int?
   package init(path: String, role: FileRole, type: String, size: Int, sha256: String) {
     self.path = path
     self.role = role
@@ -204,7 +207,11 @@ extension SalonArchive {
           .optionalInt("n") ?? 0) + 1
       try registerBlob(sha256: zip.sha256, size: zip.size)
       for file in verdict.files where verdict.status == .accepted {
-        try registerBlob(sha256: file.sha256, size: file.size)
+        if let headerOffset = file.headerOffset {
+          try registerMember(sha256: file.sha256, size: file.size, zipSHA256: zip.sha256, headerOffset: headerOffset)
+        } else {
+          try registerBlob(sha256: file.sha256, size: file.size)
+        }
       }
       let d = declarations ?? Declarations()
       try database.run(

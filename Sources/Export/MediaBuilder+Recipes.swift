@@ -8,7 +8,15 @@ import MediaTools
 extension MediaBuilder {
   /// The derivatives of one stored file, and the seconds of media it transcoded.
   func make(_ job: Job, sandbox: Sandbox) throws -> (PublishedMedia, Double) {
-    let source = archive.storedFileURL(sha256: job.sha).path
+    do {
+      // A file stored inside its zip is unpacked to `tmp/` for the tools, and removed after.
+      return try job.source.withPath { try make(job, from: $0, sandbox: sandbox) }
+    } catch is StoredFileError {
+      throw MediaToolError.unreadableInput
+    }
+  }
+
+  private func make(_ job: Job, from source: String, sandbox: Sandbox) throws -> (PublishedMedia, Double) {
     let base = "media/\(job.sha.prefix(2))/\(job.sha)"
     // Outputs are made in a private folder inside the site (swept if a run is killed), then
     // renamed into place: a later export never finds half a file under a published name.
@@ -24,7 +32,7 @@ extension MediaBuilder {
     case .pdf:
       return (try pdf(source, base, folder, sandbox), 0)
     default:
-      if isAnimation(job) {
+      if isAnimation(job, source: source) {
         if job.type == "image/webp" { return (try animatedWebP(source, job, base, folder, sandbox), 0) }
         if let facts = try facts(of: job, source, folder, sandbox, countPackets: true),
           let frames = facts.video?.packets, frames > 1
@@ -54,10 +62,14 @@ extension MediaBuilder {
   /// counted its frames. Only a file ingested by an older Salon, which recorded no facts, is
   /// sniffed from its header here, as export did before.
   func isAnimation(_ job: Job) -> Bool {
+    guard job.facts == nil else { return isAnimation(job, source: "") }
     guard ["image/gif", "image/png", "image/webp"].contains(job.type) else { return false }
-    guard job.facts != nil else {
-      return Self.mayBeAnimated(archive.storedFileURL(sha256: job.sha).path, type: job.type)
-    }
+    return (try? job.source.withPath { Self.mayBeAnimated($0, type: job.type) }) ?? false
+  }
+
+  func isAnimation(_ job: Job, source: String) -> Bool {
+    guard ["image/gif", "image/png", "image/webp"].contains(job.type) else { return false }
+    guard job.facts != nil else { return Self.mayBeAnimated(source, type: job.type) }
     return (job.frames ?? 0) > 1
   }
 

@@ -120,6 +120,9 @@ package struct MediaBuilder: @unchecked Sendable {
     var facts: RecordedFacts?
     /// An animation's frames, as ingest counted them.
     var frames: Int?
+    /// Where the file's bytes are (loose in the store or inside its zip), found before the
+    /// parallel work starts, which reads no catalog.
+    var source: StoredFile
   }
 
   /// A stored file and the settings that shape its derivatives: a change of either remakes them.
@@ -182,11 +185,12 @@ package struct MediaBuilder: @unchecked Sendable {
             continue
           }
           if Self.family(file.type) == .text {
-            outcome.media[file.sha256] = readText(archive.storedFileURL(sha256: file.sha256))
+            outcome.media[file.sha256] = readText(try archive.storedFile(sha256: file.sha256))
           } else if file.type.hasPrefix("image/") || Self.family(file.type) != .image {
             jobs[file.sha256] = Job(
               sha: file.sha256, type: file.type, maxPixels: exhibition.limits.maxPixels,
-              owner: (exhibition.slug, work.id, file.path), facts: file.facts, frames: file.frames)
+              owner: (exhibition.slug, work.id, file.path), facts: file.facts, frames: file.frames,
+              source: try archive.storedFile(sha256: file.sha256))
           }
         }
       }
@@ -358,11 +362,14 @@ package struct MediaBuilder: @unchecked Sendable {
     return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
   }
 
-  func readText(_ source: URL) -> PublishedMedia {
+  func readText(_ source: StoredFile) -> PublishedMedia {
     var media = PublishedMedia(kind: .text)
-    if let handle = FileHandle(forReadingAtPath: source.path) {
-      let data = (try? handle.read(upToCount: Self.textLimit + 1)) ?? Data()
-      try? handle.close()
+    let data = try? source.withPath { path -> Data? in
+      guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+      defer { try? handle.close() }
+      return (try? handle.read(upToCount: Self.textLimit + 1)) ?? Data()
+    }
+    if let data {
       media.text = String(decoding: data.prefix(Self.textLimit), as: UTF8.self)
       media.textTruncated = data.count > Self.textLimit
     }

@@ -21,13 +21,14 @@ package enum SheetPreview {
       let file = candidates.first(where: { $0.type.hasPrefix("image/") })
         ?? candidates.first(where: { $0.type == "application/pdf" })
     else { return nil }
-    let path = archive.storedFileURL(sha256: file.sha256).path
     let sandbox = Sandbox(limits: limits, isCancelled: isCancelled)
     let parent = archive.temporaryRoot
-    let bytes =
+    // A file stored inside its zip is unpacked for the tools, and removed after.
+    let bytes = try? archive.storedFile(sha256: file.sha256).withPath { path in
       file.type == "application/pdf"
-      ? firstPage(of: path, sandbox: sandbox, in: parent)
-      : preview(of: path, maxPixels: 200_000_000, sandbox: sandbox, in: parent)
+        ? firstPage(of: path, sandbox: sandbox, in: parent)
+        : preview(of: path, maxPixels: 200_000_000, sandbox: sandbox, in: parent)
+    }
     return bytes.map { "data:image/jpeg;base64," + Data($0).base64EncodedString() }
   }
 

@@ -11,6 +11,7 @@ struct EntryClassifier {
   let media: MediaCheck
 
   func classify(_ entries: inout [ZipStream.Entry], findings: inout ZipFindings) throws {
+    let decoded = try decodeAll(entries)
     for index in entries.indices {
       try cancellation.check()
       let path = entries[index].path
@@ -45,14 +46,12 @@ struct EntryClassifier {
         continue
       }
       if entries[index].file.size == 0 { continue }
-      let (properties, damage) = try media.check(
-        path: entries[index].file.url.path, sha256: try entries[index].file.finish(), type: type)
+      guard let result = decoded[index] else { continue }
+      let (properties, damage) = result.facts
       entries[index].properties = properties
       entries[index].damage = damage
       if damage != nil { continue }
-      if type.family == .image || type.family == .video {
-        entries[index].provenance = try media.provenance(path: entries[index].file.url.path, type: type)
-      }
+      entries[index].provenance = result.provenance
       if type.family == .image {
         if let w = properties.width, let h = properties.height {
           // Headers may declare up to 2³² × 2³² pixels: a product past Int's range is too large too.
@@ -66,6 +65,67 @@ struct EntryClassifier {
       }
       if type.family == .audio || type.family == .video { checkLimits(path, properties, findings: &findings) }
     }
+  }
+
+  /// The type of an entry the decoders read: one that passes every check before them.
+  private func typeToDecode(_ entry: ZipStream.Entry) -> DetectedType? {
+    let ext = fileExtension(entry.path)
+    let type = FileTypeDetector.detect(head: entry.head, fileExtension: ext)
+    switch type.family {
+    case .archive, .executable, .svg, .html: return nil
+    default: break
+    }
+    if let expected = FileTypeDetector.expectedTypes(forExtension: ext), !expected.contains(type.mediaType) {
+      return nil
+    }
+    guard FileTypeDetector.isAllowed(type, fileExtension: ext), entry.file.size > 0 else { return nil }
+    return type
+  }
+
+  /// What the confined decoders say of each entry that reaches them, by index: every tool run of
+  /// the zip (each file's check, and the provenance read of an image or video beside it) is
+  /// started at once, as many running together as there are cores, so a photograph's exiftool
+  /// does not wait for its decoder nor a description's pdfinfo for a film. The provenance read
+  /// is kept only for a file that decodes. The first error, in entry order, is thrown.
+  private func decodeAll(_ entries: [ZipStream.Entry]) throws -> [Int: Decoded] {
+    var planned: [(index: Int, type: DetectedType, provenance: Bool)] = []
+    for (index, entry) in entries.enumerated() {
+      guard let type = typeToDecode(entry) else { continue }
+      planned.append((index, type, false))
+      if type.family == .image || type.family == .video { planned.append((index, type, true)) }
+    }
+    let tasks = planned
+    let results = DecodeResults()
+    let media = self.media
+    let cancellation = self.cancellation
+    let paths = entries.map { $0.file.url.path }
+    let hashes = try entries.map { try $0.file.finish() }
+    let width = max(1, min(tasks.count, ProcessInfo.processInfo.activeProcessorCount))
+    let next = DecodeResults.Counter()
+    let group = DispatchGroup()
+    for _ in 0..<width {
+      group.enter()
+      Thread.detachNewThread {
+        defer { group.leave() }
+        while let position = next.take(below: tasks.count) {
+          let task = tasks[position]
+          do {
+            if cancellation.isCancelled { throw Interrupted() }
+            if task.provenance {
+              results.setProvenance(task.index, try media.provenance(path: paths[task.index], type: task.type))
+            } else {
+              results.setFacts(
+                task.index, try media.check(path: paths[task.index], sha256: hashes[task.index], type: task.type))
+            }
+          } catch {
+            results.fail(position, error)
+          }
+        }
+      }
+    }
+    group.wait()
+    if let error = results.firstError { throw error }
+    return results.decoded
   }
 
   /// The call's limits on a sound or moving picture, for every file of its medium whatever its
@@ -100,4 +160,40 @@ func fileExtension(_ path: String) -> String {
   let base = path.split(separator: "/").last.map(String.init) ?? path
   guard let dot = base.lastIndex(of: "."), dot != base.startIndex else { return "" }
   return base[base.index(after: dot)...].trimmingCharacters(in: .whitespaces)
+}
+
+/// One entry's decoders' verdict: its facts (or damage) and, for an image or video, its provenance.
+struct Decoded {
+  var facts: (MediaProperties, MediaDamage?) = (MediaProperties(), nil)
+  var provenance: FileEvidence?
+}
+
+/// What the parallel decoder runs of one zip found, under a lock.
+private final class DecodeResults: @unchecked Sendable {
+  private let lock = NSLock()
+  private var byIndex: [Int: Decoded] = [:]
+  private var errors: [(position: Int, error: Error)] = []
+
+  func setFacts(_ index: Int, _ facts: (MediaProperties, MediaDamage?)) {
+    lock.withLock { byIndex[index, default: Decoded()].facts = facts }
+  }
+  func setProvenance(_ index: Int, _ evidence: FileEvidence) {
+    lock.withLock { byIndex[index, default: Decoded()].provenance = evidence }
+  }
+  func fail(_ position: Int, _ error: Error) { lock.withLock { errors.append((position, error)) } }
+  var firstError: Error? { lock.withLock { errors.min { $0.position < $1.position }?.error } }
+  var decoded: [Int: Decoded] { lock.withLock { byIndex } }
+
+  /// Hands out the next task to the decoding threads.
+  final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    func take(below count: Int) -> Int? {
+      lock.withLock {
+        guard next < count else { return nil }
+        defer { next += 1 }
+        return next
+      }
+    }
+  }
 }

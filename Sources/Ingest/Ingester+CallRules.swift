@@ -16,10 +16,12 @@ extension Ingester {
   }
 
   /// Reads the zip once and applies every check; the caller keeps or discards its files.
-  func inspect(_ path: String, link: String?) throws -> (ZipInspection, Verdict) {
-    let inspection = try ZipInspection(
-      archive: archive, limits: exhibition.limits, cancellation: cancellation, mediaLimits: mediaLimits,
-      knownFacts: knownFacts)
+  func inspect(_ path: String, link: String?, streamed: ZipInspection? = nil) throws -> (ZipInspection, Verdict) {
+    let inspection =
+      try streamed
+      ?? ZipInspection(
+        archive: archive, limits: exhibition.limits, cancellation: cancellation, mediaLimits: mediaLimits,
+        knownFacts: knownFacts)
     do {
       try inspection.run(path: path, archive: archive)
     } catch {

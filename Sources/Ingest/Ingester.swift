@@ -15,6 +15,8 @@ public final class Ingester {
   let mediaLimits: SandboxLimits
   /// What the decoders said of the files read so far in this run, by content.
   let knownFacts = KnownFacts()
+  /// A zip streamed before it had to wait for the batch in hand, kept for its second try.
+  var streamedAhead: (path: String, inspection: ZipInspection)?
 
   /// The limits on each decoder run at ingest (ffprobe, the decode check, pdfinfo): a minute of
   /// processor time is generous, and the clock allows three times that, as with
@@ -203,19 +205,48 @@ public final class Ingester {
 
   func prepare(zipAt path: String, asVersionOf id: String?, claims: Claims) throws -> Step {
     let zipName = URL(fileURLWithPath: path).lastPathComponent
+    // One pass over the bytes: the zip is copied for the store and hashed while its entries are
+    // unpacked for the decoders; the decoders run only once the hash has told a resend apart.
+    // A zip that waits for the batch keeps what it streamed for its second try.
+    let streamed: ZipInspection
+    if let ahead = streamedAhead, ahead.path == path {
+      streamed = ahead.inspection
+    } else {
+      streamedAhead?.inspection.discardAll()
+      streamed = try ZipInspection(
+        archive: archive, limits: exhibition.limits, cancellation: cancellation, mediaLimits: mediaLimits,
+        knownFacts: knownFacts)
+      do {
+        try streamed.stream(path: path, archive: archive)
+      } catch {
+        streamed.discardAll()
+        throw error
+      }
+    }
+    streamedAhead = nil
     // The same bytes are the same zip, whatever they are called now and whether or not a form says so.
-    let zipSHA256 = try zipSHA256(path)
+    let zipSHA256 = streamed.zipSHA256
     let claim: Claim
-    switch try claimFor(zipName: zipName, zipSHA256: zipSHA256, asVersionOf: id, claims: claims) {
-    case .settled(let step): return step
-    case .claim(let found): claim = found
+    do {
+      switch try claimFor(zipName: zipName, zipSHA256: zipSHA256, asVersionOf: id, claims: claims) {
+      case .settled(let step):
+        if case .waitForBatch = step { streamedAhead = (path, streamed) } else { streamed.discardAll() }
+        return step
+      case .claim(let found): claim = found
+      }
+    } catch {
+      streamed.discardAll()
+      throw error
     }
     let key = claim.key
     let declarations = claim.declarations
     let notes = claim.notes
 
-    let (inspection, verdictBeforeDeclarations) = try inspect(path, link: declarations?.link)
+    let (inspection, verdictBeforeDeclarations) = try inspect(path, link: declarations?.link, streamed: streamed)
     var verdict = verdictBeforeDeclarations
+    // Each accepted file is stored inside the zip as received, where its local header starts.
+    let offsets = Dictionary(inspection.entries.map { ($0.path, $0.headerOffset) }, uniquingKeysWith: { a, _ in a })
+    for index in verdict.files.indices { verdict.files[index].headerOffset = offsets[verdict.files[index].path] }
     verdict.warnings += notes
     // An opt-out of the sandbox is recorded with every submission it touched.
     if Sandbox.runsUnconfined {
@@ -224,6 +255,8 @@ public final class Ingester {
     }
     let (provenance, contradictions) = ProvenanceJudgement.judge(inspection.entries, declarations: declarations)
     verdict.warnings += contradictions
+    // The decoders are done: their unpacked copies go now, not with the batch.
+    inspection.discardUnpacked()
     if declarations == nil {
       verdict.warnings.append(
         Finding(
@@ -247,7 +280,7 @@ public final class Ingester {
       Prepared(
         path: path, key: key, zipName: zipName, zipSHA256: zipSHA256, inspection: inspection, verdict: verdict,
         declarations: declarations, correction: claim.correction, provenance: provenance,
-        files: [inspection.zipCopy] + (verdict.status == .accepted ? inspection.temporaryFiles : [])))
+        files: [inspection.zipCopy]))
   }
 
   /// Stores the batch's files, flushed, before the catalog rows that point at them commit; then
@@ -294,26 +327,5 @@ public final class Ingester {
         return report
       }
     }
-  }
-
-  /// The SHA-256 of a zip the call's size limit allows (a larger one is rejected unread anyway);
-  /// nil for anything but a regular file, which is never read (a pipe would never end).
-  func zipSHA256(_ path: String) throws -> String? {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-    guard descriptor >= 0 else { return nil }
-    let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-    defer { try? handle.close() }
-    var status = stat()
-    guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
-      status.st_size <= exhibition.limits.maxZipBytes
-    else { return nil }
-    let hasher = SHA256Hasher()
-    var total = 0
-    while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-      total += chunk.count
-      if total > exhibition.limits.maxZipBytes { return nil }
-      try hasher.update(chunk)
-    }
-    return try hasher.finalize()
   }
 }

@@ -156,16 +156,27 @@ struct MediaCheck {
     }
     do {
       let limit = properties.isVideo ? limits.maxVideoSeconds : limits.maxAudioSeconds
-      let measured = try sandbox.measure(path, facts: facts, workingFolder: folder)
+      // Both read the whole file: the decode check runs beside the packet count, on the other
+      // core, in a private folder of its own. Its verdict counts only for a file within the
+      // limit (one over it is refused on its length, as before).
+      let decoding = DecodeInBackground(sandbox: sandbox, path: path, demuxer: facts.demuxer, parent: workingParent)
+      let measured: MeasuredDuration
+      do {
+        measured = try sandbox.measure(path, facts: facts, workingFolder: folder)
+      } catch {
+        _ = decoding.wait()
+        throw error
+      }
+      let decoded = decoding.wait()
       if let seconds = measured.seconds, seconds > limit {
-        // Over the limit, so refused: decoding it would only cost time.
+        // Over the limit, so refused.
         properties.duration = seconds
         properties.durationIsLowerBound = measured.isLowerBound
         return (properties, nil)
       }
       // Cut short below the limit (more packets than a file within the limits has): not known.
       properties.duration = measured.isLowerBound ? nil : measured.seconds
-      try sandbox.run(DecodeCheck(), input: path, demuxer: facts.demuxer, folder: folder)
+      if let decoded { throw decoded }
     } catch let error as MediaToolError {
       // The probe's facts stay: a damaged video over the pixel limit is reported for both.
       properties.facts = nil
@@ -200,17 +211,46 @@ struct MediaCheck {
   }
 }
 
+/// The short decode check of an audio or video file, run on a thread of its own in a private
+/// folder of its own while the packets are counted; `wait` gives what it threw, if anything.
+private final class DecodeInBackground: @unchecked Sendable {
+  private let done = DispatchSemaphore(value: 0)
+  private var failure: Error?
+
+  init(sandbox: Sandbox, path: String, demuxer: String?, parent: String) {
+    Thread.detachNewThread { [self] in
+      do {
+        let folder = try PrivateFolder(in: parent, prefix: "salon-check-")
+        try sandbox.run(DecodeCheck(), input: path, demuxer: demuxer, folder: folder.path)
+      } catch {
+        failure = error
+      }
+      done.signal()
+    }
+  }
+
+  /// Waits for the check; what it threw, if anything.
+  func wait() -> Error? {
+    done.wait()
+    return failure
+  }
+}
+
 /// What the decoders said of each file read so far in one ingest run, by SHA-256 and type: a
 /// call's repeated files (one description sent with several works, a resubmitted video) are
 /// decoded once. Held by the `Ingester` for its run.
-final class KnownFacts {
+/// Locked: the decoders of one zip run in parallel.
+final class KnownFacts: @unchecked Sendable {
+  private let lock = NSLock()
   private var byKey: [String: MediaProperties] = [:]
 
-  func facts(for key: String) -> MediaProperties? { byKey[key] }
+  func facts(for key: String) -> MediaProperties? { lock.withLock { byKey[key] } }
 
   func remember(_ facts: MediaProperties, for key: String) {
-    // Bounded: a run of a million distinct files keeps the most recent ones only.
-    if byKey.count >= 100_000 { byKey.removeAll(keepingCapacity: true) }
-    byKey[key] = facts
+    lock.withLock {
+      // Bounded: a run of a million distinct files keeps the most recent ones only.
+      if byKey.count >= 100_000 { byKey.removeAll(keepingCapacity: true) }
+      byKey[key] = facts
+    }
   }
 }

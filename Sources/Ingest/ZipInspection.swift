@@ -38,13 +38,27 @@ final class ZipInspection {
 
   /// Removes every temporary file, after the background writer has stopped touching the zip copy
   /// (an interruption or an error can leave blocks in its queue).
+  /// Removes the decoders' unpacked copies, once every check has read them (they are not archive bytes).
+  func discardUnpacked() {
+    for file in temporaryFiles { file.discard() }
+  }
+
   func discardAll() {
     try? zipCopyWriter.finish()
     zipCopy.discard()
     for file in temporaryFiles { file.discard() }
   }
 
-  func run(path: String, archive: SalonArchive) throws {
+  /// The zip's SHA-256, taken as it was copied, once `stream` has run: nil for anything but a
+  /// regular file within the call's size limit (as before: such a zip is never the same as one
+  /// archived).
+  private(set) var zipSHA256: String?
+  private var streamed: (outcome: ZipStream.Outcome, stream: ZipStream)?
+
+  /// Reads the zip at `path` once: copies it (hashing it) for the store while unpacking and
+  /// hashing each entry for the decoders. Runs once; `run` then checks what it read.
+  func stream(path: String, archive: SalonArchive) throws {
+    guard streamed == nil else { return }
     var stream = ZipStream(limits: limits, archive: archive, copy: zipCopyWriter, cancellation: cancellation)
     let outcome: ZipStream.Outcome
     do {
@@ -55,8 +69,21 @@ final class ZipInspection {
     }
     entries = stream.entries
     try zipCopyWriter.finish()
-    try zipCopy.finish()  // closes its descriptor: a batch holds none while it waits
-    guard outcome == .read else { return }
+    let digest = try zipCopy.finish()  // closes its descriptor: a batch holds none while it waits
+    if let size = stream.regularFileSize, size <= limits.maxZipBytes { zipSHA256 = digest }
+    streamed = (outcome, stream)
+    // A large zip's flush starts now, so the disk works while the decoders do; storing it
+    // later waits for this flush (a failed one is tried again there). Small zips are flushed
+    // together with their batch instead, which costs the file system fewer commits.
+    if zipCopy.size >= 8 << 20 {
+      let copy = zipCopy
+      Thread.detachNewThread { try? copy.flushToDisk() }
+    }
+  }
+
+  func run(path: String, archive: SalonArchive) throws {
+    try self.stream(path: path, archive: archive)
+    guard let (outcome, stream) = streamed, outcome == .read else { return }
     try ZipReconciliation(limits: limits, cancellation: cancellation)
       .check(zipCopy: zipCopy.url.path, streamed: stream.streamed, entries: &entries, findings: &findings)
     let cancellation = self.cancellation

@@ -18,6 +18,9 @@ struct ZipStream {
     var damage: MediaDamage?
     /// What an image or video says about how it was made (`Provenance.swift`).
     var provenance: FileEvidence?
+    /// Where its local header starts in the zip as received: the file is stored there, and this
+    /// unpacked copy is only for the decoders.
+    var headerOffset = 0
   }
 
   /// Every local entry the stream showed, in order, with the bytes it produced (nil if skipped).
@@ -38,6 +41,8 @@ struct ZipStream {
   var entries: [Entry] = []
   var streamed: [Streamed] = []
   var junk: [String] = []
+  /// The input's size, when it is a regular file (only those are read).
+  var regularFileSize: Int?
 
   init(limits: Limits, archive: SalonArchive, copy: BackgroundWriter, cancellation: Cancellation) {
     self.limits = limits
@@ -65,6 +70,7 @@ struct ZipStream {
     }
     _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
     let size = Int(info.st_size)
+    regularFileSize = size
 
     var magic = [UInt8](repeating: 0, count: 4)
     let magicCount = magic.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, 4, 0) }
@@ -148,7 +154,8 @@ struct ZipStream {
           findings.add(.encryptedEntry(name))
           continue
         }
-        let file = try archive.makeTemporaryFile()
+        // The decoders' copy, never stored: the archive keeps the entry inside the zip.
+        let file = try archive.makeTemporaryFile(durable: false)
         var head: [UInt8] = []
         var produced = 0
         var stopped = false
@@ -187,7 +194,7 @@ struct ZipStream {
         streamed[streamed.count - 1].produced = produced
         // Hashed and closed now: a zip of thousands of files must not hold a descriptor each.
         try file.finish()
-        entries.append(Entry(path: name, file: file, head: head))
+        entries.append(Entry(path: name, file: file, head: head, headerOffset: header.headerOffset))
       }
     } catch let error as ZipReadError {
       switch error.kind {

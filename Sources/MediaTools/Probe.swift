@@ -209,17 +209,43 @@ package struct MeasuredDuration: Equatable, Sendable {
     var first: [Int: Double] = [:]
     var last: [Int: Double] = [:]
     var read = 0
-    for line in packets.split(separator: UInt8(ascii: "\n")) {
-      read += 1
-      let fields = line.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).prefix(4).map {
-        String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+    // Read in place, byte by byte: a long recording has tens of thousands of lines, and
+    // splitting each into trimmed strings cost more than ffprobe took to write them.
+    packets.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+      let bytes = raw.bindMemory(to: UInt8.self)
+      var fields: [String] = []
+      fields.reserveCapacity(4)
+      var start = 0
+      while start < bytes.count {
+        var end = start
+        while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
+        let lineStart = start
+        start = end + 1
+        guard end > lineStart else { continue }
+        read += 1
+        // The first four comma-separated fields, spaces and tabs trimmed.
+        fields.removeAll(keepingCapacity: true)
+        var fieldStart = lineStart
+        var position = lineStart
+        while fields.count < 4 {
+          if position == end || bytes[position] == UInt8(ascii: ",") {
+            var a = fieldStart
+            var b = position
+            while a < b && (bytes[a] == 0x20 || bytes[a] == 0x09) { a += 1 }
+            while b > a && (bytes[b - 1] == 0x20 || bytes[b - 1] == 0x09) { b -= 1 }
+            fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[a..<b]), as: UTF8.self))
+            if position == end { break }
+            fieldStart = position + 1
+          }
+          position += 1
+        }
+        guard fields.count == 4, let index = Int(fields[0]), wanted.contains(index),
+          let time = Self.seconds(fields[1]) ?? Self.seconds(fields[2])
+        else { continue }
+        let finish = time + max(0, Self.seconds(fields[3]) ?? 0)
+        first[index] = min(first[index] ?? time, time)
+        last[index] = max(last[index] ?? finish, finish)
       }
-      guard fields.count == 4, let index = Int(fields[0]), wanted.contains(index),
-        let time = Self.seconds(fields[1]) ?? Self.seconds(fields[2])
-      else { continue }
-      let end = time + max(0, Self.seconds(fields[3]) ?? 0)
-      first[index] = min(first[index] ?? time, time)
-      last[index] = max(last[index] ?? end, end)
     }
     var lengths: [Int: Double] = [:]
     for (index, end) in last { lengths[index] = max(0, end - max(0, first[index] ?? 0)) }

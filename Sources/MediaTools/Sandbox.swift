@@ -196,24 +196,18 @@ package struct Sandbox: Sendable {
     // (inside the owner-only archive, where no one else can reach it), and gets its group and
     // mode back after.
     var folderOwner: (uid: UInt32, gid: UInt32)?
-    var inputAccess: (gid: UInt32, mode: mode_t)?
+    var lent: LentInputs.Key?
     if confined && Confinement.runsAsRoot {
       var info = stat()
       if stat(workingFolder, &info) == 0 { folderOwner = (info.st_uid, info.st_gid) }
       Confinement.handOver(workingFolder, to: (Confinement.sandboxUser, Confinement.sandboxUser))
-      if inputDescriptor >= 0, fstat(inputDescriptor, &info) == 0, info.st_mode & S_IROTH == 0,
-        fchown(inputDescriptor, UInt32.max, Confinement.sandboxUser) == 0
-      {
-        inputAccess = (info.st_gid, info.st_mode & 0o7777)
-        fchmod(inputDescriptor, (info.st_mode & 0o700) | S_IRGRP)
+      if inputDescriptor >= 0, fstat(inputDescriptor, &info) == 0, info.st_mode & S_IROTH == 0 {
+        lent = LentInputs.lend(inputDescriptor, info)
       }
     }
     defer {
       if let folderOwner { Confinement.handOver(workingFolder, to: folderOwner) }
-      if let inputAccess {
-        fchown(inputDescriptor, UInt32.max, inputAccess.gid)
-        fchmod(inputDescriptor, inputAccess.mode)
-      }
+      if let lent { LentInputs.giveBack(inputDescriptor, lent) }
     }
 
     var pipeEnds: [Int32] = [-1, -1]
@@ -390,3 +384,51 @@ private func posix_spawn_file_actions_addchdir_np(
 
 @_silgen_name("pipe2")
 private func pipe2(_ descriptors: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
+
+/// Inputs lent to the sandbox's user (Salon as root), by file: several tools may read one file
+/// at once (a photograph's decoder and its provenance read), so the first run lends it (nobody's
+/// group, group-read only) and the last one to finish gives its group and mode back. Without
+/// the count, the first to finish would take the file back from a tool still reading it.
+enum LentInputs {
+  struct Key: Hashable, Sendable {
+    var device: UInt64
+    var inode: UInt64
+  }
+  private struct Loan {
+    var count: Int
+    var gid: UInt32
+    var mode: mode_t
+  }
+  nonisolated(unsafe) private static var loans: [Key: Loan] = [:]
+  private static let lock = NSLock()
+
+  /// Lends the open file `descriptor` (whose status is `info`) for one run; nil if it cannot be.
+  static func lend(_ descriptor: Int32, _ info: stat) -> Key? {
+    let key = Key(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    return lock.withLock {
+      if loans[key] != nil {
+        loans[key]!.count += 1
+        return key
+      }
+      guard fchown(descriptor, UInt32.max, Confinement.sandboxUser) == 0 else { return nil }
+      loans[key] = Loan(count: 1, gid: info.st_gid, mode: info.st_mode & 0o7777)
+      fchmod(descriptor, (info.st_mode & 0o700) | S_IRGRP)
+      return key
+    }
+  }
+
+  /// Ends one run's loan; the last gives the file its group and mode back.
+  static func giveBack(_ descriptor: Int32, _ key: Key) {
+    lock.withLock {
+      guard var loan = loans[key] else { return }
+      loan.count -= 1
+      if loan.count > 0 {
+        loans[key] = loan
+        return
+      }
+      loans[key] = nil
+      fchown(descriptor, UInt32.max, loan.gid)
+      fchmod(descriptor, loan.mode)
+    }
+  }
+}

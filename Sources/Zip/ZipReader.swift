@@ -14,6 +14,9 @@ package struct ZipEntryHeader: Equatable, Sendable {
   /// The uncompressed size the local header declares, when it declares one.
   package let declaredSize: Int?
   package let isEncrypted: Bool
+  /// Where the entry's local file header starts in the stream, counted from the stream's first
+  /// byte: the entry can be read again from there alone (`ZipStreamReader` over the bytes from it).
+  package var headerOffset: Int = 0
 }
 
 /// Why a zip cannot be read (further), one sentence per case. Classified from libarchive's
@@ -170,7 +173,8 @@ package final class ZipStreamReader {
     let size = archive_entry_size(entry)
     let declared = archive_entry_size_is_set(entry) != 0 && size >= 0 ? Int(size) : nil
     let encrypted = archive_entry_is_encrypted(entry) != 0
-    let header = ZipEntryHeader(path: path, kind: kind, declaredSize: declared, isEncrypted: encrypted)
+    var header = ZipEntryHeader(path: path, kind: kind, declaredSize: declared, isEncrypted: encrypted)
+    header.headerOffset = Int(archive_read_header_position(archive))
     current = header
     return header
   }

@@ -57,7 +57,8 @@ import Testing
   }
 
   @Test func verifyFindsMissingCorruptAndOrphanFilesBySubmission() throws {
-    let archive = try preparedArchive("a", works: 2)
+    // Three zips as received: the store holds them and nothing else (their files are inside).
+    let archive = try preparedArchive("a", works: 3)
     #expect(try salon(["verify"], archive: archive).status == 0)
     let store = URL(fileURLWithPath: archive + "/store/sha256")
     let files = (FileManager.default.enumerator(at: store, includingPropertiesForKeys: nil)!.allObjects as! [URL])

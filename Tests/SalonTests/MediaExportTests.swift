@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import Imaging
 import MediaTools
@@ -84,16 +85,11 @@ struct MediaGallery {
       }
     }
     // No published file is any stored file: everything is a derivative.
+    // Every stored content: the zips as received and each file addressed inside one.
     let stored = Set(
-      (FileManager.default.enumerator(atPath: g.archive + "/store")?.allObjects as? [String] ?? []).compactMap {
-        path -> String? in
-        let full = g.archive + "/store/" + path
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: full, isDirectory: &isFolder), !isFolder.boolValue else {
-          return nil
-        }
-        return SHA.of(full)
-      })
+      try SalonArchive.open(at: g.archive).database.query(
+        "SELECT sha256 FROM blob UNION SELECT sha256 FROM zip_member"
+      ).map { try $0.string("sha256") })
     #expect(stored.count >= 10)
     for (name, data) in files {
       #expect(!stored.contains(SHA.of(bytes: Array(data))), "\(name) is an original")
