@@ -156,7 +156,8 @@ extension Bench {
       jurors score every work before the standings. Because the files repeat, ingest's decoders
       (libvips, pdfinfo) run once per distinct file and the export makes 8 sets of derivatives: the
       table measures what grows with the number of submissions, not decoding (rows 6 and 9 and the
-      export rows above measure that). Cells give wall time, then CPU time (user + system, tools
+      export rows above measure that). After the triage round, each read command an organiser runs
+      on a big call is timed in its text form and its JSON form. Cells give wall time, then CPU time (user + system, tools
       included) and CPU per submission. Growth is the cost per submission at the largest size
       measured over the cost at the smallest, judged on CPU time (target ≤ 1.5x). Peak memory is
       salon's own high-water mark (VmHWM), the largest over the sizes (target < 512 MB).
