@@ -266,6 +266,14 @@ extension SalonArchive {
     return reports
   }
 
+  /// Every submission's id in the exhibition, unordered: a listing sizes its columns from these
+  /// before its reports stream.
+  package func submissionKeys(exhibition: Exhibition) throws -> [String] {
+    try database.query("SELECT key FROM submission WHERE exhibition_id = ?", [exhibition.id]).map {
+      try $0.string("key")
+    }
+  }
+
   /// Every submission's report in id order, a page at a time: a few queries per page, never one
   /// per submission, and only one page of reports in memory.
   package func forEachSubmissionReport(

@@ -81,14 +81,16 @@ extension Jury {
       let round = try scoringRound()
       let criteria = try round?.criteria ?? rubric()
       let works = try archive.works(exhibition: exhibition)
-      let workByID = Dictionary(works.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+      // Positions, not copies: a Work holds its declarations inline, and a sheet of 100,000 rows
+      // checked against 100,000 works kept two more copies of each (70 MB) while it was applied.
+      let workByID = Dictionary(works.indices.map { (works[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
       let assignedList = try assignmentPairs(in: round?.record)
       let assigned = Set(assignedList)
       // A ranking places each juror's works from 1 to how many they were given.
       let listLength = Dictionary(grouping: assignedList, by: \.juror).mapValues(\.count)
       let conflicted = Set(try conflicts(works: works).map { JurorAndWork(juror: $0.juror, work: $0.submission) })
       var problems: [String] = []
-      var checked: [(Juror, Work, ScoreEntry)] = []
+      var checked: [(Juror, WorkKey, ScoreEntry)] = []
       var jurorCache: [String: Juror] = [:]
       for (place, entry) in entries {
         func at(_ problem: String) -> String { place.map { "\($0): \(problem)" } ?? problem }
@@ -102,10 +104,11 @@ extension Jury {
           }
           jurorCache[entry.juror] = juror
         }
-        guard let work = workByID[entry.submission] else {
+        guard let index = workByID[entry.submission] else {
           problems.append(at("there is no work \"\(entry.submission)\" in this exhibition."))
           continue
         }
+        let work = works[index]
         if let round, !round.works.contains(work.rowID) {
           problems.append(
             at("work \(work.id) is not in the open round \"\(round.record.name)\" (\(round.record.kind.rawValue)).")
@@ -155,7 +158,7 @@ extension Jury {
             rowOK = false
           }
         }
-        if rowOK { checked.append((juror, work, entry)) }
+        if rowOK { checked.append((juror, WorkKey(rowID: work.rowID, id: work.id), entry)) }
       }
       if !problems.isEmpty { throw refusal(problems) }
       if validateOnly { return Applied(changes: 0, overwritten: []) }
@@ -217,6 +220,12 @@ extension Jury {
       }
       return Applied(changes: changes, overwritten: stale)
     }
+  }
+
+  /// What applying a checked entry needs of its work.
+  struct WorkKey {
+    var rowID: Int
+    var id: String
   }
 
   static func wouldChange(_ entry: ScoreEntry, _ current: LatestScore) -> Bool {

@@ -112,7 +112,7 @@ extension Jury {
   }
 
   func importCSVSheet(_ data: Data, name: String, overwriteNewer: Bool) throws -> ImportResult {
-    let records: [CSVReader.Record]
+    var records: [CSVReader.Record]
     do { records = try CSVReader.records(from: data) } catch let error as CSVReader.Malformed {
       throw JuryError.sheetRefused(["\(name) line \(error.line): \(error.reason)."])
     }
@@ -184,11 +184,14 @@ extension Jury {
           ))
       }
     }
+    // The parsed rows (some 50 MB for 100,000) are let go before the entries are checked and applied.
+    let rows = records.count - 1
+    records = []
     if exhibitions.count > 1 {
       throw JuryError.sheetRefused(["\(name) names more than one exhibition; a sheet belongs to one exhibition."])
     }
     return try finishImport(
-      name: name, jurorIDs: jurorIDs, codes: codes, entries: entries, problems: problems, rows: records.count - 1,
+      name: name, jurorIDs: jurorIDs, codes: codes, entries: entries, problems: problems, rows: rows,
       source: .csvSheet, exhibitionSlug: exhibitions.first, revisions: revisions, overwriteNewer: overwriteNewer,
       round: sheetRounds.count == 1 ? sheetRounds.first!.nonEmpty : nil)
   }

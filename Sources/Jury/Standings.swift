@@ -64,7 +64,8 @@ package struct Standings: Codable, Equatable, Sendable {
   /// Works sharing the top rank (more than one means a split prize).
   package var tiedForFirst: [String]
   /// The Schulze method is cubic in the number of works, so it ranks only the shortlist: the
-  /// works ranked within `shortlistLimit` by normalised score (ties at the edge included).
+  /// works ranked within `shortlistLimit` by normalised score (ties at the edge included, unless
+  /// they would carry it past `StandingsCalculator.schulzeLimit` works).
   package var shortlistLimit: Int
   package var shortlistSize: Int
   package var winners: MethodWinners
@@ -115,6 +116,28 @@ package enum StandingsCalculator {
   package static let disagreementShare = 0.3
 
   package static let defaultShortlist = 50
+
+  /// The most works Schulze is given. Its tables hold n² counts and its paths take up to n³ steps,
+  /// and the shortlist takes in every work tied at its edge: after a triage of 100,000 works,
+  /// some 30,000 share every yes vote and tie for first, which would need two tables of 7 GB.
+  package static let schulzeLimit = 1000
+
+  /// Positions (the table in normalised order, `ranks` its competition ranks) of the works ranked
+  /// within `shortlist`, with the works tied at the edge; a group of tied works that would carry
+  /// the list past `schulzeLimit` is left out whole, as is everything after it.
+  static func shortlisted(_ ranks: [Int?], within shortlist: Int) -> [Int] {
+    let listed = ranks.indices.filter { (ranks[$0] ?? Int.max) <= shortlist }
+    guard listed.count > schulzeLimit else { return listed }
+    // A group of rank r holds the places r to r + size - 1.
+    let sizes = Dictionary(grouping: listed.compactMap { ranks[$0] }, by: { $0 }).mapValues(\.count)
+    let fits = Set(sizes.filter { $0.key - 1 + $0.value <= schulzeLimit }.keys)
+    var kept: [Int] = []
+    for index in listed {
+      guard let rank = ranks[index], fits.contains(rank) else { break }
+      kept.append(index)
+    }
+    return kept
+  }
 
   package static func compute(
     criteria: [Criterion], works: [WorkInput], scores: [ScoreInput], by basis: RankingBasis,
@@ -301,7 +324,7 @@ package enum StandingsCalculator {
     // The shortlist: ranked within `shortlist` by normalised score.
     order(\.normalized)
     let normalizedRanks = ranks(\.normalized)
-    let listed = table.indices.filter { (normalizedRanks[$0] ?? Int.max) <= shortlist }
+    let listed = shortlisted(normalizedRanks, within: shortlist)
     var ballots: [String: [String: Double]] = [:]
     let listedIDs = Set(listed.map { table[$0].id })
     for (work, entries) in rawByWork where listedIDs.contains(work) {

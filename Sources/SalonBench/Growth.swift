@@ -19,12 +19,14 @@ extension Bench {
   mutating func growth(sizes: [Int]) throws {
     say("8. growth: \(sizes.map(String.init).joined(separator: ", ")) submissions")
     let loadBefore = Self.loadAverage()
-    let names = [
-      "ingest with the form", "decide --all-accepted", "first export", "export, nothing changed",
-      "prize standings (5 jurors each)", "submissions list --json", "verify",
-      "jury round open (a yes-no triage, yes:2)", "jury assign (triage, 3 jurors a work)",
-      "jury import (every triage vote, 3 a work)", "jury round close (triage)",
-    ]
+    let names =
+      [
+        "ingest with the form", "decide --all-accepted", "first export", "export, nothing changed",
+        "prize standings --json (5 jurors each)", "submissions list --json", "verify",
+        "jury round open (a yes-no triage, yes:2)", "jury assign (triage, 3 jurors a work)",
+        "jury import (every triage vote, 3 a work)", "jury round close (triage)",
+      ] + Self.readCommands.map { "\($0.name) (after the triage)" }
+    let reads = names.count - Self.readCommands.count
     var steps = names.map { GrowthStep(name: $0) }
     var archiveSizes: [Int: Int] = [:]
     var siteSizes: [Int: Int] = [:]
@@ -72,6 +74,9 @@ extension Bench {
       say("   \(size): filling the triage sheets")
       try measure(9, ["jury", "import"] + (try fillTriageSheets(archive, size: size)))
       try measure(10, ["jury", "round", "close"])
+      // What an organiser reads on the big call, text and JSON alike (the standings now count
+      // the closed triage round).
+      for (offset, command) in Self.readCommands.enumerated() { try measure(reads + offset, command.arguments) }
       archiveSizes[size] = folderBytes(archive)
       siteSizes[size] = folderBytes(site)
       try publish(&self)
@@ -85,6 +90,19 @@ extension Bench {
         "8", "growth from \(sizes.first?.grouped ?? "") to \(sizes.last?.grouped ?? "") submissions (table below)",
         "see table", "—", "—", "≤ 1.5x per submission, no-op export of 100,000 < 10 s, peak < 512 MB", met))
   }
+
+  /// The read commands an organiser runs on a big call, each in its text form and its JSON form:
+  /// every one must grow linearly whichever form is asked for.
+  static let readCommands: [(name: String, arguments: [String])] = [
+    ("submissions list", ["submissions", "list"]),
+    ("submissions list --json", ["submissions", "list", "--json"]),
+    ("prize standings", ["prize", "standings"]),
+    ("prize standings --json", ["prize", "standings", "--json"]),
+    ("jury progress", ["jury", "progress"]),
+    ("jury progress --json", ["jury", "progress", "--json"]),
+    ("jury rounds --json", ["jury", "rounds", "--json"]),
+    ("verify --json", ["verify", "--json"]),
+  ]
 
   /// Per-submission cost at the largest size measured over that at the smallest, in CPU time
   /// (the machine is shared, so wall time mostly measures the other work) and in wall time.
@@ -138,7 +156,8 @@ extension Bench {
       jurors score every work before the standings. Because the files repeat, ingest's decoders
       (libvips, pdfinfo) run once per distinct file and the export makes 8 sets of derivatives: the
       table measures what grows with the number of submissions, not decoding (rows 6 and 9 and the
-      export rows above measure that). Cells give wall time, then CPU time (user + system, tools
+      export rows above measure that). After the triage round, each read command an organiser runs
+      on a big call is timed in its text form and its JSON form. Cells give wall time, then CPU time (user + system, tools
       included) and CPU per submission. Growth is the cost per submission at the largest size
       measured over the cost at the smallest, judged on CPU time (target ≤ 1.5x). Peak memory is
       salon's own high-water mark (VmHWM), the largest over the sizes (target < 512 MB).

@@ -27,6 +27,13 @@ struct SalonBench {
         print(bench.rows.joined(separator: "\n"))
         return
       }
+      if arguments.first == "triage" {
+        // Row 8c alone (issue 23's triage at scale), written to bench-out/triage.md.
+        let sizes = arguments.dropFirst().first?.split(separator: ",").compactMap { Int($0) } ?? [10_000, 100_000]
+        try bench.triage(sizes: sizes)
+        print((try? String(contentsOfFile: bench.path("triage.md"), encoding: .utf8)) ?? "")
+        return
+      }
       if arguments.first == "room" {
         // Row 8 alone, printed.
         try bench.juryRoom()

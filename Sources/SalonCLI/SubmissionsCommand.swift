@@ -67,30 +67,7 @@ enum SubmissionsCommand: Command {
         }
         return
       }
-      let reports = try archive.submissionReports(exhibition: exhibition).filter(kept)
-      if let provenance, reports.isEmpty {
-        print("No submission's provenance is \(provenance.rawValue) in \(exhibition.title).")
-        return
-      }
-      if reports.isEmpty {
-        print("No submissions yet in \(exhibition.title). Add some with `salon ingest`.")
-        return
-      }
-      let width = min(24, reports.map { TerminalText.visible($0.id).count }.max() ?? 2)
-      print("\("ID".padding(toLength: width, withPad: " ", startingAt: 0))  STATUS    WARN  VER  DECISION  TITLE")
-      for r in reports {
-        let columns = [
-          TerminalText.visible(r.id).padding(toLength: width, withPad: " ", startingAt: 0),
-          r.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0),
-          String(r.warnings.count).padding(toLength: 4, withPad: " ", startingAt: 0),
-          String(r.version ?? 1).padding(toLength: 3, withPad: " ", startingAt: 0),
-          (r.decision ?? "-").padding(toLength: 8, withPad: " ", startingAt: 0),
-          r.declarations?.title.map(TerminalText.visible) ?? "(no title declared)",
-        ]
-        print(columns.joined(separator: "  "))
-      }
-      let accepted = reports.filter { $0.status == .accepted }.count
-      print("\(reports.count) submissions: \(accepted) accepted, \(reports.count - accepted) rejected.")
+      try printList(archive: archive, exhibition: exhibition, provenance: provenance, kept: kept)
     case "show":
       guard args.positional.count == 2 else { throw UsageError("submissions show needs one submission ID.") }
       let report = try archive.submissionReport(exhibition: exhibition, id: args.positional[1])
@@ -185,6 +162,43 @@ enum SubmissionsCommand: Command {
       print(
         "  ! … and \(outcome.unpublishable.count - shown) more selected submissions the export will leave out (see `salon export`)."
       )
+    }
+  }
+
+  /// The text form of `submissions list`, streamed a page of reports at a time like the JSON
+  /// form: holding every report of a call of 100,000 cost memory and copying for nothing. The ID
+  /// column's width comes from the ids alone, before the first row.
+  static func printList(
+    archive: SalonArchive, exhibition: Exhibition, provenance: ProvenanceFinding?,
+    kept: (SubmissionReport) -> Bool
+  ) throws {
+    let keys = try archive.submissionKeys(exhibition: exhibition)
+    let width = min(24, keys.map { TerminalText.visible($0).count }.max() ?? 2)
+    var listed = 0
+    var accepted = 0
+    try archive.forEachSubmissionReport(exhibition: exhibition) { r in
+      guard kept(r) else { return }
+      if listed == 0 {
+        print("\("ID".padding(toLength: width, withPad: " ", startingAt: 0))  STATUS    WARN  VER  DECISION  TITLE")
+      }
+      listed += 1
+      if r.status == .accepted { accepted += 1 }
+      let columns = [
+        TerminalText.visible(r.id).padding(toLength: width, withPad: " ", startingAt: 0),
+        r.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0),
+        String(r.warnings.count).padding(toLength: 4, withPad: " ", startingAt: 0),
+        String(r.version ?? 1).padding(toLength: 3, withPad: " ", startingAt: 0),
+        (r.decision ?? "-").padding(toLength: 8, withPad: " ", startingAt: 0),
+        r.declarations?.title.map(TerminalText.visible) ?? "(no title declared)",
+      ]
+      print(columns.joined(separator: "  "))
+    }
+    if let provenance, listed == 0 {
+      print("No submission's provenance is \(provenance.rawValue) in \(exhibition.title).")
+    } else if listed == 0 {
+      print("No submissions yet in \(exhibition.title). Add some with `salon ingest`.")
+    } else {
+      print("\(listed) submissions: \(accepted) accepted, \(listed - accepted) rejected.")
     }
   }
 
