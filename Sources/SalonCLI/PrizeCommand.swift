@@ -145,9 +145,15 @@ enum PrizeCommand: Command {
         "CANNOT WIN YET (`prize award` refuses these without --force): \(meanings.map { "\($0.0): \($0.1)" }.joined(separator: "; "))\(correct)."
       )
     }
-    print(
-      "SCHULZE ranks only the shortlist, the \(s.shortlistSize) works within the top \(s.shortlistLimit) by normalised score (--shortlist N): the method is cubic in the number of works."
-    )
+    if s.shortlistSize == 0 && !s.standings.isEmpty {
+      print(
+        "SCHULZE ranks nothing here: more than \(StandingsCalculator.schulzeLimit) works tie at the top by normalised score, too many for a method cubic in the number of works; a ranking round over fewer works settles it."
+      )
+    } else {
+      print(
+        "SCHULZE ranks only the shortlist, the \(s.shortlistSize) works within the top \(s.shortlistLimit) by normalised score (--shortlist N): the method is cubic in the number of works."
+      )
+    }
     let w = s.winners
     if s.methodsAgree {
       print(TerminalText.visible("Raw, normalised and Schulze agree on the winner: \(w.raw.joined(separator: ", "))."))
