@@ -145,7 +145,7 @@ enum PrizeCommand: Command {
         "CANNOT WIN YET (`prize award` refuses these without --force): \(meanings.map { "\($0.0): \($0.1)" }.joined(separator: "; "))\(correct)."
       )
     }
-    if s.shortlistSize == 0 && !s.standings.isEmpty {
+    if s.shortlistSize == 0 && s.standings.contains(where: { $0.normalized != nil }) {
       print(
         "SCHULZE ranks nothing here: more than \(StandingsCalculator.schulzeLimit) works tie at the top by normalised score, too many for a method cubic in the number of works; a ranking round over fewer works settles it."
       )
