@@ -8,7 +8,7 @@ import MediaTools
 extension MediaBuilder {
   /// The derivatives of one stored file, and the seconds of media it transcoded.
   func make(_ job: Job, sandbox: Sandbox) throws -> (PublishedMedia, Double) {
-    let source = archive.storedFileURL(sha256: job.sha).path
+    let source = storedFile(job.sha).path
     let base = "media/\(job.sha.prefix(2))/\(job.sha)"
     // Outputs are made in a private folder inside the site (swept if a run is killed), then
     // renamed into place: a later export never finds half a file under a published name.
@@ -56,7 +56,7 @@ extension MediaBuilder {
   func isAnimation(_ job: Job) -> Bool {
     guard ["image/gif", "image/png", "image/webp"].contains(job.type) else { return false }
     guard job.facts != nil else {
-      return Self.mayBeAnimated(archive.storedFileURL(sha256: job.sha).path, type: job.type)
+      return Self.mayBeAnimated(storedFile(job.sha).path, type: job.type)
     }
     return (job.frames ?? 0) > 1
   }

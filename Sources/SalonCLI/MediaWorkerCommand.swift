@@ -42,6 +42,14 @@ enum MediaWorkerCommand {
             of: input, maxSide: job.maxSide, maxPixels: job.maxPixels, to: output + "/" + AnimatedWebP.output)
           return ImageSize(width: width, height: height)
         }
+      case DerivativeCheck.name:
+        let job = try DerivativeCheck(options: options)
+        Imaging.setThreadsPerImage(1)
+        return reply {
+          let (width, height) = try Imaging.checkedDerivative(
+            input, maxPixels: job.maxPixels, to: output + "/" + DerivativeCheck.output)
+          return ImageSize(width: width, height: height)
+        }
       case JPEGPreview.name:
         let job = try JPEGPreview(options: options)
         Imaging.setThreadsPerImage(1)
