@@ -40,10 +40,16 @@ package struct PlannedDerivative: Codable, Equatable, Sendable {
   /// hexadecimal digits, bounded. Nil for anything else (a node reads lines it was handed).
   package init?(line: Substring) {
     let columns = line.split(separator: "\t", omittingEmptySubsequences: false)
-    guard columns.count == 3, columns[2].utf8.count <= 64 * 1024,
-      let decoded = try? JSONDecoder().decode(Self.self, from: Data(columns[2].utf8)),
-      Self.isHash(decoded.sha), decoded.sha == columns[0], decoded.keyID == columns[1],
-      decoded.key.hasPrefix(decoded.sha + " "), decoded.maxPixels > 0
+    guard columns.count == 3, let decoded = Self(recipe: columns[2]), decoded.sha == columns[0],
+      decoded.keyID == columns[1]
+    else { return nil }
+    self = decoded
+  }
+
+  /// The third column alone (GNU parallel's `{3}`): it holds everything the other two say.
+  package init?(recipe: Substring) {
+    guard recipe.utf8.count <= 64 * 1024, let decoded = try? JSONDecoder().decode(Self.self, from: Data(recipe.utf8)),
+      Self.isHash(decoded.sha), decoded.key.hasPrefix(decoded.sha + " "), decoded.maxPixels > 0
     else { return nil }
     self = decoded
   }

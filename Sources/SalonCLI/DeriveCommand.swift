@@ -7,7 +7,7 @@ import MediaTools
 /// `salon derive`: a node's half of spreading the media work over machines.
 enum DeriveCommand: Command {
   static let usage = """
-    Usage: salon derive [PLAN | --line LINE…] [--shard I/N] --originals DIR -o DIR
+    Usage: salon derive [PLAN | --recipe JSON…] [--shard I/N] --originals DIR -o DIR
                         [--media-time-limit SECONDS] [--pod-is-the-boundary] [--json]
 
     Makes the derivatives of plan lines (`salon export --plan` writes them) on this machine,
@@ -17,7 +17,8 @@ enum DeriveCommand: Command {
     Exit status 1 if any line failed (its code and sentence are printed); the archive's export
     makes those itself.
       PLAN            A plan file (`-` reads the lines from standard input)
-      --line LINE     One plan line (GNU parallel hands them over one by one)
+      --recipe JSON   One plan line's third column, which holds all it needs (GNU parallel
+                      with --colsep '\t' hands them over one by one as {3})
       --shard I/N     Only lines I, I+N, I+2N… (counted from 0), e.g. a Kubernetes Indexed
                       Job's $JOB_COMPLETION_INDEX of N completions
       --originals DIR The originals, named by SHA-256
@@ -34,12 +35,19 @@ enum DeriveCommand: Command {
 
   static func run(_ arguments: [String]) throws {
     let args = try Arguments(
-      arguments, valued: ["--line", "--shard", "--originals", "-o", "--media-time-limit"],
+      arguments, valued: ["--recipe", "--shard", "--originals", "-o", "--media-time-limit"],
       flags: ["--pod-is-the-boundary", "--json"])
     guard args.positional.count <= 1 else { throw UsageError("derive takes at most one plan file.") }
     guard let originals = args.value("--originals") else { throw UsageError("derive needs --originals DIR.") }
     guard let output = args.value("-o") else { throw UsageError("derive needs -o DIR for the derivatives.") }
-    var texts: [Substring] = (args.values["--line"] ?? []).map { Substring($0) }
+    var lines: [PlannedDerivative] = []
+    for recipe in args.values["--recipe"] ?? [] {
+      guard let line = PlannedDerivative(recipe: Substring(recipe)) else {
+        throw ExportError.output("The --recipe given is not the third column of a plan line.")
+      }
+      lines.append(line)
+    }
+    var texts: [Substring] = []
     if let plan = args.positional.first {
       let data: Data
       if plan == "-" {
@@ -53,8 +61,7 @@ enum DeriveCommand: Command {
       }
       texts += String(decoding: data, as: UTF8.self).split(separator: "\n")
     }
-    guard !texts.isEmpty else { throw UsageError("derive needs a plan file or --line.") }
-    var lines: [PlannedDerivative] = []
+    guard !args.positional.isEmpty || !lines.isEmpty else { throw UsageError("derive needs a plan file or --recipe.") }
     for (index, text) in texts.enumerated() {
       guard let line = PlannedDerivative(line: text) else {
         throw ExportError.output(
