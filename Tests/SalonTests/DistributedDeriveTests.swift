@@ -88,11 +88,12 @@ struct DistributedCall {
 }
 
 /// Debian's sshd on 127.0.0.1 and a free port, with a throwaway host key and client key, for
-/// this test alone: started with `-D` (no daemon), stopped by its own process.
-final class LoopbackNode {
+/// one test: started with `-D` (no daemon) by a shell that runs `work` while it listens, then
+/// stops it by its process id. (The shell, not the test, is sshd's parent: Foundation's `Process`
+/// stopped noticing its other children end while sshd was one of them.)
+struct LoopbackNode {
   let folder: String
-  let port: Int
-  let process = Process()
+  let port = LoopbackNode.freePort()
   var sshCommand: String {
     "ssh -p \(port) -i \(folder)/client -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o BatchMode=yes"
   }
@@ -101,7 +102,6 @@ final class LoopbackNode {
   init(in folder: String) throws {
     self.folder = folder
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    port = Self.freePort()
     for key in ["host", "client"] {
       try DistributedCall.tool("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", "\(folder)/\(key)"])
     }
@@ -123,28 +123,19 @@ final class LoopbackNode {
       AllowUsers \(NSUserName())
       """
     FileManager.default.createFile(atPath: "\(folder)/sshd_config", contents: Data((config + "\n").utf8))
-    process.executableURL = URL(fileURLWithPath: "/usr/sbin/sshd")
-    process.arguments = ["-D", "-e", "-f", "\(folder)/sshd_config"]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-    try process.run()
-    // Ready when a login runs a command.
-    for _ in 0..<100 {
-      if try DistributedCall.run("/bin/sh", ["-c", "\(sshCommand) \(login) true"]).0 == 0 { return }
-      usleep(100_000)
-    }
-    stop()
-    throw CocoaError(.featureUnsupported)
   }
 
-  func stop() {
-    if process.isRunning {
-      process.terminate()
-      process.waitUntilExit()
-    }
+  /// Runs `work` (a shell command) while sshd listens; its status and output.
+  func whileListening(_ work: String, in directory: String) throws -> (Int32, String) {
+    let script = """
+      /usr/sbin/sshd -D -e -f "$1/sshd_config" >"$1/sshd.log" 2>&1 </dev/null &
+      sshd=$!
+      trap 'kill $sshd 2>/dev/null; wait $sshd 2>/dev/null' EXIT
+      for i in $(seq 100); do \(sshCommand) \(login) true 2>/dev/null && break; sleep 0.1; done
+      \(work)
+      """
+    return try DistributedCall.run("/bin/sh", ["-c", script, "sh", folder], in: directory)
   }
-
-  deinit { stop() }
 
   /// A port the kernel just handed out on the loopback interface, closed again for sshd.
   static func freePort() -> Int {
@@ -180,18 +171,16 @@ final class LoopbackNode {
     #expect(originals.count == 4 && originals.allSatisfy { $0.count == 64 })
 
     let node = try LoopbackNode(in: call.scratch.path("node"))
-    defer { node.stop() }
     call.scratch.write("nodes", "1/\(node.login)\n")
     let remote = call.scratch.path("remote-work")
-    let parallel = try DistributedCall.tool(
-      "/usr/bin/parallel",
-      [
-        "--will-cite", "--sshloginfile", call.scratch.path("nodes"), "--ssh", node.sshCommand, "--colsep", "\t",
-        "--workdir", remote, "--transferfile", "originals/{1}", "--return", "derived/{2}", "--cleanup",
-        Binary.url.path, "derive", "--recipe", "{3}", "--originals", "originals", "-o", "derived",
-        "::::", "plan.tsv",
-      ], in: call.work)
-    _ = parallel
+    let parallel = [
+      "parallel", "--will-cite", "--sshloginfile", call.scratch.path("nodes"), "--ssh", "'\(node.sshCommand)'",
+      "--colsep", "'\t'", "--workdir", remote, "--transferfile", "'originals/{1}'", "--return", "'derived/{2}'",
+      "--cleanup", Binary.url.path, "derive", "--recipe", "'{3}'", "--originals", "originals", "-o", "derived",
+      "::::", "plan.tsv",
+    ].joined(separator: " ")
+    let (status, output) = try node.whileListening(parallel, in: call.work)
+    #expect(status == 0, "\(output)")
     // Made on the node, in its own folder, and brought back.
     let derived = try FileManager.default.contentsOfDirectory(atPath: call.work + "/derived").sorted()
     #expect(derived == call.planLines.map { String($0.split(separator: "\t")[1]) }.sorted())
