@@ -120,7 +120,8 @@ package enum DerivativeImport {
     else {
       throw ImportRefusal(
         code: "derivative-not-planned",
-        message: "This archive planned no derivative with the key \(name) (`salon export --plan` writes the keys it takes).")
+        message:
+          "This archive planned no derivative with the key \(name) (`salon export --plan` writes the keys it takes).")
     }
     if cache.contains(line.key) { return .cached }
     let contents = (try? FileManager.default.contentsOfDirectory(atPath: source.path)) ?? []
@@ -151,7 +152,9 @@ package enum DerivativeImport {
     }
     let own = "media/\(line.sha.prefix(2))/\(line.sha)"
     let files = Set(entry.files)
-    let expected = Set(files.map(DerivativeCache.fileName)).union([DerivativeCache.entryName, NodeDerivation.derivedName])
+    let expected = Set(files.map(DerivativeCache.fileName)).union([
+      DerivativeCache.entryName, NodeDerivation.derivedName,
+    ])
     guard entry.text == nil, !files.isEmpty, entry.kind != .pdf, entry.kind != .text,
       files.allSatisfy({ SiteFolder.isSafe($0) && $0.hasPrefix(own) && !$0.dropFirst(own.count).contains("/") }),
       expected.count == files.count + 2, Set(contents) == expected
@@ -174,7 +177,8 @@ package enum DerivativeImport {
         atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
       if let size = sizes[file], file.hasSuffix(".webp") || file.hasSuffix(".jpg") {
         let job = try PrivateFolder(in: scratch.path, prefix: "check-")
-        let checked = try sandbox.run(DerivativeCheck(maxPixels: max(line.maxPixels, 100_000_000)), input: input, folder: job.path)
+        let checked = try sandbox.run(
+          DerivativeCheck(maxPixels: max(line.maxPixels, 100_000_000)), input: input, folder: job.path)
         guard checked.width == size.0, checked.height == size.1,
           MediaBuilder.isRegularFile(job.file(DerivativeCheck.output)),
           rename(job.file(DerivativeCheck.output), target) == 0

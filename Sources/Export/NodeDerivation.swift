@@ -43,8 +43,9 @@ package enum NodeDerivation {
     _ lines: [PlannedDerivative], originals: URL, into: URL, limits: SandboxLimits, boundary: Boundary,
     isCancelled: @escaping @Sendable () -> Bool, progress: @Sendable (Int, Int) -> Void
   ) throws -> Report {
+    // Other derives may share the folder (GNU parallel runs several in one work folder), so no
+    // `.partial-` folder is swept here: the import never takes one.
     try OwnerOnly.makeFolder(into.path)
-    Exporter.removePartialFiles(in: into)
     let found = Mutex(Report(boundary: boundary, tools: ToolVersions.current))
     let done = Mutex(0)
     DispatchQueue.concurrentPerform(iterations: lines.count) { index in

@@ -38,7 +38,9 @@ package enum ToolVersions {
     var installed = false
     var version: String?
     func finish() {
-      if let name, let version, installed { versions[name.split(separator: ":").first.map(String.init) ?? name] = version }
+      if let name, let version, installed {
+        versions[name.split(separator: ":").first.map(String.init) ?? name] = version
+      }
     }
     for line in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
       if line.isEmpty {
@@ -59,7 +61,8 @@ package enum ToolVersions {
   /// A program outside Debian's database, named by the size and time of its file.
   static func fileIdentity(_ name: String) -> String? {
     let program = ["libvips": "vips", "poppler": "pdftoppm"][name] ?? name
-    guard let path = MediaTool.locate(program), let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+    guard let path = MediaTool.locate(program),
+      let attributes = try? FileManager.default.attributesOfItem(atPath: path),
       let size = attributes[.size] as? Int, let date = attributes[.modificationDate] as? Date
     else { return nil }
     return "file-\(size)-\(Int(date.timeIntervalSince1970))"

@@ -43,9 +43,10 @@ extension Bench {
     try Data(csv.utf8).write(to: URL(fileURLWithPath: path("distributed-form.csv")))
     let archive = path("distributed-archive")
     let twin = path("distributed-twin")
-    for name in ["distributed-archive", "distributed-twin", "distributed-work", "distributed-nodes", "site-alone",
-      "site-spread"]
-    {
+    for name in [
+      "distributed-archive", "distributed-twin", "distributed-work", "distributed-nodes", "site-alone",
+      "site-spread",
+    ] {
       remove(name)
     }
     _ = try salonRun(["init", "--title", "Bench Far", "--year", "2026", "--archive", archive])

@@ -108,7 +108,8 @@ enum DeriveCommand: Command {
   static func writePlan(_ args: Arguments, archive: SalonArchive, settings: ExportSettings, theme: Theme) throws {
     guard let plan = args.value("--plan") else { return }
     let planURL = URL(fileURLWithPath: plan)
-    let originals = args.value("--originals").map { URL(fileURLWithPath: $0) }
+    let originals =
+      args.value("--originals").map { URL(fileURLWithPath: $0) }
       ?? planURL.deletingLastPathComponent().appendingPathComponent("originals")
     let report = try Exporter(archive: archive, theme: theme, settings: settings).plan(
       to: planURL, originals: originals)

@@ -37,7 +37,9 @@ struct DistributedCall {
       form += "\(id),Work \(id),Artist \(id),a\(id)@private.example,Photograph,A statement.,,,no,,no,yes,yes,none,\n"
     }
     scratch.write("form.csv", form)
-    let ingest = try Binary.run(["ingest", scratch.path("in"), "--form", scratch.path("form.csv"), "--archive", archive])
+    let ingest = try Binary.run([
+      "ingest", scratch.path("in"), "--form", scratch.path("form.csv"), "--archive", archive,
+    ])
     #expect(ingest.stdout.contains("\(ids.count) zips: \(ids.count) accepted"), "\(ingest.stdout)")
     for id in ids {
       #expect(try Binary.run(["submissions", "decide", id, "selected", "--archive", archive]).status == 0)
@@ -108,7 +110,9 @@ struct LoopbackNode {
     try FileManager.default.copyItem(atPath: "\(folder)/client.pub", toPath: "\(folder)/authorized_keys")
     // sshd run by root wants its privilege separation folder, which only a running system sshd
     // would otherwise have made.
-    if geteuid() == 0 { try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true) }
+    if geteuid() == 0 {
+      try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+    }
     let config = """
       Port \(port)
       ListenAddress 127.0.0.1
@@ -171,7 +175,7 @@ struct LoopbackNode {
     #expect(originals.count == 4 && originals.allSatisfy { $0.count == 64 })
 
     let node = try LoopbackNode(in: call.scratch.path("node"))
-    call.scratch.write("nodes", "1/\(node.login)\n")
+    call.scratch.write("nodes", "2/\(node.login)\n")
     let remote = call.scratch.path("remote-work")
     let parallel = [
       "parallel", "--will-cite", "--sshloginfile", call.scratch.path("nodes"), "--ssh", "'\(node.sshCommand)'",
