@@ -170,30 +170,55 @@ package enum DerivativeImport {
       sizes[size.jpeg] = (size.width, size.height)
     }
     let scratch = try PrivateFolder(in: scratchRoot, prefix: "entry-")
-    for file in files.sorted() {
-      let input = source.appendingPathComponent(DerivativeCache.fileName(file)).path
-      let target = scratch.path + "/" + file
+    func target(_ file: String) throws -> String {
+      let path = scratch.path + "/" + file
       try FileManager.default.createDirectory(
-        atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-      if let size = sizes[file], file.hasSuffix(".webp") || file.hasSuffix(".jpg") {
-        let job = try PrivateFolder(in: scratch.path, prefix: "check-")
-        let checked = try sandbox.run(
-          DerivativeCheck(maxPixels: max(line.maxPixels, 100_000_000)), input: input, folder: job.path)
-        guard checked.width == size.0, checked.height == size.1,
-          MediaBuilder.isRegularFile(job.file(DerivativeCheck.output)),
-          rename(job.file(DerivativeCheck.output), target) == 0
+        atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+      return path
+    }
+    // Every picture in one sandboxed run of the worker, decoded and stripped there.
+    let pictures = files.sorted().filter { sizes[$0] != nil && ($0.hasSuffix(".webp") || $0.hasSuffix(".jpg")) }
+    if !pictures.isEmpty {
+      guard pictures.count <= DerivativeCheck.partLimit else {
+        throw ImportRefusal(code: "derivative-files-unexpected", message: "\(name) holds too many pictures.")
+      }
+      let bundle = scratch.file("bundle")
+      var parts: [Data] = []
+      for file in pictures {
+        parts.append(
+          Data(
+            try InputFile.read(
+              source.appendingPathComponent(DerivativeCache.fileName(file)).path, limit: limits.fileBytes,
+              followingLinks: false)))
+      }
+      guard FileManager.default.createFile(atPath: bundle, contents: DerivativeCheck.bundle(parts)) else {
+        throw ExportError.output("Salon could not write \(bundle).")
+      }
+      let job = try PrivateFolder(in: scratch.path, prefix: "check-")
+      let checked = try sandbox.run(
+        DerivativeCheck(maxPixels: max(line.maxPixels, 100_000_000)), input: bundle, folder: job.path)
+      guard checked.count == pictures.count else {
+        throw ImportRefusal(code: "derivative-damaged", message: "\(name): the decoder did not check every picture.")
+      }
+      for (index, file) in pictures.enumerated() {
+        guard let size = sizes[file], checked[index].width == size.0, checked[index].height == size.1,
+          MediaBuilder.isRegularFile(job.file(DerivativeCheck.output(index))),
+          rename(job.file(DerivativeCheck.output(index)), try target(file)) == 0
         else {
           throw ImportRefusal(
             code: "derivative-damaged", message: "\(name)/\(file) is not the picture its entry says it is.")
         }
-      } else if file == entry.rendition, file.hasSuffix(".mp4") || file.hasSuffix(".m4a") {
-        let job = try PrivateFolder(in: scratch.path, prefix: "check-")
-        try sandbox.run(DecodeCheck(seconds: 600), input: input, demuxer: "mov", folder: job.path)
-        try OwnerOnly.copyFile(input, to: target)
-      } else {
+      }
+    }
+    for file in files.sorted() where !pictures.contains(file) {
+      let input = source.appendingPathComponent(DerivativeCache.fileName(file)).path
+      guard file == entry.rendition, file.hasSuffix(".mp4") || file.hasSuffix(".m4a") else {
         throw ImportRefusal(
           code: "derivative-files-unexpected", message: "\(name)/\(file) is no kind of file Salon publishes here.")
       }
+      let job = try PrivateFolder(in: scratch.path, prefix: "check-")
+      try sandbox.run(DecodeCheck(seconds: 600), input: input, demuxer: "mov", folder: job.path)
+      try OwnerOnly.copyFile(input, to: try target(file))
     }
     cache.store(entry, key: line.key, from: URL(fileURLWithPath: scratch.path))
     guard cache.contains(line.key) else {

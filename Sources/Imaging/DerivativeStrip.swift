@@ -2,22 +2,33 @@ import Foundation
 import MediaTools
 
 extension Imaging {
-  /// `DerivativeCheck` in the worker: the picture at `source` decodes wholly and is WebP or JPEG;
-  /// its bytes without metadata go to `target`. Returns its pixel size.
-  package static func checkedDerivative(_ source: String, maxPixels: Int, to target: String) throws -> (
-    width: Int, height: Int
-  ) {
-    let size = try checkDecodes(source, maxPixels: maxPixels)
+  /// `DerivativeCheck` in the worker: each picture of the bundle at `source` decodes wholly and
+  /// is WebP or JPEG; its bytes without metadata go to `DerivativeCheck.output(index)` in
+  /// `folder`. Returns their pixel sizes, in order.
+  package static func checkedDerivatives(_ source: String, maxPixels: Int, folder: String) throws -> [ImageSize] {
     guard let handle = FileHandle(forReadingAtPath: source) else { throw ImageError.unreadable(detail: "unopened") }
     defer { try? handle.close() }
-    let bytes = [UInt8]((try? handle.readToEnd()) ?? Data())
-    guard let stripped = WebPMetadata.stripped(bytes) ?? DerivativeStrip.strippedJPEG(bytes) else {
-      throw ImageError.unreadable(detail: "neither WebP nor JPEG")
+    let bundle = [UInt8]((try? handle.readToEnd()) ?? Data())
+    guard let parts = DerivativeCheck.parts(bundle) else { throw ImageError.unreadable(detail: "not a bundle") }
+    var sizes: [ImageSize] = []
+    for (index, part) in parts.enumerated() {
+      let bytes = Array(part)
+      let picture = folder + "/part-\(index)"
+      guard FileManager.default.createFile(atPath: picture, contents: Data(bytes)) else {
+        throw ImageError.cannotSave(path: picture, detail: "")
+      }
+      let (width, height) = try checkDecodes(picture, maxPixels: maxPixels)
+      unlink(picture)
+      guard let stripped = WebPMetadata.stripped(bytes) ?? DerivativeStrip.strippedJPEG(bytes) else {
+        throw ImageError.unreadable(detail: "neither WebP nor JPEG")
+      }
+      let target = folder + "/" + DerivativeCheck.output(index)
+      guard FileManager.default.createFile(atPath: target, contents: Data(stripped)) else {
+        throw ImageError.cannotSave(path: target, detail: "")
+      }
+      sizes.append(ImageSize(width: width, height: height))
     }
-    guard FileManager.default.createFile(atPath: target, contents: Data(stripped)) else {
-      throw ImageError.cannotSave(path: target, detail: "")
-    }
-    return size
+    return sizes
   }
 }
 

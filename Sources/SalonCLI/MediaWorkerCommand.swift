@@ -45,11 +45,7 @@ enum MediaWorkerCommand {
       case DerivativeCheck.name:
         let job = try DerivativeCheck(options: options)
         Imaging.setThreadsPerImage(1)
-        return reply {
-          let (width, height) = try Imaging.checkedDerivative(
-            input, maxPixels: job.maxPixels, to: output + "/" + DerivativeCheck.output)
-          return ImageSize(width: width, height: height)
-        }
+        return reply { try Imaging.checkedDerivatives(input, maxPixels: job.maxPixels, folder: output) }
       case JPEGPreview.name:
         let job = try JPEGPreview(options: options)
         Imaging.setThreadsPerImage(1)
