@@ -155,7 +155,12 @@ package enum DerivativeImport {
     let expected = Set(files.map(DerivativeCache.fileName)).union([
       DerivativeCache.entryName, NodeDerivation.derivedName,
     ])
-    guard entry.text == nil, !files.isEmpty, entry.kind != .pdf, entry.kind != .text,
+    // The kind the planned original can give: a photograph comes back as pictures alone.
+    let family = MediaBuilder.family(line.type)
+    let kinds: Set<PublishedMedia.Kind> =
+      family == .image ? [.image, .animation] : family == .video ? [.video, .audio] : [family]
+    guard entry.text == nil, !files.isEmpty, entry.kind != .pdf, entry.kind != .text, kinds.contains(entry.kind),
+      entry.kind != .image || entry.rendition == nil,
       files.allSatisfy({ SiteFolder.isSafe($0) && $0.hasPrefix(own) && !$0.dropFirst(own.count).contains("/") }),
       expected.count == files.count + 2, Set(contents) == expected
     else {
