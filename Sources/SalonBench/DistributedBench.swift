@@ -53,6 +53,9 @@ extension Bench {
     _ = try salonRun(["ingest", zips.path, "--form", path("distributed-form.csv"), "--archive", archive])
     _ = try salonRun(["submissions", "decide", "--all-accepted", "--archive", archive])
     _ = try Measure.run(["cp", "-a", archive, twin])
+    let third = path("distributed-third")
+    remove("distributed-third")
+    _ = try Measure.run(["cp", "-a", archive, third])
 
     say("   one machine: salon export")
     let alone = try salonRun(["export", "-o", path("site-alone"), "--archive", archive])
@@ -63,9 +66,19 @@ extension Bench {
     let nodes = try Measure.run(
       ["/bin/sh", "-c", Self.twoNodes, "sh", path("distributed-nodes"), salon, work],
       output: path("distributed-parallel.log"))
+    // The same plan again, by shards, into a third copy of the archive.
+    let shardWork = path("distributed-shards")
+    remove("distributed-shards")
+    try FileManager.default.createDirectory(atPath: shardWork, withIntermediateDirectories: true)
+    let shardPlan = try salonRun(["export", "--plan", shardWork + "/plan.tsv", "--archive", third])
+    remove("distributed-nodes")
+    let shards = try Measure.run(
+      ["/bin/sh", "-c", Self.twoNodes, "sh", path("distributed-nodes"), salon, shardWork, "shards"],
+      output: path("distributed-shards.log"))
+    let shardTaken = try salonRun(["cache", "import", shardWork + "/derived", "--archive", third])
     let taken = try salonRun(["cache", "import", work + "/derived", "--archive", twin])
     let spread = try salonRun(["export", "-o", path("site-spread"), "--archive", twin])
-    for step in [alone, plan, nodes, taken, spread] where step.status != 0 {
+    for step in [alone, plan, nodes, taken, spread, shardPlan, shards, shardTaken] where step.status != 0 {
       throw BenchError("a step of the distributed run failed (see bench-out/distributed-parallel.log)")
     }
     let same = try Measure.run(["diff", "-r", "-q", path("site-alone"), path("site-spread")]).status == 0
@@ -82,12 +95,18 @@ extension Bench {
         format:
           "Processor time of every process: the plan %.1f s, the two nodes (sshd, ssh, rsync, GNU parallel and `salon derive`) %.1f s (%.0f s wall), the import (every picture decoded and stripped again in the sandbox) %.1f s, the export that then found every derivative in the cache %.1f s; one machine's `salon export` %.1f s (%.0f s wall). The two sites are %@.",
         plan.cpuSeconds, nodes.cpuSeconds, nodes.seconds, taken.cpuSeconds, spread.cpuSeconds, alone.cpuSeconds,
-        alone.seconds, same ? "byte-identical" : "NOT identical"))
+        alone.seconds, same ? "byte-identical" : "NOT identical")
+        + String(
+          format:
+            " By shards (half the plan per node, one rsync there and one back, one `salon derive` each) the nodes took %.1f s (%.0f s wall) and the import %.1f s: %.2fx one machine in all.",
+          shards.cpuSeconds, shards.seconds, shardTaken.cpuSeconds,
+          (shardPlan.cpuSeconds + shards.cpuSeconds + shardTaken.cpuSeconds + spread.cpuSeconds) / alone.cpuSeconds))
   }
 
-  /// Two sshd on 127.0.0.1 (free ports, throwaway keys), GNU parallel running the plan on them
-  /// one job each at a time, both stopped by their process ids at the end. $1 the nodes' folder,
-  /// $2 salon, $3 the work folder with plan.tsv and originals/.
+  /// Two sshd on 127.0.0.1 (free ports, throwaway keys), both stopped by their process ids at
+  /// the end, running the plan: GNU parallel one line per job, one job on each node at a time;
+  /// or ($4 = shards) half the plan per node, sent and brought back by one rsync each. $1 the
+  /// nodes' folder, $2 salon, $3 the work folder with plan.tsv and originals/.
   static let twoNodes = #"""
     set -e
     d="$1"; salon="$2"; work="$3"
@@ -113,6 +132,25 @@ extension Bench {
       for i in $(seq 100); do ssh -F "$d/ssh_config" "node$n" true 2>/dev/null && break; sleep 0.1; done
     done
     cd "$work"
+    if [ "$4" = shards ]; then
+      # One shard of the plan per node: its originals in one rsync, one derive, one rsync back.
+      split -n r/2 -d plan.tsv shard-
+      for n in 1 2; do
+        (
+          set -e
+          shard="shard-0$((n - 1))"; r="$d/remote-$n"
+          { echo "$shard"; cut -f1 "$shard" | sed 's|^|originals/|'; } >"$d/files-$n"
+          ssh -F "$d/ssh_config" "node$n" mkdir -p "$r"
+          rsync -a -e "ssh -F $d/ssh_config" --files-from="$d/files-$n" . "node$n:$r/"
+          ssh -F "$d/ssh_config" "node$n" "cd '$r' && '$salon' derive '$shard' --originals originals -o derived"
+          rsync -a -e "ssh -F $d/ssh_config" "node$n:$r/derived/" derived/
+          ssh -F "$d/ssh_config" "node$n" rm -rf "$r"
+        ) &
+        eval "job$n=\$!"
+      done
+      wait "$job1"; wait "$job2"
+      exit 0
+    fi
     parallel --will-cite --sshloginfile "$d/nodes" --ssh "ssh -F $d/ssh_config" --colsep '\t' \
       --workdir "$d/remote" --transferfile 'originals/{1}' --return 'derived/{2}' --cleanup \
       "$salon" derive --recipe '{3}' --originals originals -o derived :::: plan.tsv

@@ -54,7 +54,9 @@ enum DeriveCommand: Command {
         data = FileHandle.standardInput.readDataToEndOfFile()
       } else {
         do {
-          data = Data(try InputFile.read(plan, limit: 1 << 30))
+          // (An empty plan is a shard with nothing left to make.)
+          let size = (try? FileManager.default.attributesOfItem(atPath: plan)[.size] as? Int) ?? nil
+          data = size == 0 ? Data() : Data(try InputFile.read(plan, limit: 1 << 30))
         } catch {
           throw ExportError.output(InputFile.sentence(error, path: plan, what: "plan"))
         }
