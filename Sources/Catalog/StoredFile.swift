@@ -19,6 +19,16 @@ package struct StoredFile: Sendable, Equatable {
   /// Where an unpacked copy is made: the archive's `tmp/`, swept at the next start if a run dies.
   package var temporaryRoot: URL
 
+  package init(sha256: String, size: Int, place: Place, temporaryRoot: URL) {
+    (self.sha256, self.size, self.place, self.temporaryRoot) = (sha256, size, place, temporaryRoot)
+  }
+
+  /// A file of its own outside the archive (a node's copy of an original, named by its hash):
+  /// read where it is, never unpacked.
+  package init(loose url: URL, sha256: String) {
+    self.init(sha256: sha256, size: 0, place: .loose(url), temporaryRoot: url.deletingLastPathComponent())
+  }
+
   /// Runs `body` with the path of a file holding exactly the stored bytes: the loose file itself,
   /// or a copy unpacked from the zip into `tmp/` (owner-only, checked against the hash as it is
   /// written, removed afterwards). A copy is for reading only; it is not archive bytes.

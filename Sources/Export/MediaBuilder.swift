@@ -50,7 +50,8 @@ package struct PublishedMedia: Codable, Equatable, Sendable {
 /// Unchecked Sendable: the parallel jobs read only the archive's file paths and the builder's
 /// immutable settings, never the catalog's database connection.
 package struct MediaBuilder: @unchecked Sendable {
-  let archive: SalonArchive
+  /// Nil on a node that derives from a plan (`salon derive`): it has the originals only.
+  let archive: SalonArchive?
   let output: URL
   /// Every derivative is made in a private folder, then moved in through the site's no-follow
   /// path: a link planted in `media/` while the export runs is never written through.
@@ -67,12 +68,17 @@ package struct MediaBuilder: @unchecked Sendable {
   /// Whether the archive's derivatives, shared by its exports and rooms, are looked up before
   /// anything is made and given whatever is made.
   package var usesCache = true
-  var cache: DerivativeCache? { usesCache ? DerivativeCache(archive: archive) : nil }
+  var cache: DerivativeCache? { usesCache ? archive.map(DerivativeCache.init) : nil }
+  /// A folder of originals named by their SHA-256 (a node's copy, `salon derive`), read instead
+  /// of the archive's store.
+  package var originals: URL?
+  /// Set by `salon export --plan`: derivatives the cache lacks are listed here, not made.
+  package var planned: PlannedDerivatives?
   /// Only fill the cache: what it holds already is not placed in `output` (a scratch folder).
   package var fillsCacheOnly = false
 
   package init(
-    archive: SalonArchive, output: URL, site: SiteFolder, previous: Exporter.Manifest, settings: ExportSettings
+    archive: SalonArchive?, output: URL, site: SiteFolder, previous: Exporter.Manifest, settings: ExportSettings
   ) {
     self.archive = archive
     self.output = output
@@ -137,7 +143,11 @@ package struct MediaBuilder: @unchecked Sendable {
     media.kind == .pdf && media.rendition == nil ? key + " pages" : key
   }
 
-  func cacheKey(_ job: Job) -> String {
+  /// The recipe and the versions of the tools that follow it (`ToolVersions`): another ffmpeg
+  /// or libvips may make other bytes, so it makes another key.
+  func cacheKey(_ job: Job) -> String { recipeKey(job) + " tools " + ToolVersions.current }
+
+  func recipeKey(_ job: Job) -> String {
     if isAnimation(job) { return "\(job.sha) animation \(settings.videoMaxSide)" }
     switch Self.family(job.type) {
     case .video, .animation: return "\(job.sha) video \(settings.videoMaxSide)"
@@ -185,12 +195,12 @@ package struct MediaBuilder: @unchecked Sendable {
             continue
           }
           if Self.family(file.type) == .text {
-            outcome.media[file.sha256] = readText(try archive.storedFile(sha256: file.sha256))
+            outcome.media[file.sha256] = readText(try storedFile(file.sha256))
           } else if file.type.hasPrefix("image/") || Self.family(file.type) != .image {
             jobs[file.sha256] = Job(
               sha: file.sha256, type: file.type, maxPixels: exhibition.limits.maxPixels,
               owner: (exhibition.slug, work.id, file.path), facts: file.facts, frames: file.frames,
-              source: try archive.storedFile(sha256: file.sha256))
+              source: try storedFile(file.sha256))
           }
         }
       }
@@ -255,6 +265,13 @@ package struct MediaBuilder: @unchecked Sendable {
             .init(
               exhibition: job.owner.exhibition, id: job.owner.id, file: job.owner.file, code: failed.code,
               message: failed.message, notRetried: true))
+          shared.done += 1
+          progress(shared.done, ordered.count, shared.mediaSeconds)
+        }
+        return
+      }
+      if let planned, planned.add(job, key: key, builder: self) {
+        shared.withLock { shared in
           shared.done += 1
           progress(shared.done, ordered.count, shared.mediaSeconds)
         }
@@ -355,6 +372,13 @@ package struct MediaBuilder: @unchecked Sendable {
       }
     }
     return nil
+  }
+
+  /// The stored file of `sha`: the archive's, or a node's copy in `originals`.
+  func storedFile(_ sha: String) throws -> StoredFile {
+    if let originals { return StoredFile(loose: originals.appendingPathComponent(sha), sha256: sha) }
+    guard let archive else { throw StoredFileError.unreadable(sha) }
+    return try archive.storedFile(sha256: sha)
   }
 
   static func isRegularFile(_ path: String) -> Bool {

@@ -84,7 +84,7 @@ struct Bench {
   var directTranscode: Measurement?
   static let sectionNames = [
     "ingest-large", "hashing", "export", "standings", "batch", "transcode", "transcode-export", "probe", "mixed",
-    "room", "confinement", "growth",
+    "room", "confinement", "distributed", "growth",
   ]
 
   init(arguments: [String]) throws {
@@ -186,6 +186,7 @@ struct Bench {
     case "mixed": try mixedExport()
     case "room": try juryRoom()
     case "confinement": try confinementCost()
+    case "distributed": try distributed()
     case "growth":
       try growth(sizes: growthSizes)
       if !sections.isEmpty { try replaceGrowthSection() }

@@ -10,6 +10,7 @@ enum ExportCommand: Command {
     Usage: salon export [-o DIR] [--theme DIR] [--prune | --clean] [--video-size PX]
                         [--pdf-pages N] [--media-time-limit SECONDS] [--base-url URL]
                         [--works-per-page N] [--retry-failed] [--json] [--archive DIR]
+           salon export --plan FILE [--originals DIR] [the media options above]
 
     Writes the static gallery of every exhibition in the archive (default: ./gallery). A work
     appears when it is selected, its rights are granted and its authorship affirmed; the report
@@ -34,6 +35,10 @@ enum ExportCommand: Command {
                       failed stays failed (and is listed each time) until its bytes, the
                       settings that shape it or the limits change, so an export does not pay
                       for it again
+      --plan FILE     Write no site: list the derivatives the archive's cache lacks, one line
+                      each, for `salon derive` on other machines, and copy their originals
+                      to --originals DIR (default: originals/ beside FILE); then `salon cache
+                      import` and `salon export` (docs/distributed.md)
       --json          Print the report as JSON
     """
 
@@ -42,6 +47,7 @@ enum ExportCommand: Command {
       arguments,
       valued: archiveOptions.union([
         "-o", "--theme", "--video-size", "--pdf-pages", "--media-time-limit", "--base-url", "--works-per-page",
+        "--plan", "--originals",
       ]
       ),
       flags: ["--clean", "--prune", "--json", "--retry-failed"])
@@ -65,6 +71,10 @@ enum ExportCommand: Command {
     settings.baseURL = baseURL
     settings.retryFailed = args.has("--retry-failed")
     if let perPage = try args.wholeNumber("--works-per-page", in: .worksPerPage) { settings.worksPerPage = perPage }
+    if args.value("--plan") != nil {
+      try DeriveCommand.writePlan(args, archive: archive, settings: settings, theme: theme)
+      return
+    }
     let report: ExportReport
     do {
       let pages = TerminalProgress("pages written", enabled: showProgress)

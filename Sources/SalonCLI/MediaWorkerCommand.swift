@@ -42,6 +42,10 @@ enum MediaWorkerCommand {
             of: input, maxSide: job.maxSide, maxPixels: job.maxPixels, to: output + "/" + AnimatedWebP.output)
           return ImageSize(width: width, height: height)
         }
+      case DerivativeCheck.name:
+        let job = try DerivativeCheck(options: options)
+        Imaging.setThreadsPerImage(1)
+        return reply { try Imaging.checkedDerivatives(input, maxPixels: job.maxPixels, folder: output) }
       case JPEGPreview.name:
         let job = try JPEGPreview(options: options)
         Imaging.setThreadsPerImage(1)

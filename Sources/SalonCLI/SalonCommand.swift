@@ -65,6 +65,9 @@ package enum SalonCommand {
       prize standings|award|reopen|mention|announce|export-scores
                                     Standings, the award and its announcement
       export [-o DIR]               Write the static gallery of every exhibition
+      derive PLAN --originals DIR -o DIR
+                                    Make a plan's derivatives on another machine
+      cache import DIR              Take derivatives made elsewhere into the archive, checked
       verify [--quick]              Check every stored file against the catalog
       log [--submission ID]         The event log (append-only)
       bag -o DIR [--site]           A BagIt package for preservation
@@ -80,8 +83,8 @@ package enum SalonCommand {
   package static let version = "0.9.0"
 
   static let commands = [
-    "init", "ingest", "submissions", "exhibition", "settings", "jury", "prize", "export", "verify", "log", "bag",
-    "demo", "help",
+    "init", "ingest", "submissions", "exhibition", "settings", "jury", "prize", "export", "derive", "cache", "verify",
+    "log", "bag", "demo", "help",
   ]
 
   /// Options any command takes, so they may come before the command as with git.
@@ -167,6 +170,8 @@ package enum SalonCommand {
     case "jury": handler = JuryCommand.self
     case "prize": handler = PrizeCommand.self
     case "export": handler = ExportCommand.self
+    case "derive": handler = DeriveCommand.self
+    case "cache": handler = CacheCommand.self
     case "verify": handler = VerifyCommand.self
     case "log": handler = LogCommand.self
     case "bag": handler = BagCommand.self

@@ -161,7 +161,7 @@ struct MediaGallery {
       try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: manifestPath)))
       as! [String: Any]
     var published = manifest["published"] as! [String: [String: Any]]
-    let audioKey = try #require(published.keys.first { $0.contains(" audio ") })
+    let audioKey = try #require(published.keys.first { $0.contains(" audio tools ") })
     published[audioKey]!["rendition"] = "index.html"
     manifest["published"] = published
     try JSONSerialization.data(withJSONObject: manifest).write(to: URL(fileURLWithPath: manifestPath))

@@ -1,0 +1,234 @@
+import Basics
+import Catalog
+import Foundation
+import MediaTools
+import Synchronization
+
+/// `salon cache import DIR`: derivatives another machine made from a plan, taken in as untrusted
+/// input. A folder enters the archive's cache only when its name is the key of a line this
+/// archive planned, it holds regular files only (no link, no folder), exactly the files its
+/// `entry.json` lists (each one of the planned original's own names, within the size limit) and
+/// its `derived.json`, and every picture decodes wholly in the sandbox and comes back without
+/// metadata (a web video or sound decodes wholly in the sandbox too). Anything else is refused
+/// with a code and a sentence, and the export at home makes that derivative itself.
+package enum DerivativeImport {
+  package struct Refusal: Codable, Equatable, Sendable {
+    package var folder: String
+    package var code: String
+    package var message: String
+  }
+
+  package struct Report: Codable, Sendable {
+    package var folder: String
+    package var imported = 0
+    package var alreadyCached = 0
+    package var refused: [Refusal] = []
+    /// Imported derivatives by how their node confined its tools (`sandbox`, `pod`, `unconfined`).
+    package var boundaries: [String: Int] = [:]
+  }
+
+  static let entryLimit = 1 << 20
+
+  package static func run(
+    from folder: URL, archive: SalonArchive, limits: SandboxLimits, isCancelled: @escaping @Sendable () -> Bool,
+    progress: @Sendable (Int, Int) -> Void
+  ) throws -> Report {
+    let listed: [String]
+    do {
+      listed = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+    } catch {
+      throw ExportError.output(
+        FileProblem.sentence(for: error, path: folder.path, writing: false)?.description
+          ?? "Salon cannot read the folder \(folder.path).")
+    }
+    // What a derive that was killed left half-made is not offered.
+    let names = listed.filter { !AtomicFile.isPartial($0) }
+    let plannedRoot = Exporter.plannedRoot(archive)
+    let cache = DerivativeCache(archive: archive)
+    cache.sweepPartials()
+    let scratch = try PrivateFolder(in: archive.temporaryRoot.path, prefix: "import-")
+    let scratchRoot = scratch.path
+    let found = Mutex(Report(folder: folder.path))
+    let done = Mutex(0)
+    let sandbox = Sandbox(limits: limits, isCancelled: isCancelled)
+    DispatchQueue.concurrentPerform(iterations: names.count) { index in
+      let name = names[index]
+      if isCancelled() { return }
+      do {
+        let outcome = try take(
+          name, from: folder, plannedRoot: plannedRoot, cache: cache, scratchRoot: scratchRoot, limits: limits,
+          sandbox: sandbox)
+        found.withLock { report in
+          switch outcome {
+          case .cached: report.alreadyCached += 1
+          case .imported(let boundary):
+            report.imported += 1
+            report.boundaries[boundary.rawValue, default: 0] += 1
+          }
+        }
+      } catch let refusal as ImportRefusal {
+        found.withLock { $0.refused.append(Refusal(folder: name, code: refusal.code, message: refusal.message)) }
+      } catch {
+        let failure = ExportReport.Failure(exhibition: "", id: "", file: "", error: error)
+        found.withLock {
+          $0.refused.append(
+            Refusal(folder: name, code: "derivative-damaged", message: "Refused: \(failure.message)"))
+        }
+      }
+      let count = done.withLock { done in
+        done += 1
+        return done
+      }
+      progress(count, names.count)
+    }
+    if isCancelled() { throw ExportError.interrupted }
+    var report = found.withLock { $0 }
+    report.refused.sort { $0.folder < $1.folder }
+    try archive.record(
+      "cache-import", exhibition: nil,
+      detail: [
+        "folder": folder.path, "imported": report.imported, "alreadyCached": report.alreadyCached,
+        "refused": report.refused.count, "boundaries": report.boundaries,
+        // Derivatives made where the organiser declared the pod the boundary, or with no sandbox.
+        "madeUnconfined": report.boundaries.filter { $0.key != NodeDerivation.Boundary.sandbox.rawValue }.values
+          .reduce(0, +),
+      ])
+    return report
+  }
+
+  struct ImportRefusal: Error {
+    var code: String
+    var message: String
+  }
+
+  enum Outcome { case cached, imported(NodeDerivation.Boundary) }
+
+  static func take(
+    _ name: String, from folder: URL, plannedRoot: URL, cache: DerivativeCache, scratchRoot: String,
+    limits: SandboxLimits, sandbox: Sandbox
+  ) throws -> Outcome {
+    let source = folder.appendingPathComponent(name)
+    var status = stat()
+    guard PlannedDerivative.isHash(name), lstat(source.path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+      throw ImportRefusal(
+        code: "derivative-not-planned",
+        message: "\(name) is not a folder named by the key of a plan line, so it is not taken.")
+    }
+    let record = plannedRoot.appendingPathComponent(name + ".json")
+    guard let recorded = try? InputFile.read(record.path, limit: 128 * 1024, followingLinks: false),
+      let line = PlannedDerivative(line: Substring(String(decoding: recorded, as: UTF8.self)))
+    else {
+      throw ImportRefusal(
+        code: "derivative-not-planned",
+        message:
+          "This archive planned no derivative with the key \(name) (`salon export --plan` writes the keys it takes).")
+    }
+    if cache.contains(line.key) { return .cached }
+    let contents = (try? FileManager.default.contentsOfDirectory(atPath: source.path)) ?? []
+    for file in contents {
+      var fileStatus = stat()
+      guard lstat(source.appendingPathComponent(file).path, &fileStatus) == 0,
+        fileStatus.st_mode & S_IFMT == S_IFREG
+      else {
+        throw ImportRefusal(
+          code: "derivative-not-regular", message: "\(name)/\(file) is not a regular file (a link or a folder).")
+      }
+      guard fileStatus.st_size <= off_t(clamping: limits.fileBytes) else {
+        throw ImportRefusal(code: "derivative-too-large", message: "\(name)/\(file) is over the file size limit.")
+      }
+    }
+    guard
+      let entryBytes = try? InputFile.read(
+        source.appendingPathComponent(DerivativeCache.entryName).path, limit: entryLimit, followingLinks: false),
+      let entry = try? JSONDecoder().decode(PublishedMedia.self, from: Data(entryBytes)),
+      let madeBytes = try? InputFile.read(
+        source.appendingPathComponent(NodeDerivation.derivedName).path, limit: 64 * 1024, followingLinks: false),
+      let made = try? JSONDecoder().decode(NodeDerivation.Made.self, from: Data(madeBytes)),
+      made.key == line.key
+    else {
+      throw ImportRefusal(
+        code: "derivative-unreadable",
+        message: "\(name) has no readable entry.json and derived.json for the planned key.")
+    }
+    let own = "media/\(line.sha.prefix(2))/\(line.sha)"
+    let files = Set(entry.files)
+    let expected = Set(files.map(DerivativeCache.fileName)).union([
+      DerivativeCache.entryName, NodeDerivation.derivedName,
+    ])
+    // The kind the planned original can give: a photograph comes back as pictures alone.
+    let family = MediaBuilder.family(line.type)
+    let kinds: Set<PublishedMedia.Kind> =
+      family == .image ? [.image, .animation] : family == .video ? [.video, .audio] : [family]
+    guard entry.text == nil, !files.isEmpty, entry.kind != .pdf, entry.kind != .text, kinds.contains(entry.kind),
+      entry.kind != .image || entry.rendition == nil,
+      files.allSatisfy({ SiteFolder.isSafe($0) && $0.hasPrefix(own) && !$0.dropFirst(own.count).contains("/") }),
+      expected.count == files.count + 2, Set(contents) == expected
+    else {
+      throw ImportRefusal(
+        code: "derivative-files-unexpected",
+        message: "\(name) does not hold exactly the files its entry lists, each named for its own original.")
+    }
+    // Pictures by name, with the size the entry gives them.
+    var sizes: [String: (Int, Int)] = [:]
+    for size in entry.sizes + entry.pages.flatMap({ $0 }) {
+      sizes[size.webp] = (size.width, size.height)
+      sizes[size.jpeg] = (size.width, size.height)
+    }
+    let scratch = try PrivateFolder(in: scratchRoot, prefix: "entry-")
+    func target(_ file: String) throws -> String {
+      let path = scratch.path + "/" + file
+      try FileManager.default.createDirectory(
+        atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+      return path
+    }
+    // Every picture in one sandboxed run of the worker, decoded and stripped there.
+    let pictures = files.sorted().filter { sizes[$0] != nil && ($0.hasSuffix(".webp") || $0.hasSuffix(".jpg")) }
+    if !pictures.isEmpty {
+      guard pictures.count <= DerivativeCheck.partLimit else {
+        throw ImportRefusal(code: "derivative-files-unexpected", message: "\(name) holds too many pictures.")
+      }
+      let bundle = scratch.file("bundle")
+      var parts: [Data] = []
+      for file in pictures {
+        parts.append(
+          Data(
+            try InputFile.read(
+              source.appendingPathComponent(DerivativeCache.fileName(file)).path, limit: limits.fileBytes,
+              followingLinks: false)))
+      }
+      guard FileManager.default.createFile(atPath: bundle, contents: DerivativeCheck.bundle(parts)) else {
+        throw ExportError.output("Salon could not write \(bundle).")
+      }
+      let job = try PrivateFolder(in: scratch.path, prefix: "check-")
+      let checked = try sandbox.run(
+        DerivativeCheck(maxPixels: max(line.maxPixels, 100_000_000)), input: bundle, folder: job.path)
+      guard checked.count == pictures.count else {
+        throw ImportRefusal(code: "derivative-damaged", message: "\(name): the decoder did not check every picture.")
+      }
+      for (index, file) in pictures.enumerated() {
+        guard let size = sizes[file], checked[index].width == size.0, checked[index].height == size.1,
+          MediaBuilder.isRegularFile(job.file(DerivativeCheck.output(index))),
+          rename(job.file(DerivativeCheck.output(index)), try target(file)) == 0
+        else {
+          throw ImportRefusal(
+            code: "derivative-damaged", message: "\(name)/\(file) is not the picture its entry says it is.")
+        }
+      }
+    }
+    for file in files.sorted() where !pictures.contains(file) {
+      let input = source.appendingPathComponent(DerivativeCache.fileName(file)).path
+      guard file == entry.rendition, file.hasSuffix(".mp4") || file.hasSuffix(".m4a") else {
+        throw ImportRefusal(
+          code: "derivative-files-unexpected", message: "\(name)/\(file) is no kind of file Salon publishes here.")
+      }
+      let job = try PrivateFolder(in: scratch.path, prefix: "check-")
+      try sandbox.run(DecodeCheck(seconds: 600), input: input, demuxer: "mov", folder: job.path)
+      try OwnerOnly.copyFile(input, to: try target(file))
+    }
+    cache.store(entry, key: line.key, from: URL(fileURLWithPath: scratch.path))
+    guard cache.contains(line.key) else {
+      throw ExportError.output("Salon could not keep \(name) in the archive's cache.")
+    }
+    return .imported(made.boundary)
+  }
+}
