@@ -174,6 +174,8 @@ package enum DerivativeImport {
       sizes[size.webp] = (size.width, size.height)
       sizes[size.jpeg] = (size.width, size.height)
     }
+    // An audio card's waveform pictures, checked like any other picture.
+    for picture in entry.waveform ?? [] { sizes[picture.file] = (picture.width, picture.height) }
     let scratch = try PrivateFolder(in: scratchRoot, prefix: "entry-")
     func target(_ file: String) throws -> String {
       let path = scratch.path + "/" + file

@@ -161,7 +161,7 @@ struct MediaGallery {
       try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: manifestPath)))
       as! [String: Any]
     var published = manifest["published"] as! [String: [String: Any]]
-    let audioKey = try #require(published.keys.first { $0.contains(" audio tools ") })
+    let audioKey = try #require(published.keys.first { $0.contains(" audio ") && $0.contains(" tools ") })
     published[audioKey]!["rendition"] = "index.html"
     manifest["published"] = published
     try JSONSerialization.data(withJSONObject: manifest).write(to: URL(fileURLWithPath: manifestPath))
