@@ -77,7 +77,7 @@ struct Bench {
   var directTranscode: Measurement?
   static let sectionNames = [
     "ingest-large", "hashing", "export", "standings", "batch", "transcode", "transcode-export", "probe", "mixed",
-    "room", "confinement", "growth",
+    "room", "confinement", "growth", "photo-export",
   ]
 
   init(arguments: [String]) throws {
@@ -179,6 +179,7 @@ struct Bench {
     case "mixed": try mixedExport()
     case "room": try juryRoom()
     case "confinement": try confinementCost()
+    case "photo-export": try photoExport()
     case "growth":
       try growth(sizes: growthSizes)
       if !sections.isEmpty { try replaceGrowthSection() }

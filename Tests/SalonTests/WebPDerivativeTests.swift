@@ -46,7 +46,8 @@ import Testing
     // The page's picture: WebP at each width in its srcset, the 2400 px one for the viewer.
     let img = try #require(page.range(of: #"<img src="[^"]+" srcset="[^"]+""#, options: .regularExpression))
     let srcset = page[img]
-    #expect(srcset.contains("-480.webp 480w") && srcset.contains("-1200.webp 1200w") && srcset.contains("-2400.webp 2400w"))
+    #expect(
+      srcset.contains("-480.webp 480w") && srcset.contains("-1200.webp 1200w") && srcset.contains("-2400.webp 2400w"))
     #expect(!srcset.contains(".jpg"), "\(srcset)")
     #expect(page.range(of: #"class="viewer-link" href="[^"]+-2400\.webp""#, options: .regularExpression) != nil)
     // The JPEG is what link previews and schema.org are given, and nothing else.
