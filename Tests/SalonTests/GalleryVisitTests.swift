@@ -102,7 +102,8 @@ import Testing
     let page = try Self.html(site, "\(exhibition)/works/7.html")
     // Without JavaScript the link itself opens the large picture.
     #expect(
-      page.range(of: #"<a class="viewer-link" href="[^"]+-2400\.webp" data-viewer>"#, options: .regularExpression) != nil
+      page.range(
+        of: #"<a class="viewer-link" href="[^"]+-2400\.webp" data-viewer>"#, options: .regularExpression) != nil
     )
     let result = try Chromium.run(["viewer", "\(site)/\(exhibition)/works/7.html"]) as! [String: Any]
     #expect(result["opened"] as? Bool == true)
