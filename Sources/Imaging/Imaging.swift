@@ -193,7 +193,8 @@ package enum Imaging {
       }
       let paths = destination(width)
       let webpQ = Int32(clamping: webpQuality(width))
-      try save(image, to: paths.webp) { salon_vips_webpsave($0, $1, webpQ) }
+      let effort = Int32(clamping: ImageDerivatives.webpEffort)
+      try save(image, to: paths.webp) { salon_vips_webpsave($0, $1, webpQ, effort) }
       if let jpeg = paths.jpeg {
         let jpegQ = Int32(clamping: jpegQuality)
         try save(image.hasAlpha ? image.flattenedOnWhite() : image, to: jpeg) { salon_vips_jpegsave($0, $1, jpegQ) }

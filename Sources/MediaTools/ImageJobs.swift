@@ -155,11 +155,14 @@ package struct ImageDerivatives: ImageJob {
   /// a little above sigal's JPEG at quality 85, in about four fifths of its bytes; a page's
   /// widths are small enough that 90 costs little and keeps them sharp.
   package static func webpQuality(requestedWidth: Int) -> Int { requestedWidth > 1200 ? 83 : 90 }
+  /// libwebp's effort (method): 1 encodes the viewer's width in four fifths of the time 2 takes,
+  /// with files 6% smaller and an SSIM still above sigal's at the same width (docs/performance.md).
+  package static let webpEffort = 1
   /// The JPEG's quality: a link preview is shown small (SSIM 0.967 at 1200 px on the bench's
   /// photographs, in 40 KB), and a PDF page is mostly text and lines.
   package static let jpegQuality = 75
   /// What the recipe is, for the derivative cache's key: a change of quality remakes them.
-  package static let recipe = "webp q83/90, jpeg q75"
+  package static let recipe = "webp q83/90 effort 1, jpeg q75"
 }
 
 /// An animated WebP of every frame, longest side at most `maxSide`: `animation.webp`.
