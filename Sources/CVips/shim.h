@@ -59,8 +59,9 @@ static inline void salon_vips_remove_metadata(VipsImage *image) {
   g_strfreev(fields);
 }
 
-static inline int salon_vips_webpsave(VipsImage *in, const char *path, int quality) {
-  return vips_webpsave(in, path, "Q", quality, "strip", TRUE, "effort", 2, NULL);
+// effort: libwebp's method, 0 (fastest) to 6.
+static inline int salon_vips_webpsave(VipsImage *in, const char *path, int quality, int effort) {
+  return vips_webpsave(in, path, "Q", quality, "strip", TRUE, "effort", effort, NULL);
 }
 
 static inline int salon_vips_jpegsave(VipsImage *in, const char *path, int quality) {

@@ -37,21 +37,24 @@ extension MediaBuilder {
       renders.append(try renderPage(number, of: source, folder: folder, sandbox: sandbox, started: started))
     }
     for (index, page) in renders.enumerated() {
+      // The largest width's JPEG is what the PDF Salon writes holds (a PDF cannot hold WebP).
       media.pages.append(
-        try images(of: page, maxPixels: 100_000_000, base: "\(base)-p\(index + 1)", folder: folder, sandbox))
+        try images(
+          of: page, maxPixels: 100_000_000, base: "\(base)-p\(index + 1)", folder: folder, sandbox,
+          jpegWidths: [Self.shareWidth, Exporter.widths.max() ?? Self.shareWidth]))
     }
     media.sizes = media.pages[0]
     // (A jury room shows only the pages: a document's text may name its artist.)
     if keepsPDFFile {
       var pages: [ImagePDF.Page] = []
       for (render, sizes) in zip(renders, media.pages) {
-        guard let largest = sizes.last else { throw MediaToolError.unreadable }
+        guard let largest = sizes.last, let jpeg = largest.jpeg else { throw MediaToolError.unreadable }
         // The page keeps its printed size: poppler drew it at `pdfDPI` dots per inch.
         let pixels = ImagePDF.pngSize(render) ?? (largest.width, largest.height)
         let inches = 72 / Double(settings.pdfDPI)
         pages.append(
           ImagePDF.Page(
-            jpeg: try site.contents(of: largest.jpeg), width: Double(pixels.width) * inches,
+            jpeg: try site.contents(of: jpeg), width: Double(pixels.width) * inches,
             height: Double(pixels.height) * inches))
       }
       let name = base + ".pdf"

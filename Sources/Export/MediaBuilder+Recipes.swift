@@ -163,33 +163,44 @@ extension MediaBuilder {
     return media
   }
 
-  /// WebP and JPEG at each width, smallest first, each width once: made by the worker in a
-  /// private folder inside `folder`, then moved to their published names.
-  func images(of source: String, maxPixels: Int, base: String, folder: PrivateFolder, _ sandbox: Sandbox) throws
-    -> [PublishedMedia.Size]
-  {
+  /// The one width that also gets a JPEG, for what wants one (link previews, schema.org): the
+  /// page's width, which is also the size link previews ask for.
+  static let shareWidth = 1200
+
+  /// WebP at each width and JPEG at `jpegWidths`, smallest first, each width once: made by the
+  /// worker in a private folder inside `folder` (one decode, each width resized from the larger),
+  /// then moved to their published names.
+  func images(
+    of source: String, maxPixels: Int, base: String, folder: PrivateFolder, _ sandbox: Sandbox,
+    jpegWidths: [Int] = [MediaBuilder.shareWidth]
+  ) throws -> [PublishedMedia.Size] {
     let scratch = try PrivateFolder(in: folder.path, prefix: "images-")
-    let made = try sandbox.run(
-      ImageDerivatives(widths: Exporter.widths, maxPixels: maxPixels), input: source, folder: scratch.path)
+    let job = ImageDerivatives(widths: Exporter.widths, jpegWidths: jpegWidths, maxPixels: maxPixels)
+    let made = try sandbox.run(job, input: source, folder: scratch.path)
     // The worker read a hostile file: only the widths asked for, each once, with sizes that fit.
     guard !made.isEmpty,
       made.allSatisfy({ Exporter.widths.contains($0.requestedWidth) && $0.width > 0 && $0.height > 0 }),
       Set(made.map(\.requestedWidth)).count == made.count
     else { throw MediaToolError.crashed(tool: ImageWorker.decoderName) }
     // A small picture gives the same width twice; the page lists each width once and the
-    // site keeps no file it does not list.
+    // site keeps no file it does not list. Of two alike, the one with a JPEG is kept.
+    func rank(_ d: ImageDerivative) -> (Int, Int, Int) {
+      (d.width, job.jpegWidths.contains(d.requestedWidth) ? 0 : 1, d.requestedWidth)
+    }
     var seenWidths = Set<Int>()
     var kept: [PublishedMedia.Size] = []
-    for derivative in made.sorted(by: { ($0.width, $0.requestedWidth) < ($1.width, $1.requestedWidth) }) {
+    for derivative in made.sorted(by: { rank($0) < rank($1) }) {
+      let hasJPEG = job.jpegWidths.contains(derivative.requestedWidth)
       let size = PublishedMedia.Size(
         width: derivative.width, height: derivative.height, webp: "\(base)-\(derivative.requestedWidth).webp",
-        jpeg: "\(base)-\(derivative.requestedWidth).jpg")
+        jpeg: hasJPEG ? "\(base)-\(derivative.requestedWidth).jpg" : nil)
       // A duplicate stays in the private folder and goes with it.
       if seenWidths.insert(derivative.width).inserted {
         try publish(
           try Self.madeFile(scratch.file(ImageDerivatives.webp(derivative.requestedWidth))), as: size.webp)
-        try publish(
-          try Self.madeFile(scratch.file(ImageDerivatives.jpeg(derivative.requestedWidth))), as: size.jpeg)
+        if let jpeg = size.jpeg {
+          try publish(try Self.madeFile(scratch.file(ImageDerivatives.jpeg(derivative.requestedWidth))), as: jpeg)
+        }
         kept.append(size)
       }
     }

@@ -10,7 +10,8 @@ package struct PublishedMedia: Codable, Equatable, Sendable {
     var width: Int
     var height: Int
     var webp: String
-    var jpeg: String
+    /// Only at the share width (and a PDF page's largest): WebP is what pages show.
+    var jpeg: String?
   }
   enum Kind: String, Codable, Sendable { case image, animation, video, audio, pdf, text }
   var kind: Kind = .image
@@ -38,7 +39,7 @@ package struct PublishedMedia: Codable, Equatable, Sendable {
 
   /// Every file this entry needs in the site.
   var files: [String] {
-    (sizes + pages.flatMap { $0 }).flatMap { [$0.webp, $0.jpeg] } + (rendition.map { [$0] } ?? [])
+    (sizes + pages.flatMap { $0 }).flatMap { [$0.webp] + ($0.jpeg.map { [$0] } ?? []) } + (rendition.map { [$0] } ?? [])
       + (waveform ?? []).map(\.file)
   }
 }
@@ -156,7 +157,7 @@ package struct MediaBuilder: @unchecked Sendable {
     case .pdf: return "\(job.sha) image-pdf \(settings.pdfPages) \(settings.pdfDPI)"
     // The card's waveform came later: an entry from before, which has none, is made again.
     case .audio: return "\(job.sha) audio \(CardWaveform.recipe)"
-    default: return "\(job.sha) image \(Exporter.widths)"
+    default: return "\(job.sha) image \(Exporter.widths) \(ImageDerivatives.recipe)"
     }
   }
 
@@ -314,8 +315,8 @@ package struct MediaBuilder: @unchecked Sendable {
     for media in outcome.media.values {
       for size in media.sizes + media.pages.flatMap({ $0 }) {
         outcome.files[size.webp] = "derived:\(size.webp)"
-        outcome.files[size.jpeg] = "derived:\(size.jpeg)"
-        outcome.sizes[size.jpeg] = [size.width, size.height]
+        if let jpeg = size.jpeg { outcome.files[jpeg] = "derived:\(jpeg)" }
+        outcome.sizes[size.webp] = [size.width, size.height]
       }
       if let rendition = media.rendition { outcome.files[rendition] = "derived:\(rendition)" }
       for picture in media.waveform ?? [] { outcome.files[picture.file] = "derived:\(picture.file)" }

@@ -46,22 +46,26 @@ extension PageRenderer {
     guard let largest = m.sizes.last else { return .null }
     let shown = m.sizes.last { $0.width <= Self.pageWidth } ?? largest
     return .object([
-      "src": .text(root + shown.jpeg), "width": .text(String(largest.width)), "height": .text(String(largest.height)),
-      "eager": .bool(eager), "large": .text(root + largest.jpeg),
-      "srcsetJPEG": .text(m.sizes.map { "\(root)\($0.jpeg) \($0.width)w" }.joined(separator: ", ")),
+      // WebP only: every browser of 2026 shows it, so a JPEG for each width would cost bytes
+      // and time for nobody.
+      "src": .text(root + shown.webp), "width": .text(String(largest.width)), "height": .text(String(largest.height)),
+      "eager": .bool(eager), "large": .text(root + largest.webp),
       "srcsetWebP": .text(m.sizes.map { "\(root)\($0.webp) \($0.width)w" }.joined(separator: ", ")),
       "sizes": .text(sizes), "alt": .text(alt),
     ])
   }
 
-  /// The picture a link preview shows: the work's first image, at page size.
+  /// The picture a link preview (and schema.org) shows: the work's first image, as the one JPEG
+  /// it has (at page size), since not every link preview reads WebP.
   func shareImage(_ work: Work) -> TemplateValue? {
     for file in work.files where [.main, .video, .supplementary].contains(file.role) {
       if let m = media.media[file.sha256],
-        let size = m.sizes.last(where: { $0.width <= Self.pageWidth }) ?? m.sizes.first
+        let size = m.sizes.last(where: { $0.width <= Self.pageWidth && $0.jpeg != nil })
+          ?? m.sizes.first(where: { $0.jpeg != nil }),
+        let jpeg = size.jpeg
       {
         return .object([
-          "path": .text(size.jpeg), "width": .text(String(size.width)), "height": .text(String(size.height)),
+          "path": .text(jpeg), "width": .text(String(size.width)), "height": .text(String(size.height)),
           "alt": .text(alt(work)),
         ])
       }
@@ -101,7 +105,7 @@ extension PageRenderer {
     ]
     // The picture's own size gives the player its shape before the video loads.
     if let largest = m.sizes.last {
-      item["poster"] = .text(root + largest.jpeg)
+      item["poster"] = .text(root + largest.webp)
       item["width"] = .text(String(largest.width))
       item["height"] = .text(String(largest.height))
     }

@@ -43,7 +43,7 @@ extension Imaging {
     defer { g_object_unref(image) }
     salon_vips_keep_only_animation(image)
     let temporary = AtomicFile.temporaryPath(for: destination)
-    guard salon_vips_webpsave(image, temporary, 75) == 0 else {
+    guard salon_vips_webpsave(image, temporary, 75, 2) == 0 else {
       let detail = animationFailureDetail()
       unlink(temporary)
       throw ImagingError.cannotSave(path: destination, detail: detail)

@@ -15,7 +15,8 @@ package struct Derivative: Equatable, Sendable {
   package var width: Int
   package var height: Int
   package var webp: String
-  package var jpeg: String
+  /// Nil at a width that gets no JPEG.
+  package var jpeg: String?
 }
 
 /// libvips' words for the call that has just failed on this thread, taken and cleared in one
@@ -167,11 +168,15 @@ package enum Imaging {
     throw ImagingError.tooLarge(width: width, height: height, limitMegapixels: maxPixels / 1_000_000)
   }
 
-  /// Writes WebP and JPEG derivatives of `source` at each width (never upscaled), largest first,
-  /// each resized from the previous one. Files are written to temporary names and renamed.
+  /// Writes a WebP of `source` at each width (never upscaled), and a JPEG where `destination`
+  /// names one, largest first: the original is decoded once (shrunk on load where its format
+  /// allows), and each smaller width is resized from the one before. Files are written to
+  /// temporary names and renamed.
   package static func derivatives(
     of source: String, widths: [Int], maxPixels: Int,
-    destination: (_ width: Int) -> (webp: String, jpeg: String)
+    webpQuality: (_ width: Int) -> Int = ImageDerivatives.webpQuality(requestedWidth:),
+    jpegQuality: Int = ImageDerivatives.jpegQuality,
+    destination: (_ width: Int) -> (webp: String, jpeg: String?)
   ) throws -> [Derivative] {
     try ensureStarted()
     try checkPixels(of: source, maxPixels: maxPixels)
@@ -183,11 +188,17 @@ package enum Imaging {
     var results: [Derivative] = []
     for width in sorted {
       if width != largest || image.width > width {
-        image = try image.thumbnail(width: width, height: width.saturatingTimes4)
+        // Kept in memory: the next width is resized from this one, not from the loader again.
+        image = try image.thumbnail(width: width, height: width.saturatingTimes4).inMemory()
       }
       let paths = destination(width)
-      try save(image, to: paths.webp) { salon_vips_webpsave($0, $1, 80) }
-      try save(image.hasAlpha ? image.flattenedOnWhite() : image, to: paths.jpeg) { salon_vips_jpegsave($0, $1, 82) }
+      let webpQ = Int32(clamping: webpQuality(width))
+      let effort = Int32(clamping: ImageDerivatives.webpEffort)
+      try save(image, to: paths.webp) { salon_vips_webpsave($0, $1, webpQ, effort) }
+      if let jpeg = paths.jpeg {
+        let jpegQ = Int32(clamping: jpegQuality)
+        try save(image.hasAlpha ? image.flattenedOnWhite() : image, to: jpeg) { salon_vips_jpegsave($0, $1, jpegQ) }
+      }
       results.append(
         Derivative(
           requestedWidth: width, width: image.width, height: image.height, webp: paths.webp, jpeg: paths.jpeg))

@@ -84,7 +84,7 @@ struct Bench {
   var directTranscode: Measurement?
   static let sectionNames = [
     "ingest-large", "hashing", "export", "standings", "batch", "transcode", "transcode-export", "probe", "mixed",
-    "room", "confinement", "distributed", "growth",
+    "room", "confinement", "distributed", "growth", "photo-export",
   ]
 
   init(arguments: [String]) throws {
@@ -187,6 +187,7 @@ struct Bench {
     case "room": try juryRoom()
     case "confinement": try confinementCost()
     case "distributed": try distributed()
+    case "photo-export": try photoExport()
     case "growth":
       try growth(sizes: growthSizes)
       if !sections.isEmpty { try replaceGrowthSection() }

@@ -31,7 +31,10 @@ enum MediaWorkerCommand {
         Imaging.setThreadsPerImage(1)
         return reply {
           try Imaging.derivatives(of: input, widths: job.widths, maxPixels: job.maxPixels) { width in
-            (output + "/" + ImageDerivatives.webp(width), output + "/" + ImageDerivatives.jpeg(width))
+            (
+              output + "/" + ImageDerivatives.webp(width),
+              job.jpegWidths.contains(width) ? output + "/" + ImageDerivatives.jpeg(width) : nil
+            )
           }.map { ImageDerivative(requestedWidth: $0.requestedWidth, width: $0.width, height: $0.height) }
         }
       case AnimatedWebP.name:

@@ -102,7 +102,8 @@ import Testing
     let page = try Self.html(site, "\(exhibition)/works/7.html")
     // Without JavaScript the link itself opens the large picture.
     #expect(
-      page.range(of: #"<a class="viewer-link" href="[^"]+-2400\.jpg" data-viewer>"#, options: .regularExpression) != nil
+      page.range(
+        of: #"<a class="viewer-link" href="[^"]+-2400\.webp" data-viewer>"#, options: .regularExpression) != nil
     )
     let result = try Chromium.run(["viewer", "\(site)/\(exhibition)/works/7.html"]) as! [String: Any]
     #expect(result["opened"] as? Bool == true)
@@ -121,8 +122,8 @@ import Testing
     #expect((still["after"] as? [String: Any])?["focusOnImageLink"] as? Bool == true)
     // A small original is never upscaled: no 2400 px file is made from a 640 px picture.
     let one = try Self.html(site, "\(exhibition)/works/1.html")
-    let media = one.components(separatedBy: "\"").filter { $0.contains("media/") && $0.hasSuffix(".jpg") }
-    #expect(!media.isEmpty && media.allSatisfy { !$0.hasSuffix("-2400.jpg") }, "\(media)")
+    let media = one.components(separatedBy: "\"").filter { $0.contains("media/") && $0.hasSuffix(".webp") }
+    #expect(!media.isEmpty && media.allSatisfy { !$0.hasSuffix("-2400.webp") }, "\(media)")
   }
 
   func theMainWorkPaintsFirstWithACaptionAndEveryImageHasItsSize(_ f: GalleryFixture, _ site: String) throws {

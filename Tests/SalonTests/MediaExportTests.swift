@@ -125,7 +125,7 @@ struct MediaGallery {
     // A video that opens on black gets a poster from further on.
     let dark = g.page("4")
     let posterName = String(
-      dark[dark.range(of: #"media/[^"]+-poster-[0-9]+\.jpg"#, options: .regularExpression)!])
+      dark[dark.range(of: #"media/[^"]+-poster-[0-9]+\.webp"#, options: .regularExpression)!])
     let brightness = try Tool.run([
       "ffmpeg", "-v", "error", "-i", g.site + "/" + posterName, "-vf", "scale=1:1,format=gray", "-f", "rawvideo", "-",
     ])
