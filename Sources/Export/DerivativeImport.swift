@@ -172,7 +172,7 @@ package enum DerivativeImport {
     var sizes: [String: (Int, Int)] = [:]
     for size in entry.sizes + entry.pages.flatMap({ $0 }) {
       sizes[size.webp] = (size.width, size.height)
-      sizes[size.jpeg] = (size.width, size.height)
+      if let jpeg = size.jpeg { sizes[jpeg] = (size.width, size.height) }
     }
     // An audio card's waveform pictures, checked like any other picture.
     for picture in entry.waveform ?? [] { sizes[picture.file] = (picture.width, picture.height) }
