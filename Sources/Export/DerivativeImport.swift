@@ -103,6 +103,10 @@ package enum DerivativeImport {
 
   enum Outcome { case cached, imported(NodeDerivation.Boundary) }
 
+  /// The most bytes one imported picture may have: a 2400 px WebP is well under a megabyte, and
+  /// every picture of an entry is held in memory at once for the sandboxed check.
+  static let pictureLimit = 64 << 20
+
   static func take(
     _ name: String, from folder: URL, plannedRoot: URL, cache: DerivativeCache, scratchRoot: String,
     limits: SandboxLimits, sandbox: Sandbox
@@ -176,6 +180,12 @@ package enum DerivativeImport {
     }
     // An audio card's waveform pictures, checked like any other picture.
     for picture in entry.waveform ?? [] { sizes[picture.file] = (picture.width, picture.height) }
+    // No picture wider than the recipe makes (a node cannot publish the original at full size).
+    let widest = max(Exporter.widths.max() ?? 0, CardWaveform.widths.max() ?? 0)
+    guard sizes.values.allSatisfy({ $0.0 >= 1 && $0.0 <= widest && $0.1 >= 1 }) else {
+      throw ImportRefusal(
+        code: "derivative-files-unexpected", message: "\(name) holds a picture wider than Salon's recipe makes.")
+    }
     let scratch = try PrivateFolder(in: scratchRoot, prefix: "entry-")
     func target(_ file: String) throws -> String {
       let path = scratch.path + "/" + file
@@ -195,15 +205,15 @@ package enum DerivativeImport {
         parts.append(
           Data(
             try InputFile.read(
-              source.appendingPathComponent(DerivativeCache.fileName(file)).path, limit: limits.fileBytes,
-              followingLinks: false)))
+              source.appendingPathComponent(DerivativeCache.fileName(file)).path,
+              limit: min(limits.fileBytes, Self.pictureLimit), followingLinks: false)))
       }
       guard FileManager.default.createFile(atPath: bundle, contents: DerivativeCheck.bundle(parts)) else {
         throw ExportError.output("Salon could not write \(bundle).")
       }
       let job = try PrivateFolder(in: scratch.path, prefix: "check-")
       let checked = try sandbox.run(
-        DerivativeCheck(maxPixels: max(line.maxPixels, 100_000_000)), input: bundle, folder: job.path)
+        DerivativeCheck(maxPixels: min(max(line.maxPixels, 1), 100_000_000)), input: bundle, folder: job.path)
       guard checked.count == pictures.count else {
         throw ImportRefusal(code: "derivative-damaged", message: "\(name): the decoder did not check every picture.")
       }
@@ -223,9 +233,14 @@ package enum DerivativeImport {
         throw ImportRefusal(
           code: "derivative-files-unexpected", message: "\(name)/\(file) is no kind of file Salon publishes here.")
       }
+      // Copied first and the copy checked and kept: the node's folder may change after the check.
+      let copy = scratch.file("rendition-copy")
+      try OwnerOnly.copyFile(input, to: copy)
       let job = try PrivateFolder(in: scratch.path, prefix: "check-")
-      try sandbox.run(DecodeCheck(seconds: 600), input: input, demuxer: "mov", folder: job.path)
-      try OwnerOnly.copyFile(input, to: try target(file))
+      try sandbox.run(DecodeCheck(seconds: 600), input: copy, demuxer: "mov", folder: job.path)
+      guard rename(copy, try target(file)) == 0 else {
+        throw ExportError.output("Salon could not keep \(name)/\(file) in its scratch folder.")
+      }
     }
     cache.store(entry, key: line.key, from: URL(fileURLWithPath: scratch.path))
     guard cache.contains(line.key) else {

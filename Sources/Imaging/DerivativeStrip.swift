@@ -33,29 +33,40 @@ extension Imaging {
 }
 
 /// JPEG's metadata segments removed, everything else kept as it was.
-enum DerivativeStrip {
-  /// The JPEG without its APP1–APP15 segments (EXIF, XMP, ICC, IPTC, vendors') and comments,
-  /// up to the first scan; the scans are kept as they are. Nil when the markers do not parse.
-  static func strippedJPEG(_ bytes: [UInt8]) -> [UInt8]? {
+package enum DerivativeStrip {
+  /// The JPEG without its APP1–APP15 segments (EXIF, XMP, ICC, IPTC, vendors'), comments, an APP0
+  /// longer than a plain JFIF header (a thumbnail), anywhere in the file, and nothing after its
+  /// end marker: a node cannot carry bytes between scans or past the picture. The scans' data is
+  /// kept as it is. Nil when the markers do not parse or the picture has no end.
+  package static func strippedJPEG(_ bytes: [UInt8]) -> [UInt8]? {
     guard bytes.count > 4, bytes[0] == 0xFF, bytes[1] == 0xD8 else { return nil }
     var kept: [UInt8] = [0xFF, 0xD8]
     var index = 2
-    while index + 4 <= bytes.count {
+    while index + 2 <= bytes.count {
       guard bytes[index] == 0xFF else { return nil }
       let marker = bytes[index + 1]
       if marker == 0xFF {
         index += 1
         continue
       }
-      // Start of scan: the rest is entropy-coded data and the markers between scans.
-      if marker == 0xDA {
-        kept += bytes[index...]
-        return kept
-      }
+      if marker == 0xD9 { return kept + [0xFF, 0xD9] }
+      guard index + 4 <= bytes.count else { return nil }
       let length = Int(bytes[index + 2]) << 8 | Int(bytes[index + 3])
       guard length >= 2, index + 2 + length <= bytes.count else { return nil }
-      if !((0xE1...0xEF).contains(marker) || marker == 0xFE) { kept += bytes[index..<index + 2 + length] }
+      let dropped = (0xE1...0xEF).contains(marker) || marker == 0xFE || (marker == 0xE0 && length > 16)
+      if !dropped { kept += bytes[index..<index + 2 + length] }
       index += 2 + length
+      // After a scan's header, its entropy-coded data runs to the next marker that is neither a
+      // stuffed zero nor a restart marker.
+      if marker == 0xDA {
+        let dataStart = index
+        while index + 1 < bytes.count {
+          if bytes[index] == 0xFF, bytes[index + 1] != 0, !(0xD0...0xD7).contains(bytes[index + 1]) { break }
+          index += 1
+        }
+        guard index + 1 < bytes.count else { return nil }
+        kept += bytes[dataStart..<index]
+      }
     }
     return nil
   }

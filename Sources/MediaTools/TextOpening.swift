@@ -155,7 +155,14 @@ package struct OpeningLines: Codable, Equatable, Sendable {
     switch scalar.value {
     case 0x00...0x1F, 0x7F...0x9F: return true
     case 0x200D: return false
-    default: return scalar.properties.generalCategory == .format
+    // Variation selectors, the grapheme joiner, Hangul fillers and the blank braille pattern draw
+    // nothing either, and can hide bytes in what looks like an ordinary line.
+    case 0xFE00...0xFE0F, 0xE0100...0xE01EF, 0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800: return true
+    default:
+      switch scalar.properties.generalCategory {
+      case .format, .privateUse, .unassigned, .surrogate: return true
+      default: return false
+      }
     }
   }
 }

@@ -11,7 +11,7 @@ extension Bench {
   mutating func distributed() throws {
     let count = galleryWorks ?? (quick ? 20 : 200)
     let load = Self.loadAverage()
-    say("11. media work of \(count) photographs over two ssh nodes vs one machine (processor time)")
+    say("13. media work of \(count) photographs over two ssh nodes vs one machine (processor time)")
     let zips = root.appendingPathComponent("distributed-zips-\(count)")
     try FileManager.default.createDirectory(at: zips, withIntermediateDirectories: true)
     let texture = path("texture.v")
@@ -86,11 +86,11 @@ extension Bench {
     let ratio = total / alone.cpuSeconds
     rows.append(
       row(
-        "11", "media work of \(count) photographs 3000×2250 over two ssh nodes on this machine, processor time",
+        "13", "media work of \(count) photographs 3000×2250 over two ssh nodes on this machine, processor time",
         String(format: "%.1f s CPU", total), String(format: "one machine: %.1f s CPU", alone.cpuSeconds),
         String(format: "%.2fx", ratio), "≤ 1.10x", ratio <= 1.10 && same))
     note(
-      "11", start: load,
+      "13", start: load,
       String(
         format:
           "Processor time of every process: the plan %.1f s, the two nodes (sshd, ssh, rsync, GNU parallel and `salon derive`) %.1f s (%.0f s wall), the import (every picture decoded and stripped again in the sandbox) %.1f s, the export that then found every derivative in the cache %.1f s; one machine's `salon export` %.1f s (%.0f s wall). The two sites are %@.",

@@ -36,7 +36,8 @@ enum SubmissionsCommand: Command {
 
   static func run(_ arguments: [String]) throws {
     let args = try Arguments(
-      arguments, valued: archiveOptions.union(["--note", "--csv", "--into", "--provenance", "--reason"]).union(editOptions),
+      arguments,
+      valued: archiveOptions.union(["--note", "--csv", "--into", "--provenance", "--reason"]).union(editOptions),
       flags: ["--json", "--all-accepted", "--undo"])
     // `attach FROM ID` is the earlier spelling of `merge FROM --into ID`.
     let actions: Set<String> = [
