@@ -165,7 +165,15 @@ package enum DerivativeImport {
       family == .image ? [.image, .animation] : family == .video ? [.video, .audio] : [family]
     guard entry.text == nil, !files.isEmpty, entry.kind != .pdf, entry.kind != .text, kinds.contains(entry.kind),
       entry.kind != .image || entry.rendition == nil,
-      files.allSatisfy({ SiteFolder.isSafe($0) && $0.hasPrefix(own) && !$0.dropFirst(own.count).contains("/") }),
+      files.allSatisfy({
+        SiteFolder.isSafe($0) && $0.hasPrefix(own)
+          // The rest of the name as Salon writes it: letters, digits, '.', '-' and '_' only (a
+          // space or comma would add candidates to a srcset).
+          && $0.utf8.dropFirst(own.utf8.count).allSatisfy({
+            (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) || $0 == 46 || $0 == 45
+              || $0 == 95
+          })
+      }),
       expected.count == files.count + 2, Set(contents) == expected
     else {
       throw ImportRefusal(
