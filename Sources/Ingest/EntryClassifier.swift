@@ -1,6 +1,7 @@
 import Basics
 import Catalog
 import Foundation
+import MediaTools
 
 /// Detects each unpacked file's format from its bytes, refuses the formats the call does not
 /// accept, and has real decoders read the rest (`MediaCheck`): pixel size, duration, pages, and
@@ -89,13 +90,24 @@ struct EntryClassifier {
   /// is kept only for a file that decodes. The first error, in entry order, is thrown.
   private func decodeAll(_ entries: [ZipStream.Entry]) throws -> [Int: Decoded] {
     var planned: [(index: Int, type: DetectedType, provenance: Bool)] = []
+    let results = DecodeResults()
+    // Roles as the call's rules will assign them: only a work's own text has its opening lines
+    // shown (on its card), so a zip of many supplementary notes does not start a worker for each.
+    let roles = RoleInference.assign(
+      entries.map {
+        RoleInference.Candidate(
+          path: $0.path, family: FileTypeDetector.detect(head: $0.head, fileExtension: fileExtension($0.path)).family)
+      })
     for (index, entry) in entries.enumerated() {
       guard let type = typeToDecode(entry) else { continue }
+      if type.family == .text, roles[index].role == .supplementary || roles[index].role == .description {
+        results.setFacts(index, (MediaProperties(facts: RecordedFacts()), nil))
+        continue
+      }
       planned.append((index, type, false))
       if type.family == .image || type.family == .video { planned.append((index, type, true)) }
     }
     let tasks = planned
-    let results = DecodeResults()
     let media = self.media
     let cancellation = self.cancellation
     let paths = entries.map { $0.file.url.path }

@@ -22,7 +22,7 @@ struct CardsCall {
   /// Words of the description PDF, which no card may show.
   static let descriptionTitle = "Ada Nightingale was born by the sea"
 
-  /// Works: 1 an MP3 with private tags; 2 the poem; 3 a text whose facts are removed after
+  /// Works: 1 an MP3 with private tags; 2 the poem (and a supplementary note); 3 a text whose facts are removed after
   /// ingest (as for an archive ingested before Salon read opening lines); 4 a text of blank
   /// lines only.
   static func make() throws -> CardsCall {
@@ -38,7 +38,10 @@ struct CardsCall {
       "id,title,artists,email,medium,statement,alt text,link,previously published,where,under review elsewhere,rights,authorship,ai use,ai statement\n"
     let titles = ["1": "Low Tide Song", "2": "Salt Flats", "3": "Old Archive", "4": "Blank Verse"]
     for (id, name, bytes) in works {
-      call.scratch.zip("in/\(id).zip", [(name, bytes), ("\(id)_description.pdf", description)])
+      // Work 2 also carries a supplementary note, whose opening lines no card shows.
+      let note: [(String, [UInt8])] =
+        id == "2" ? [("2_supplementary_1.txt", Array("A note for the hanging.\n".utf8))] : []
+      call.scratch.zip("in/\(id).zip", [(name, bytes), ("\(id)_description.pdf", description)] + note)
       let medium = id == "1" ? "Sound" : "Poetry"
       form += "\(id),\(titles[id]!),Artist \(id),a\(id)@private.example,\(medium),A statement.,,,no,,no,yes,yes,none,\n"
     }
@@ -153,6 +156,8 @@ func webpChunks(_ data: Data) -> [String] {
     #expect(opening.continues && !opening.text.contains("LASTWORDS"))
     #expect(opening.text.split(separator: "\n", omittingEmptySubsequences: true).count <= OpeningLines.lineLimit)
     #expect(try call.facts("2_description.pdf")?.opening == nil)
+    // Only a work's own text is read for its card: a supplementary note starts no worker.
+    #expect(try call.facts("2_supplementary_1.txt") == RecordedFacts())
 
     let card = try call.card("2")
     #expect(
