@@ -73,7 +73,7 @@ extension SalonArchive {
       }
       if actual != size {
         results.set(index, "corrupt: \(actual) bytes where \(size) were stored")
-      } else if !quick, let digest = Self.hashFile(url), digest != sha {
+      } else if !quick, let digest = SHA256Hasher.hash(fileAt: url), digest != sha {
         results.set(index, "corrupt: its content no longer matches its SHA-256")
       }
     }
@@ -109,14 +109,6 @@ extension SalonArchive {
       checked: blobs.count, missing: missing, corrupt: corrupt, orphans: orphans, catalog: catalogProblems)
   }
 
-  static func hashFile(_ url: URL) -> String? {
-    guard let handle = FileHandle(forReadingAtPath: url.path) else { return nil }
-    defer { try? handle.close() }
-    let hasher = SHA256Hasher()
-    while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { try? hasher.update(chunk) }
-    // A digest OpenSSL cannot compute gives no verdict, as for a file that cannot be read.
-    return try? hasher.finalize()
-  }
 }
 
 /// What verify's parallel workers found, one slot per file, and how many are done.

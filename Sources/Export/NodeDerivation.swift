@@ -85,14 +85,6 @@ package enum NodeDerivation {
     package var description: String { message }
   }
 
-  static func hashFile(_ url: URL) -> String? {
-    guard let handle = FileHandle(forReadingAtPath: url.path) else { return nil }
-    defer { try? handle.close() }
-    let hasher = SHA256Hasher()
-    while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { try? hasher.update(chunk) }
-    return try? hasher.finalize()
-  }
-
   static func derive(
     _ line: PlannedDerivative, originals: URL, into: URL, limits: SandboxLimits, boundary: Boundary,
     isCancelled: @escaping @Sendable () -> Bool
@@ -104,7 +96,7 @@ package enum NodeDerivation {
         message: "The original \(line.sha) is not a file in \(originals.path); send it with the plan line.")
     }
     // The file the node was given must be the one the archive planned for.
-    guard hashFile(original) == line.sha else {
+    guard SHA256Hasher.hash(fileAt: original) == line.sha else {
       throw DeriveRefusal(
         code: "original-mismatch",
         message: "The file \(original.path) is not the original \(line.sha) (its SHA-256 differs); send it again.")

@@ -78,6 +78,16 @@ package final class SHA256Hasher {
     try hasher.update(bytes)
     return try hasher.finalize()
   }
+
+  /// The digest of the file at `url`, read a megabyte at a time; nil when it cannot be read (or
+  /// OpenSSL cannot compute the digest), which gives no verdict either way.
+  package static func hash(fileAt url: URL) -> String? {
+    guard let handle = FileHandle(forReadingAtPath: url.path) else { return nil }
+    defer { try? handle.close() }
+    let hasher = SHA256Hasher()
+    while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { try? hasher.update(chunk) }
+    return try? hasher.finalize()
+  }
 }
 
 /// HMAC-SHA256 of `message` under `key`, as hex.
