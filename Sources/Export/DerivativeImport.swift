@@ -69,10 +69,9 @@ package enum DerivativeImport {
       } catch let refusal as ImportRefusal {
         found.withLock { $0.refused.append(Refusal(folder: name, code: refusal.code, message: refusal.message)) }
       } catch {
-        let failure = ExportReport.Failure(exhibition: "", id: "", file: "", error: error)
+        let (_, message) = NodeDerivation.describe(error)
         found.withLock {
-          $0.refused.append(
-            Refusal(folder: name, code: "derivative-damaged", message: "Refused: \(failure.message)"))
+          $0.refused.append(Refusal(folder: name, code: "derivative-damaged", message: "Refused: \(message)"))
         }
       }
       let count = done.withLock { done in

@@ -12,12 +12,14 @@ struct EntryClassifier {
   let media: MediaCheck
 
   func classify(_ entries: inout [ZipStream.Entry], findings: inout ZipFindings) throws {
-    let decoded = try decodeAll(entries)
+    // Each entry's format from its first bytes, found once for the decoders and the checks.
+    let types = entries.map { FileTypeDetector.detect(head: $0.head, fileExtension: fileExtension($0.path)) }
+    let decoded = try decodeAll(entries, types: types)
     for index in entries.indices {
       try cancellation.check()
       let path = entries[index].path
       let ext = fileExtension(path)
-      let type = FileTypeDetector.detect(head: entries[index].head, fileExtension: ext)
+      let type = types[index]
       entries[index].type = type
       if entries[index].file.size == 0 { findings.add(.emptyFile(path)) }
       switch type.family {
@@ -69,9 +71,8 @@ struct EntryClassifier {
   }
 
   /// The type of an entry the decoders read: one that passes every check before them.
-  private func typeToDecode(_ entry: ZipStream.Entry) -> DetectedType? {
+  private func typeToDecode(_ entry: ZipStream.Entry, _ type: DetectedType) -> DetectedType? {
     let ext = fileExtension(entry.path)
-    let type = FileTypeDetector.detect(head: entry.head, fileExtension: ext)
     switch type.family {
     case .archive, .executable, .svg, .html: return nil
     default: break
@@ -88,18 +89,15 @@ struct EntryClassifier {
   /// started at once, as many running together as there are cores, so a photograph's exiftool
   /// does not wait for its decoder nor a description's pdfinfo for a film. The provenance read
   /// is kept only for a file that decodes. The first error, in entry order, is thrown.
-  private func decodeAll(_ entries: [ZipStream.Entry]) throws -> [Int: Decoded] {
+  private func decodeAll(_ entries: [ZipStream.Entry], types: [DetectedType]) throws -> [Int: Decoded] {
     var planned: [(index: Int, type: DetectedType, provenance: Bool)] = []
     let results = DecodeResults()
     // Roles as the call's rules will assign them: only a work's own text has its opening lines
     // shown (on its card), so a zip of many supplementary notes does not start a worker for each.
     let roles = RoleInference.assign(
-      entries.map {
-        RoleInference.Candidate(
-          path: $0.path, family: FileTypeDetector.detect(head: $0.head, fileExtension: fileExtension($0.path)).family)
-      })
+      zip(entries, types).map { RoleInference.Candidate(path: $0.path, family: $1.family) })
     for (index, entry) in entries.enumerated() {
-      guard let type = typeToDecode(entry) else { continue }
+      guard let type = typeToDecode(entry, types[index]) else { continue }
       if type.family == .text, roles[index].role == .supplementary || roles[index].role == .description {
         results.setFacts(index, (MediaProperties(facts: RecordedFacts()), nil))
         continue

@@ -193,7 +193,7 @@ package enum SalonCommand {
     } catch let error as UsageError {
       // The sentence first and alone, then the one usage line it concerns: the whole usage
       // text buried the sentence under twenty lines.
-      let line = usageLine(handler.usage, command: command, action: rest.first { !$0.hasPrefix("-") })
+      let line = usageLine(handler.usage, command: command, arguments: rest)
       printError("\(capitalised(error.message))\n\(line)\nSee `salon \(command) --help`.")
       return 64
     } catch is Failed {
@@ -211,9 +211,10 @@ package enum SalonCommand {
   }
 }
 
-/// The one line of a command's usage text for `action` (`jury score` → `Usage: salon jury score
-/// JUROR …`), its wrapped continuation joined on; the first line when no line names the action.
-func usageLine(_ usage: String, command: String, action: String?) -> String {
+/// The one line of a command's usage text for what was typed (`jury score` → `Usage: salon jury
+/// score JUROR …`; `export --plan` → `Usage: salon export --plan FILE …`), its wrapped
+/// continuation joined on; the first line when no line names the action.
+func usageLine(_ usage: String, command: String, arguments: [String]) -> String {
   var entries: [String] = []
   for line in usage.split(separator: "\n", omittingEmptySubsequences: false) {
     let text = line.trimmingCharacters(in: .whitespaces)
@@ -228,12 +229,16 @@ func usageLine(_ usage: String, command: String, action: String?) -> String {
   func actionOf(_ entry: String) -> String {
     entry.split(separator: " ").dropFirst(2).first.map(String.init) ?? ""
   }
-  // The action typed, else the one it is a small slip from (`scroe` → `score`).
-  let chosen = action.flatMap { typed in
-    entries.first { actionOf($0) == typed }
-      ?? entries.filter { editDistance(typed, actionOf($0)) <= max(1, min(3, actionOf($0).count / 3)) }
-      .min { editDistance(typed, actionOf($0)) < editDistance(typed, actionOf($1)) }
-  }
+  // The action typed; else a line led by an option that was typed (`export --plan`); else the
+  // action the word typed is a small slip from (`scroe` → `score`).
+  let action = arguments.first { !$0.hasPrefix("-") }
+  let chosen =
+    action.flatMap { typed in entries.first { actionOf($0) == typed } }
+    ?? entries.first { actionOf($0).hasPrefix("-") && arguments.contains(actionOf($0)) }
+    ?? action.flatMap { typed in
+      entries.filter { editDistance(typed, actionOf($0)) <= max(1, min(3, actionOf($0).count / 3)) }
+        .min { editDistance(typed, actionOf($0)) < editDistance(typed, actionOf($1)) }
+    }
   return "Usage: " + (chosen ?? entries.first ?? "salon \(command)")
 }
 

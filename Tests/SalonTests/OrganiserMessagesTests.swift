@@ -187,6 +187,9 @@ import Testing
     let option = try salon("ingest", "x.zip", "--frobnicate")
     #expect(option.status == 64 && option.stderr.split(separator: "\n").count == 3, "\(option.stderr)")
     #expect(option.stderr.contains("Usage: salon ingest PATH... [--form FORM.csv]"))
+    // A line led by an option that was typed is the one shown.
+    let plan = try salon("export", "--plan")
+    #expect(plan.status == 64 && plan.stderr.contains("Usage: salon export --plan FILE"), "\(plan.stderr)")
     #expect(try salon("prize", "standigs").stderr.contains("Did you mean `standings`?"))
     // Far from every action: no guess.
     #expect(!(try salon("jury", "xyzzy").stderr.contains("Did you mean")))
