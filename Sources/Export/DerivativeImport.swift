@@ -245,7 +245,14 @@ package enum DerivativeImport {
       try OwnerOnly.copyFile(input, to: copy)
       let job = try PrivateFolder(in: scratch.path, prefix: "check-")
       try sandbox.run(DecodeCheck(seconds: 600), input: copy, demuxer: "mov", folder: job.path)
-      guard rename(copy, try target(file)) == 0 else {
+      let clean = try RenditionCheck.cleaned(
+        copy, isVideo: entry.kind != .audio, sandbox: sandbox, scratch: scratch, name: "rendition-clean")
+      guard let clean else {
+        throw ImportRefusal(
+          code: "derivative-files-unexpected",
+          message: "\(name)/\(file) is not H.264 and AAC in MP4, the web rendition Salon makes.")
+      }
+      guard rename(clean, try target(file)) == 0 else {
         throw ExportError.output("Salon could not keep \(name)/\(file) in its scratch folder.")
       }
     }

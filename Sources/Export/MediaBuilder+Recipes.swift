@@ -83,9 +83,20 @@ extension MediaBuilder {
       VideoRendition(maxSide: settings.videoMaxSide, hasAudio: facts.audio != nil), input: source,
       demuxer: facts.demuxer, folder: folder.path)
     let name = "\(base)-\(settings.videoMaxSide).mp4"
-    try publish(folder.file(VideoRendition.output), as: name)
+    try publish(try cleaned(folder.file(VideoRendition.output), .video, folder, sandbox), as: name)
     media.rendition = name
     return (media, facts.duration ?? 0)
+  }
+
+  /// The rendition as it is published: copied clean (`CleanRemux`), the same step `salon cache
+  /// import` takes a node's rendition through, so both give the same bytes.
+  func cleaned(_ rendition: String, _ kind: CleanRemux.Kind, _ folder: PrivateFolder, _ sandbox: Sandbox) throws
+    -> String
+  {
+    let clean = folder.file("clean")
+    try FileManager.default.createDirectory(atPath: clean, withIntermediateDirectories: true)
+    try sandbox.run(CleanRemux(kind: kind), input: rendition, demuxer: "mov", folder: clean)
+    return clean + "/" + CleanRemux.output
   }
 
   /// A frame that is not black: at 10% of the duration, then further on while nearly black;
@@ -124,7 +135,7 @@ extension MediaBuilder {
     media.waveform = try cardWaveform(source, facts, base, folder, sandbox)
     try sandbox.run(AudioRendition(), input: source, demuxer: facts.demuxer, folder: folder.path)
     let name = base + ".m4a"
-    try publish(folder.file(AudioRendition.output), as: name)
+    try publish(try cleaned(folder.file(AudioRendition.output), .audio, folder, sandbox), as: name)
     media.rendition = name
     return (media, facts.duration ?? 0)
   }
@@ -142,7 +153,7 @@ extension MediaBuilder {
     try sandbox.run(
       AnimationRendition(maxSide: settings.videoMaxSide), input: source, demuxer: facts.demuxer, folder: folder.path)
     let name = "\(base)-anim-\(settings.videoMaxSide).mp4"
-    try publish(folder.file(AnimationRendition.output), as: name)
+    try publish(try cleaned(folder.file(AnimationRendition.output), .video, folder, sandbox), as: name)
     media.rendition = name
     return (media, facts.duration ?? 0)
   }

@@ -60,6 +60,25 @@ package struct VideoRendition: MediaCommand {
   }
 }
 
+/// A web rendition copied into a fresh MP4 without re-encoding: its first picture stream and
+/// first sound stream only, no container metadata, chapters, subtitles or other tracks. Salon's
+/// own renditions go through it as well as a node's (`salon cache import`): the copy is
+/// idempotent, so a rendition made at home and one a node made are the same bytes.
+package struct CleanRemux: MediaCommand {
+  package enum Kind: Sendable { case video, audio }
+  package var kind: Kind
+  package static let output = "clean.mp4"
+  package var tool: MediaTool { .ffmpeg }
+  package init(kind: Kind) { self.kind = kind }
+  package func arguments(demuxer: String?, folder: String) -> [String] {
+    let streams = kind == .video ? ["-map", "0:v:0", "-map", "0:a:0?"] : ["-map", "0:a:0", "-vn"]
+    return ffmpegInput(demuxer) + streams + Self.cleanOutput + [
+      "-c", "copy", "-flags:v", "+bitexact", "-flags:a", "+bitexact", "-movflags", "+faststart", "-f", "mp4", "-y",
+      folder + "/" + Self.output,
+    ]
+  }
+}
+
 /// One frame of a video as a PNG (longest side at most `maxSide`), and the same frame as
 /// 16 × 16 grey bytes so the caller can tell a black frame without decoding the PNG.
 package struct PosterFrame: MediaCommand {

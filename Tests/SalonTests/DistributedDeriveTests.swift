@@ -237,6 +237,20 @@ struct LoopbackNode {
     // archive never planned, and a link, are refused.
     let tagged = SampleMedia.withGPSMetadata(Array(FileManager.default.contents(atPath: made + "/" + jpeg)!))
     FileManager.default.createFile(atPath: made + "/" + jpeg, contents: Data(tagged))
+    // A sound whose rendition carries a tag and a second track: both are gone after the import.
+    let sound = try #require(lines.first { $0.contains("audio/") })
+    let soundFolder = call.work + "/derived/" + String(sound.split(separator: "\t")[1])
+    let m4a = try #require(
+      try FileManager.default.contentsOfDirectory(atPath: soundFolder).first { $0.hasSuffix(".m4a") })
+    let tampered = call.scratch.path("tampered.m4a")
+    try DistributedCall.tool(
+      "/usr/bin/ffmpeg",
+      [
+        "-v", "error", "-nostdin", "-y", "-i", soundFolder + "/" + m4a, "-map", "0", "-map", "0", "-c", "copy",
+        "-metadata", "title=SECRET PLACE", "-f", "mp4", tampered,
+      ])
+    try FileManager.default.removeItem(atPath: soundFolder + "/" + m4a)
+    try FileManager.default.moveItem(atPath: tampered, toPath: soundFolder + "/" + m4a)
     let stranger = call.work + "/derived/" + String(repeating: "a", count: 64)
     try FileManager.default.createDirectory(atPath: stranger, withIntermediateDirectories: true)
     let linked = call.work + "/derived/" + String(repeating: "b", count: 64)
@@ -260,6 +274,14 @@ struct LoopbackNode {
     #expect((try Binary.json(export) as! [String: Any])["derivativesMade"] as? Int == 0)
     for (path, data) in GalleryFixture.files(in: site) where path.hasSuffix(".jpg") {
       #expect(data.range(of: Data("Exif".utf8)) == nil, "\(path)")
+    }
+    let published = GalleryFixture.files(in: site).filter { $0.0.hasSuffix(".m4a") }
+    #expect(published.count == 1)
+    for (path, data) in published {
+      #expect(data.range(of: Data("SECRET PLACE".utf8)) == nil, "\(path)")
+      let streams = try DistributedCall.tool(
+        "/usr/bin/ffprobe", ["-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", site + "/" + path])
+      #expect(streams.split(separator: "\n") == ["audio"], "\(streams)")
     }
   }
 }

@@ -2,6 +2,8 @@ import Foundation
 import Imaging
 import Testing
 
+@testable import Export
+
 /// What `salon cache import` keeps of a node's pictures: the picture and nothing a hostile node
 /// could hide beside it (metadata, unknown chunks, segments between scans, bytes past the end).
 @Suite struct ImportStripTests {
@@ -39,6 +41,18 @@ import Testing
     let n = body.count + 4
     return Array("RIFF".utf8) + [UInt8(n & 0xFF), UInt8((n >> 8) & 0xFF), UInt8((n >> 16) & 0xFF), UInt8(n >> 24)]
       + Array("WEBP".utf8) + body
+  }
+
+  @Test func aRenditionMustHoldTheStreamsSalonMakesAndNoOthers() {
+    #expect(RenditionCheck.isExpected([(.video, "h264"), (.audio, "aac")], isVideo: true))
+    #expect(RenditionCheck.isExpected([(.video, "h264")], isVideo: true))
+    #expect(RenditionCheck.isExpected([(.audio, "aac")], isVideo: false))
+    #expect(!RenditionCheck.isExpected([(.video, "hevc"), (.audio, "aac")], isVideo: true))
+    #expect(!RenditionCheck.isExpected([(.video, "h264"), (.audio, "mp3")], isVideo: true))
+    #expect(!RenditionCheck.isExpected([(.video, "h264"), (.data, "bin_data")], isVideo: true))
+    #expect(!RenditionCheck.isExpected([(.video, "h264")], isVideo: false))
+    #expect(!RenditionCheck.isExpected([(.audio, "aac"), (.audio, "aac")], isVideo: false))
+    #expect(!RenditionCheck.isExpected([], isVideo: true))
   }
 
   @Test func aWebPKeepsOnlyItsPictureChunksAndNothingPastItsDeclaredSize() throws {
