@@ -148,7 +148,7 @@ enum Confinement {
   /// libblas.so.3 is one) and fontconfig (poppler finds the fonts a PDF does not embed through
   /// it) with fontconfig's cache.
   static let systemFolders: [String] = {
-    var arguments = ["--ro-bind", "/usr", "/usr"]
+    var arguments = ["--ro-bind", "/usr", "/usr"] + libvipsModules
     for name in ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"] {
       var info = stat()
       guard lstat(name, &info) == 0 else { continue }
@@ -163,6 +163,27 @@ enum Confinement {
     arguments += openFolder("/etc")
     for path in ["/etc/ld.so.cache", "/etc/alternatives", "/etc/fonts"] { arguments += ["--ro-bind-try", path, path] }
     arguments += openFolder("/var/cache") + ["--ro-bind-try", "/var/cache/fontconfig", "/var/cache/fontconfig"]
+    return arguments
+  }()
+
+  /// libvips loads every module in its modules folder as it starts: ImageMagick, poppler,
+  /// OpenSlide and JPEG XL, none of which Salon asks it for (the first three are refused as
+  /// untrusted anyway). In the sandbox that folder holds only the HEIF module (HEIC and AVIF),
+  /// so the image worker starts some 30 ms sooner and maps less code an artist's file could reach.
+  static let libvipsModules: [String] = {
+    var arguments: [String] = []
+    for architecture in (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib"))?.sorted() ?? [] {
+      let folder = "/usr/lib/" + architecture
+      for name in (try? FileManager.default.contentsOfDirectory(atPath: folder))?.sorted() ?? []
+      where name.hasPrefix("vips-modules-") {
+        let modules = folder + "/" + name
+        var info = stat()
+        guard lstat(modules, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { continue }
+        arguments += ["--perms", "0755", "--tmpfs", modules]
+        let heif = modules + "/vips-heif.so"
+        if lstat(heif, &info) == 0, info.st_mode & S_IFMT == S_IFREG { arguments += ["--ro-bind", heif, heif] }
+      }
+    }
     return arguments
   }()
 
