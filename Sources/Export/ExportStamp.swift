@@ -2,6 +2,7 @@ import Basics
 import Catalog
 import Foundation
 import Hashing
+import MediaTools
 
 /// What the last complete export into one folder was made from, kept in the archive (never in
 /// the site): the catalog's change count, a digest of everything else that shapes the pages
@@ -100,11 +101,14 @@ struct ExportStamp: Codable {
   }
 
   /// A digest of everything but the catalog and the site that shapes an export: its settings,
-  /// every file of the theme, and the Salon program itself (a new build may render differently).
+  /// the media tools' versions, every file of the theme, and the Salon program itself (a new
+  /// build may render differently).
   static func inputs(settings: ExportSettings, theme: Theme) -> String? {
     var text = "videoMaxSide=\(settings.videoMaxSide) pdfPages=\(settings.pdfPages) pdfDPI=\(settings.pdfDPI)"
     text += " baseURL=\(settings.baseURL ?? "") worksPerPage=\(settings.worksPerPage)"
     text += " limits=\(settings.mediaLimits)\n"
+    // The tools that make the media: after an upgrade their names change (`publishedStem`).
+    text += "tools \(ToolVersions.current)\n"
     // The program, by the file the kernel started (a rebuild or an upgrade replaces it).
     var program = stat()
     guard stat("/proc/self/exe", &program) == 0 else { return nil }

@@ -305,8 +305,10 @@ package final class Exporter {
     site.recordWorks(model, media: outcome)
     report.unpublished = site.removeUnpublished(model.unpublished)
     report.unpublished = (report.unpublished ?? []) + site.removeWithheld(model.withheld)
+    // Not among those to purge: no page names them, and each name kept its one content.
+    report.removed = site.removeSuperseded(published: Set(outcome.media.keys)).count
     if prune {
-      report.removed = site.removeStale()
+      report.removed += site.removeStale()
     } else {
       report.kept = site.keepStale()
     }

@@ -17,7 +17,7 @@ extension MediaBuilder {
   }
 
   private func make(_ job: Job, from source: String, sandbox: Sandbox) throws -> (PublishedMedia, Double) {
-    let base = "media/\(job.sha.prefix(2))/\(job.sha)"
+    let base = publishedStem(job)
     // Outputs are made in a private folder inside the site (swept if a run is killed), then
     // renamed into place: a later export never finds half a file under a published name.
     let folder = try PrivateFolder(in: output.path, prefix: AtomicFile.partialPrefix + "media-")

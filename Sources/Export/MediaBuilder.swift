@@ -145,7 +145,9 @@ package struct MediaBuilder: @unchecked Sendable {
   }
 
   /// The recipe and the versions of the tools that follow it (`ToolVersions`): another ffmpeg
-  /// or libvips may make other bytes, so it makes another key.
+  /// or libvips may make other bytes, so it makes another key. Salon's own version is not in
+  /// it: an upgrade of Salon must not make a call's 400,000 photographs again, and a recipe
+  /// text (`ImageDerivatives.recipe`, `CardWaveform.recipe`) changes when Salon's output does.
   func cacheKey(_ job: Job) -> String { recipeKey(job) + " tools " + ToolVersions.current }
 
   func recipeKey(_ job: Job) -> String {
@@ -215,8 +217,9 @@ package struct MediaBuilder: @unchecked Sendable {
       let job = ordered[index]
       let key = cacheKey(job)
       // The manifest lives in the site, where anyone may edit it: reuse only this file's own
-      // derivatives, inside the site, recorded and present.
-      let own = "media/\(job.sha.prefix(2))/\(job.sha)"
+      // derivatives of this key, inside the site, recorded and present (an entry published
+      // under names without the key's digest is placed again from the cache, under new names).
+      let own = Self.publishedStem(sha: job.sha, key: key)
       func reuse(_ cached: PublishedMedia) {
         shared.withLock { shared in
           shared.published[key] = cached
@@ -238,9 +241,9 @@ package struct MediaBuilder: @unchecked Sendable {
         let (cacheKey, cached) = cacheKeys(job).lazy.compactMap({ k in
           cache.entry(for: k, sha: job.sha).map { (k, self.shown($0)) }
         }).first,
-        fillsCacheOnly || (try? placeFromCache(cached, key: cacheKey, cache: cache)) != nil
+        fillsCacheOnly || (try? placeFromCache(cached, key: cacheKey, cache: cache, sha: job.sha, stem: own)) != nil
       {
-        reuse(cached)
+        reuse(cached.renamed { Self.publishedName($0, sha: job.sha, stem: own) })
         return
       }
       if let given = copyFromDonor(key: key, own: own) {
@@ -337,15 +340,21 @@ package struct MediaBuilder: @unchecked Sendable {
     return media
   }
 
-  /// Derivatives the archive's cache holds, linked into the site through its no-follow path.
-  func placeFromCache(_ entry: PublishedMedia, key: String, cache: DerivativeCache) throws {
+  /// Derivatives the archive's cache holds, copied into the site through its no-follow path,
+  /// each under its published name (`publishedName`, with `stem`).
+  func placeFromCache(_ entry: PublishedMedia, key: String, cache: DerivativeCache, sha: String, stem: String)
+    throws
+  {
     let folder = try PrivateFolder(in: output.path, prefix: ".partial-media-")
     // (A PDF lists its first page twice: once as its poster.)
     for (index, file) in Set(entry.files).sorted().enumerated() {
-      guard SiteFolder.isSafe(file) else { throw ExportError.output("The cache names an unsafe file \(file).") }
+      let name = Self.publishedName(file, sha: sha, stem: stem)
+      guard SiteFolder.isSafe(file), SiteFolder.isSafe(name) else {
+        throw ExportError.output("The cache names an unsafe file \(file).")
+      }
       let temporary = folder.file("cached-\(index)")
       try cache.give(file, key: key, to: temporary)
-      try publish(temporary, as: file)
+      try publish(temporary, as: name)
     }
   }
 

@@ -54,6 +54,22 @@ extension SiteWriter {
     return removed
   }
 
+  /// Removes the media an earlier export made of files this export published again under other
+  /// names (the tools or a setting that shapes them changed: `MediaBuilder.publishedStem`), so
+  /// the site keeps one set of each file's media. A work no longer shown whose page is kept
+  /// (see `--prune`) keeps the media its page names.
+  func removeSuperseded(published shas: Set<String>) -> [String] {
+    guard !shas.isEmpty else { return [] }
+    let named = Set((manifest.works ?? [:]).values.joined())
+    var removed: [String] = []
+    for path in stale where path.hasPrefix("media/") && SiteFolder.isSafe(path) && !named.contains(path) {
+      let parts = path.split(separator: "/")
+      guard parts.count == 3, shas.contains(String(parts[2].prefix(64))) else { continue }
+      if folder.remove(path) || !folder.hasFile(path) { removed.append(path) }
+    }
+    return removed
+  }
+
   /// Removes the media an earlier export made of files the organiser has since left out of the
   /// gallery (`submissions withhold`), unless this export wrote them again for another work.
   func removeWithheld(_ files: Set<String>) -> [String] {

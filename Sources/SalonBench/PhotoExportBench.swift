@@ -78,7 +78,11 @@ extension Bench {
       for width in Self.comparedWidths {
         let reference = "\(scratch)/ref-\(width).png"
         try shrink(original, to: width, reference)
-        let ours = path("photo-site/media/\(sha.prefix(2))/\(sha)-\(width).webp")
+        // `<sha>-<digest of the recipe and tools>-<width>.webp`: the one of this original.
+        let folder = path("photo-site/media/\(sha.prefix(2))")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        let name = names.first { $0.hasPrefix(sha) && $0.hasSuffix("-\(width).webp") }
+        let ours = folder + "/" + (name ?? "\(sha)-\(width).webp")
         ourSSIM[width, default: []].append(try ssim(reference, ours))
         ourBytes[width, default: []].append(
           (try? FileManager.default.attributesOfItem(atPath: ours)[.size] as? Int) ?? 0)

@@ -228,7 +228,7 @@ import Testing
         "<link rel=\"canonical\" href=\"https://salon.example.org/archive/\(exhibition)/works/7.html\">"))
     #expect(
       page.range(
-        of: #"<meta property="og:image" content="https://salon\.example\.org/archive/media/[0-9a-f/]+-1200\.jpg">"#,
+        of: #"<meta property="og:image" content="https://salon\.example\.org/archive/media/[0-9a-f/-]+-1200\.jpg">"#,
         options: .regularExpression) != nil)
     #expect(page.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"))
     let sitemap = try Self.html(site, "sitemap.xml")

@@ -110,8 +110,10 @@ func webpChunks(_ data: Data) -> [String] {
     let files = GalleryFixture.files(in: call.site)
     for width in CardWaveform.widths {
       let name = try #require(
-        card.range(of: #"media/[0-9a-f]{2}/[0-9a-f]{64}-card-wave-\#(width)\.webp"#, options: .regularExpression)
-          .map { String(card[$0]) }, "the card lists the \(width) px waveform")
+        card.range(
+          of: #"media/[0-9a-f]{2}/[0-9a-f]{64}-[0-9a-f]{10}-card-wave-\#(width)\.webp"#, options: .regularExpression
+        )
+        .map { String(card[$0]) }, "the card lists the \(width) px waveform")
       let data = try #require(files[name], "\(name) is in the site")
       // Exactly the size asked for: drawn at that width, never resized.
       let size = try #require(CardWaveform.losslessWebPSize(call.site + "/" + name))

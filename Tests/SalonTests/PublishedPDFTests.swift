@@ -198,7 +198,7 @@ struct PDFGallery {
   /// The published PDF of work 1, by the link on its page.
   func publishedPDF() throws -> String {
     let html = page("1")
-    let link = try #require(html.range(of: #"media/[0-9a-f/]+\.pdf"#, options: .regularExpression))
+    let link = try #require(html.range(of: #"media/[0-9a-f/-]+\.pdf"#, options: .regularExpression))
     return site + "/" + html[link]
   }
 }
