@@ -60,23 +60,29 @@ package struct OpeningLines: Codable, Equatable, Sendable {
   /// Reads `bytes` (the first bytes of a file, `cutShort` when it goes on) as UTF-8: a sequence
   /// cut at the end of a short read is dropped, anything else that is not UTF-8 gives no lines.
   package init(utf8 bytes: [UInt8], cutShort: Bool, maxCharacters: Int, maxLines: Int) {
-    var bytes = bytes[...]
-    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+    // By indices, in a static function: Swift 6.3's optimiser crashed on this initialiser when
+    // it trimmed an ArraySlice with `dropLast` in a `while let` (a release build stopped at it).
+    self = Self.read(utf8: bytes, cutShort: cutShort, maxCharacters: maxCharacters, maxLines: maxLines)
+  }
+
+  private static func read(utf8 bytes: [UInt8], cutShort: Bool, maxCharacters: Int, maxLines: Int) -> OpeningLines {
+    let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    var end = bytes.count
     if cutShort {
       // The start of a character whose other bytes were not read (its lead byte says how many
       // it has): dropped. Anything else that is not UTF-8 is caught below.
       var back = 0
-      while back < 3, let last = bytes.dropLast(back).last, last & 0xC0 == 0x80 { back += 1 }
-      if let lead = bytes.dropLast(back).last, lead >= 0xC0 {
+      while back < 3, end - back - 1 >= start, bytes[end - back - 1] & 0xC0 == 0x80 { back += 1 }
+      if end - back - 1 >= start, bytes[end - back - 1] >= 0xC0 {
+        let lead = bytes[end - back - 1]
         let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
-        if back + 1 < length { bytes = bytes.dropLast(back + 1) }
+        if back + 1 < length { end -= back + 1 }
       }
     }
-    guard let decoded = String(validating: bytes, as: UTF8.self) else {
-      self.init(text: "", continues: false)
-      return
+    guard let decoded = String(validating: bytes[start..<end], as: UTF8.self) else {
+      return OpeningLines(text: "", continues: false)
     }
-    self = Self.tidy(decoded, cutShort: cutShort, maxCharacters: maxCharacters, maxLines: maxLines)
+    return tidy(decoded, cutShort: cutShort, maxCharacters: maxCharacters, maxLines: maxLines)
   }
 
   /// Line endings as `\n`; controls, bidirectional overrides and invisible format characters
