@@ -115,7 +115,7 @@ package enum DerivativeImport {
   static let folderPictures = 64
   /// Folders taken together: their checks up to the pictures one by one, then all their
   /// pictures in one run of the worker (see `take(_:_:_:)`).
-  static let batchFolders = 16
+  static let batchFolders = 32
 
   /// A folder's checks up to its pictures' decoding: nil when the cache already holds its key.
   static func prepare(_ name: String, _ context: Context) throws -> Prepared? {

@@ -33,7 +33,7 @@ extension Imaging {
   }
 
   /// The size of a WebP or JPEG that decodes wholly; nil for anything else.
-  static func decodedSize(_ bytes: [UInt8], maxPixels: Int) -> ImageSize? {
+  package static func decodedSize(_ bytes: [UInt8], maxPixels: Int) -> ImageSize? {
     var width: Int32 = 0
     var height: Int32 = 0
     let isWebP =

@@ -16,7 +16,7 @@ package struct DerivativeCheck: ImageJob {
   /// At most this many pictures in one bundle.
   package static let partLimit = 256
   /// A batch is closed at this many pictures or bytes (the worker holds its bundle in memory).
-  package static let batchPictures = 64
+  package static let batchPictures = 128
   package static let batchBytes = 96 << 20
 
   /// The bundle of `pictures`, as the worker reads it.
