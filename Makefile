@@ -5,7 +5,7 @@
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 DEBIAN_PACKAGES = libarchive-dev libarchive-tools libsqlite3-dev libssl-dev libvips-dev libvips-tools pkg-config chromium python3 \
   ffmpeg poppler-utils qpdf util-linux firefox-esr bubblewrap libimage-exiftool-perl strace \
-  parallel openssh-server rclone rsync time
+  parallel openssh-server rclone rsync time procps
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DIR ?= demo-out
 
