@@ -105,6 +105,19 @@ import Testing
     #expect(Imaging.decodedSize(jpeg, maxPixels: 640 * 480 - 1) == nil)
   }
 
+  @Test func withAlphaOrLossless() throws {
+    let scratch = Scratch()
+    let png = scratch.write("in.png", SampleMedia.png(width: 64, height: 48, seed: 5))
+    // A lossy picture with an alpha plane (VP8X, ALPH, VP8), and a lossless one (VP8L).
+    try DistributedCall.tool("/usr/bin/vips", ["bandjoin_const", png, scratch.path("alpha.webp") + "[Q=80]", "200"])
+    try DistributedCall.tool("/usr/bin/vips", ["copy", png, scratch.path("lossless.webp") + "[lossless]"])
+    for name in ["alpha.webp", "lossless.webp"] {
+      let bytes = Array(try #require(FileManager.default.contents(atPath: scratch.path(name))))
+      #expect(Imaging.decodedSize(bytes, maxPixels: 10_000) == ImageSize(width: 64, height: 48), "\(name)")
+      #expect(Imaging.decodedSize(Array(bytes.prefix(bytes.count - 9)), maxPixels: 10_000) == nil, "\(name)")
+    }
+  }
+
   @Test func cutShortOrAnimatedOrNeither() throws {
     let (webp, jpeg) = try Self.pictures()
     #expect(Imaging.decodedSize(Array(webp.prefix(webp.count * 2 / 3)), maxPixels: 1_000_000) == nil)
