@@ -47,7 +47,7 @@ enum MediaWorkerCommand {
         }
       case DerivativeCheck.name:
         let job = try DerivativeCheck(options: options)
-        Imaging.setThreadsPerImage(1)
+        // libwebp and libjpeg only: libvips is not even started (its start loads its modules).
         return reply { try Imaging.checkedDerivatives(input, maxPixels: job.maxPixels, folder: output) }
       case JPEGPreview.name:
         let job = try JPEGPreview(options: options)
