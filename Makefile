@@ -5,7 +5,7 @@
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 DEBIAN_PACKAGES = libarchive-dev libarchive-tools libsqlite3-dev libssl-dev libvips-dev libvips-tools pkg-config chromium python3 \
   ffmpeg poppler-utils qpdf util-linux firefox-esr bubblewrap libimage-exiftool-perl strace \
-  parallel openssh-server rclone rsync
+  parallel openssh-server rclone rsync time procps
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_DIR ?= demo-out
 
@@ -51,8 +51,9 @@ demo: release
 ## is kept by hand from those files, each row with its run). BENCH_ARGS="--growth 1000,10000 --growth-only" runs only the growth section at the sizes given; BENCH_ARGS="--sections
 ## transcode,transcode-export,probe,mixed" runs only those sections and replaces just their rows
 ## (sections: ingest-large, hashing, export, standings, batch, transcode, transcode-export, probe, confinement,
-## mixed, room, distributed, growth). BENCH_ARGS="--sections distributed --works 40" spreads 40 photographs
-## over two ssh nodes on this machine (row 11).
+## mixed, room, distributed, growth). BENCH_ARGS="--sections distributed --works 200" spreads 200 photographs
+## over two ssh nodes on this machine, one shard each (row 13; with --works 40 or fewer, also one GNU
+## parallel job per plan line).
 ## BENCH_ARGS="--gallery-only [--runs N] [--works N]" runs only the export of 1,000 large images
 ## beside sigal and vipsthumbnail (rows 3a-4).
 BENCH_ARGS ?=

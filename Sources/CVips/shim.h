@@ -103,3 +103,25 @@ static inline int salon_vips_decode_check(const char *path) {
   g_object_unref(image);
   return result;
 }
+
+// The same check of a picture in memory (the cache import's batches): a still (one frame) of at
+// most `max_pixels` by its header, then every pixel decoded once, failing on any warning from
+// the decoder. 0 with its size when it decodes wholly; -1 otherwise.
+static inline int salon_vips_decode_check_buffer(const void *data, size_t size, long max_pixels, int *width,
+                                                 int *height) {
+  VipsImage *image = vips_image_new_from_buffer(
+      data, size, "", "access", VIPS_ACCESS_SEQUENTIAL, "fail_on", VIPS_FAIL_ON_WARNING, NULL);
+  if (!image) return -1;
+  long w = vips_image_get_width(image), h = vips_image_get_height(image);
+  int result = -1;
+  if (w > 0 && h > 0 && w <= max_pixels / h && vips_image_get_n_pages(image) == 1) {
+    double mean = 0;
+    result = vips_avg(image, &mean, NULL);
+  }
+  g_object_unref(image);
+  if (result == 0) {
+    *width = (int)w;
+    *height = (int)h;
+  }
+  return result;
+}

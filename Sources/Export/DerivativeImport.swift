@@ -51,34 +51,40 @@ package enum DerivativeImport {
     let found = Mutex(Report(folder: folder.path))
     let done = Mutex(0)
     let sandbox = Sandbox(limits: limits, isCancelled: isCancelled)
-    DispatchQueue.concurrentPerform(iterations: names.count) { index in
-      let name = names[index]
+    // Folders in batches: each batch's pictures are checked in one run of the worker.
+    let batches = stride(from: 0, to: names.count, by: batchFolders).map {
+      Array(names[$0..<min($0 + batchFolders, names.count)])
+    }
+    DispatchQueue.concurrentPerform(iterations: batches.count) { index in
       if isCancelled() { return }
-      do {
-        let outcome = try take(
-          name, from: folder, plannedRoot: plannedRoot, cache: cache, scratchRoot: scratchRoot, limits: limits,
-          sandbox: sandbox)
-        found.withLock { report in
-          switch outcome {
-          case .cached: report.alreadyCached += 1
-          case .imported(let boundary):
-            report.imported += 1
-            report.boundaries[boundary.rawValue, default: 0] += 1
+      let context = Context(
+        from: folder, plannedRoot: plannedRoot, cache: cache, scratchRoot: scratchRoot, limits: limits,
+        sandbox: sandbox)
+      take(batches[index], context) { name, result in
+        do {
+          let outcome = try result.get()
+          found.withLock { report in
+            switch outcome {
+            case .cached: report.alreadyCached += 1
+            case .imported(let boundary):
+              report.imported += 1
+              report.boundaries[boundary.rawValue, default: 0] += 1
+            }
+          }
+        } catch let refusal as ImportRefusal {
+          found.withLock { $0.refused.append(Refusal(folder: name, code: refusal.code, message: refusal.message)) }
+        } catch {
+          let (_, message) = NodeDerivation.describe(error)
+          found.withLock {
+            $0.refused.append(Refusal(folder: name, code: "derivative-damaged", message: "Refused: \(message)"))
           }
         }
-      } catch let refusal as ImportRefusal {
-        found.withLock { $0.refused.append(Refusal(folder: name, code: refusal.code, message: refusal.message)) }
-      } catch {
-        let (_, message) = NodeDerivation.describe(error)
-        found.withLock {
-          $0.refused.append(Refusal(folder: name, code: "derivative-damaged", message: "Refused: \(message)"))
+        let count = done.withLock { done in
+          done += 1
+          return done
         }
+        progress(count, names.count)
       }
-      let count = done.withLock { done in
-        done += 1
-        return done
-      }
-      progress(count, names.count)
     }
     if isCancelled() { throw ExportError.interrupted }
     var report = found.withLock { $0 }
@@ -105,11 +111,15 @@ package enum DerivativeImport {
   /// The most bytes one imported picture may have: a 2400 px WebP is well under a megabyte, and
   /// every picture of an entry is held in memory at once for the sandboxed check.
   static let pictureLimit = 64 << 20
+  /// The most pictures one folder may hold (a photograph has four, a sound's card seven).
+  static let folderPictures = 64
+  /// Folders taken together: their checks up to the pictures one by one, then all their
+  /// pictures in one run of the worker (see `take(_:_:_:)`).
+  static let batchFolders = 32
 
-  static func take(
-    _ name: String, from folder: URL, plannedRoot: URL, cache: DerivativeCache, scratchRoot: String,
-    limits: SandboxLimits, sandbox: Sandbox
-  ) throws -> Outcome {
+  /// A folder's checks up to its pictures' decoding: nil when the cache already holds its key.
+  static func prepare(_ name: String, _ context: Context) throws -> Prepared? {
+    let (folder, plannedRoot, cache, limits) = (context.from, context.plannedRoot, context.cache, context.limits)
     let source = folder.appendingPathComponent(name)
     var status = stat()
     guard PlannedDerivative.isHash(name), lstat(source.path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
@@ -126,7 +136,7 @@ package enum DerivativeImport {
         message:
           "This archive planned no derivative with the key \(name) (`salon export --plan` writes the keys it takes).")
     }
-    if cache.contains(line.key) { return .cached }
+    if cache.contains(line.key) { return nil }
     let contents = (try? FileManager.default.contentsOfDirectory(atPath: source.path)) ?? []
     for file in contents {
       var fileStatus = stat()
@@ -193,48 +203,41 @@ package enum DerivativeImport {
       throw ImportRefusal(
         code: "derivative-files-unexpected", message: "\(name) holds a picture wider than Salon's recipe makes.")
     }
-    let scratch = try PrivateFolder(in: scratchRoot, prefix: "entry-")
+    // Every picture read once, for the worker's bundle.
+    let pictures = files.sorted().filter { sizes[$0] != nil && ($0.hasSuffix(".webp") || $0.hasSuffix(".jpg")) }
+    guard pictures.count <= folderPictures else {
+      throw ImportRefusal(code: "derivative-files-unexpected", message: "\(name) holds too many pictures.")
+    }
+    var parts: [Data] = []
+    for file in pictures {
+      parts.append(
+        Data(
+          try InputFile.read(
+            source.appendingPathComponent(DerivativeCache.fileName(file)).path,
+            limit: min(limits.fileBytes, Self.pictureLimit), followingLinks: false)))
+    }
+    return Prepared(
+      name: name, source: source, line: line, entry: entry, boundary: made.boundary, files: files,
+      pictures: pictures, sizes: pictures.map { sizes[$0]! }, parts: parts,
+      scratch: try PrivateFolder(in: context.scratchRoot, prefix: "entry-"))
+  }
+
+  /// Into the cache: each picture's checked copy (`checked[i]` for `pictures[i]`), each web video
+  /// or sound copied out of the node's folder and decoded wholly in the sandbox.
+  static func finish(_ prepared: Prepared, checked: [String], _ context: Context) throws -> Outcome {
+    let (name, source, entry, scratch) = (prepared.name, prepared.source, prepared.entry, prepared.scratch)
     func target(_ file: String) throws -> String {
       let path = scratch.path + "/" + file
       try FileManager.default.createDirectory(
         atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
       return path
     }
-    // Every picture in one sandboxed run of the worker, decoded and stripped there.
-    let pictures = files.sorted().filter { sizes[$0] != nil && ($0.hasSuffix(".webp") || $0.hasSuffix(".jpg")) }
-    if !pictures.isEmpty {
-      guard pictures.count <= DerivativeCheck.partLimit else {
-        throw ImportRefusal(code: "derivative-files-unexpected", message: "\(name) holds too many pictures.")
-      }
-      let bundle = scratch.file("bundle")
-      var parts: [Data] = []
-      for file in pictures {
-        parts.append(
-          Data(
-            try InputFile.read(
-              source.appendingPathComponent(DerivativeCache.fileName(file)).path,
-              limit: min(limits.fileBytes, Self.pictureLimit), followingLinks: false)))
-      }
-      guard FileManager.default.createFile(atPath: bundle, contents: DerivativeCheck.bundle(parts)) else {
-        throw ExportError.output("Salon could not write \(bundle).")
-      }
-      let job = try PrivateFolder(in: scratch.path, prefix: "check-")
-      let checked = try sandbox.run(
-        DerivativeCheck(maxPixels: min(max(line.maxPixels, 1), 100_000_000)), input: bundle, folder: job.path)
-      guard checked.count == pictures.count else {
-        throw ImportRefusal(code: "derivative-damaged", message: "\(name): the decoder did not check every picture.")
-      }
-      for (index, file) in pictures.enumerated() {
-        guard let size = sizes[file], checked[index].width == size.0, checked[index].height == size.1,
-          MediaBuilder.isRegularFile(job.file(DerivativeCheck.output(index))),
-          rename(job.file(DerivativeCheck.output(index)), try target(file)) == 0
-        else {
-          throw ImportRefusal(
-            code: "derivative-damaged", message: "\(name)/\(file) is not the picture its entry says it is.")
-        }
+    for (index, file) in prepared.pictures.enumerated() {
+      guard rename(checked[index], try target(file)) == 0 else {
+        throw ExportError.output("Salon could not keep \(name)/\(file) in its scratch folder.")
       }
     }
-    for file in files.sorted() where !pictures.contains(file) {
+    for file in prepared.files.sorted() where !prepared.pictures.contains(file) {
       let input = source.appendingPathComponent(DerivativeCache.fileName(file)).path
       guard file == entry.rendition, file.hasSuffix(".mp4") || file.hasSuffix(".m4a") else {
         throw ImportRefusal(
@@ -244,9 +247,9 @@ package enum DerivativeImport {
       let copy = scratch.file("rendition-copy")
       try OwnerOnly.copyFile(input, to: copy)
       let job = try PrivateFolder(in: scratch.path, prefix: "check-")
-      try sandbox.run(DecodeCheck(seconds: 600), input: copy, demuxer: "mov", folder: job.path)
+      try context.sandbox.run(DecodeCheck(seconds: 600), input: copy, demuxer: "mov", folder: job.path)
       let clean = try RenditionCheck.cleaned(
-        copy, isVideo: entry.kind != .audio, sandbox: sandbox, scratch: scratch, name: "rendition-clean")
+        copy, isVideo: entry.kind != .audio, sandbox: context.sandbox, scratch: scratch, name: "rendition-clean")
       guard let clean else {
         throw ImportRefusal(
           code: "derivative-files-unexpected",
@@ -256,10 +259,10 @@ package enum DerivativeImport {
         throw ExportError.output("Salon could not keep \(name)/\(file) in its scratch folder.")
       }
     }
-    cache.store(entry, key: line.key, from: URL(fileURLWithPath: scratch.path))
-    guard cache.contains(line.key) else {
+    context.cache.store(entry, key: prepared.line.key, from: URL(fileURLWithPath: scratch.path))
+    guard context.cache.contains(prepared.line.key) else {
       throw ExportError.output("Salon could not keep \(name) in the archive's cache.")
     }
-    return .imported(made.boundary)
+    return .imported(prepared.boundary)
   }
 }

@@ -1,34 +1,51 @@
+import CVips
 import Foundation
 import MediaTools
 
 extension Imaging {
-  /// `DerivativeCheck` in the worker: each picture of the bundle at `source` decodes wholly and
-  /// is WebP or JPEG; its bytes without metadata go to `DerivativeCheck.output(index)` in
-  /// `folder`. Returns their pixel sizes, in order.
-  package static func checkedDerivatives(_ source: String, maxPixels: Int, folder: String) throws -> [ImageSize] {
+  /// `DerivativeCheck` in the worker: each picture of the bundle at `source` is a still WebP or
+  /// a JPEG that decodes wholly (`salon_vips_decode_check_buffer`: libvips from memory, every
+  /// pixel, nothing shrunk); its bytes without metadata go to
+  /// `DerivativeCheck.output(index)` in `folder`. Returns each one's pixel size, nil for one that
+  /// does not decode (nothing written for it): the bundle may hold several folders' pictures,
+  /// and one damaged picture must not cost the others their check.
+  package static func checkedDerivatives(_ source: String, maxPixels: Int, folder: String) throws -> [ImageSize?] {
     guard let handle = FileHandle(forReadingAtPath: source) else { throw ImageError.unreadable(detail: "unopened") }
     defer { try? handle.close() }
     let bundle = [UInt8]((try? handle.readToEnd()) ?? Data())
     guard let parts = DerivativeCheck.parts(bundle) else { throw ImageError.unreadable(detail: "not a bundle") }
-    var sizes: [ImageSize] = []
+    var sizes: [ImageSize?] = []
     for (index, part) in parts.enumerated() {
       let bytes = Array(part)
-      let picture = folder + "/part-\(index)"
-      guard FileManager.default.createFile(atPath: picture, contents: Data(bytes)) else {
-        throw ImageError.cannotSave(path: picture, detail: "")
-      }
-      let (width, height) = try checkDecodes(picture, maxPixels: maxPixels)
-      unlink(picture)
-      guard let stripped = WebPMetadata.stripped(bytes) ?? DerivativeStrip.strippedJPEG(bytes) else {
-        throw ImageError.unreadable(detail: "neither WebP nor JPEG")
+      guard let size = decodedSize(bytes, maxPixels: maxPixels),
+        let stripped = WebPMetadata.stripped(bytes) ?? DerivativeStrip.strippedJPEG(bytes)
+      else {
+        sizes.append(nil)
+        continue
       }
       let target = folder + "/" + DerivativeCheck.output(index)
       guard FileManager.default.createFile(atPath: target, contents: Data(stripped)) else {
         throw ImageError.cannotSave(path: target, detail: "")
       }
-      sizes.append(ImageSize(width: width, height: height))
+      sizes.append(size)
     }
     return sizes
+  }
+
+  /// The size of a WebP or JPEG that decodes wholly; nil for anything else.
+  package static func decodedSize(_ bytes: [UInt8], maxPixels: Int) -> ImageSize? {
+    var width: Int32 = 0
+    var height: Int32 = 0
+    let isWebP =
+      bytes.count >= 12 && bytes[0..<4].elementsEqual("RIFF".utf8) && bytes[8..<12].elementsEqual("WEBP".utf8)
+    let isJPEG = bytes.count >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF
+    guard isWebP || isJPEG else { return nil }
+    guard (try? ensureStarted()) != nil else { return nil }
+    let status = bytes.withUnsafeBufferPointer { buffer in
+      salon_vips_decode_check_buffer(buffer.baseAddress, buffer.count, maxPixels, &width, &height)
+    }
+    guard status == 0, width > 0, height > 0 else { return nil }
+    return ImageSize(width: Int(width), height: Int(height))
   }
 }
 

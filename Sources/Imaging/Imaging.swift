@@ -120,7 +120,7 @@ package enum Imaging {
     return true
   }()
 
-  private static func ensureStarted() throws {
+  static func ensureStarted() throws {
     guard started else { throw ImagingError.unavailable }
   }
 
