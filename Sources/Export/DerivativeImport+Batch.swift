@@ -105,7 +105,9 @@ extension DerivativeImport {
       let vouched = indices.allSatisfy { index in
         guard let size = checked[index], size.width == prepared.sizes[index - indices.lowerBound].0,
           size.height == prepared.sizes[index - indices.lowerBound].1,
-          (size.width * size.height) <= min(max(prepared.line.maxPixels, 1), 100_000_000)
+          // (The worker's reply and the node's entry are both untrusted: multiplied with care.)
+          case let (pixels, overflow) = size.width.multipliedReportingOverflow(by: size.height), !overflow,
+          pixels <= min(max(prepared.line.maxPixels, 1), 100_000_000)
         else { return false }
         let path = output.file(DerivativeCheck.output(index))
         return MediaBuilder.isRegularFile(path)
