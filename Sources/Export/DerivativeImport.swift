@@ -109,8 +109,8 @@ package enum DerivativeImport {
   enum Outcome { case cached, imported(NodeDerivation.Boundary) }
 
   /// The most bytes one imported picture may have: a 2400 px WebP is well under a megabyte, and
-  /// every picture of an entry is held in memory at once for the sandboxed check.
-  static let pictureLimit = 64 << 20
+  /// every picture of a batch is held in memory at once for the sandboxed check.
+  static let pictureLimit = 16 << 20
   /// The most pictures one folder may hold (a photograph has four, a sound's card seven).
   static let folderPictures = 64
   /// Folders taken together: their checks up to the pictures one by one, then all their
@@ -199,7 +199,7 @@ package enum DerivativeImport {
     for picture in entry.waveform ?? [] { sizes[picture.file] = (picture.width, picture.height) }
     // No picture wider than the recipe makes (a node cannot publish the original at full size).
     let widest = max(Exporter.widths.max() ?? 0, CardWaveform.widths.max() ?? 0)
-    guard sizes.values.allSatisfy({ $0.0 >= 1 && $0.0 <= widest && $0.1 >= 1 }) else {
+    guard sizes.values.allSatisfy({ $0.0 >= 1 && $0.0 <= widest && $0.1 >= 1 && $0.1 <= 1_000_000 }) else {
       throw ImportRefusal(
         code: "derivative-files-unexpected", message: "\(name) holds a picture wider than Salon's recipe makes.")
     }
@@ -210,11 +210,14 @@ package enum DerivativeImport {
     }
     var parts: [Data] = []
     for file in pictures {
-      parts.append(
-        Data(
-          try InputFile.read(
-            source.appendingPathComponent(DerivativeCache.fileName(file)).path,
-            limit: min(limits.fileBytes, Self.pictureLimit), followingLinks: false)))
+      let bytes = try InputFile.read(
+        source.appendingPathComponent(DerivativeCache.fileName(file)).path,
+        limit: min(limits.fileBytes, Self.pictureLimit), followingLinks: false)
+      // (An empty one would spoil the whole batch's bundle, and is no picture anyway.)
+      guard !bytes.isEmpty else {
+        throw ImportRefusal(code: "derivative-damaged", message: "\(name)/\(file) is empty.")
+      }
+      parts.append(Data(bytes))
     }
     return Prepared(
       name: name, source: source, line: line, entry: entry, boundary: made.boundary, files: files,
@@ -249,11 +252,13 @@ package enum DerivativeImport {
       let job = try PrivateFolder(in: scratch.path, prefix: "check-")
       try context.sandbox.run(DecodeCheck(seconds: 600), input: copy, demuxer: "mov", folder: job.path)
       let clean = try RenditionCheck.cleaned(
-        copy, isVideo: entry.kind != .audio, sandbox: context.sandbox, scratch: scratch, name: "rendition-clean")
+        copy, isVideo: entry.kind != .audio, maxSide: min(max(prepared.line.videoMaxSide, 16), 16_384),
+        sandbox: context.sandbox, scratch: scratch, name: "rendition-clean")
       guard let clean else {
         throw ImportRefusal(
           code: "derivative-files-unexpected",
-          message: "\(name)/\(file) is not H.264 and AAC in MP4, the web rendition Salon makes.")
+          message:
+            "\(name)/\(file) is not the web rendition Salon makes (H.264 and AAC in MP4, at most the video size).")
       }
       guard rename(clean, try target(file)) == 0 else {
         throw ExportError.output("Salon could not keep \(name)/\(file) in its scratch folder.")

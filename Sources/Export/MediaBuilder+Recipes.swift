@@ -90,13 +90,18 @@ extension MediaBuilder {
 
   /// The rendition as it is published: copied clean (`CleanRemux`), the same step `salon cache
   /// import` takes a node's rendition through, so both give the same bytes.
+  /// Its folder is new (`mkdtemp`), never one by a fixed name that the tool before it, which
+  /// could write in `folder`, might have made a link.
   func cleaned(_ rendition: String, _ kind: CleanRemux.Kind, _ folder: PrivateFolder, _ sandbox: Sandbox) throws
     -> String
   {
-    let clean = folder.file("clean")
-    try FileManager.default.createDirectory(atPath: clean, withIntermediateDirectories: true)
-    try sandbox.run(CleanRemux(kind: kind), input: rendition, demuxer: "mov", folder: clean)
-    return clean + "/" + CleanRemux.output
+    var template = Array("\(folder.path)/clean-XXXXXX".utf8CString)
+    guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+      throw MediaToolError.failed(tool: "mkdtemp", status: errno)
+    }
+    let clean = String(cString: made)
+    try sandbox.run(CleanRemux(kind: kind), input: Self.madeFile(rendition), demuxer: "mov", folder: clean)
+    return try Self.madeFile(clean + "/" + CleanRemux.output)
   }
 
   /// A frame that is not black: at 10% of the duration, then further on while nearly black;
@@ -235,7 +240,16 @@ extension MediaBuilder {
   /// Moves a finished file from the private folder to its published name, atomically, through
   /// the site's no-follow path.
   func publish(_ made: String, as name: String) throws {
-    chmod(made, 0o644)
+    // A tool wrote `made`: a link there (to the archive's key, say) is neither followed by the
+    // mode change nor moved into the site.
+    let descriptor = open(made, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+    var status = stat()
+    guard descriptor >= 0, fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+      if descriptor >= 0 { close(descriptor) }
+      throw MediaToolError.crashed(tool: ImageWorker.decoderName)
+    }
+    fchmod(descriptor, 0o644)
+    close(descriptor)
     try site.moveIn(made, as: name)
   }
 

@@ -151,14 +151,14 @@ package struct MediaBuilder: @unchecked Sendable {
   func cacheKey(_ job: Job) -> String { recipeKey(job) + " tools " + ToolVersions.current }
 
   func recipeKey(_ job: Job) -> String {
-    if isAnimation(job) { return "\(job.sha) animation \(settings.videoMaxSide)" }
+    if isAnimation(job) { return "\(job.sha) animation \(settings.videoMaxSide) \(CleanRemux.recipe)" }
     switch Self.family(job.type) {
-    case .video, .animation: return "\(job.sha) video \(settings.videoMaxSide)"
+    case .video, .animation: return "\(job.sha) video \(settings.videoMaxSide) \(CleanRemux.recipe)"
     // "image-pdf": the PDF beside the pages is rebuilt from them; an entry from before, whose
     // PDF qpdf copied with its scripts and attachments, is never reused.
     case .pdf: return "\(job.sha) image-pdf \(settings.pdfPages) \(settings.pdfDPI)"
     // The card's waveform came later: an entry from before, which has none, is made again.
-    case .audio: return "\(job.sha) audio \(CardWaveform.recipe)"
+    case .audio: return "\(job.sha) audio \(CardWaveform.recipe) \(CleanRemux.recipe)"
     default: return "\(job.sha) image \(Exporter.widths) \(ImageDerivatives.recipe)"
     }
   }

@@ -54,14 +54,15 @@ package struct VideoRendition: MediaCommand {
       Self.cleanOutput + [
         "-vf", Self.fit(maxSide) + ",setsar=1", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23",
         "-pix_fmt", "yuv420p", "-profile:v", "high", "-flags:v", "+bitexact",
-      ]
+      ] + CleanRemux.dropSEI
     if hasAudio { arguments += ["-c:a", "aac", "-b:a", "128k", "-ac", "2", "-flags:a", "+bitexact"] }
     return arguments + ["-movflags", "+faststart", "-f", "mp4", "-y", folder + "/" + Self.output]
   }
 }
 
 /// A web rendition copied into a fresh MP4 without re-encoding: its first picture stream and
-/// first sound stream only, no container metadata, chapters, subtitles or other tracks. Salon's
+/// first sound stream only, no container metadata, chapters, subtitles, other tracks or H.264
+/// SEI messages. Salon's
 /// own renditions go through it as well as a node's (`salon cache import`): the copy is
 /// idempotent, so a rendition made at home and one a node made are the same bytes.
 package struct CleanRemux: MediaCommand {
@@ -70,8 +71,13 @@ package struct CleanRemux: MediaCommand {
   package static let output = "clean.mp4"
   package var tool: MediaTool { .ffmpeg }
   package init(kind: Kind) { self.kind = kind }
+  /// In the cache key of every rendition that takes this step: a change here remakes them.
+  package static let recipe = "clean 1"
+  /// H.264's SEI messages dropped (x264 writes its settings there; a node could write anything):
+  /// by Salon's encoder as well as here, so that copying again changes no byte.
+  package static let dropSEI = ["-bsf:v", "filter_units=remove_types=6"]
   package func arguments(demuxer: String?, folder: String) -> [String] {
-    let streams = kind == .video ? ["-map", "0:v:0", "-map", "0:a:0?"] : ["-map", "0:a:0", "-vn"]
+    let streams = kind == .video ? ["-map", "0:v:0", "-map", "0:a:0?"] + Self.dropSEI : ["-map", "0:a:0", "-vn"]
     return ffmpegInput(demuxer) + streams + Self.cleanOutput + [
       "-c", "copy", "-flags:v", "+bitexact", "-flags:a", "+bitexact", "-movflags", "+faststart", "-f", "mp4", "-y",
       folder + "/" + Self.output,
@@ -151,9 +157,8 @@ package struct AnimationRendition: MediaCommand {
   package func arguments(demuxer: String?, folder: String) -> [String] {
     ffmpegInput(demuxer) + ["-map", "0:v:0", "-an"] + Self.cleanOutput + [
       "-vf", Self.fit(maxSide) + ",setsar=1", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23",
-      "-pix_fmt", "yuv420p", "-flags:v", "+bitexact", "-movflags", "+faststart", "-f", "mp4", "-y",
-      folder + "/" + Self.output,
-    ]
+      "-pix_fmt", "yuv420p", "-flags:v", "+bitexact",
+    ] + CleanRemux.dropSEI + ["-movflags", "+faststart", "-f", "mp4", "-y", folder + "/" + Self.output]
   }
 }
 

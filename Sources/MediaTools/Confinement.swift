@@ -182,6 +182,7 @@ enum Confinement {
         arguments += ["--perms", "0755", "--tmpfs", modules]
         let heif = modules + "/vips-heif.so"
         if lstat(heif, &info) == 0, info.st_mode & S_IFMT == S_IFREG { arguments += ["--ro-bind", heif, heif] }
+        arguments += ["--remount-ro", modules]
       }
     }
     return arguments

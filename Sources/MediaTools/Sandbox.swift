@@ -162,6 +162,12 @@ package struct Sandbox: Sendable {
     if isCancelled() { throw MediaToolError.cancelled }
     let workingFolder =
       workingFolder.hasPrefix("/") ? workingFolder : FileManager.default.currentDirectoryPath + "/" + workingFolder
+    // A folder, not a link: an earlier tool that could write beside it (a taken-over decoder)
+    // may have left a link by that name, and bubblewrap's bind would follow it out of the job.
+    var folderStatus = stat()
+    guard lstat(workingFolder, &folderStatus) == 0, folderStatus.st_mode & S_IFMT == S_IFDIR else {
+      throw MediaToolError.crashed(tool: tool.rawValue)
+    }
 
     var inputDescriptor: Int32 = -1
     if let input {

@@ -11,7 +11,7 @@ struct DistributedCall {
   var twin: String { scratch.path("twin") }
   var work: String { scratch.path("work") }
 
-  /// `photos` JPEGs of 1600 × 1200 with a GPS position in their EXIF, and one WAV.
+  /// `photos` JPEGs of 1600 × 1200 with a GPS position in their EXIF, one WAV and one film.
   func setUp(photos: Int = 3) throws {
     #expect(try Binary.run(["init", "--title", "Far Salon", "--year", "2026", "--archive", archive]).status == 0)
     let description = SampleMedia.pdf(pages: 1, title: "About")
@@ -33,6 +33,18 @@ struct DistributedCall {
     scratch.zip(
       "in/99.zip", [("99_main.wav", SampleMedia.wav(seconds: 2)), ("99_description.pdf", description)])
     ids.append("99")
+    // A film with sound, so the web video's last clean copy is made on both sides too.
+    let film = scratch.path("made-film.mp4")
+    try Self.tool(
+      "/usr/bin/ffmpeg",
+      [
+        "-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=1", "-f", "lavfi", "-i",
+        "sine=frequency=330:duration=1", "-c:v", "libx264", "-c:a", "aac", "-shortest", film,
+      ])
+    scratch.zip(
+      "in/98.zip",
+      [("98_main.mp4", Array(FileManager.default.contents(atPath: film)!)), ("98_description.pdf", description)])
+    ids.append("98")
     for id in ids {
       form += "\(id),Work \(id),Artist \(id),a\(id)@private.example,Photograph,A statement.,,,no,,no,yes,yes,none,\n"
     }
@@ -168,11 +180,11 @@ struct LoopbackNode {
     #expect(alone.status == 0, "\(alone.stderr)")
 
     let plan = try call.plan()
-    #expect(plan["planned"] as? Int == 4, "\(plan)")
-    #expect(call.planLines.count == 4)
+    #expect(plan["planned"] as? Int == 5, "\(plan)")
+    #expect(call.planLines.count == 5)
     // The originals leave the archive, named by their SHA-256, for the nodes.
     let originals = try FileManager.default.contentsOfDirectory(atPath: call.work + "/originals")
-    #expect(originals.count == 4 && originals.allSatisfy { $0.count == 64 })
+    #expect(originals.count == 5 && originals.allSatisfy { $0.count == 64 })
 
     let node = try LoopbackNode(in: call.scratch.path("node"))
     call.scratch.write("nodes", "2/\(node.login)\n")
@@ -192,7 +204,7 @@ struct LoopbackNode {
     let imported = try Binary.run(["cache", "import", call.work + "/derived", "--json", "--archive", call.twin])
     #expect(imported.status == 0, "\(imported.stdout) \(imported.stderr)")
     let report = try Binary.json(imported) as! [String: Any]
-    #expect(report["imported"] as? Int == 4, "\(report)")
+    #expect(report["imported"] as? Int == 5, "\(report)")
 
     let spread = try Binary.run(["export", "-o", call.scratch.path("site-spread"), "--json", "--archive", call.twin])
     #expect(spread.status == 0, "\(spread.stderr)")
@@ -251,6 +263,18 @@ struct LoopbackNode {
       ])
     try FileManager.default.removeItem(atPath: soundFolder + "/" + m4a)
     try FileManager.default.moveItem(atPath: tampered, toPath: soundFolder + "/" + m4a)
+    // A film whose rendition is the size of a 1920 × 1080 original: refused, made at home.
+    let filmLine = try #require(lines.first { $0.contains("video/") })
+    let filmFolder = call.work + "/derived/" + String(filmLine.split(separator: "\t")[1])
+    let mp4 = try #require(
+      try FileManager.default.contentsOfDirectory(atPath: filmFolder).first { $0.hasSuffix(".mp4") })
+    try FileManager.default.removeItem(atPath: filmFolder + "/" + mp4)
+    try DistributedCall.tool(
+      "/usr/bin/ffmpeg",
+      [
+        "-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i", "testsrc2=s=1920x1080:r=25:d=1", "-c:v", "libx264",
+        "-f", "mp4", filmFolder + "/" + mp4,
+      ])
     let stranger = call.work + "/derived/" + String(repeating: "a", count: 64)
     try FileManager.default.createDirectory(atPath: stranger, withIntermediateDirectories: true)
     let linked = call.work + "/derived/" + String(repeating: "b", count: 64)
@@ -259,11 +283,13 @@ struct LoopbackNode {
     let run = try Binary.run(["cache", "import", call.work + "/derived", "--json", "--archive", call.twin])
     #expect(run.status == 1)
     let report = try Binary.json(run) as! [String: Any]
-    #expect(report["imported"] as? Int == lines.count, "\(report)")
+    #expect(report["imported"] as? Int == lines.count - 1, "\(report)")
     let refused = (report["refused"] as? [[String: Any]] ?? []).map { $0["code"] as? String ?? "" }
-    #expect(refused == ["derivative-not-planned", "derivative-not-planned"], "\(report)")
+    #expect(
+      refused.sorted() == ["derivative-files-unexpected", "derivative-not-planned", "derivative-not-planned"],
+      "\(report)")
     let boundaries = report["boundaries"] as? [String: Int]
-    #expect(boundaries == ["pod": lines.count], "\(report)")
+    #expect(boundaries == ["pod": lines.count - 1], "\(report)")
     let log = try Binary.run(["log", "--json", "--archive", call.twin])
     #expect(log.stdout.contains("cache-import") && log.stdout.contains("madeUnconfined"), "\(log.stdout)")
 
@@ -271,7 +297,8 @@ struct LoopbackNode {
     let site = call.scratch.path("site")
     let export = try Binary.run(["export", "-o", site, "--json", "--archive", call.twin])
     #expect(export.status == 0, "\(export.stderr)")
-    #expect((try Binary.json(export) as! [String: Any])["derivativesMade"] as? Int == 0)
+    // Only the refused film is made at home.
+    #expect((try Binary.json(export) as! [String: Any])["derivativesMade"] as? Int == 1)
     for (path, data) in GalleryFixture.files(in: site) where path.hasSuffix(".jpg") {
       #expect(data.range(of: Data("Exif".utf8)) == nil, "\(path)")
     }

@@ -143,7 +143,7 @@ func webpChunks(_ data: Data) -> [String] {
       as? [String: Any]
     let published = try #require(manifest?["published"] as? [String: Any])
     #expect(
-      published.keys.contains { $0.contains(" audio card-waveform ") && $0.contains(" sqrt peak webp tools ") },
+      published.keys.contains { $0.contains(" audio card-waveform ") && $0.contains(" sqrt peak webp clean 1 tools ") },
       "\(published.keys)")
   }
 
