@@ -51,10 +51,12 @@ package enum DerivativeImport {
     let found = Mutex(Report(folder: folder.path))
     let done = Mutex(0)
     let sandbox = Sandbox(limits: limits, isCancelled: isCancelled)
-    // Folders in batches: each batch's pictures are checked in one run of the worker.
-    let batches = stride(from: 0, to: names.count, by: batchFolders).map {
-      Array(names[$0..<min($0 + batchFolders, names.count)])
-    }
+    // Folders in batches: each batch's pictures are checked in one run of the worker. Never
+    // fewer batches than cores, so a few folders of films (each decoded for up to ten minutes)
+    // still keep every core busy.
+    let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    let size = max(1, min(batchFolders, (names.count + cores - 1) / cores))
+    let batches = stride(from: 0, to: names.count, by: size).map { Array(names[$0..<min($0 + size, names.count)]) }
     DispatchQueue.concurrentPerform(iterations: batches.count) { index in
       if isCancelled() { return }
       let context = Context(
