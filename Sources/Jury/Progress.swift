@@ -34,6 +34,9 @@ package struct JuryProgress: Codable, Equatable, Sendable {
 
   /// Jurors besides oneself needed before the panel's figures are shown in an open round.
   package static let panelMinimumOthers = 5
+  /// And in a juror's room once the round is closed: with one other juror, the panel less one's
+  /// own figures would be that colleague's.
+  package static let panelMinimumOthersClosed = 2
 }
 
 extension Jury {

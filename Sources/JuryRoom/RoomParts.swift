@@ -37,14 +37,16 @@ struct RoomContext {
     return stride(from: 0, to: works.count, by: perPart).map { Array(works[$0..<min($0 + perPart, works.count)]) }
   }
 
-  /// The panel's distribution for `juror`'s room, or nothing: only once the round is closed or when
-  /// at least five other jurors' scores make it up, so no one can work out a colleague's scores.
+  /// The panel's distribution for `juror`'s room, or nothing: only when at least five other
+  /// jurors' scores make it up, or two once the round is closed, so no one can work out a
+  /// colleague's scores.
   /// Nothing of it reaches the room otherwise, not even an empty table.
   func panel(for juror: Juror) -> TemplateValue {
     guard let round, let progress else { return .null }
     let scoring = progress.jurors.filter { ($0.distribution?.values.reduce(0, +) ?? 0) > 0 }
     let others = scoring.filter { $0.id != juror.id }.count
-    guard !round.record.isOpen || others >= JuryProgress.panelMinimumOthers else { return .null }
+    let needed = round.record.isOpen ? JuryProgress.panelMinimumOthers : JuryProgress.panelMinimumOthersClosed
+    guard others >= needed else { return .null }
     let panel = scoring.reduce(into: [String: Int]()) { sum, line in
       sum.merge(line.distribution ?? [:], uniquingKeysWith: +)
     }

@@ -336,4 +336,29 @@ struct RoomOpeningCall {
     #expect(holdsPanel(closed))
     #expect(closed["flo-closed/index.html"]?.contains("the round is closed") == true)
   }
+
+  @Test func aClosedRoundShowsThePanelOnlyWhenTwoOtherJurorsMakeItUp() throws {
+    let call = RoomOpeningCall()
+    try call.setUp(jurors: ["Ada", "Ben", "Cy"], works: 2)
+    #expect(try call.salon("jury", "round", "open", "triage", "--kind", "yes-no", "--advance", "yes:2").status == 0)
+    #expect(try call.salon("jury", "assign").status == 0)
+    func vote(_ juror: String) throws {
+      for work in ["1", "2"] {
+        #expect(try call.salon("jury", "score", juror, work, "--vote", juror == "ben" ? "no" : "yes").status == 0)
+      }
+    }
+    func holdsPanel(_ juror: String, _ name: String) throws -> Bool {
+      _ = try call.room(juror, "-o", call.scratch.path(name), "--zip")
+      let files = try call.unzip(call.scratch.path(name) + ".zip").mapValues { String(decoding: $0, as: UTF8.self) }
+      #expect(!files.isEmpty)
+      return files.values.contains { $0.contains("data-panel-figure") || $0.contains("beside the panel") }
+    }
+    try vote("ada")
+    try vote("ben")
+    #expect(try call.salon("jury", "round", "close").status == 0)
+    // Closed, with one other juror who voted: the panel less Ada's votes would be Ben's.
+    #expect(try !holdsPanel("ada", "ada-one-other"))
+    // Cy, who did not vote, has two others behind the panel: shown.
+    #expect(try holdsPanel("cy", "cy-two-others"))
+  }
 }
