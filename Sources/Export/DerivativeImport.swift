@@ -49,7 +49,6 @@ package enum DerivativeImport {
     let scratch = try PrivateFolder(in: archive.temporaryRoot.path, prefix: "import-")
     let scratchRoot = scratch.path
     let found = Mutex(Report(folder: folder.path))
-    let done = Mutex(0)
     let sandbox = Sandbox(limits: limits, isCancelled: isCancelled)
     // Folders in batches: each batch's pictures are checked in one run of the worker. Never
     // fewer batches than cores, so a few folders of films (each decoded for up to ten minutes)
@@ -63,27 +62,9 @@ package enum DerivativeImport {
         from: folder, plannedRoot: plannedRoot, cache: cache, scratchRoot: scratchRoot, limits: limits,
         sandbox: sandbox)
       take(batches[index], context) { name, result in
-        do {
-          let outcome = try result.get()
-          found.withLock { report in
-            switch outcome {
-            case .cached: report.alreadyCached += 1
-            case .imported(let boundary):
-              report.imported += 1
-              report.boundaries[boundary.rawValue, default: 0] += 1
-            }
-          }
-        } catch let refusal as ImportRefusal {
-          found.withLock { $0.refused.append(Refusal(folder: name, code: refusal.code, message: refusal.message)) }
-        } catch {
-          let (_, message) = NodeDerivation.describe(error)
-          found.withLock {
-            $0.refused.append(Refusal(folder: name, code: "derivative-damaged", message: "Refused: \(message)"))
-          }
-        }
-        let count = done.withLock { done in
-          done += 1
-          return done
+        let count = found.withLock { report in
+          report.add(name, result)
+          return report.imported + report.alreadyCached + report.refused.count
         }
         progress(count, names.count)
       }
@@ -271,5 +252,24 @@ package enum DerivativeImport {
       throw ExportError.output("Salon could not keep \(name) in the archive's cache.")
     }
     return .imported(prepared.boundary)
+  }
+}
+
+extension DerivativeImport.Report {
+  /// One folder's outcome, or why it was refused.
+  mutating func add(_ folder: String, _ result: Result<DerivativeImport.Outcome, Error>) {
+    do {
+      switch try result.get() {
+      case .cached: alreadyCached += 1
+      case .imported(let boundary):
+        imported += 1
+        boundaries[boundary.rawValue, default: 0] += 1
+      }
+    } catch let refusal as DerivativeImport.ImportRefusal {
+      refused.append(.init(folder: folder, code: refusal.code, message: refusal.message))
+    } catch {
+      let (_, message) = NodeDerivation.describe(error)
+      refused.append(.init(folder: folder, code: "derivative-damaged", message: "Refused: \(message)"))
+    }
   }
 }

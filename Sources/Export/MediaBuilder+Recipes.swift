@@ -83,25 +83,21 @@ extension MediaBuilder {
       VideoRendition(maxSide: settings.videoMaxSide, hasAudio: facts.audio != nil), input: source,
       demuxer: facts.demuxer, folder: folder.path)
     let name = "\(base)-\(settings.videoMaxSide).mp4"
-    try publish(try cleaned(folder.file(VideoRendition.output), .video, folder, sandbox), as: name)
+    try publishCleaned(folder.file(VideoRendition.output), .video, as: name, folder, sandbox)
     media.rendition = name
     return (media, facts.duration ?? 0)
   }
 
-  /// The rendition as it is published: copied clean (`CleanRemux`), the same step `salon cache
-  /// import` takes a node's rendition through, so both give the same bytes.
-  /// Its folder is new (`mkdtemp`), never one by a fixed name that the tool before it, which
-  /// could write in `folder`, might have made a link.
-  func cleaned(_ rendition: String, _ kind: CleanRemux.Kind, _ folder: PrivateFolder, _ sandbox: Sandbox) throws
-    -> String
-  {
-    var template = Array("\(folder.path)/clean-XXXXXX".utf8CString)
-    guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-      throw MediaToolError.failed(tool: "mkdtemp", status: errno)
-    }
-    let clean = String(cString: made)
-    try sandbox.run(CleanRemux(kind: kind), input: Self.madeFile(rendition), demuxer: "mov", folder: clean)
-    return try Self.madeFile(clean + "/" + CleanRemux.output)
+  /// Publishes the rendition as `name`, copied clean (`CleanRemux`), the same step `salon cache
+  /// import` takes a node's rendition through, so both give the same bytes. The copy's folder is
+  /// new, never one by a fixed name that the tool before it, which could write in `folder`, might
+  /// have made a link.
+  func publishCleaned(
+    _ rendition: String, _ kind: CleanRemux.Kind, as name: String, _ folder: PrivateFolder, _ sandbox: Sandbox
+  ) throws {
+    let clean = try PrivateFolder(in: folder.path, prefix: "clean-")
+    try sandbox.run(CleanRemux(kind: kind), input: Self.madeFile(rendition), demuxer: "mov", folder: clean.path)
+    try publish(clean.file(CleanRemux.output), as: name)
   }
 
   /// A frame that is not black: at 10% of the duration, then further on while nearly black;
@@ -140,7 +136,7 @@ extension MediaBuilder {
     media.waveform = try cardWaveform(source, facts, base, folder, sandbox)
     try sandbox.run(AudioRendition(), input: source, demuxer: facts.demuxer, folder: folder.path)
     let name = base + ".m4a"
-    try publish(try cleaned(folder.file(AudioRendition.output), .audio, folder, sandbox), as: name)
+    try publishCleaned(folder.file(AudioRendition.output), .audio, as: name, folder, sandbox)
     media.rendition = name
     return (media, facts.duration ?? 0)
   }
@@ -158,7 +154,7 @@ extension MediaBuilder {
     try sandbox.run(
       AnimationRendition(maxSide: settings.videoMaxSide), input: source, demuxer: facts.demuxer, folder: folder.path)
     let name = "\(base)-anim-\(settings.videoMaxSide).mp4"
-    try publish(try cleaned(folder.file(AnimationRendition.output), .video, folder, sandbox), as: name)
+    try publishCleaned(folder.file(AnimationRendition.output), .video, as: name, folder, sandbox)
     media.rendition = name
     return (media, facts.duration ?? 0)
   }

@@ -47,22 +47,19 @@ package enum NodeDerivation {
     // `.partial-` folder is swept here: the import never takes one.
     try OwnerOnly.makeFolder(into.path)
     let found = Mutex(Report(boundary: boundary, tools: ToolVersions.current))
-    let done = Mutex(0)
     DispatchQueue.concurrentPerform(iterations: lines.count) { index in
       let line = lines[index]
       if isCancelled() { return }
+      var failure: Failure?
       do {
         try derive(line, originals: originals, into: into, limits: limits, boundary: boundary, isCancelled: isCancelled)
-        found.withLock { $0.made += 1 }
       } catch {
         let (code, message) = describe(error)
-        found.withLock {
-          $0.failures.append(Failure(keyID: line.keyID, sha: line.sha, code: code, message: message))
-        }
+        failure = Failure(keyID: line.keyID, sha: line.sha, code: code, message: message)
       }
-      let count = done.withLock { done in
-        done += 1
-        return done
+      let count = found.withLock { report in
+        if let failure { report.failures.append(failure) } else { report.made += 1 }
+        return report.made + report.failures.count
       }
       progress(count, lines.count)
     }
