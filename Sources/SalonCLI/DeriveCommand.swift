@@ -109,10 +109,11 @@ enum DeriveCommand: Command {
   /// `salon export --plan FILE`: the lines and the originals, no site.
   static func writePlan(_ args: Arguments, archive: SalonArchive, settings: ExportSettings, theme: Theme) throws {
     guard let plan = args.value("--plan") else { return }
-    let planURL = URL(fileURLWithPath: plan)
-    let originals =
-      args.value("--originals").map { URL(fileURLWithPath: $0) }
-      ?? planURL.deletingLastPathComponent().appendingPathComponent("originals")
+    // Both are written, so both get an -o's checks: never the archive's catalog, store or tmp.
+    let planURL = try archive.checkOutputPath(plan, kind: .file)
+    let originals = try archive.checkOutputPath(
+      args.value("--originals") ?? planURL.deletingLastPathComponent().appendingPathComponent("originals").path,
+      kind: .folder)
     let report = try Exporter(archive: archive, theme: theme, settings: settings).plan(
       to: planURL, originals: originals)
     if standardErrorIsTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }

@@ -170,6 +170,8 @@ extension SHA {
       ["export", "-o", archive],
       ["export", "-o", archive + "/store"],
       ["bag", "-o", archive + "/tmp/bag"],
+      ["export", "--plan", archive + "/salon.sqlite"],
+      ["export", "--plan", call.scratch.path("plan.tsv"), "--originals", archive + "/store"],
     ]
     for arguments in attempts {
       let run = try Binary.run(arguments + ["--archive", archive])
